@@ -1,0 +1,130 @@
+/*
+ * record: values of one record, owned strings, and its title.
+ */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct record *
+record_new(const struct sch_record *def)
+{
+	struct record *r = xcalloc(1, sizeof *r);
+	r->def = def;
+	r->val = xcalloc(def->nfields ? def->nfields : 1, sizeof *r->val);
+	strcpy(r->status, "draft");
+	return r;
+}
+
+void
+record_free(struct record *r)
+{
+	size_t i;
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->def->nfields; i++)
+		free(r->val[i]);
+	free(r->val);
+	free(r->updated_at);
+	free(r->updated_by);
+	free(r);
+}
+
+struct record *
+record_copy(const struct record *r)
+{
+	struct record *c = record_new(r->def);
+	size_t i;
+	c->id = r->id;
+	memcpy(c->uuid, r->uuid, sizeof c->uuid);
+	c->parent_id = r->parent_id;
+	memcpy(c->status, r->status, sizeof c->status);
+	c->rev = r->rev;
+	c->updated_at = r->updated_at ? xstrdup(r->updated_at) : NULL;
+	c->updated_by = r->updated_by ? xstrdup(r->updated_by) : NULL;
+	for (i = 0; i < r->def->nfields; i++)
+		record_set(c, i, r->val[i]);
+	return c;
+}
+
+void
+record_set(struct record *r, size_t i, const char *v)
+{
+	if (i >= r->def->nfields)
+		return;
+	free(r->val[i]);
+	r->val[i] = (v != NULL && v[0] != '\0') ? xstrdup(v) : NULL;
+}
+
+const char *
+record_get(const struct record *r, size_t i)
+{
+	return i < r->def->nfields ? r->val[i] : NULL;
+}
+
+int
+record_set_by_name(struct record *r, const char *name, const char *v)
+{
+	int i = schema_field_index(r->def, name);
+	if (i < 0)
+		return -1;
+	record_set(r, (size_t)i, v);
+	return 0;
+}
+
+const char *
+record_get_by_name(const struct record *r, const char *name)
+{
+	int i = schema_field_index(r->def, name);
+	return i < 0 ? NULL : r->val[i];
+}
+
+int
+record_values_equal(const struct record *a, const struct record *b)
+{
+	size_t i;
+	if (a->def != b->def)
+		return 0;
+	for (i = 0; i < a->def->nfields; i++) {
+		const char *x = a->val[i], *y = b->val[i];
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+char *
+record_title(const struct sch_record *def,
+    const char *(*get)(void *ctx, size_t field), void *ctx)
+{
+	struct sbuf b = {0};
+	const char *p = def->title, *q;
+
+	if (p == NULL) {
+		const char *v = def->nfields ? get(ctx, 0) : NULL;
+		return xstrdup(v != NULL ? v : "");
+	}
+	while ((q = strstr(p, "${")) != NULL) {
+		const char *e = strchr(q, '}');
+		char *name;
+		int fi;
+		if (e == NULL)
+			break;
+		sbuf_addn(&b, p, (size_t)(q - p));
+		name = xstrndup(q + 2, (size_t)(e - q - 2));
+		fi = schema_field_index(def, name);
+		if (fi >= 0) {
+			const char *v = get(ctx, (size_t)fi);
+			if (v != NULL)
+				sbuf_add(&b, v);
+		}
+		free(name);
+		p = e + 1;
+	}
+	sbuf_add(&b, p);
+	{
+		char *t = util_trim(b.s != NULL ? b.s : "");
+		sbuf_free(&b);
+		return t;
+	}
+}

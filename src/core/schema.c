@@ -1,0 +1,416 @@
+/*
+ * schema: the dictionary model, its lookups and the checks that need the
+ * whole dictionary (references, names, pages, hash).
+ */
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct field_type_info field_types[FT_COUNT] = {
+	[FT_TEXT] = {"text", "TEXT", 30},
+	[FT_INTEGER] = {"integer", "INTEGER", 10},
+	[FT_DECIMAL] = {"decimal", "REAL", 12},
+	[FT_DATE] = {"date", "TEXT", 10},
+	[FT_YESNO] = {"yesno", "INTEGER", 1},
+	[FT_SELECT_ONE] = {"select_one", "INTEGER", 2},
+};
+
+int
+field_type_lookup(const char *name)
+{
+	int i;
+	for (i = 0; i < FT_COUNT; i++)
+		if (strcmp(field_types[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+field_type_names(void)
+{
+	static char buf[256];
+	int i;
+	if (buf[0] == '\0') {
+		for (i = 0; i < FT_COUNT; i++) {
+			if (i > 0)
+				strcat(buf, ", ");
+			strcat(buf, field_types[i].name);
+		}
+	}
+	return buf;
+}
+
+static const char *const reserved_names[] = {
+	"id", "uuid", "parent_id", "status", "rev", "created_at", "created_by",
+	"updated_at", "updated_by", "deleted_at", "rowid", "oid", "_rowid_", NULL
+};
+
+int
+schema_reserved_name(const char *name)
+{
+	size_t i;
+	for (i = 0; reserved_names[i] != NULL; i++)
+		if (strcmp(reserved_names[i], name) == 0)
+			return 1;
+	return strncmp(name, "kesra_", 6) == 0 || strncmp(name, "sqlite_", 7) == 0;
+}
+
+struct schema *
+schema_new(void)
+{
+	return xcalloc(1, sizeof(struct schema));
+}
+
+void
+sch_text_free(struct sch_text *t)
+{
+	int i;
+	for (i = 0; i < SCHEMA_MAX_LANGS; i++) {
+		free(t->s[i]);
+		t->s[i] = NULL;
+	}
+}
+
+const char *
+sch_text_get(const struct sch_text *t, int lang, const char *def)
+{
+	if (lang >= 0 && lang < SCHEMA_MAX_LANGS && t->s[lang] != NULL)
+		return t->s[lang];
+	if (t->s[0] != NULL)
+		return t->s[0];
+	return def;
+}
+
+static void
+record_free_parts(struct sch_record *r)
+{
+	size_t i;
+	free(r->name);
+	sch_text_free(&r->label);
+	free(r->title);
+	free(r->parent);
+	free(r->form_file);
+	for (i = 0; i < r->nfields; i++) {
+		struct sch_field *f = &r->fields[i];
+		free(f->name);
+		sch_text_free(&f->label);
+		sch_text_free(&f->hint);
+		free(f->values_name);
+	}
+	free(r->fields);
+	for (i = 0; i < r->npages; i++) {
+		sch_text_free(&r->pages[i].title);
+		free(r->pages[i].fields);
+	}
+	free(r->pages);
+}
+
+void
+schema_free(struct schema *s)
+{
+	size_t i, j;
+	int k;
+	if (s == NULL)
+		return;
+	free(s->dir);
+	free(s->file);
+	free(s->name);
+	for (k = 0; k < s->nlangs; k++)
+		free(s->langs[k]);
+	for (i = 0; i < s->nvaluesets; i++) {
+		struct sch_valueset *vs = &s->valuesets[i];
+		free(vs->name);
+		for (j = 0; j < vs->nchoices; j++) {
+			free(vs->choices[j].code);
+			sch_text_free(&vs->choices[j].label);
+		}
+		free(vs->choices);
+	}
+	free(s->valuesets);
+	for (i = 0; i < s->nrecords; i++)
+		record_free_parts(&s->records[i]);
+	free(s->records);
+	free(s);
+}
+
+const struct sch_record *
+schema_record(const struct schema *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->nrecords; i++)
+		if (strcmp(s->records[i].name, name) == 0)
+			return &s->records[i];
+	return NULL;
+}
+
+int
+schema_field_index(const struct sch_record *r, const char *name)
+{
+	size_t i;
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct sch_valueset *
+schema_valueset(const struct schema *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->nvaluesets; i++)
+		if (strcmp(s->valuesets[i].name, name) == 0)
+			return &s->valuesets[i];
+	return NULL;
+}
+
+const struct sch_choice *
+schema_choice(const struct sch_valueset *vs, const char *code)
+{
+	size_t i;
+	if (vs == NULL || code == NULL)
+		return NULL;
+	for (i = 0; i < vs->nchoices; i++)
+		if (strcmp(vs->choices[i].code, code) == 0)
+			return &vs->choices[i];
+	return NULL;
+}
+
+int
+schema_lang_index(const struct schema *s, const char *code)
+{
+	int i;
+	for (i = 0; i < s->nlangs; i++)
+		if (strcmp(s->langs[i], code) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+schema_field_sql_type(const struct sch_field *f)
+{
+	if (f->type == FT_SELECT_ONE && f->vs != NULL && !f->vs->numeric)
+		return "TEXT";
+	return field_types[f->type].sql_type;
+}
+
+const char *
+schema_field_label(const struct sch_field *f, int lang)
+{
+	return sch_text_get(&f->label, lang, f->name);
+}
+
+const char *
+schema_record_label(const struct sch_record *r, int lang)
+{
+	return sch_text_get(&r->label, lang, r->name);
+}
+
+static int
+is_integer_code(const char *s)
+{
+	size_t i = 0;
+	if (s[0] == '-')
+		i++;
+	if (s[i] == '\0' || (s[i] == '0' && s[i + 1] != '\0'))
+		return 0;
+	for (; s[i] != '\0'; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return i <= 15;
+}
+
+static void
+finish_valuesets(struct schema *s, struct diags *d)
+{
+	size_t i, j, k;
+	for (i = 0; i < s->nvaluesets; i++) {
+		struct sch_valueset *vs = &s->valuesets[i];
+		vs->numeric = vs->nchoices > 0;
+		for (j = 0; j < vs->nchoices; j++) {
+			if (!is_integer_code(vs->choices[j].code))
+				vs->numeric = 0;
+			for (k = 0; k < j; k++)
+				if (strcmp(vs->choices[k].code,
+				    vs->choices[j].code) == 0)
+					diags_add(d, s->file, vs->line, vs->col,
+					    "value set '%s': code '%s' appears twice",
+					    vs->name, vs->choices[j].code);
+		}
+		if (vs->nchoices == 0)
+			diags_add(d, s->file, vs->line, vs->col,
+			    "value set '%s' has no codes", vs->name);
+		for (k = 0; k < i; k++)
+			if (strcmp(s->valuesets[k].name, vs->name) == 0)
+				diags_add(d, s->file, vs->line, vs->col,
+				    "value set '%s' is defined twice", vs->name);
+	}
+}
+
+static void
+finish_field(struct schema *s, struct sch_record *r, struct sch_field *f,
+    struct diags *d)
+{
+	size_t k;
+	if (!util_is_ident(f->name))
+		diags_add(d, s->file, f->line, f->col,
+		    "field name '%s' is not an identifier (use a-z, 0-9 and _, "
+		    "starting with a letter)", f->name);
+	else if (schema_reserved_name(f->name))
+		diags_add(d, s->file, f->line, f->col,
+		    "field name '%s' is reserved for kesra's own columns",
+		    f->name);
+	for (k = 0; f != &r->fields[k]; k++)
+		if (strcmp(r->fields[k].name, f->name) == 0) {
+			diags_add(d, s->file, f->line, f->col,
+			    "duplicate field '%s' in record '%s' (first at line %d)",
+			    f->name, r->name, r->fields[k].line);
+			break;
+		}
+	if (f->type == FT_SELECT_ONE) {
+		if (f->values_name == NULL)
+			diags_add(d, s->file, f->line, f->col,
+			    "field '%s': select_one needs 'values: <value set>'",
+			    f->name);
+		else if ((f->vs = schema_valueset(s, f->values_name)) == NULL)
+			diags_add(d, s->file, f->line, f->col,
+			    "field '%s': unknown value set '%s'", f->name,
+			    f->values_name);
+	} else if (f->values_name != NULL)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': 'values' is only for select_one", f->name);
+	if (f->has_min && f->has_max && f->min > f->max)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': min is greater than max", f->name);
+	if (f->width <= 0) {
+		int w = field_types[f->type].width;
+		if (f->type == FT_SELECT_ONE && f->vs != NULL) {
+			w = 1;
+			for (k = 0; k < f->vs->nchoices; k++) {
+				int l = (int)strlen(f->vs->choices[k].code);
+				if (l > w)
+					w = l;
+			}
+		}
+		f->width = w;
+	}
+	if (f->width > 60)
+		f->width = 60;
+}
+
+/* Check that every field stands on one page; add the ones left out. */
+static void
+finish_pages(struct schema *s, struct sch_record *r, struct diags *d)
+{
+	unsigned char *seen = xcalloc(r->nfields ? r->nfields : 1, 1);
+	size_t i, j, missing = 0;
+	const char *file = r->form_file != NULL ? r->form_file : s->file;
+
+	for (i = 0; i < r->npages; i++)
+		for (j = 0; j < r->pages[i].nfields; j++) {
+			size_t fi = r->pages[i].fields[j];
+			if (seen[fi])
+				diags_add(d, file, 0, 0,
+				    "form '%s': field '%s' is placed twice",
+				    r->name, r->fields[fi].name);
+			seen[fi] = 1;
+		}
+	for (i = 0; i < r->nfields; i++)
+		if (!seen[i])
+			missing++;
+	if (missing > 0) {
+		struct sch_page *p;
+		if (r->npages == 0) {
+			r->pages = xcalloc(1, sizeof *r->pages);
+			r->npages = 1;
+		}
+		p = &r->pages[r->npages - 1];
+		p->fields = xreallocarray(p->fields, p->nfields + missing,
+		    sizeof *p->fields);
+		for (i = 0; i < r->nfields; i++)
+			if (!seen[i])
+				p->fields[p->nfields++] = i;
+	}
+	free(seen);
+}
+
+static void
+finish_title(struct schema *s, struct sch_record *r, struct diags *d)
+{
+	const char *p = r->title;
+	while (p != NULL && (p = strstr(p, "${")) != NULL) {
+		const char *e = strchr(p, '}');
+		char *name;
+		if (e == NULL) {
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': title has '${' without '}'", r->name);
+			return;
+		}
+		name = xstrndup(p + 2, (size_t)(e - p - 2));
+		if (schema_field_index(r, name) < 0)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': title names unknown field '%s'",
+			    r->name, name);
+		free(name);
+		p = e + 1;
+	}
+}
+
+static void
+hash_str(uint64_t *h, const char *s)
+{
+	*h = util_fnv1a(*h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+}
+
+void
+schema_finish(struct schema *s, struct diags *d)
+{
+	size_t i, j, k;
+	uint64_t h = UTIL_FNV_INIT;
+
+	if (s->nlangs == 0) {
+		s->langs[0] = xstrdup("id");
+		s->nlangs = 1;
+	}
+	finish_valuesets(s, d);
+	if (s->nrecords == 0)
+		diags_add(d, s->file, 0, 0, "the dictionary has no records");
+	for (i = 0; i < s->nrecords; i++) {
+		struct sch_record *r = &s->records[i];
+		if (!util_is_ident(r->name))
+			diags_add(d, s->file, r->line, r->col,
+			    "record name '%s' is not an identifier", r->name);
+		else if (schema_reserved_name(r->name))
+			diags_add(d, s->file, r->line, r->col,
+			    "record name '%s' is reserved", r->name);
+		for (k = 0; k < i; k++)
+			if (strcmp(s->records[k].name, r->name) == 0)
+				diags_add(d, s->file, r->line, r->col,
+				    "duplicate record '%s'", r->name);
+		if (r->parent != NULL && schema_record(s, r->parent) == NULL)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': parent '%s' is not a record", r->name,
+			    r->parent);
+		if (r->nfields == 0)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s' has no fields", r->name);
+		for (j = 0; j < r->nfields; j++)
+			finish_field(s, r, &r->fields[j], d);
+		finish_pages(s, r, d);
+		finish_title(s, r, d);
+	}
+
+	/* The hash covers what storage depends on: names and column types. */
+	hash_str(&h, s->name);
+	for (i = 0; i < s->nrecords; i++) {
+		const struct sch_record *r = &s->records[i];
+		hash_str(&h, r->name);
+		hash_str(&h, r->parent);
+		for (j = 0; j < r->nfields; j++) {
+			hash_str(&h, r->fields[j].name);
+			hash_str(&h, schema_field_sql_type(&r->fields[j]));
+		}
+	}
+	snprintf(s->hash, sizeof s->hash, "%016llx", (unsigned long long)h);
+}

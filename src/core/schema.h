@@ -1,0 +1,142 @@
+/*
+ * schema: the in-memory model of a data dictionary: records, fields, types,
+ * value sets and form layouts. Built by schema_yaml, read by everyone else.
+ *
+ * Ownership: a struct schema owns every string and array reachable from it;
+ * schema_free() releases all of it. Pointers handed out by the lookup
+ * functions are borrowed and live as long as the schema.
+ * Invariant after schema_finish() without errors: every name is a valid
+ * identifier, unique in its scope; every choice field points at its value
+ * set; every record has at least one page and every stored field appears on
+ * exactly one page.
+ */
+#ifndef KESRA_SCHEMA_H
+#define KESRA_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define SCHEMA_MAX_LANGS 8
+
+enum field_type {
+	FT_TEXT,
+	FT_INTEGER,
+	FT_DECIMAL,
+	FT_DATE,
+	FT_YESNO,
+	FT_SELECT_ONE,
+	FT_COUNT
+};
+
+/* The table of field types: what the loader accepts and how each is stored. */
+struct field_type_info {
+	const char *name;     /* as written in YAML */
+	const char *sql_type; /* column type (STRICT table); NULL = not stored */
+	int width;            /* default width on screen */
+};
+extern const struct field_type_info field_types[FT_COUNT];
+/* Returns the type for a YAML name, or -1. */
+int field_type_lookup(const char *name);
+/* "text, integer, ..." for hints. Static storage. */
+const char *field_type_names(void);
+
+/* A text in each of the dictionary's languages; s[i] may be NULL. */
+struct sch_text {
+	char *s[SCHEMA_MAX_LANGS];
+};
+
+struct sch_choice {
+	char *code;
+	struct sch_text label;
+};
+
+struct sch_valueset {
+	char *name;
+	struct sch_choice *choices;
+	size_t nchoices;
+	int numeric; /* every code is an integer: stored as INTEGER */
+	int line, col;
+};
+
+struct sch_field {
+	char *name;
+	enum field_type type;
+	struct sch_text label, hint;
+	int required;
+	int has_min, has_max;
+	double min, max;
+	int width; /* on screen, in columns */
+	char *values_name;
+	const struct sch_valueset *vs; /* resolved for select_one */
+	int line, col;
+};
+
+struct sch_page {
+	struct sch_text title;
+	size_t *fields; /* indices into the record's fields */
+	size_t nfields;
+};
+
+struct sch_record {
+	char *name;
+	struct sch_text label;
+	char *title; /* "${field} ${field}" template; NULL = first field */
+	char *parent;
+	struct sch_field *fields;
+	size_t nfields;
+	struct sch_page *pages;
+	size_t npages;
+	char *form_file; /* the form layout it came from, or NULL if generated */
+	int line, col;
+};
+
+struct schema {
+	char *dir;  /* the schema folder */
+	char *file; /* the dictionary file */
+	char *name;
+	int version;
+	char *langs[SCHEMA_MAX_LANGS];
+	int nlangs;
+	struct sch_valueset *valuesets;
+	size_t nvaluesets;
+	struct sch_record *records;
+	size_t nrecords;
+	char hash[17]; /* hex FNV-1a of the storage-relevant structure */
+};
+
+struct schema *schema_new(void);
+void schema_free(struct schema *s);
+
+/* Text in language lang, falling back to the first language, then to def. */
+const char *sch_text_get(const struct sch_text *t, int lang, const char *def);
+void sch_text_free(struct sch_text *t);
+
+/* Lookups; NULL or -1 when absent. */
+const struct sch_record *schema_record(const struct schema *s, const char *name);
+int schema_field_index(const struct sch_record *r, const char *name);
+const struct sch_valueset *schema_valueset(const struct schema *s,
+    const char *name);
+const struct sch_choice *schema_choice(const struct sch_valueset *vs,
+    const char *code);
+int schema_lang_index(const struct schema *s, const char *code);
+
+/* SQL column type of a field. */
+const char *schema_field_sql_type(const struct sch_field *f);
+
+/* Label of a field in a language, falling back to its name. */
+const char *schema_field_label(const struct sch_field *f, int lang);
+const char *schema_record_label(const struct sch_record *r, int lang);
+
+/*
+ * Resolve references (value sets, parents), check names, generate the
+ * default form of records without one and compute the hash. Problems go to
+ * d with the dictionary file and the place they were written.
+ */
+void schema_finish(struct schema *s, struct diags *d);
+
+/* Names the storage reserves for its system columns. */
+int schema_reserved_name(const char *name);
+
+#endif

@@ -1,0 +1,832 @@
+/*
+ * schema_yaml: the dictionary and form files, read with libyaml's document
+ * API (each node keeps its line and column for messages).
+ *
+ * The walk follows the shape of the schema language, never the shape of the
+ * document, so its depth is bounded whatever the input. Unknown keys are
+ * mistakes (a typo must not silently drop a rule); the message lists the keys
+ * that are known.
+ */
+#include "schema_yaml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "util.h"
+
+struct ctx {
+	const char *file;
+	yaml_document_t *doc;
+	struct diags *d;
+	struct schema *s;
+};
+
+#define LINE(n) ((int)(n)->start_mark.line + 1)
+#define COL(n) ((int)(n)->start_mark.column + 1)
+
+static void
+err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
+    UTIL_PRINTF(3, 4);
+
+static void
+err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	diags_add(c->d, c->file, n != NULL ? LINE(n) : 0, n != NULL ? COL(n) : 0,
+	    "%s", m);
+	free(m);
+}
+
+static yaml_node_t *
+node(struct ctx *c, int idx)
+{
+	return yaml_document_get_node(c->doc, idx);
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	if (n == NULL || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)n->data.scalar.value;
+}
+
+static const char *
+type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a value";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+/* A scalar with no NUL bytes inside and valid UTF-8; else NULL + message. */
+static const char *
+want_scalar(struct ctx *c, const yaml_node_t *n, const char *what)
+{
+	const char *v = scalar(n);
+	if (v == NULL) {
+		err_at(c, n, "%s must be a value, not %s", what, type_name(n));
+		return NULL;
+	}
+	if (strlen(v) != n->data.scalar.length ||
+	    !utf8_valid(v, n->data.scalar.length)) {
+		err_at(c, n, "%s is not valid UTF-8 text", what);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Check a mapping's keys against the known list: reports unknown and
+ * duplicate keys. Returns 0 when n is a mapping.
+ */
+static int
+check_keys(struct ctx *c, const yaml_node_t *n, const char *what,
+    const char *const *known)
+{
+	yaml_node_pair_t *p, *q;
+	if (n == NULL || n->type != YAML_MAPPING_NODE) {
+		err_at(c, n, "%s must be a mapping (key: value), not %s", what,
+		    n != NULL ? type_name(n) : "nothing");
+		return -1;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = node(c, p->key);
+		const char *ks = scalar(k);
+		size_t i;
+		int ok = 0;
+		if (ks == NULL) {
+			err_at(c, k, "%s: a key must be a plain name", what);
+			continue;
+		}
+		for (q = n->data.mapping.pairs.start; q < p; q++) {
+			const char *qs = scalar(node(c, q->key));
+			if (qs != NULL && strcmp(qs, ks) == 0) {
+				err_at(c, k, "%s: key '%s' appears twice", what,
+				    ks);
+				break;
+			}
+		}
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(known[i], ks) == 0)
+				ok = 1;
+		if (!ok) {
+			struct sbuf b = {0};
+			for (i = 0; known[i] != NULL; i++)
+				sbuf_addf(&b, "%s%s", i ? ", " : "", known[i]);
+			err_at(c, k, "%s: unknown key '%s' (known: %s)", what, ks,
+			    b.s);
+			sbuf_free(&b);
+		}
+	}
+	return 0;
+}
+
+static yaml_node_t *
+get(struct ctx *c, const yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+	if (map == NULL || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		const char *ks = scalar(node(c, p->key));
+		if (ks != NULL && strcmp(ks, key) == 0)
+			return node(c, p->value);
+	}
+	return NULL;
+}
+
+static int
+parse_bool(struct ctx *c, const yaml_node_t *n, const char *what, int *out)
+{
+	const char *v = want_scalar(c, n, what);
+	if (v == NULL)
+		return -1;
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0) {
+		*out = 0;
+		return 0;
+	}
+	err_at(c, n, "%s must be true or false, not '%s'", what, v);
+	return -1;
+}
+
+static int
+parse_number(struct ctx *c, const yaml_node_t *n, const char *what, double *out)
+{
+	const char *v = want_scalar(c, n, what);
+	char *end;
+	if (v == NULL)
+		return -1;
+	errno = 0;
+	*out = strtod(v, &end);
+	if (end == v || *end != '\0' || errno != 0 || *out != *out) {
+		err_at(c, n, "%s must be a number, not '%s'", what, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_int(struct ctx *c, const yaml_node_t *n, const char *what, int lo,
+    int hi, int *out)
+{
+	double v;
+	if (parse_number(c, n, what, &v) < 0)
+		return -1;
+	if (v != (double)(long)v || v < lo || v > hi) {
+		err_at(c, n, "%s must be a whole number from %d to %d", what, lo,
+		    hi);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* A label: a plain value (first language) or {lang: text, ...}. */
+static void
+parse_text(struct ctx *c, const yaml_node_t *n, const char *what,
+    struct sch_text *t)
+{
+	yaml_node_pair_t *p;
+	if (n == NULL)
+		return;
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *v = want_scalar(c, n, what);
+		if (v != NULL) {
+			free(t->s[0]);
+			t->s[0] = xstrdup(v);
+		}
+		return;
+	}
+	if (n->type != YAML_MAPPING_NODE) {
+		err_at(c, n, "%s must be a text or {language: text}", what);
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = node(c, p->key);
+		const char *lang = scalar(k), *v;
+		int li;
+		if (lang == NULL)
+			continue;
+		li = schema_lang_index(c->s, lang);
+		if (li < 0) {
+			struct sbuf b = {0};
+			int i;
+			for (i = 0; i < c->s->nlangs; i++)
+				sbuf_addf(&b, "%s%s", i ? ", " : "",
+				    c->s->langs[i]);
+			err_at(c, k, "%s: language '%s' is not in 'languages' (%s)",
+			    what, lang, b.s);
+			sbuf_free(&b);
+			continue;
+		}
+		v = want_scalar(c, node(c, p->value), what);
+		if (v != NULL) {
+			free(t->s[li]);
+			t->s[li] = xstrdup(v);
+		}
+	}
+}
+
+static void
+parse_languages(struct ctx *c, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	if (n == NULL)
+		return;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err_at(c, n, "languages must be a list such as [id, en]");
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		yaml_node_t *l = node(c, *it);
+		const char *v = want_scalar(c, l, "a language");
+		if (v == NULL)
+			continue;
+		if (strlen(v) < 2 || strlen(v) > 8 || !util_is_ident(v)) {
+			err_at(c, l, "language '%s' is not a code such as id or en",
+			    v);
+			continue;
+		}
+		if (schema_lang_index(c->s, v) >= 0) {
+			err_at(c, l, "language '%s' is listed twice", v);
+			continue;
+		}
+		if (c->s->nlangs == SCHEMA_MAX_LANGS) {
+			err_at(c, l, "at most %d languages", SCHEMA_MAX_LANGS);
+			return;
+		}
+		c->s->langs[c->s->nlangs++] = xstrdup(v);
+	}
+}
+
+static const char *const choice_keys[] = {"code", "label", NULL};
+
+static void
+parse_valuesets(struct ctx *c, const yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	if (n == NULL)
+		return;
+	if (n->type != YAML_MAPPING_NODE) {
+		err_at(c, n, "value_sets must be a mapping of name: [choices]");
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
+		const char *name = want_scalar(c, k, "a value set name");
+		struct sch_valueset *vs;
+		yaml_node_item_t *it;
+		if (name == NULL)
+			continue;
+		c->s->valuesets = xreallocarray(c->s->valuesets,
+		    c->s->nvaluesets + 1, sizeof *c->s->valuesets);
+		vs = &c->s->valuesets[c->s->nvaluesets++];
+		memset(vs, 0, sizeof *vs);
+		vs->name = xstrdup(name);
+		vs->line = LINE(k);
+		vs->col = COL(k);
+		if (v->type != YAML_SEQUENCE_NODE) {
+			err_at(c, v, "value set '%s' must be a list of "
+			    "{code: ..., label: ...}", name);
+			continue;
+		}
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			yaml_node_t *ch = node(c, *it);
+			const char *code;
+			struct sch_choice *cc;
+			if (check_keys(c, ch, "a choice", choice_keys) < 0)
+				continue;
+			code = want_scalar(c, get(c, ch, "code"), "code");
+			if (code == NULL)
+				continue;
+			if (code[0] == '\0' || strlen(code) > 32) {
+				err_at(c, ch, "value set '%s': a code must have 1 "
+				    "to 32 characters", name);
+				continue;
+			}
+			vs->choices = xreallocarray(vs->choices,
+			    vs->nchoices + 1, sizeof *vs->choices);
+			cc = &vs->choices[vs->nchoices++];
+			memset(cc, 0, sizeof *cc);
+			cc->code = xstrdup(code);
+			parse_text(c, get(c, ch, "label"), "label", &cc->label);
+		}
+	}
+}
+
+static const char *const field_keys[] = {"name", "type", "label", "hint",
+	"required", "min", "max", "width", "values", NULL};
+
+static void
+parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
+{
+	yaml_node_t *v;
+	const char *s;
+	int t;
+
+	f->line = LINE(n);
+	f->col = COL(n);
+	if (check_keys(c, n, "a field", field_keys) < 0) {
+		f->name = xstrdup("?");
+		return;
+	}
+	s = want_scalar(c, get(c, n, "name"), "field name");
+	f->name = xstrdup(s != NULL ? s : "?");
+	v = get(c, n, "type");
+	s = want_scalar(c, v, "field type");
+	if (s != NULL) {
+		t = field_type_lookup(s);
+		if (t < 0)
+			err_at(c, v, "field '%s': unknown type '%s' (known: %s)",
+			    f->name, s, field_type_names());
+		else
+			f->type = (enum field_type)t;
+	}
+	parse_text(c, get(c, n, "label"), "label", &f->label);
+	parse_text(c, get(c, n, "hint"), "hint", &f->hint);
+	if ((v = get(c, n, "required")) != NULL)
+		parse_bool(c, v, "required", &f->required);
+	if ((v = get(c, n, "min")) != NULL &&
+	    parse_number(c, v, "min", &f->min) == 0)
+		f->has_min = 1;
+	if ((v = get(c, n, "max")) != NULL &&
+	    parse_number(c, v, "max", &f->max) == 0)
+		f->has_max = 1;
+	if ((v = get(c, n, "width")) != NULL)
+		parse_int(c, v, "width", 1, 60, &f->width);
+	if ((v = get(c, n, "values")) != NULL &&
+	    (s = want_scalar(c, v, "values")) != NULL)
+		f->values_name = xstrdup(s);
+	if ((f->has_min || f->has_max) && f->type != FT_INTEGER &&
+	    f->type != FT_DECIMAL)
+		err_at(c, n, "field '%s': min and max are for integer and decimal "
+		    "fields", f->name);
+}
+
+static const char *const record_keys[] = {"label", "title", "parent",
+	"fields", NULL};
+
+static void
+parse_records(struct ctx *c, const yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	if (n == NULL) {
+		err_at(c, NULL, "the dictionary has no 'records:'");
+		return;
+	}
+	if (n->type != YAML_MAPPING_NODE) {
+		err_at(c, n, "records must be a mapping of name: {fields: ...}");
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = node(c, p->key), *v = node(c, p->value), *fl;
+		const char *name = want_scalar(c, k, "a record name"), *s;
+		struct sch_record *r;
+		yaml_node_item_t *it;
+		if (name == NULL)
+			continue;
+		c->s->records = xreallocarray(c->s->records,
+		    c->s->nrecords + 1, sizeof *c->s->records);
+		r = &c->s->records[c->s->nrecords++];
+		memset(r, 0, sizeof *r);
+		r->name = xstrdup(name);
+		r->line = LINE(k);
+		r->col = COL(k);
+		if (check_keys(c, v, "a record", record_keys) < 0)
+			continue;
+		parse_text(c, get(c, v, "label"), "label", &r->label);
+		if (get(c, v, "title") != NULL &&
+		    (s = want_scalar(c, get(c, v, "title"), "title")) != NULL)
+			r->title = xstrdup(s);
+		if (get(c, v, "parent") != NULL &&
+		    (s = want_scalar(c, get(c, v, "parent"), "parent")) != NULL)
+			r->parent = xstrdup(s);
+		fl = get(c, v, "fields");
+		if (fl == NULL || fl->type != YAML_SEQUENCE_NODE) {
+			err_at(c, fl != NULL ? fl : v,
+			    "record '%s' needs 'fields:' as a list", name);
+			continue;
+		}
+		for (it = fl->data.sequence.items.start;
+		    it < fl->data.sequence.items.top; it++) {
+			struct sch_field *f;
+			r->fields = xreallocarray(r->fields, r->nfields + 1,
+			    sizeof *r->fields);
+			f = &r->fields[r->nfields++];
+			memset(f, 0, sizeof *f);
+			parse_field(c, node(c, *it), f);
+		}
+	}
+}
+
+static const char *const top_keys[] = {"dictionary", "version", "languages",
+	"value_sets", "records", NULL};
+
+static void
+parse_dictionary(struct ctx *c, yaml_node_t *root)
+{
+	const char *s;
+	yaml_node_t *v;
+
+	if (check_keys(c, root, "the dictionary", top_keys) < 0)
+		return;
+	s = want_scalar(c, get(c, root, "dictionary"), "dictionary");
+	if (s != NULL && !util_is_ident(s))
+		err_at(c, get(c, root, "dictionary"),
+		    "dictionary name '%s' is not an identifier", s);
+	c->s->name = xstrdup(s != NULL ? s : "?");
+	c->s->version = 1;
+	if ((v = get(c, root, "version")) != NULL)
+		parse_int(c, v, "version", 1, 1000000, &c->s->version);
+	parse_languages(c, get(c, root, "languages"));
+	if (c->s->nlangs == 0)
+		c->s->langs[c->s->nlangs++] = xstrdup("id");
+	parse_valuesets(c, get(c, root, "value_sets"));
+	parse_records(c, get(c, root, "records"));
+}
+
+/* Parse text into doc; reports a syntax error and returns -1. */
+static int
+load_doc(const char *file, const char *text, size_t len, yaml_document_t *doc,
+    struct diags *d)
+{
+	yaml_parser_t parser;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		util_fatal("out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		diags_add(d, file, (int)parser.problem_mark.line + 1,
+		    (int)parser.problem_mark.column + 1, "YAML syntax: %s%s%s",
+		    parser.problem != NULL ? parser.problem : "error",
+		    parser.context != NULL ? " " : "",
+		    parser.context != NULL ? parser.context : "");
+		rc = -1;
+	} else if (yaml_document_get_root_node(doc) == NULL) {
+		diags_add(d, file, 0, 0, "the file is empty");
+		yaml_document_delete(doc);
+		rc = -1;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+/* Read a whole file (at most 16 MiB). */
+static char *
+read_file(const char *path, size_t *len, struct diags *d)
+{
+	FILE *f = fopen(path, "rb");
+	struct sbuf b = {0};
+	char buf[65536];
+	size_t n;
+
+	if (f == NULL) {
+		diags_add(d, path, 0, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sbuf_addn(&b, buf, n);
+		if (b.len > 16u << 20) {
+			diags_add(d, path, 0, 0, "file is larger than 16 MiB");
+			fclose(f);
+			sbuf_free(&b);
+			return NULL;
+		}
+	}
+	if (ferror(f)) {
+		diags_add(d, path, 0, 0, "cannot read: %s", strerror(errno));
+		fclose(f);
+		sbuf_free(&b);
+		return NULL;
+	}
+	fclose(f);
+	*len = b.len;
+	return sbuf_steal(&b);
+}
+
+static struct schema *
+load_dictionary(const char *name, const char *text, size_t len,
+    struct diags *d)
+{
+	yaml_document_t doc;
+	struct ctx c;
+	struct schema *s;
+
+	if (load_doc(name, text, len, &doc, d) < 0)
+		return NULL;
+	s = schema_new();
+	s->file = xstrdup(name);
+	c.file = s->file;
+	c.doc = &doc;
+	c.d = d;
+	c.s = s;
+	parse_dictionary(&c, yaml_document_get_root_node(&doc));
+	yaml_document_delete(&doc);
+	return s;
+}
+
+struct schema *
+schema_yaml_load_string(const char *name, const char *text, size_t len,
+    struct diags *d)
+{
+	size_t before = d->n;
+	struct schema *s = load_dictionary(name, text, len, d);
+	if (s == NULL)
+		return NULL;
+	schema_finish(s, d);
+	if (d->n > before) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct schema *
+schema_yaml_load_file(const char *path, struct diags *d)
+{
+	size_t len;
+	char *text = read_file(path, &len, d);
+	struct schema *s;
+	if (text == NULL)
+		return NULL;
+	s = schema_yaml_load_string(path, text, len, d);
+	free(text);
+	return s;
+}
+
+static const char *const form_keys[] = {"record", "pages", "roster_columns",
+	NULL};
+static const char *const page_keys[] = {"title", "fields", NULL};
+
+/* forms/<record>.yaml: pages of fields in order. */
+static void
+parse_form(struct ctx *c, yaml_node_t *root, struct sch_record *r)
+{
+	yaml_node_t *pages, *v;
+	yaml_node_item_t *it, *jt;
+	const char *s;
+
+	if (check_keys(c, root, "a form", form_keys) < 0)
+		return;
+	v = get(c, root, "record");
+	if ((s = want_scalar(c, v, "record")) != NULL && strcmp(s, r->name) != 0)
+		err_at(c, v, "form file for '%s' says record '%s'", r->name, s);
+	pages = get(c, root, "pages");
+	if (pages == NULL || pages->type != YAML_SEQUENCE_NODE) {
+		err_at(c, pages != NULL ? pages : root,
+		    "a form needs 'pages:' as a list");
+		return;
+	}
+	for (it = pages->data.sequence.items.start;
+	    it < pages->data.sequence.items.top; it++) {
+		yaml_node_t *pn = node(c, *it), *fl;
+		struct sch_page *pg;
+		if (check_keys(c, pn, "a page", page_keys) < 0)
+			continue;
+		r->pages = xreallocarray(r->pages, r->npages + 1,
+		    sizeof *r->pages);
+		pg = &r->pages[r->npages++];
+		memset(pg, 0, sizeof *pg);
+		parse_text(c, get(c, pn, "title"), "title", &pg->title);
+		fl = get(c, pn, "fields");
+		if (fl == NULL || fl->type != YAML_SEQUENCE_NODE) {
+			err_at(c, fl != NULL ? fl : pn,
+			    "a page needs 'fields:' as a list of field names");
+			continue;
+		}
+		for (jt = fl->data.sequence.items.start;
+		    jt < fl->data.sequence.items.top; jt++) {
+			yaml_node_t *fn = node(c, *jt);
+			const char *fname = want_scalar(c, fn, "a field name");
+			int fi;
+			size_t k;
+			if (fname == NULL)
+				continue;
+			fi = schema_field_index(r, fname);
+			if (fi < 0) {
+				err_at(c, fn, "form '%s': unknown field '%s'",
+				    r->name, fname);
+				continue;
+			}
+			for (k = 0; k < pg->nfields; k++)
+				if (pg->fields[k] == (size_t)fi)
+					break;
+			if (k < pg->nfields) {
+				err_at(c, fn, "form '%s': field '%s' is placed "
+				    "twice", r->name, fname);
+				continue;
+			}
+			pg->fields = xreallocarray(pg->fields, pg->nfields + 1,
+			    sizeof *pg->fields);
+			pg->fields[pg->nfields++] = (size_t)fi;
+		}
+	}
+	v = get(c, root, "roster_columns");
+	if (v != NULL && v->type == YAML_SEQUENCE_NODE) {
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			yaml_node_t *fn = node(c, *it);
+			const char *fname = want_scalar(c, fn, "a field name");
+			if (fname != NULL && schema_field_index(r, fname) < 0)
+				err_at(c, fn, "form '%s': roster column names "
+				    "unknown field '%s'", r->name, fname);
+		}
+	} else if (v != NULL)
+		err_at(c, v, "roster_columns must be a list of field names");
+}
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static void
+load_forms(struct schema *s, const char *forms_dir, struct diags *d)
+{
+	DIR *dir;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (forms_dir == NULL || (dir = opendir(forms_dir)) == NULL)
+		return; /* no forms: every record gets a generated one */
+	while ((e = readdir(dir)) != NULL)
+		if (e->d_name[0] != '.' && has_suffix(e->d_name, ".yaml")) {
+			names = xreallocarray(names, n + 1, sizeof *names);
+			names[n++] = xstrdup(e->d_name);
+		}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", forms_dir, names[i]);
+		char *rname = xstrndup(names[i], strlen(names[i]) - 5);
+		struct sch_record *r = (struct sch_record *)schema_record(s,
+		    rname);
+		size_t len;
+		char *text;
+		yaml_document_t doc;
+
+		if (r == NULL)
+			diags_add(d, path, 0, 0, "form for unknown record '%s'",
+			    rname);
+		else if ((text = read_file(path, &len, d)) != NULL) {
+			if (load_doc(path, text, len, &doc, d) == 0) {
+				struct ctx c = {path, &doc, d, s};
+				r->form_file = xstrdup(path);
+				parse_form(&c, yaml_document_get_root_node(&doc),
+				    r);
+				yaml_document_delete(&doc);
+			}
+			free(text);
+		}
+		free(path);
+		free(rname);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* 1 if the file's top level is a mapping with a `dictionary:` key. */
+static int
+is_dictionary(const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, result = 0, done = 0, expect_key = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		util_fatal("out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			result = 1; /* unparsable: let the loader report it */
+			break;
+		}
+		switch (ev.type) {
+		case YAML_MAPPING_START_EVENT:
+			depth++;
+			expect_key = depth == 1;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			depth++;
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			depth--;
+			expect_key = depth == 1;
+			if (depth == 0)
+				done = 1;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (depth == 1 && expect_key &&
+			    strcmp((char *)ev.data.scalar.value, "dictionary") == 0) {
+				result = 1;
+				done = 1;
+			}
+			if (depth == 1)
+				expect_key = !expect_key;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return result;
+}
+
+struct schema *
+schema_yaml_load(const char *schema_dir, const char *forms_dir,
+    struct diags *d)
+{
+	DIR *dir;
+	struct dirent *e;
+	char *found = NULL, *found_text = NULL;
+	size_t found_len = 0, before = d->n;
+	struct schema *s;
+
+	if ((dir = opendir(schema_dir)) == NULL) {
+		diags_add(d, schema_dir, 0, 0, "cannot read the schema folder: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		char *path;
+		size_t len;
+		char *text;
+		if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".yaml") ||
+		    strcmp(e->d_name, "reports.yaml") == 0)
+			continue;
+		path = xasprintf("%s/%s", schema_dir, e->d_name);
+		text = read_file(path, &len, d);
+		if (text != NULL && is_dictionary(text, len)) {
+			if (found != NULL) {
+				diags_add(d, path, 0, 0, "a second dictionary "
+				    "in the folder (the first is %s); keep one",
+				    found);
+				free(text);
+				free(path);
+				continue;
+			}
+			found = path;
+			found_text = text;
+			found_len = len;
+			continue;
+		}
+		free(text);
+		free(path);
+	}
+	closedir(dir);
+	if (found == NULL) {
+		if (d->n == before)
+			diags_add(d, schema_dir, 0, 0, "no dictionary here (a "
+			    "*.yaml file whose top level has 'dictionary:')");
+		return NULL;
+	}
+	s = load_dictionary(found, found_text, found_len, d);
+	free(found_text);
+	free(found);
+	if (s == NULL)
+		return NULL;
+	s->dir = xstrdup(schema_dir);
+	load_forms(s, forms_dir, d);
+	schema_finish(s, d);
+	if (d->n > before) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}

@@ -1,0 +1,28 @@
+/*
+ * schema_yaml: YAML files -> struct schema. The only file that includes
+ * <yaml.h>. Every mistake is reported to the diagnostics list with
+ * file:line:col and, where it helps, a hint; loading goes on after a mistake
+ * so that `kesra check` can list them all at once.
+ */
+#ifndef KESRA_SCHEMA_YAML_H
+#define KESRA_SCHEMA_YAML_H
+
+#include "schema.h"
+
+/*
+ * Load the dictionary found in schema_dir (the one *.yaml file whose top
+ * level has `dictionary:`) and the form layouts in forms_dir (may be NULL or
+ * absent). Returns a finished schema, or NULL when there were errors (all of
+ * them in d). The caller owns the result.
+ */
+struct schema *schema_yaml_load(const char *schema_dir, const char *forms_dir,
+    struct diags *d);
+
+/* Load one dictionary file (no forms); for tests and fuzzing. */
+struct schema *schema_yaml_load_file(const char *path, struct diags *d);
+
+/* Parse a dictionary from memory (for the fuzzer); name is used in messages. */
+struct schema *schema_yaml_load_string(const char *name, const char *text,
+    size_t len, struct diags *d);
+
+#endif

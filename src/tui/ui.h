@@ -1,0 +1,120 @@
+/*
+ * ui: curses set-up and tear-down, the screen stack, the key table, the
+ * title, message and key lines, and text fitting. Screens share one
+ * interface (struct screen_ops); the main loop routes each key to the screen
+ * on top. Everything drawn from data goes through ui_fit(), which sanitises.
+ */
+#ifndef KESRA_UI_H
+#define KESRA_UI_H
+
+#include <stdint.h>
+#include <wchar.h>
+
+struct schema;
+struct db;
+
+struct ui_app {
+	struct schema *s;
+	struct db *db;
+	int lang;         /* dictionary language index */
+	const char *user; /* operating-system user */
+};
+
+/* Run the interactive screens until the operator quits. */
+int ui_run(struct ui_app *app, char **err);
+
+/* What a key means, from the key table (DESIGN section 5). */
+enum ui_action {
+	ACT_NONE,
+	ACT_CHAR,      /* a printable character in ev->ch */
+	ACT_HELP,      /* F1, Ctrl-G */
+	ACT_SAVE,      /* F2, Ctrl-O */
+	ACT_SEARCH,    /* F3, Ctrl-W */
+	ACT_BACK,      /* F10, Ctrl-X */
+	ACT_PICK,      /* F4, Ctrl-P */
+	ACT_NEW,       /* Insert ('n' in lists arrives as ACT_CHAR) */
+	ACT_NEXT_PAGE, /* PgDn, Ctrl-V */
+	ACT_PREV_PAGE, /* PgUp, Alt-V */
+	ACT_ENTER,
+	ACT_TAB,
+	ACT_BTAB,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_LEFT,
+	ACT_RIGHT,
+	ACT_HOME,
+	ACT_END,
+	ACT_BACKSPACE,
+	ACT_DELETE,
+	ACT_CLEAR,     /* Ctrl-K: clear the field */
+	ACT_ESC,
+	ACT_REDRAW,    /* Ctrl-L */
+	ACT_RESIZE,
+};
+
+struct ui_event {
+	enum ui_action action;
+	wint_t ch;
+};
+
+/* Results of a screen's key handler (flags). */
+enum {
+	UI_OK = 0,
+	UI_POP = 1,  /* close this screen */
+	UI_QUIT = 2, /* leave kesra */
+};
+
+struct screen;
+struct screen_ops {
+	void (*enter)(struct screen *);
+	void (*draw)(struct screen *);  /* full layout and paint */
+	int (*key)(struct screen *, const struct ui_event *);
+	void (*leave)(struct screen *); /* frees the screen's data */
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct ui_app *app;
+	void *data;
+	int needs_draw;
+};
+
+/* Push a new screen on the stack (takes ownership of data via leave). */
+void ui_push(struct ui_app *app, const struct screen_ops *ops, void *data);
+
+/* Read one key and map it through the key table. */
+void ui_read(struct ui_event *ev);
+
+/* The three fixed lines. Text is sanitised and fitted. */
+void ui_title(const char *left, const char *right);
+void ui_message(const char *fmt, ...);
+void ui_error(const char *fmt, ...);
+void ui_keys(const char *keys);
+/* The message shown until the next key, or NULL. */
+void ui_clear_message(void);
+
+/* Sanitised copy of s cut to at most width columns; caller frees. */
+char *ui_fit(const char *s, int width);
+/* Display width of a UTF-8 string (sanitised). */
+int ui_width(const char *s);
+
+/* Screen too small: 1 while below 80x24 (shows the request to enlarge). */
+int ui_too_small(void);
+
+/* Yes/no question on the message line: 1 yes, 0 no, -1 cancelled (Esc). */
+int ui_confirm(const char *question);
+
+/* Set when SIGHUP or SIGTERM arrived: screens must stop. */
+extern volatile int ui_hangup;
+
+/* Screens. */
+void ui_menu_open(struct ui_app *app);
+void ui_list_open(struct ui_app *app, const char *record);
+/* Open the entry form for record type `record`; id 0 = new record. */
+void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
+/* Help pop-up for the current screen; field_help may be NULL. */
+void ui_help_show(const char *screen_help, const char *field_help);
+/* Pick list: returns the index chosen among n items, or -1. */
+int ui_pick(const char *title, const char *const *items, size_t n, int current);
+
+#endif
