@@ -42,7 +42,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PO        := $(wildcard po/*.po)
 MO        := $(PO:po/%.po=build/locale/%/LC_MESSAGES/kesra.mo)
 
-.PHONY: all test unit tui install uninstall clean check-layers bench FORCE
+.PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE
 
 all: kesra $(MO)
 
@@ -116,6 +116,13 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	for po in $(PO); do l=$${po#po/}; l=$${l%.po}; \
 	    rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kesra.mo; done
+
+# Refresh the message template and merge it into each translation.
+pot:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments \
+	    --package-name=kesra --package-version=$(VERSION) \
+	    -o po/kesra.pot src/*.c src/core/*.c src/tui/*.c
+	for po in $(PO); do msgmerge --quiet --update --backup=none $$po po/kesra.pot; done
 
 clean:
 	rm -rf build kesra

@@ -437,7 +437,7 @@ main(int argc, char **argv)
 	if (o.lang == NULL || o.lang[0] == '\0')
 		o.lang = "id";
 	if (strcmp(o.lang, "id") != 0 && strcmp(o.lang, "en") != 0) {
-		fprintf(stderr, "kesra: --lang must be id or en, not '%s'\n",
+		fprintf(stderr, _("kesra: --lang must be id or en, not '%s'\n"),
 		    o.lang);
 		bad = 1;
 	}

@@ -339,7 +339,7 @@ extend_table(struct db *db, const struct sch_record *r, int dry_run,
 			continue;
 		}
 		if (plan != NULL)
-			sbuf_addf(plan, "add column %s.%s %s\n", r->name,
+			sbuf_addf(plan, _("add column %s.%s %s\n"), r->name,
 			    f->name, want);
 		if (!dry_run) {
 			sbuf_reset(&b);
@@ -352,8 +352,8 @@ extend_table(struct db *db, const struct sch_record *r, int dry_run,
 		int known = schema_field_index(r, names[j]) >= 0 ||
 		    schema_reserved_name(names[j]);
 		if (!known)
-			sbuf_addf(plan, "keep column %s.%s (not in the "
-			    "dictionary; data kept)\n", r->name, names[j]);
+			sbuf_addf(plan, _("keep column %s.%s (not in the "
+			    "dictionary; data kept)\n"), r->name, names[j]);
 	}
 	for (j = 0; j < n; j++) {
 		free(names[j]);
@@ -391,8 +391,8 @@ db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	free(ver);
 	if (fresh) {
 		if (plan != NULL)
-			sbuf_addf(plan, "create database for dictionary %s "
-			    "version %d\n", s->name, s->version);
+			sbuf_addf(plan, _("create database for dictionary %s "
+			    "version %d\n"), s->name, s->version);
 		if (!dry_run && (exec(db, "PRAGMA application_id = 1262834514",
 		    err) < 0 || exec(db, "PRAGMA user_version = 1", err) < 0 ||
 		    exec(db, "CREATE TABLE kesra_meta (key TEXT PRIMARY KEY, "
@@ -408,7 +408,7 @@ db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err)
 			continue;
 		}
 		if (plan != NULL)
-			sbuf_addf(plan, "create table %s (%zu fields)\n",
+			sbuf_addf(plan, _("create table %s (%zu fields)\n"),
 			    r->name, r->nfields);
 		if (!dry_run && create_table(db, r, err) < 0)
 			goto fail;
@@ -491,8 +491,8 @@ conflict(struct db *db, struct record *r, char **err)
 		    0), 0);
 		char *when = util_sanitize((const char *)sqlite3_column_text(st,
 		    1), 0);
-		rc = util_err(err, _("record %lld was changed by %s at %s since "
-		    "you opened it; reload it"), (long long)r->id, who, when);
+		rc = util_err(err, _("changed by %s at %s; reopen the record"),
+		    who, when);
 		free(who);
 		free(when);
 	}
@@ -672,7 +672,6 @@ db_rows_free(struct db_row *rows, size_t n)
 }
 
 struct title_ctx {
-	sqlite3_stmt *st;
 	int *col_of; /* field index -> result column, or -1 */
 	char **vals;
 };

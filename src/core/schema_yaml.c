@@ -63,6 +63,8 @@ scalar(const yaml_node_t *n)
 static const char *
 type_name(const yaml_node_t *n)
 {
+	if (n == NULL) /* an absent key */
+		return "nothing";
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		return "a value";
@@ -154,6 +156,22 @@ get(struct ctx *c, const yaml_node_t *map, const char *key)
 	return NULL;
 }
 
+/*
+ * want_scalar for a key that must be present: an absent key is reported at
+ * the mapping that lacks it (want_scalar alone would say line 0).
+ */
+static const char *
+want_key(struct ctx *c, const yaml_node_t *map, const char *key,
+    const char *what)
+{
+	yaml_node_t *v = get(c, map, key);
+	if (v == NULL) {
+		err_at(c, map, "%s: missing '%s:'", what, key);
+		return NULL;
+	}
+	return want_scalar(c, v, key);
+}
+
 static int
 parse_bool(struct ctx *c, const yaml_node_t *n, const char *what, int *out)
 {
@@ -195,7 +213,8 @@ parse_int(struct ctx *c, const yaml_node_t *n, const char *what, int lo,
 	double v;
 	if (parse_number(c, n, what, &v) < 0)
 		return -1;
-	if (v != (double)(long)v || v < lo || v > hi) {
+	/* range first: casting an out-of-range double to long is undefined */
+	if (v < lo || v > hi || v != (double)(long)v) {
 		err_at(c, n, "%s must be a whole number from %d to %d", what, lo,
 		    hi);
 		return -1;
@@ -323,7 +342,7 @@ parse_valuesets(struct ctx *c, const yaml_node_t *n)
 			struct sch_choice *cc;
 			if (check_keys(c, ch, "a choice", choice_keys) < 0)
 				continue;
-			code = want_scalar(c, get(c, ch, "code"), "code");
+			code = want_key(c, ch, "code", "a choice");
 			if (code == NULL)
 				continue;
 			if (code[0] == '\0' || strlen(code) > 32) {
@@ -357,11 +376,13 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 		f->name = xstrdup("?");
 		return;
 	}
-	s = want_scalar(c, get(c, n, "name"), "field name");
+	s = want_key(c, n, "name", "a field");
 	f->name = xstrdup(s != NULL ? s : "?");
 	v = get(c, n, "type");
-	s = want_scalar(c, v, "field type");
-	if (s != NULL) {
+	if (v == NULL)
+		err_at(c, n, "field '%s': missing 'type:' (known: %s)", f->name,
+		    field_type_names());
+	else if ((s = want_scalar(c, v, "field type")) != NULL) {
 		t = field_type_lookup(s);
 		if (t < 0)
 			err_at(c, v, "field '%s': unknown type '%s' (known: %s)",
@@ -458,7 +479,7 @@ parse_dictionary(struct ctx *c, yaml_node_t *root)
 
 	if (check_keys(c, root, "the dictionary", top_keys) < 0)
 		return;
-	s = want_scalar(c, get(c, root, "dictionary"), "dictionary");
+	s = want_key(c, root, "dictionary", "the dictionary");
 	if (s != NULL && !util_is_ident(s))
 		err_at(c, get(c, root, "dictionary"),
 		    "dictionary name '%s' is not an identifier", s);
@@ -598,7 +619,9 @@ parse_form(struct ctx *c, yaml_node_t *root, struct sch_record *r)
 	if (check_keys(c, root, "a form", form_keys) < 0)
 		return;
 	v = get(c, root, "record");
-	if ((s = want_scalar(c, v, "record")) != NULL && strcmp(s, r->name) != 0)
+	/* record: is optional, the file name says which record it is */
+	if (v != NULL && (s = want_scalar(c, v, "record")) != NULL &&
+	    strcmp(s, r->name) != 0)
 		err_at(c, v, "form file for '%s' says record '%s'", r->name, s);
 	pages = get(c, root, "pages");
 	if (pages == NULL || pages->type != YAML_SEQUENCE_NODE) {
@@ -729,7 +752,11 @@ is_dictionary(const char *text, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			result = 1; /* unparsable: let the loader report it */
+			/* unparsable: a dictionary if it says so at the start
+			 * of a line, so that the loader reports the mistake */
+			result = (len >= 11 && strncmp(text, "dictionary:",
+			    11) == 0) || memmem(text, len, "\ndictionary:",
+			    12) != NULL;
 			break;
 		}
 		switch (ev.type) {

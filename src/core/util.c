@@ -222,12 +222,13 @@ util_is_ident(const char *s)
 int
 utf8_seq_len(const unsigned char *s, size_t avail)
 {
-	unsigned char c = s[0];
+	unsigned char c;
 	int n, i;
 	unsigned cp;
 
 	if (avail == 0)
-		return 0;
+		return 0; /* read nothing: s may point just past the buffer */
+	c = s[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf) {
@@ -440,6 +441,17 @@ util_fmt_double(double v, char *buf, size_t n)
 		if (strtod(buf, NULL) == v)
 			break;
 	}
-	if (strchr(buf, 'e') != NULL)
-		snprintf(buf, n, "%.6f", v);
+	if (strchr(buf, 'e') == NULL)
+		return;
+	/*
+	 * %g chose an exponent (100 -> "1e+02"): write the fewest decimals
+	 * that still read back as v. "%.6f" here turned 100 into
+	 * "100.000000" and 1e-12 into "0.000000".
+	 */
+	for (prec = 0; prec <= 25; prec++) {
+		snprintf(buf, n, "%.*f", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, n, "%.17g", v); /* too small for plain decimals */
 }

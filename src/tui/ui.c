@@ -9,6 +9,7 @@
 #include "ui.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,9 +126,15 @@ ui_read(struct ui_event *ev)
 
 	ev->action = ACT_NONE;
 	ev->ch = 0;
+	errno = 0;
 	r = get_wch(&ch);
-	if (r == ERR)
+	if (r == ERR) {
+		/* Blocking read: ERR is a signal or a terminal that is gone
+		 * (EOF, EIO). Treat the latter as a hang-up, never spin. */
+		if (errno != EINTR)
+			ui_hangup = 1;
 		return;
+	}
 	if (r == OK && ch == 27) {
 		/* Alt-V arrives as Esc then v. */
 		wint_t next;

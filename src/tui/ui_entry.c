@@ -318,7 +318,7 @@ help(struct screen *s)
 	    "F4, Ctrl-P: list of choices (type to filter)\n"
 	    "PgDn, Ctrl-V / PgUp, Alt-V: next / previous page\n"
 	    "Ctrl-K: clear the field   Ctrl-L: redraw\n"
-	    "F10, Ctrl-X: back to the list"), b.s);
+	    "F10, Ctrl-X: back"), b.s);
 	sbuf_free(&b);
 	s->needs_draw = 1;
 }

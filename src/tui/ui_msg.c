@@ -38,8 +38,12 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 {
 	struct sbuf filter = {0};
 	size_t *shown = xcalloc(n ? n : 1, sizeof *shown), ns = 0, i;
-	int sel = 0, top = 0, result = -1, done = 0, w = 20, h;
+	int sel = 0, top = 0, result = -1, done = 0, w, h;
 	WINDOW *win;
+
+	w = ui_width(title) + 6;
+	if (w < 24)
+		w = 24;
 
 	for (i = 0; i < n; i++) {
 		int iw = ui_width(items[i]) + 4;

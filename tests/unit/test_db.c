@@ -1,0 +1,1108 @@
+/*
+ * test_db: storage on real SQLite files in a temporary folder. Creation and
+ * identity, record save/load, migrations, refusals that leave the file
+ * untouched, optimistic concurrency, locking, keyset pagination and titles.
+ */
+#include "testutil.h"
+
+#include "db.h"
+#include "record.h"
+
+#define DICT_HEAD(version) \
+    "dictionary: testdict\n" \
+    "version: " version "\n" \
+    "languages: [id, en]\n" \
+    "value_sets:\n" \
+    "  sex: [{code: 1, label: L}, {code: 2, label: P}]\n" \
+    "records:\n"
+
+#define PERSON_FIELDS \
+    "      - {name: name, type: text, required: true}\n" \
+    "      - {name: age, type: integer}\n" \
+    "      - {name: height, type: decimal}\n" \
+    "      - {name: born, type: date}\n" \
+    "      - {name: married, type: yesno}\n" \
+    "      - {name: sex, type: select_one, values: sex}\n"
+
+#define VISIT \
+    "  visit:\n" \
+    "    parent: person\n" \
+    "    fields:\n" \
+    "      - {name: note, type: text}\n"
+
+static const char dict_v1[] = DICT_HEAD("1")
+    "  person:\n"
+    "    title: \"${name} (${age})\"\n"
+    "    fields:\n"
+    PERSON_FIELDS
+    "      - {name: old_note, type: text}\n"
+    VISIT;
+
+/* v2 adds a field and a record. */
+static const char dict_v2_add[] = DICT_HEAD("2")
+    "  person:\n"
+    "    title: \"${name} (${age})\"\n"
+    "    fields:\n"
+    PERSON_FIELDS
+    "      - {name: old_note, type: text}\n"
+    "      - {name: phone, type: text}\n"
+    VISIT
+    "  asset:\n"
+    "    fields: [{name: kind, type: text}]\n";
+
+/* v2 adds phone but turns age into text: refused as a whole. */
+static const char dict_v2_retype[] = DICT_HEAD("2")
+    "  person:\n"
+    "    fields:\n"
+    "      - {name: name, type: text, required: true}\n"
+    "      - {name: phone, type: text}\n"
+    "      - {name: age, type: text}\n"
+    "      - {name: height, type: decimal}\n"
+    "      - {name: born, type: date}\n"
+    "      - {name: married, type: yesno}\n"
+    "      - {name: sex, type: select_one, values: sex}\n"
+    "      - {name: old_note, type: text}\n"
+    VISIT;
+
+/* v2 drops old_note. */
+static const char dict_v2_remove[] = DICT_HEAD("2")
+    "  person:\n"
+    "    title: \"${name} (${age})\"\n"
+    "    fields:\n"
+    PERSON_FIELDS
+    VISIT;
+
+/* Same records, another dictionary. */
+static const char dict_other[] =
+    "dictionary: otherdict\n"
+    "records:\n"
+    "  person:\n"
+    "    fields:\n"
+    "      - {name: name, type: text}\n";
+
+struct fx {
+	char *dir;
+	char *path; /* dir/k.db, not created */
+	struct schema *s;
+	struct db *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	f->dir = tu_mkdtemp();
+	f->path = tu_path(f->dir, "k.db");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	db_close(f->db);
+	schema_free(f->s);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->path);
+	free(f);
+	unsetenv("KESRA_BUSY_TIMEOUT_MS");
+	return 0;
+}
+
+static struct db *
+open_db(const char *path, const struct schema *s, int flags)
+{
+	struct db *db = NULL;
+	char *err = NULL;
+	if (db_open(&db, path, s, flags, &err) != 0)
+		fail_msg("db_open %s: %s", path, err);
+	assert_non_null(db);
+	assert_null(err);
+	return db;
+}
+
+static void
+migrate(struct db *db)
+{
+	char *err = NULL;
+	if (db_migrate(db, 0, NULL, &err) != 0)
+		fail_msg("db_migrate: %s", err);
+}
+
+/* A fresh database of dict_v1 in f. */
+static void
+create_v1(struct fx *f)
+{
+	f->s = tu_schema(dict_v1);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	migrate(f->db);
+}
+
+static const struct sch_record *
+rec(const struct schema *s, const char *name)
+{
+	const struct sch_record *r = schema_record(s, name);
+	if (r == NULL)
+		fail_msg("no record %s", name);
+	return r;
+}
+
+/* Insert a person; returns its id. */
+static int64_t
+add_person(struct db *db, const struct schema *s, const char *name,
+    const char *age, const char *user)
+{
+	struct record *r = record_new(rec(s, "person"));
+	char *err = NULL;
+	int64_t id;
+	record_set_by_name(r, "name", name);
+	record_set_by_name(r, "age", age);
+	if (db_record_save(db, r, user, &err) != 0)
+		fail_msg("save %s: %s", name, err);
+	id = r->id;
+	record_free(r);
+	return id;
+}
+
+static struct record *
+load(struct db *db, const struct sch_record *def, int64_t id)
+{
+	struct record *r = NULL;
+	char *err = NULL;
+	if (db_record_load(db, def, id, &r, &err) != 0)
+		fail_msg("load %lld: %s", (long long)id, err);
+	return r;
+}
+
+static char *
+q_text(struct db *db, const char *sql)
+{
+	return tu_sql_text(db_sqlite(db), sql);
+}
+
+static void
+assert_q(struct db *db, const char *sql, const char *want)
+{
+	char *got = tu_sql_rows(db_sqlite(db), sql);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s\n--- got:\n%s\n--- expected:\n%s", sql, got, want);
+	free(got);
+}
+
+static void
+test_create_new(void **state)
+{
+	struct fx *f = *state;
+	struct sbuf plan = {0};
+	char *err = NULL, *v;
+	sqlite3 *h;
+
+	f->s = tu_schema(dict_v1);
+	assert_false(tu_exists(f->path));
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	assert_true(tu_exists(f->path));
+	assert_string_equal(db_path(f->db), f->path);
+	assert_ptr_equal(db_schema(f->db), f->s);
+	assert_false(db_is_current(f->db));
+	assert_null(db_meta_get(f->db, "dictionary"));
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_null(err);
+	assert_string_equal(plan.s,
+	    "create database for dictionary testdict version 1\n"
+	    "create table person (7 fields)\n"
+	    "create table visit (1 fields)\n");
+	sbuf_free(&plan);
+
+	h = db_sqlite(f->db);
+	assert_int_equal(tu_sql_int(h, "PRAGMA application_id"),
+	    DB_APPLICATION_ID);
+	assert_int_equal(tu_sql_int(h, "PRAGMA user_version"),
+	    DB_STORAGE_VERSION);
+	v = tu_sql_text(h, "PRAGMA journal_mode");
+	assert_string_equal(v, "wal");
+	free(v);
+	assert_int_equal(tu_sql_int(h, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(tu_sql_int(h, "PRAGMA synchronous"), 2); /* FULL */
+
+	/* typed columns after the system columns */
+	assert_q(f->db, "SELECT name, type, pk FROM pragma_table_info('person')",
+	    "id|INTEGER|1\nuuid|TEXT|0\nparent_id|INTEGER|0\nstatus|TEXT|0\n"
+	    "rev|INTEGER|0\ncreated_at|TEXT|0\ncreated_by|TEXT|0\n"
+	    "updated_at|TEXT|0\nupdated_by|TEXT|0\ndeleted_at|TEXT|0\n"
+	    "name|TEXT|0\nage|INTEGER|0\nheight|REAL|0\nborn|TEXT|0\n"
+	    "married|INTEGER|0\nsex|INTEGER|0\nold_note|TEXT|0");
+	assert_q(f->db, "SELECT name, type FROM pragma_table_info('visit') "
+	    "WHERE cid >= 10", "note|TEXT");
+	assert_q(f->db, "SELECT name, strict FROM pragma_table_list "
+	    "WHERE schema = 'main' AND name IN ('person', 'visit', "
+	    "'kesra_meta') ORDER BY name",
+	    "kesra_meta|1\nperson|1\nvisit|1");
+	/* a roster points at its parent */
+	assert_q(f->db, "SELECT \"table\", \"from\", \"to\" FROM "
+	    "pragma_foreign_key_list('visit')", "person|parent_id|id");
+	assert_q(f->db, "SELECT name FROM sqlite_schema WHERE type = 'index' "
+	    "AND tbl_name = 'visit' AND sql IS NOT NULL", "visit_parent");
+
+	/* meta */
+	assert_q(f->db, "SELECT key, value FROM kesra_meta WHERE key IN "
+	    "('dictionary', 'version') ORDER BY key",
+	    "dictionary|testdict\nversion|1");
+	v = db_meta_get(f->db, "hash");
+	assert_string_equal(v, f->s->hash);
+	free(v);
+	v = db_meta_get(f->db, "created_at");
+	assert_non_null(v);
+	assert_int_equal(strlen(v), 19);
+	free(v);
+	assert_null(db_meta_get(f->db, "nosuch"));
+	assert_true(db_is_current(f->db));
+
+	/* STRICT tables: a word in an integer column is refused */
+	assert_int_not_equal(sqlite3_exec(h, "INSERT INTO person (uuid, "
+	    "created_at, name, age) VALUES ('u', 'now', 'x', 'abc')", NULL,
+	    NULL, NULL), SQLITE_OK);
+
+	/* Migrating again changes nothing and plans nothing. */
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_int_equal(plan.len, 0);
+	sbuf_free(&plan);
+	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table'"), 3);
+}
+
+static void
+test_dry_run_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct sbuf plan = {0};
+	char *err = NULL;
+
+	f->s = tu_schema(dict_v1);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	assert_int_equal(db_migrate(f->db, 1, &plan, &err), 0);
+	assert_contains(plan.s, "create table person (7 fields)\n");
+	sbuf_free(&plan);
+	assert_int_equal(tu_sql_int(db_sqlite(f->db), "SELECT count(*) FROM "
+	    "sqlite_schema WHERE type = 'table'"), 0);
+	assert_int_equal(tu_sql_int(db_sqlite(f->db), "PRAGMA application_id"),
+	    0);
+	assert_false(db_is_current(f->db));
+}
+
+static void
+test_open_absent_and_folder(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = NULL;
+	char *err = NULL;
+
+	f->s = tu_schema(dict_v1);
+	assert_int_equal(db_open(&db, f->path, f->s, 0, &err), -1);
+	assert_null(db);
+	assert_contains(err, f->path);
+	assert_contains(err, "no database here (run 'kesra init'");
+	assert_false(tu_exists(f->path));
+	free(err);
+	err = NULL;
+	assert_int_equal(db_open(&db, f->dir, f->s, DB_OPEN_CREATE, &err), -1);
+	assert_contains(err, "is a folder, not a database file");
+	free(err);
+}
+
+static void
+test_record_round_trip(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person, *visit;
+	struct record *r, *l, *v;
+	char *err = NULL;
+	static const char utf8_name[] = "Siti Nur\xe2\x80\x99" "aini \xe2\x80\x94 "
+	    "\xc3\xbc \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	visit = rec(f->s, "visit");
+	r = record_new(person);
+	record_set_by_name(r, "name", utf8_name);
+	record_set_by_name(r, "age", "42");
+	record_set_by_name(r, "height", "1.75");
+	record_set_by_name(r, "born", "1980-02-29");
+	record_set_by_name(r, "married", "1");
+	record_set_by_name(r, "sex", "2");
+	assert_int_equal(db_record_save(f->db, r, "alice", &err), 0);
+	assert_null(err);
+	assert_int_equal(r->id, 1);
+	assert_int_equal(r->rev, 1);
+	assert_int_equal(strlen(r->uuid), 36);
+	assert_string_equal(r->updated_by, "alice");
+	assert_non_null(r->updated_at);
+
+	/* what the table holds, with SQLite's own types */
+	assert_q(f->db, "SELECT name, typeof(age), age, typeof(height), height, "
+	    "born, married, typeof(sex), sex, old_note, rev, status, "
+	    "created_by, updated_by, parent_id, deleted_at FROM person",
+	    "Siti Nur\xe2\x80\x99" "aini \xe2\x80\x94 \xc3\xbc "
+	    "\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"
+	    "|integer|42|real|1.75|1980-02-29|1|integer|2|NULL|1|draft|"
+	    "alice|alice|NULL|NULL");
+
+	l = load(f->db, person, r->id);
+	assert_true(record_values_equal(l, r));
+	assert_string_equal(record_get_by_name(l, "name"), utf8_name);
+	assert_string_equal(record_get_by_name(l, "age"), "42");
+	assert_string_equal(record_get_by_name(l, "height"), "1.75");
+	assert_string_equal(record_get_by_name(l, "born"), "1980-02-29");
+	assert_string_equal(record_get_by_name(l, "married"), "1");
+	assert_string_equal(record_get_by_name(l, "sex"), "2");
+	assert_null(record_get_by_name(l, "old_note"));
+	assert_string_equal(l->uuid, r->uuid);
+	assert_int_equal(l->rev, 1);
+	assert_string_equal(l->status, "draft");
+	assert_string_equal(l->updated_by, "alice");
+	assert_int_equal(l->parent_id, 0);
+
+	/* update: rev goes up, updated_by changes, created_by stays */
+	record_set_by_name(l, "age", "43");
+	record_set_by_name(l, "height", NULL);
+	record_set_by_name(l, "old_note", "catatan");
+	snprintf(l->status, sizeof l->status, "complete");
+	assert_int_equal(db_record_save(f->db, l, "bob", &err), 0);
+	assert_int_equal(l->rev, 2);
+	assert_int_equal(l->id, 1);
+	assert_string_equal(l->updated_by, "bob");
+	assert_q(f->db, "SELECT age, height, old_note, rev, status, created_by, "
+	    "updated_by, count(*) FROM person",
+	    "43|NULL|catatan|2|complete|alice|bob|1");
+	record_free(l);
+	l = load(f->db, person, 1);
+	assert_int_equal(l->rev, 2);
+	assert_string_equal(l->status, "complete");
+	assert_string_equal(record_get_by_name(l, "age"), "43");
+	assert_null(record_get_by_name(l, "height"));
+	assert_string_equal(l->uuid, r->uuid);
+	record_free(l);
+
+	/* decimals that are whole, large or small come back as written */
+	record_free(r);
+	r = record_new(person);
+	record_set_by_name(r, "name", "B");
+	record_set_by_name(r, "height", "100");
+	record_set_by_name(r, "age", "-123456789012345");
+	assert_int_equal(db_record_save(f->db, r, "alice", &err), 0);
+	assert_int_equal(r->id, 2);
+	l = load(f->db, person, 2);
+	assert_string_equal(record_get_by_name(l, "height"), "100");
+	assert_string_equal(record_get_by_name(l, "age"), "-123456789012345");
+	assert_int_equal(strlen(l->uuid), 36);
+	assert_string_equal(l->uuid, r->uuid);
+	record_free(l);
+	record_free(r);
+
+	/* a roster row with its parent */
+	v = record_new(visit);
+	v->parent_id = 1;
+	record_set_by_name(v, "note", "kunjungan pertama");
+	assert_int_equal(db_record_save(f->db, v, "carol", &err), 0);
+	l = load(f->db, visit, v->id);
+	assert_int_equal(l->parent_id, 1);
+	assert_string_equal(record_get(l, 0), "kunjungan pertama");
+	record_free(l);
+	/* foreign keys are on: no visit of a person that does not exist */
+	record_free(v);
+	v = record_new(visit);
+	v->parent_id = 999;
+	record_set_by_name(v, "note", "orphan");
+	assert_int_equal(db_record_save(f->db, v, "carol", &err), -1);
+	assert_contains(err, "FOREIGN KEY");
+	assert_int_equal(v->id, 0);
+	assert_int_equal(tu_sql_int(db_sqlite(f->db), "SELECT count(*) FROM "
+	    "visit"), 1);
+	free(err);
+	record_free(v);
+}
+
+/* Every record gets its own uuid. */
+static void
+test_uuids_differ(void **state)
+{
+	struct fx *f = *state;
+	char *a, *b;
+	create_v1(f);
+	add_person(f->db, f->s, "A", "1", "u");
+	add_person(f->db, f->s, "B", "2", "u");
+	a = q_text(f->db, "SELECT uuid FROM person WHERE id = 1");
+	b = q_text(f->db, "SELECT uuid FROM person WHERE id = 2");
+	assert_int_equal(strlen(a), 36);
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+}
+
+static void
+test_load_missing_or_deleted(void **state)
+{
+	struct fx *f = *state;
+	struct record *r = NULL;
+	char *err = NULL;
+	int64_t n = -1;
+
+	create_v1(f);
+	add_person(f->db, f->s, "A", "1", "u");
+	assert_int_equal(db_record_load(f->db, rec(f->s, "person"), 99, &r,
+	    &err), -1);
+	assert_null(r);
+	assert_string_equal(err, "person 99: no such record");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = "
+	    "'2024-01-01 00:00:00' WHERE id = 1");
+	assert_int_equal(db_record_load(f->db, rec(f->s, "person"), 1, &r,
+	    &err), -1);
+	assert_string_equal(err, "person 1: no such record");
+	free(err);
+	assert_int_equal(db_record_count(f->db, rec(f->s, "person"), &n, NULL),
+	    0);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_migrate_adds_field(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct db *db2;
+	struct sbuf plan = {0};
+	struct record *r;
+	char *err = NULL, *v;
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	add_person(f->db, f->s, "Budi", "20", "u");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET old_note = 'lama' "
+	    "WHERE id = 2");
+	db_close(f->db);
+	f->db = NULL;
+
+	s2 = tu_schema(dict_v2_add);
+	assert_string_not_equal(s2->hash, f->s->hash);
+	db2 = open_db(f->path, s2, 0);
+	assert_false(db_is_current(db2));
+	assert_int_equal(db_migrate(db2, 0, &plan, &err), 0);
+	assert_null(err);
+	assert_string_equal(plan.s, "add column person.phone TEXT\n"
+	    "create table asset (1 fields)\n");
+	sbuf_free(&plan);
+	assert_true(db_is_current(db2));
+	v = db_meta_get(db2, "version");
+	assert_string_equal(v, "2");
+	free(v);
+	v = db_meta_get(db2, "hash");
+	assert_string_equal(v, s2->hash);
+	free(v);
+
+	assert_q(db2, "SELECT type FROM pragma_table_info('person') WHERE "
+	    "name = 'phone'", "TEXT");
+	assert_q(db2, "SELECT id, name, age, old_note, phone, rev FROM person "
+	    "ORDER BY id", "1|Ani|10|NULL|NULL|1\n2|Budi|20|lama|NULL|1");
+	assert_q(db2, "SELECT count(*) FROM asset", "0");
+
+	/* the old rows load and save under the new dictionary */
+	r = load(db2, rec(s2, "person"), 2);
+	assert_string_equal(record_get_by_name(r, "name"), "Budi");
+	assert_null(record_get_by_name(r, "phone"));
+	record_set_by_name(r, "phone", "08123456789");
+	assert_int_equal(db_record_save(db2, r, "u", &err), 0);
+	record_free(r);
+	assert_q(db2, "SELECT name, age, old_note, phone, rev FROM person "
+	    "WHERE id = 2", "Budi|20|lama|08123456789|2");
+	db_close(db2);
+	schema_free(s2);
+}
+
+static void
+test_migrate_type_change_refused(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct db *db2;
+	struct sbuf plan = {0};
+	char *err = NULL, *v, *cols;
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	cols = tu_sql_rows(db_sqlite(f->db), "SELECT name, type FROM "
+	    "pragma_table_info('person')");
+	db_close(f->db);
+	f->db = NULL;
+
+	s2 = tu_schema(dict_v2_retype);
+	db2 = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(db2, 1, &plan, &err), -1);
+	assert_contains(err, "field 'age' of record 'person' changed its stored "
+	    "type from INTEGER to TEXT");
+	free(err);
+	err = NULL;
+	sbuf_free(&plan);
+	assert_int_equal(db_migrate(db2, 0, &plan, &err), -1);
+	assert_contains(err, "field 'age'");
+	assert_contains(err, "give the field a new name");
+	free(err);
+	sbuf_free(&plan);
+
+	/* nothing changed: no phone column (it came first), same meta, data */
+	assert_q(db2, "SELECT name, type FROM pragma_table_info('person')", cols);
+	assert_q(db2, "SELECT count(*) FROM pragma_table_info('person') WHERE "
+	    "name = 'phone'", "0");
+	v = db_meta_get(db2, "hash");
+	assert_string_equal(v, f->s->hash);
+	free(v);
+	v = db_meta_get(db2, "version");
+	assert_string_equal(v, "1");
+	free(v);
+	assert_false(db_is_current(db2));
+	assert_q(db2, "SELECT name, typeof(age), age FROM person",
+	    "Ani|integer|10");
+	free(cols);
+	db_close(db2);
+	schema_free(s2);
+}
+
+static void
+test_migrate_removed_field_kept(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct db *db2;
+	struct sbuf plan = {0};
+	struct record *r;
+	char *err = NULL;
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET old_note = "
+	    "'jangan hilang' WHERE id = 1");
+	db_close(f->db);
+	f->db = NULL;
+
+	s2 = tu_schema(dict_v2_remove);
+	db2 = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(db2, 0, &plan, &err), 0);
+	assert_string_equal(plan.s, "keep column person.old_note (not in the "
+	    "dictionary; data kept)\n");
+	sbuf_free(&plan);
+	assert_true(db_is_current(db2));
+	assert_q(db2, "SELECT name, age, old_note FROM person",
+	    "Ani|10|jangan hilang");
+
+	/* saving under the new dictionary leaves the old column alone */
+	r = load(db2, rec(s2, "person"), 1);
+	assert_int_equal(schema_field_index(r->def, "old_note"), -1);
+	record_set_by_name(r, "age", "11");
+	assert_int_equal(db_record_save(db2, r, "u", &err), 0);
+	record_free(r);
+	add_person(db2, s2, "Baru", "5", "u");
+	assert_q(db2, "SELECT name, age, old_note FROM person ORDER BY id",
+	    "Ani|11|jangan hilang\nBaru|5|NULL");
+	db_close(db2);
+	schema_free(s2);
+}
+
+static void
+test_migrate_to_older_version_refused(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct db *db1;
+	char *err = NULL, *v;
+
+	/* the file is at version 2 ... */
+	s2 = tu_schema(dict_v2_add);
+	f->db = open_db(f->path, s2, DB_OPEN_CREATE);
+	migrate(f->db);
+	db_close(f->db);
+	f->db = NULL;
+	/* ... and an older dictionary must not migrate it */
+	f->s = tu_schema(dict_v1);
+	db1 = open_db(f->path, f->s, 0);
+	assert_int_equal(db_migrate(db1, 0, NULL, &err), -1);
+	assert_contains(err, "was migrated to version 2 of dictionary "
+	    "'testdict'; this dictionary is the older version 1");
+	free(err);
+	v = db_meta_get(db1, "hash");
+	assert_string_equal(v, s2->hash);
+	free(v);
+	db_close(db1);
+	schema_free(s2);
+}
+
+static void
+test_other_dictionary_refused(void **state)
+{
+	struct fx *f = *state;
+	struct schema *other;
+	struct db *db = NULL;
+	char *err = NULL, *before, *wal;
+	size_t len = 0;
+	struct stat st1, st2;
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	db_close(f->db);
+	f->db = NULL;
+	before = tu_read_file(f->path, &len);
+	assert_true(len > 0);
+	assert_int_equal(stat(f->path, &st1), 0);
+
+	other = tu_schema(dict_other);
+	assert_int_equal(db_open(&db, f->path, other, DB_OPEN_CREATE, &err), -1);
+	assert_null(db);
+	assert_contains(err, f->path);
+	assert_contains(err, "was created with dictionary 'testdict', not "
+	    "'otherdict'");
+	free(err);
+	err = NULL;
+	/* the refused connection left no journal beside the file */
+	wal = xasprintf("%s-wal", f->path);
+	assert_false(tu_exists(wal));
+	tu_assert_file_is(f->path, before, len);
+	/* read-only opening is refused the same way (SQLite may leave empty
+	 * -wal/-shm files after a read-only connection; the file is intact) */
+	assert_int_equal(db_open(&db, f->path, other, DB_OPEN_READONLY, &err),
+	    -1);
+	assert_contains(err, "'testdict'");
+	free(err);
+
+	tu_assert_file_is(f->path, before, len);
+	assert_int_equal(stat(f->path, &st2), 0);
+	assert_int_equal(st1.st_size, st2.st_size);
+	assert_true(st1.st_mtim.tv_sec == st2.st_mtim.tv_sec &&
+	    st1.st_mtim.tv_nsec == st2.st_mtim.tv_nsec);
+	free(wal);
+	free(before);
+	schema_free(other);
+}
+
+static void
+test_not_sqlite_refused(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = NULL;
+	char *err = NULL;
+	struct sbuf text = {0};
+	int i;
+
+	f->s = tu_schema(dict_v1);
+	for (i = 0; i < 40; i++)
+		sbuf_addf(&text, "nik,nama,alamat %d\n", i);
+	tu_write_bytes(f->path, text.s, text.len);
+	assert_int_equal(db_open(&db, f->path, f->s, DB_OPEN_CREATE, &err), -1);
+	assert_null(db);
+	assert_contains(err, f->path);
+	assert_contains(err, "is not a kesra database (not an SQLite file)");
+	free(err);
+	tu_assert_file_is(f->path, text.s, text.len);
+	sbuf_free(&text);
+}
+
+static void
+test_foreign_sqlite_refused(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = NULL;
+	char *err = NULL, *before;
+	size_t len = 0;
+	sqlite3 *h;
+
+	f->s = tu_schema(dict_v1);
+	h = tu_sql_open(f->path);
+	tu_sql_exec(h, "CREATE TABLE person (x); INSERT INTO person VALUES (1)");
+	sqlite3_close(h);
+	before = tu_read_file(f->path, &len);
+
+	assert_int_equal(db_open(&db, f->path, f->s, DB_OPEN_CREATE, &err), -1);
+	assert_null(db);
+	assert_contains(err, "is an SQLite database of another program, not "
+	    "kesra; refusing to touch it");
+	free(err);
+	tu_assert_file_is(f->path, before, len);
+	free(before);
+
+	/* a kesra-looking file with another application id */
+	h = tu_sql_open(f->path);
+	tu_sql_exec(h, "PRAGMA application_id = 42");
+	sqlite3_close(h);
+	before = tu_read_file(f->path, &len);
+	err = NULL;
+	assert_int_equal(db_open(&db, f->path, f->s, 0, &err), -1);
+	assert_contains(err, "another program");
+	free(err);
+	tu_assert_file_is(f->path, before, len);
+	free(before);
+}
+
+static void
+test_newer_storage_refused(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = NULL;
+	char *err = NULL;
+	sqlite3 *h;
+
+	create_v1(f);
+	db_close(f->db);
+	f->db = NULL;
+	h = tu_sql_open(f->path);
+	tu_sql_exec(h, "PRAGMA user_version = 7");
+	sqlite3_close(h);
+	assert_int_equal(db_open(&db, f->path, f->s, 0, &err), -1);
+	assert_contains(err, "was written by a newer kesra (storage version 7, "
+	    "this one knows 1)");
+	free(err);
+}
+
+static void
+test_readonly(void **state)
+{
+	struct fx *f = *state;
+	struct record *r;
+	char *err = NULL;
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	db_close(f->db);
+	f->db = open_db(f->path, f->s, DB_OPEN_READONLY);
+	r = load(f->db, rec(f->s, "person"), 1);
+	assert_string_equal(record_get(r, 0), "Ani");
+	record_set(r, 0, "Changed");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), -1);
+	assert_contains(err, "the database is read-only");
+	free(err);
+	err = NULL;
+	assert_int_equal(db_migrate(f->db, 0, NULL, &err), -1);
+	assert_contains(err, "read-only");
+	free(err);
+	record_free(r);
+	assert_q(f->db, "SELECT name, rev FROM person", "Ani|1");
+}
+
+static void
+test_conflict(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	struct record *a, *b;
+	char *err = NULL;
+	int64_t id;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	id = add_person(f->db, f->s, "Ani", "10", "maker");
+	a = load(f->db, person, id);
+	b = record_copy(a);   /* a second operator's copy of the same row */
+	assert_int_equal(b->rev, 1);
+
+	record_set_by_name(a, "name", "Ani (alice)");
+	assert_int_equal(db_record_save(f->db, a, "alice", &err), 0);
+	assert_int_equal(a->rev, 2);
+
+	record_set_by_name(b, "name", "Ani (bob)");
+	assert_int_equal(db_record_save(f->db, b, "bob", &err), -1);
+	assert_non_null(err);
+	/* names who saved in between, and when */
+	{
+		char *who = xasprintf("changed by alice at %s", a->updated_at);
+		assert_contains(err, who);
+		free(who);
+	}
+	free(err);
+	err = NULL;
+	/* bob's copy is untouched, the row keeps alice's change */
+	assert_int_equal(b->rev, 1);
+	assert_string_equal(record_get_by_name(b, "name"), "Ani (bob)");
+	assert_string_equal(b->updated_by, "maker");
+	assert_q(f->db, "SELECT name, rev, updated_by FROM person",
+	    "Ani (alice)|2|alice");
+	/* no transaction is left open: another write goes through */
+	add_person(f->db, f->s, "Other", "1", "carol");
+
+	/* after reloading, bob's save is accepted */
+	record_free(b);
+	b = load(f->db, person, id);
+	record_set_by_name(b, "name", "Ani (bob)");
+	assert_int_equal(db_record_save(f->db, b, "bob", &err), 0);
+	assert_int_equal(b->rev, 3);
+	assert_q(f->db, "SELECT name, rev, updated_by FROM person WHERE id = 1",
+	    "Ani (bob)|3|bob");
+
+	/* a deleted row is reported as such */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = 'now' "
+	    "WHERE id = 1");
+	record_set_by_name(b, "name", "again");
+	assert_int_equal(db_record_save(f->db, b, "bob", &err), -1);
+	assert_string_equal(err, "record 1 was deleted");
+	free(err);
+	record_free(a);
+	record_free(b);
+}
+
+static void
+test_locked(void **state)
+{
+	struct fx *f = *state;
+	struct record *r;
+	sqlite3 *other;
+	char *err = NULL;
+
+	create_v1(f);
+	db_close(f->db);
+	f->db = NULL;
+
+	other = tu_sql_open(f->path);
+	tu_sql_exec(other, "BEGIN EXCLUSIVE");
+	tu_sql_exec(other, "INSERT INTO kesra_meta VALUES ('x', 'y')");
+	setenv("KESRA_BUSY_TIMEOUT_MS", "100", 1);
+	f->db = open_db(f->path, f->s, 0);
+	r = record_new(rec(f->s, "person"));
+	record_set(r, 0, "Ani");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), -1);
+	assert_contains(err, f->path);
+	assert_contains(err, "the database is locked by another process (waited "
+	    "100 ms); try again");
+	assert_int_equal(r->id, 0);
+	free(err);
+	err = NULL;
+	assert_int_equal(db_migrate(f->db, 0, NULL, &err), -1);
+	assert_contains(err, "locked");
+	free(err);
+	err = NULL;
+
+	/* once the other side lets go, the same save succeeds */
+	tu_sql_exec(other, "ROLLBACK");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	assert_int_equal(r->id, 1);
+	sqlite3_close(other);
+	record_free(r);
+	assert_q(f->db, "SELECT name FROM person", "Ani");
+}
+
+/* Fails unless rows hold exactly ids lo..hi, skipping `skip`. */
+static void
+assert_page(const struct db_row *rows, size_t n, int64_t lo, int64_t hi,
+    int64_t skip)
+{
+	size_t i = 0;
+	int64_t id;
+	char want[32];
+	for (id = lo; id <= hi; id++) {
+		if (id == skip)
+			continue;
+		if (i >= n)
+			fail_msg("page ends at %zu rows, expected id %lld", n,
+			    (long long)id);
+		assert_int_equal(rows[i].id, id);
+		snprintf(want, sizeof want, "P%02lld (%lld)", (long long)id,
+		    (long long)id * 2);
+		assert_string_equal(rows[i].title, want);
+		assert_string_equal(rows[i].status, "draft");
+		assert_non_null(rows[i].updated_at);
+		i++;
+	}
+	assert_int_equal(n, i);
+}
+
+static void
+test_pagination(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	struct db_row *rows = NULL;
+	size_t n = 0;
+	int64_t count = 0, id;
+	char *err = NULL, name[16], age[16];
+	int i;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	assert_int_equal(db_record_count(f->db, person, &count, &err), 0);
+	assert_int_equal(count, 0);
+	assert_int_equal(db_record_page(f->db, person, 0, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 0);
+	db_rows_free(rows, n);
+
+	for (i = 1; i <= 55; i++) {
+		snprintf(name, sizeof name, "P%02d", i);
+		snprintf(age, sizeof age, "%d", i * 2);
+		id = add_person(f->db, f->s, name, age, "u");
+		assert_int_equal(id, i);
+	}
+	assert_int_equal(db_record_count(f->db, person, &count, &err), 0);
+	assert_int_equal(count, 55);
+
+	/* forward */
+	assert_int_equal(db_record_page(f->db, person, 0, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 1, 20, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 20, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 21, 40, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 40, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 41, 55, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 55, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 0);
+	db_rows_free(rows, n);
+
+	/* backward: the last page, then the ones before, ascending */
+	assert_int_equal(db_record_page(f->db, person, INT64_MAX, 1, 20, &rows,
+	    &n, &err), 0);
+	assert_page(rows, n, 36, 55, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 36, 1, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 16, 35, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 16, 1, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 1, 15, 0);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 1, 1, 20, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 0);
+	db_rows_free(rows, n);
+
+	/* a deleted record is neither counted nor listed */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = 'now' "
+	    "WHERE id = 30");
+	assert_int_equal(db_record_count(f->db, person, &count, &err), 0);
+	assert_int_equal(count, 54);
+	assert_int_equal(db_record_page(f->db, person, 20, 0, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 21, 41, 30);
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, person, 41, 1, 20, &rows, &n,
+	    &err), 0);
+	assert_page(rows, n, 20, 40, 30);
+	db_rows_free(rows, n);
+	assert_null(err);
+}
+
+static const char *
+rec_get(void *ctx, size_t i)
+{
+	return record_get(ctx, i);
+}
+
+static void
+test_title(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person, *visit;
+	struct record *r, *v;
+	struct db_row *rows = NULL;
+	size_t n = 0;
+	char *t, *err = NULL;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	visit = rec(f->s, "visit");
+	r = record_new(person);
+	record_set_by_name(r, "name", "Siti");
+	record_set_by_name(r, "age", "42");
+	t = record_title(person, rec_get, r);
+	assert_string_equal(t, "Siti (42)");
+	free(t);
+	record_set_by_name(r, "age", NULL);
+	t = record_title(person, rec_get, r);
+	assert_string_equal(t, "Siti ()");
+	free(t);
+	record_set_by_name(r, "name", NULL);
+	record_set_by_name(r, "age", "7");
+	t = record_title(person, rec_get, r);
+	assert_string_equal(t, "(7)");
+	free(t);
+
+	/* no template: the first field */
+	v = record_new(visit);
+	t = record_title(visit, rec_get, v);
+	assert_string_equal(t, "");
+	free(t);
+	record_set(v, 0, "rumah kosong");
+	t = record_title(visit, rec_get, v);
+	assert_string_equal(t, "rumah kosong");
+	free(t);
+
+	/* db_record_page builds the same titles from the stored values */
+	record_set_by_name(r, "name", "Budi \xe2\x80\x94 \xc3\xbc");
+	record_set_by_name(r, "age", "30");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	v->parent_id = r->id;
+	assert_int_equal(db_record_save(f->db, v, "u", &err), 0);
+	assert_int_equal(db_record_page(f->db, person, 0, 0, 10, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].title, "Budi \xe2\x80\x94 \xc3\xbc (30)");
+	db_rows_free(rows, n);
+	assert_int_equal(db_record_page(f->db, visit, 0, 0, 10, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].title, "rumah kosong");
+	db_rows_free(rows, n);
+	record_free(r);
+	record_free(v);
+}
+
+/* A template with literal text and a field used twice. */
+static void
+test_title_template_text(void **state)
+{
+	struct schema *s;
+	struct record *r;
+	char *t;
+	(void)state;
+	s = tu_schema("dictionary: t\nrecords:\n  hh:\n"
+	    "    title: \"KK ${kk} / ${head} / ${kk}\"\n"
+	    "    fields: [{name: kk, type: text}, {name: head, type: text}]\n");
+	r = record_new(&s->records[0]);
+	record_set(r, 0, "3201");
+	record_set(r, 1, "Ani");
+	t = record_title(r->def, rec_get, r);
+	assert_string_equal(t, "KK 3201 / Ani / 3201");
+	free(t);
+	record_free(r);
+	schema_free(s);
+}
+
+int
+main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_create_new),
+		T(test_dry_run_writes_nothing),
+		T(test_open_absent_and_folder),
+		T(test_record_round_trip),
+		T(test_uuids_differ),
+		T(test_load_missing_or_deleted),
+		T(test_migrate_adds_field),
+		T(test_migrate_type_change_refused),
+		T(test_migrate_removed_field_kept),
+		T(test_migrate_to_older_version_refused),
+		T(test_other_dictionary_refused),
+		T(test_not_sqlite_refused),
+		T(test_foreign_sqlite_refused),
+		T(test_newer_storage_refused),
+		T(test_readonly),
+		T(test_conflict),
+		T(test_locked),
+		T(test_pagination),
+		T(test_title),
+		cmocka_unit_test(test_title_template_text),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
