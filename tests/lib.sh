@@ -18,12 +18,13 @@ case $KESRA in
 *) KESRA=$TOP/$KESRA ;;
 esac
 # A predictable environment: nothing inherited may point kesra elsewhere.
-unset KESRA_DB KESRA_SCHEMA KESRA_LANG KESRA_BUSY_TIMEOUT_MS LC_ALL LANGUAGE
+unset KESRA_DB KESRA_SCHEMA KESRA_LANG KESRA_BUSY_TIMEOUT_MS LC_ALL LANGUAGE \
+    TMUX
 LANG=C.UTF-8
 export LANG
-# Sanitizer reports go to stderr (kept in $T/*.err); leaks are not the
-# subject of these tests (curses keeps its allocations until exit).
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# Sanitizer reports (make SAN=1) go to stderr, kept in $T/*.err; leaks
+# count too.
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 
@@ -39,6 +40,8 @@ NRUN=0 # kesra starts in tmux, for the stderr files
 
 cleanup() {
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	# the socket file outlives the server
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -165,8 +168,17 @@ shq() {
 # msgid itself when there is no translation. Lets checks match UI strings
 # whether or not po/ is translated yet.
 ui_text() {
-	if command -v gettext >/dev/null 2>&1; then
-		TEXTDOMAINDIR="$TOP/build/locale" LANGUAGE=${2:-${UI_LANG:-id}} \
+	# The catalogues the binary uses: build/locale beside a binary in the
+	# source tree, else $KESRA_LOCALEDIR (the installed one is not known
+	# here: the msgid is used).
+	_kdir=$(dirname "$KESRA")
+	if [ -f "$_kdir/src/main.c" ] && [ -d "$_kdir/build/locale" ]; then
+		_ldir=$_kdir/build/locale
+	else
+		_ldir=${KESRA_LOCALEDIR:-}
+	fi
+	if [ -n "$_ldir" ] && command -v gettext >/dev/null 2>&1; then
+		TEXTDOMAINDIR="$_ldir" LANGUAGE=${2:-${UI_LANG:-id}} \
 		    LC_ALL=C.UTF-8 gettext kesra "$1"
 	else
 		printf '%s' "$1"
@@ -180,11 +192,14 @@ tm() {
 }
 
 # start [--term TERM] [--db FILE] [--env NAME=VALUE]... [--] ARGS...
-# Starts "$KESRA ARGS" in a fresh tmux server at exactly 80x24, with
-# TERM (default xterm-256color) and KESRA_DB (default $DB) in its environment.
+# Starts "$KESRA ARGS" in a fresh tmux session at exactly 80x24, with
+# TERM (default tmux-256color) and KESRA_DB (default $DB) in its environment.
 # Its stderr goes to $T/tui.N.err, its exit status to $T/tui.N.status.
 start() {
-	_term=xterm-256color
+	# Inside tmux the right TERM is tmux's own: its Home/End/F-key
+	# sequences are the ones tmux sends.
+	_term=tmux-256color
+	infocmp "$_term" >/dev/null 2>&1 || _term=screen
 	_db=$DB
 	_env=""
 	while [ $# -gt 0 ]; do
@@ -207,25 +222,28 @@ start() {
 	_cmd="$_cmd mv $(shq "$STATUS_FILE.tmp") $(shq "$STATUS_FILE")"
 	_old=$TM_SESSION
 	TM_SESSION=k$NRUN
-	if [ "$NRUN" -eq 1 ] || ! tm has-session >/dev/null 2>&1; then
-		cat >"$T/tmux.conf" <<EOF
+	cat >"$T/tmux.conf" <<EOF
 set -g exit-empty off
 set -g status off
 set -g escape-time 0
 set -g remain-on-exit on
 set -g history-limit 100
-set -g default-terminal "$_term"
 set -g default-shell /bin/sh
 set-environment -g LANG C.UTF-8
 EOF
-		tm -f "$T/tmux.conf" new-session -d -s "$TM_SESSION" -x 80 -y 24 \
-		    /bin/sh -c "$_cmd"
-	else
-		# One server per script: a new session, then the old one goes.
-		tm set -g default-terminal "$_term" \; \
-		    new-session -d -s "$TM_SESSION" -x 80 -y 24 /bin/sh -c "$_cmd"
-		tm kill-session -t "$_old" >/dev/null 2>&1
-	fi
+	# One server per script (started with the configuration above when it
+	# is not running yet); each start is a new session, the old one goes.
+	tm -f "$T/tmux.conf" start-server \; \
+	    set -g default-terminal "$_term" \; \
+	    new-session -d -s "$TM_SESSION" -x 80 -y 24 /bin/sh -c "$_cmd"
+	[ -z "$_old" ] || tm kill-session -t "$_old" >/dev/null 2>&1
+}
+
+# kesra_pid: the process id of kesra in the current session (the child of
+# the pane's shell), or nothing.
+kesra_pid() {
+	_pp=$(tm display-message -p -t "$TM_SESSION" '#{pane_pid}' 2>/dev/null)
+	[ -n "$_pp" ] && pgrep -P "$_pp" | head -1
 }
 
 # send KEYS...: tmux key names (Enter, Tab, BTab, F2, C-o, NPage, ...).
@@ -361,13 +379,28 @@ _row_matches() {
 	[ "$1" -ge 0 ] && screen | sed -n "$(($1 + 1))p" | grep -E -q -- "$2"
 }
 
-# _shows_typed ROW VALUE: the row shows VALUE, or at least its last 12
-# characters (a field as wide as its value scrolls while the cursor stands
-# after the last character).
+# _field_text LABEL: what the form line of LABEL shows after the label.
+_field_text() {
+	screen | awk -v t="$1" '
+	    index($0, t) == 1 && (length($0) == length(t) ||
+	    substr($0, length(t) + 1, 1) == " ") {
+		print substr($0, length(t) + 1); exit }'
+}
+
+# _shows_typed LABEL VALUE: the field of LABEL shows VALUE, or at least its
+# last 12 characters (a field as wide as its value scrolls while the cursor
+# stands after the last character).
 _shows_typed() {
-	_row_has "$1" "$2" ||
-	    _row_has "$1" "$(printf '%s' "$2" | awk '{ print substr($0,
-	    length($0) > 12 ? length($0) - 11 : 1) }')"
+	_ft=$(_field_text "$1")
+	case $_ft in
+	*"$2"*) return 0 ;;
+	esac
+	_tail=$(printf '%s' "$2" | awk '{ print substr($0,
+	    length($0) > 12 ? length($0) - 11 : 1) }')
+	case $_ft in
+	*"$_tail"*) return 0 ;;
+	esac
+	return 1
 }
 
 # fill LABEL VALUE [KEY]: wait until the cursor is in the field of LABEL,
@@ -380,12 +413,37 @@ fill() {
 		return 1
 	fi
 	type_text "$2"
-	if ! _poll 5 _shows_typed "$(label_row "$1")" "$2"; then
+	if ! _poll 5 _shows_typed "$1" "$2"; then
 		diag "fill: '$2' does not show in field '$1'"
 		screen_diag
 		return 1
 	fi
 	[ "${3-Enter}" = "" ] || send "${3-Enter}"
+}
+
+# The message line (row 23 of 24) of kesra's screens.
+msg_line() { screen_line 23; }
+_msg_has() { msg_line | grep -F -q -- "$1"; }
+_msg_empty() { [ -z "$(msg_line | tr -d ' ')" ]; }
+
+# msg_has TEXT DESC: a check that the message line shows TEXT (waits).
+msg_has() {
+	if _poll 5 _msg_has "$1"; then
+		ok "$2"
+	else
+		not_ok "$2" "message line should contain '$1'" \
+		    "message line: '$(msg_line)'" "screen:" "$(screen)"
+	fi
+}
+
+# cursor_in LABEL DESC: a check that the cursor stands in that field.
+cursor_in() {
+	if at_field "$1"; then
+		ok "$2"
+	else
+		not_ok "$2" "the cursor should be in '$1' (row $(label_row \
+		    "$1"))" "cursor: $(cursor)" "screen:" "$(screen)"
+	fi
 }
 
 # Show the screen as diagnostics.

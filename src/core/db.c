@@ -1,11 +1,23 @@
 /*
  * db: the connection, identity checks, migration from the schema, and record
- * reads and writes.
+ * reads and writes: one record, or a record with its rosters (a tree).
  *
  * Invariants: every statement is prepared with bound values; SQL text is
- * assembled only from dictionary identifiers (checked by schema) and fixed
- * keywords. Every write happens inside BEGIN IMMEDIATE ... COMMIT, so a
- * failure leaves nothing half-written.
+ * assembled only from dictionary identifiers (checked by schema; a
+ * renamed_from is checked here before use) and fixed keywords. Every write
+ * happens inside BEGIN IMMEDIATE ... COMMIT, so a failure leaves nothing
+ * half-written.
+ * - Note fields have no column: every column list skips
+ *   !schema_field_stored().
+ * - A save copies its results (id, uuid, rev, parent_id, ord, updated_*)
+ *   into the struct records only after COMMIT succeeded: a failed save
+ *   leaves them exactly as they were.
+ * - A unique field is enforced by the partial index "<record>_<field>_unique"
+ *   over live rows (deleted_at IS NULL) that db_migrate creates.
+ * - Accepted warnings live in kesra_accept, one row per (record type, id,
+ *   rule); a save replaces the record's rows with its acc list.
+ * - kesra_meta "layout" = DB_LAYOUT once the file has the system columns and
+ *   tables of this kesra; older files are not current and get migrated.
  */
 #include "db.h"
 
@@ -19,6 +31,11 @@
 #include <sqlite3.h>
 
 #include "i18n.h"
+
+/* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
+#define DB_LAYOUT "2"
+
+#define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
 struct db {
 	sqlite3 *h;
@@ -253,185 +270,6 @@ db_schema(const struct db *db)
 	return db->s;
 }
 
-int
-db_is_current(struct db *db)
-{
-	char *h = db_meta_get(db, "hash");
-	int ok = h != NULL && strcmp(h, db->s->hash) == 0;
-	free(h);
-	return ok;
-}
-
-/* The columns kesra keeps in every record table, before the fields. */
-static const char system_columns[] =
-    "id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, "
-    "parent_id INTEGER%s, status TEXT NOT NULL DEFAULT 'draft', "
-    "rev INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, "
-    "created_by TEXT, updated_at TEXT, updated_by TEXT, deleted_at TEXT";
-
-static int
-create_table(struct db *db, const struct sch_record *r, char **err)
-{
-	struct sbuf b = {0};
-	char *fk = r->parent != NULL ? xasprintf(" REFERENCES \"%s\" (id)",
-	    r->parent) : xstrdup("");
-	size_t i;
-	int rc;
-
-	sbuf_addf(&b, "CREATE TABLE \"%s\" (", r->name);
-	sbuf_addf(&b, system_columns, fk);
-	for (i = 0; i < r->nfields; i++)
-		sbuf_addf(&b, ", \"%s\" %s", r->fields[i].name,
-		    schema_field_sql_type(&r->fields[i]));
-	sbuf_add(&b, ") STRICT");
-	rc = exec(db, b.s, err);
-	if (rc == 0 && r->parent != NULL) {
-		sbuf_reset(&b);
-		sbuf_addf(&b, "CREATE INDEX \"%s_parent\" ON \"%s\" (parent_id)",
-		    r->name, r->name);
-		rc = exec(db, b.s, err);
-	}
-	free(fk);
-	sbuf_free(&b);
-	return rc;
-}
-
-/* Compare an existing table with the record; add the missing columns. */
-static int
-extend_table(struct db *db, const struct sch_record *r, int dry_run,
-    struct sbuf *plan, char **err)
-{
-	struct sbuf b = {0};
-	sqlite3_stmt *st;
-	char **names = NULL, **types = NULL;
-	size_t n = 0, i, j;
-	int rc = 0;
-
-	sbuf_addf(&b, "PRAGMA table_info(\"%s\")", r->name);
-	if ((st = prepare(db, b.s, err)) == NULL) {
-		sbuf_free(&b);
-		return -1;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *cn = (const char *)sqlite3_column_text(st, 1);
-		const char *ct = (const char *)sqlite3_column_text(st, 2);
-		names = xreallocarray(names, n + 1, sizeof *names);
-		types = xreallocarray(types, n + 1, sizeof *types);
-		names[n] = xstrdup(cn != NULL ? cn : "");
-		types[n] = xstrdup(ct != NULL ? ct : "");
-		n++;
-	}
-	sqlite3_finalize(st);
-
-	for (i = 0; i < r->nfields && rc == 0; i++) {
-		const struct sch_field *f = &r->fields[i];
-		const char *want = schema_field_sql_type(f);
-		for (j = 0; j < n; j++)
-			if (strcmp(names[j], f->name) == 0)
-				break;
-		if (j < n) {
-			if (strcasecmp(types[j], want) != 0)
-				rc = util_err(err, _("field '%s' of record '%s' "
-				    "changed its stored type from %s to %s: "
-				    "incompatible with the data kept; give the "
-				    "field a new name"), f->name, r->name,
-				    types[j], want);
-			continue;
-		}
-		if (plan != NULL)
-			sbuf_addf(plan, _("add column %s.%s %s\n"), r->name,
-			    f->name, want);
-		if (!dry_run) {
-			sbuf_reset(&b);
-			sbuf_addf(&b, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s",
-			    r->name, f->name, want);
-			rc = exec(db, b.s, err);
-		}
-	}
-	for (j = 0; j < n && plan != NULL; j++) {
-		int known = schema_field_index(r, names[j]) >= 0 ||
-		    schema_reserved_name(names[j]);
-		if (!known)
-			sbuf_addf(plan, _("keep column %s.%s (not in the "
-			    "dictionary; data kept)\n"), r->name, names[j]);
-	}
-	for (j = 0; j < n; j++) {
-		free(names[j]);
-		free(types[j]);
-	}
-	free(names);
-	free(types);
-	sbuf_free(&b);
-	return rc;
-}
-
-int
-db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err)
-{
-	const struct schema *s = db->s;
-	char *ver;
-	char vbuf[32], now[32];
-	size_t i;
-	int fresh;
-
-	if (db->readonly && !dry_run)
-		return util_err(err, _("%s: the database is read-only"),
-		    db->path);
-	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
-		return -1;
-	fresh = !table_exists(db, "kesra_meta");
-	ver = db_meta_get(db, "version");
-	if (ver != NULL && atoi(ver) > s->version) {
-		util_err(err, _("%s was migrated to version %s of dictionary "
-		    "'%s'; this dictionary is the older version %d"),
-		    db->path, ver, s->name, s->version);
-		free(ver);
-		goto fail;
-	}
-	free(ver);
-	if (fresh) {
-		if (plan != NULL)
-			sbuf_addf(plan, _("create database for dictionary %s "
-			    "version %d\n"), s->name, s->version);
-		if (!dry_run && (exec(db, "PRAGMA application_id = 1262834514",
-		    err) < 0 || exec(db, "PRAGMA user_version = 1", err) < 0 ||
-		    exec(db, "CREATE TABLE kesra_meta (key TEXT PRIMARY KEY, "
-		    "value TEXT) STRICT", err) < 0))
-			goto fail;
-	}
-	/* Parents before their rosters, for the foreign keys. */
-	for (i = 0; i < s->nrecords; i++) {
-		const struct sch_record *r = &s->records[i];
-		if (table_exists(db, r->name)) {
-			if (extend_table(db, r, dry_run, plan, err) < 0)
-				goto fail;
-			continue;
-		}
-		if (plan != NULL)
-			sbuf_addf(plan, _("create table %s (%zu fields)\n"),
-			    r->name, r->nfields);
-		if (!dry_run && create_table(db, r, err) < 0)
-			goto fail;
-	}
-	if (!dry_run) {
-		snprintf(vbuf, sizeof vbuf, "%d", s->version);
-		util_now(now, sizeof now);
-		if (meta_set(db, "dictionary", s->name, err) < 0 ||
-		    meta_set(db, "version", vbuf, err) < 0 ||
-		    meta_set(db, "hash", s->hash, err) < 0 ||
-		    meta_set(db, "migrated_at", now, err) < 0)
-			goto fail;
-		if (fresh && meta_set(db, "created_at", now, err) < 0)
-			goto fail;
-	}
-	if (exec(db, dry_run ? "ROLLBACK" : "COMMIT", err) < 0)
-		goto fail;
-	return 0;
-fail:
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
 static void
 bind_value(sqlite3_stmt *st, int idx, const struct sch_field *f,
     const char *v)
@@ -466,17 +304,565 @@ column_value(sqlite3_stmt *st, int col)
 	}
 }
 
+int
+db_is_current(struct db *db)
+{
+	char *h = db_meta_get(db, "hash");
+	char *l = db_meta_get(db, "layout");
+	int ok = h != NULL && strcmp(h, db->s->hash) == 0 && l != NULL &&
+	    strcmp(l, DB_LAYOUT) == 0 && db_region_current(db);
+	free(h);
+	free(l);
+	return ok;
+}
+
+/*
+ * The columns kesra keeps in every record table, before the fields. A table
+ * made by an older kesra that lacks an addable one gets it by ALTER TABLE.
+ */
+static const struct sys_column {
+	const char *name;
+	const char *def;
+	int addable;
+} sys_columns[] = {
+	{"id", "INTEGER PRIMARY KEY", 0},
+	{"uuid", "TEXT NOT NULL UNIQUE", 0},
+	{"parent_id", "INTEGER", 1}, /* REFERENCES the parent in rosters */
+	{"status", "TEXT NOT NULL DEFAULT 'draft'", 1},
+	{"rev", "INTEGER NOT NULL DEFAULT 1", 1},
+	{"created_at", "TEXT NOT NULL", 0},
+	{"created_by", "TEXT", 1},
+	{"updated_at", "TEXT", 1},
+	{"updated_by", "TEXT", 1},
+	{"deleted_at", "TEXT", 1},
+	{"ord", "INTEGER", 1}, /* position in the parent's roster */
+};
+
+static const char accept_table[] =
+    "CREATE TABLE kesra_accept (record TEXT NOT NULL, record_id INTEGER NOT "
+    "NULL, rule TEXT NOT NULL, reason TEXT NOT NULL, accepted_by TEXT, "
+    "accepted_at TEXT, PRIMARY KEY (record, record_id, rule)) STRICT";
+
+static void
+sys_column_sql(struct sbuf *b, const struct sys_column *c,
+    const struct sch_record *r)
+{
+	sbuf_addf(b, "%s %s", c->name, c->def);
+	if (strcmp(c->name, "parent_id") == 0 && r->parent != NULL)
+		sbuf_addf(b, " REFERENCES \"%s\" (id)", r->parent);
+}
+
+/* 1 when name is a field of r that has a column. */
 static int
-conflict(struct db *db, struct record *r, char **err)
+is_stored_field(const struct sch_record *r, const char *name)
+{
+	int i = schema_field_index(r, name);
+	return i >= 0 && schema_field_stored(&r->fields[i]);
+}
+
+static size_t
+stored_count(const struct sch_record *r)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->nfields; i++)
+		n += schema_field_stored(&r->fields[i]) != 0;
+	return n;
+}
+
+static int
+create_table(struct db *db, const struct sch_record *r, char **err)
 {
 	struct sbuf b = {0};
-	sqlite3_stmt *st;
+	size_t i;
 	int rc;
 
-	sbuf_addf(&b, "SELECT updated_by, updated_at, deleted_at FROM \"%s\" "
-	    "WHERE id = ?", r->def->name);
-	st = prepare(db, b.s, err);
+	sbuf_addf(&b, "CREATE TABLE \"%s\" (", r->name);
+	for (i = 0; i < NITEMS(sys_columns); i++) {
+		if (i > 0)
+			sbuf_add(&b, ", ");
+		sys_column_sql(&b, &sys_columns[i], r);
+	}
+	for (i = 0; i < r->nfields; i++)
+		if (schema_field_stored(&r->fields[i]))
+			sbuf_addf(&b, ", \"%s\" %s", r->fields[i].name,
+			    schema_field_sql_type(&r->fields[i]));
+	sbuf_add(&b, ") STRICT");
+	rc = exec(db, b.s, err);
+	if (rc == 0 && r->parent != NULL) {
+		sbuf_reset(&b);
+		sbuf_addf(&b, "CREATE INDEX \"%s_parent\" ON \"%s\" (parent_id)",
+		    r->name, r->name);
+		rc = exec(db, b.s, err);
+	}
 	sbuf_free(&b);
+	return rc;
+}
+
+/*
+ * The columns of an existing table as this migration goes: name is the
+ * name after the changes planned so far, real the name in the file now
+ * (NULL: not there yet, in a dry run).
+ */
+struct cols {
+	char **name, **real, **type;
+	size_t n;
+};
+
+static void
+cols_push(struct cols *c, const char *name, const char *real,
+    const char *type)
+{
+	c->name = xreallocarray(c->name, c->n + 1, sizeof *c->name);
+	c->real = xreallocarray(c->real, c->n + 1, sizeof *c->real);
+	c->type = xreallocarray(c->type, c->n + 1, sizeof *c->type);
+	c->name[c->n] = xstrdup(name);
+	c->real[c->n] = real != NULL ? xstrdup(real) : NULL;
+	c->type[c->n] = xstrdup(type);
+	c->n++;
+}
+
+static int
+cols_find(const struct cols *c, const char *name)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+cols_free(struct cols *c)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++) {
+		free(c->name[i]);
+		free(c->real[i]);
+		free(c->type[i]);
+	}
+	free(c->name);
+	free(c->real);
+	free(c->type);
+	memset(c, 0, sizeof *c);
+}
+
+static int
+cols_read(struct db *db, const char *table, struct cols *c, char **err)
+{
+	char *sql = xasprintf("PRAGMA table_info(\"%s\")", table);
+	sqlite3_stmt *st = prepare(db, sql, err);
+	int rc;
+
+	free(sql);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cn = (const char *)sqlite3_column_text(st, 1);
+		const char *ct = (const char *)sqlite3_column_text(st, 2);
+		cols_push(c, cn != NULL ? cn : "", cn != NULL ? cn : "",
+		    ct != NULL ? ct : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, table);
+}
+
+/* Give the rows of an older roster table positions in id order. */
+static int
+number_rows(struct db *db, const struct sch_record *r, char **err)
+{
+	char *sql = xasprintf("UPDATE \"%s\" SET ord = (SELECT count(*) FROM "
+	    "\"%s\" AS o WHERE o.parent_id = \"%s\".parent_id AND "
+	    "o.deleted_at IS NULL AND o.id < \"%s\".id) WHERE parent_id IS NOT "
+	    "NULL", r->name, r->name, r->name, r->name);
+	int rc = exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+/* The renamed_from of field f: rename its old column, or refuse. */
+static int
+rename_column(struct db *db, const struct sch_record *r,
+    const struct sch_field *f, struct cols *c, int dry_run,
+    struct sbuf *plan, char **err)
+{
+	const char *old = f->renamed_from;
+	char *sql;
+	int k, rc;
+
+	if (!util_is_ident(old) || schema_reserved_name(old))
+		return util_err(err, _("field '%s' of record '%s': renamed_from "
+		    "'%s' is not a name a field could have had"), f->name,
+		    r->name, old);
+	if (is_stored_field(r, old))
+		return util_err(err, _("field '%s' of record '%s' is renamed "
+		    "from '%s', which is still a field of the dictionary"),
+		    f->name, r->name, old);
+	if ((k = cols_find(c, old)) < 0)
+		return util_err(err, _("field '%s' of record '%s' is renamed "
+		    "from '%s', but table %s has neither column; correct "
+		    "renamed_from"), f->name, r->name, old, r->name);
+	if (plan != NULL)
+		sbuf_addf(plan, _("rename column %s.%s to %s.%s\n"), r->name,
+		    old, r->name, f->name);
+	free(c->name[k]);
+	c->name[k] = xstrdup(f->name);
+	if (dry_run)
+		return 0;
+	sql = xasprintf("ALTER TABLE \"%s\" RENAME COLUMN \"%s\" TO \"%s\"",
+	    r->name, old, f->name);
+	rc = exec(db, sql, err);
+	free(sql);
+	free(c->real[k]);
+	c->real[k] = xstrdup(f->name);
+	return rc;
+}
+
+/*
+ * Bring an existing table (columns in c) to the record: missing system
+ * columns, renamed fields, new fields; a changed type is refused.
+ */
+static int
+extend_table(struct db *db, const struct sch_record *r, struct cols *c,
+    int dry_run, struct sbuf *plan, char **err)
+{
+	struct sbuf b = {0};
+	char *sql;
+	size_t i;
+	int j, rc = -1;
+
+	for (i = 0; i < NITEMS(sys_columns); i++) {
+		const struct sys_column *sc = &sys_columns[i];
+		if (cols_find(c, sc->name) >= 0)
+			continue;
+		if (!sc->addable) {
+			util_err(err, _("table %s has no column %s: it was not "
+			    "made by kesra and cannot be migrated"), r->name,
+			    sc->name);
+			goto out;
+		}
+		sbuf_reset(&b);
+		sys_column_sql(&b, sc, r);
+		if (plan != NULL)
+			sbuf_addf(plan, _("add column %s.%s (kesra system "
+			    "column)\n"), r->name, b.s);
+		if (!dry_run) {
+			sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN %s",
+			    r->name, b.s);
+			j = exec(db, sql, err);
+			free(sql);
+			if (j < 0 || (strcmp(sc->name, "ord") == 0 &&
+			    r->parent != NULL && number_rows(db, r, err) < 0))
+				goto out;
+		}
+		cols_push(c, sc->name, dry_run ? NULL : sc->name, "");
+	}
+	for (i = 0; i < r->nfields; i++) {
+		const struct sch_field *f = &r->fields[i];
+		if (f->renamed_from != NULL && schema_field_stored(f) &&
+		    cols_find(c, f->name) < 0 &&
+		    rename_column(db, r, f, c, dry_run, plan, err) < 0)
+			goto out;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		const struct sch_field *f = &r->fields[i];
+		const char *want = schema_field_sql_type(f);
+		if (!schema_field_stored(f))
+			continue;
+		if ((j = cols_find(c, f->name)) >= 0) {
+			if (strcasecmp(c->type[j], want) != 0) {
+				util_err(err, _("field '%s' of record '%s' "
+				    "changed its stored type from %s to %s: "
+				    "incompatible with the data kept; give the "
+				    "field a new name"), f->name, r->name,
+				    c->type[j], want);
+				goto out;
+			}
+			continue;
+		}
+		if (plan != NULL)
+			sbuf_addf(plan, _("add column %s.%s %s\n"), r->name,
+			    f->name, want);
+		if (!dry_run) {
+			sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s",
+			    r->name, f->name, want);
+			j = exec(db, sql, err);
+			free(sql);
+			if (j < 0)
+				goto out;
+		}
+		cols_push(c, f->name, dry_run ? NULL : f->name, want);
+	}
+	for (i = 0; i < c->n && plan != NULL; i++)
+		if (!schema_reserved_name(c->name[i]) &&
+		    !is_stored_field(r, c->name[i]))
+			sbuf_addf(plan, _("keep column %s.%s (not in the "
+			    "dictionary; data kept)\n"), r->name, c->name[i]);
+	rc = 0;
+out:
+	sbuf_free(&b);
+	return rc;
+}
+
+static int
+index_exists(struct db *db, const char *table, const char *name)
+{
+	sqlite3_stmt *st;
+	int found;
+	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'index' AND name = ? AND tbl_name = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Refuse when live rows share a value of column col (field f). */
+static int
+check_duplicates(struct db *db, const struct sch_record *r,
+    const struct sch_field *f, const char *col, char **err)
+{
+	char *sql = xasprintf("SELECT \"%s\", count(*), min(id), max(id) FROM "
+	    "\"%s\" WHERE deleted_at IS NULL AND \"%s\" IS NOT NULL GROUP BY "
+	    "\"%s\" HAVING count(*) > 1 LIMIT 1", col, r->name, col, col);
+	sqlite3_stmt *st = prepare(db, sql, err);
+	int rc;
+
+	free(sql);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		char *v = column_value(st, 0);
+		char *sv = util_sanitize(v, 0);
+		util_err(err, _("field '%s' of record '%s' cannot be made "
+		    "unique: the value '%s' is held by %lld records (%s %lld "
+		    "and %lld among them); correct the duplicates first"),
+		    f->name, r->name, sv, (long long)sqlite3_column_int64(st,
+		    1), r->name, (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3));
+		free(v);
+		free(sv);
+		rc = -1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_fail(db, err, r->name);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The partial unique indexes of a record: dropped for fields no longer
+ * unique, created (after checking the live data) for unique fields. c is
+ * NULL for a table created by this migration.
+ */
+static int
+sync_unique(struct db *db, const struct sch_record *r, const struct cols *c,
+    int dry_run, struct sbuf *plan, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	char **drop = NULL, *sql, *idx;
+	size_t ndrop = 0, i, nl = strlen(r->name);
+	int j, s, rc = -1;
+
+	if (c != NULL) {
+		if ((st = prepare(db, "SELECT name FROM sqlite_schema WHERE "
+		    "type = 'index' AND tbl_name = ? ORDER BY name", err)) ==
+		    NULL)
+			goto out;
+		sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *n = (const char *)sqlite3_column_text(st, 0);
+			size_t len = n != NULL ? strlen(n) : 0;
+			char *fn;
+			if (len <= nl + 8 || strncmp(n, r->name, nl) != 0 ||
+			    n[nl] != '_' || strcmp(n + len - 7, "_unique") != 0)
+				continue;
+			fn = xstrndup(n + nl + 1, len - nl - 8);
+			j = schema_field_index(r, fn);
+			if (util_is_ident(fn) && (j < 0 || !r->fields[j].unique ||
+			    !schema_field_stored(&r->fields[j]))) {
+				drop = xreallocarray(drop, ndrop + 1,
+				    sizeof *drop);
+				drop[ndrop++] = fn;
+			} else
+				free(fn);
+		}
+		if (s != SQLITE_DONE) {
+			db_fail(db, err, "sqlite_schema");
+			goto out;
+		}
+	}
+	for (i = 0; i < ndrop; i++) {
+		if (plan != NULL)
+			sbuf_addf(plan, _("drop unique index on %s.%s (no longer "
+			    "unique)\n"), r->name, drop[i]);
+		if (dry_run)
+			continue;
+		sql = xasprintf("DROP INDEX \"%s_%s_unique\"", r->name, drop[i]);
+		j = exec(db, sql, err);
+		free(sql);
+		if (j < 0)
+			goto out;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		const struct sch_field *f = &r->fields[i];
+		if (!f->unique || !schema_field_stored(f))
+			continue;
+		idx = xasprintf("%s_%s_unique", r->name, f->name);
+		j = index_exists(db, r->name, idx) ? -2 : c != NULL ?
+		    cols_find(c, f->name) : -1;
+		free(idx);
+		if (j == -2)
+			continue;
+		if (j >= 0 && c->real[j] != NULL &&
+		    check_duplicates(db, r, f, c->real[j], err) < 0)
+			goto out;
+		if (plan != NULL)
+			sbuf_addf(plan, _("add unique index on %s.%s\n"),
+			    r->name, f->name);
+		if (dry_run)
+			continue;
+		sql = xasprintf("CREATE UNIQUE INDEX \"%s_%s_unique\" ON \"%s\" "
+		    "(\"%s\") WHERE deleted_at IS NULL AND \"%s\" IS NOT NULL",
+		    r->name, f->name, r->name, f->name, f->name);
+		j = exec(db, sql, err);
+		free(sql);
+		if (j < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < ndrop; i++)
+		free(drop[i]);
+	free(drop);
+	return rc;
+}
+
+/*
+ * The migration. apply: make the changes; commit: keep them (else roll
+ * back at the end, after calling cb on the migrated tables).
+ */
+static int
+migrate(struct db *db, int apply, int commit, struct sbuf *plan,
+    int (*cb)(struct db *, void *, char **), void *ctx, char **err)
+{
+	const int dry_run = !apply;
+	const struct schema *s = db->s;
+	struct cols c = {0};
+	char *ver;
+	char vbuf[32], now[32];
+	size_t i;
+	int fresh;
+
+	if (db->readonly && apply)
+		return util_err(err, _("%s: the database is read-only"),
+		    db->path);
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	fresh = !table_exists(db, "kesra_meta");
+	ver = db_meta_get(db, "version");
+	if (ver != NULL && atoi(ver) > s->version) {
+		util_err(err, _("%s was migrated to version %s of dictionary "
+		    "'%s'; this dictionary is the older version %d"),
+		    db->path, ver, s->name, s->version);
+		free(ver);
+		goto fail;
+	}
+	free(ver);
+	if (fresh) {
+		if (plan != NULL)
+			sbuf_addf(plan, _("create database for dictionary %s "
+			    "version %d\n"), s->name, s->version);
+		if (!dry_run && (exec(db, "PRAGMA application_id = 1262834514",
+		    err) < 0 || exec(db, "PRAGMA user_version = 1", err) < 0 ||
+		    exec(db, "CREATE TABLE kesra_meta (key TEXT PRIMARY KEY, "
+		    "value TEXT) STRICT", err) < 0))
+			goto fail;
+	}
+	if (!table_exists(db, "kesra_accept")) {
+		if (plan != NULL && !fresh)
+			sbuf_add(plan, _("create table kesra_accept (accepted "
+			    "warnings)\n"));
+		if (!dry_run && exec(db, accept_table, err) < 0)
+			goto fail;
+	}
+	/* Parents before their rosters, for the foreign keys. */
+	for (i = 0; i < s->nrecords; i++) {
+		const struct sch_record *r = &s->records[i];
+		int exists = table_exists(db, r->name);
+		if (exists) {
+			if (cols_read(db, r->name, &c, err) < 0 ||
+			    extend_table(db, r, &c, dry_run, plan, err) < 0)
+				goto fail;
+		} else {
+			if (plan != NULL)
+				sbuf_addf(plan, _("create table %s (%zu "
+				    "fields)\n"), r->name, stored_count(r));
+			if (!dry_run && create_table(db, r, err) < 0)
+				goto fail;
+		}
+		if (sync_unique(db, r, exists ? &c : NULL, dry_run, plan,
+		    err) < 0)
+			goto fail;
+		cols_free(&c);
+	}
+	if (db_region_sync(db, dry_run, plan, err) < 0)
+		goto fail;
+	if (commit) {
+		snprintf(vbuf, sizeof vbuf, "%d", s->version);
+		util_now(now, sizeof now);
+		if (meta_set(db, "dictionary", s->name, err) < 0 ||
+		    meta_set(db, "version", vbuf, err) < 0 ||
+		    meta_set(db, "hash", s->hash, err) < 0 ||
+		    meta_set(db, "layout", DB_LAYOUT, err) < 0 ||
+		    meta_set(db, "migrated_at", now, err) < 0)
+			goto fail;
+		if (fresh && meta_set(db, "created_at", now, err) < 0)
+			goto fail;
+	}
+	if (cb != NULL && cb(db, ctx, err) < 0)
+		goto fail;
+	if (exec(db, commit ? "COMMIT" : "ROLLBACK", err) < 0)
+		goto fail;
+	return 0;
+fail:
+	cols_free(&c);
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err)
+{
+	return migrate(db, !dry_run, !dry_run, plan, NULL, NULL, err);
+}
+
+int
+db_migrate_preview(struct db *db, struct sbuf *plan,
+    int (*cb)(struct db *, void *, char **), void *ctx, char **err)
+{
+	return migrate(db, 1, 0, plan, cb, ctx, err);
+}
+
+/*
+ * Why an update matched no row: gone, deleted, under another parent
+ * (parent_id != 0: the parent it was saved under) or saved by someone else.
+ */
+static int
+conflict(struct db *db, const struct record *r, int64_t parent_id,
+    char **err)
+{
+	char *sql = xasprintf("SELECT updated_by, updated_at, deleted_at, "
+	    "parent_id FROM \"%s\" WHERE id = ?", r->def->name);
+	sqlite3_stmt *st = prepare(db, sql, err);
+	int rc;
+
+	free(sql);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
@@ -486,6 +872,10 @@ conflict(struct db *db, struct record *r, char **err)
 	else if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 		rc = util_err(err, _("record %lld was deleted"),
 		    (long long)r->id);
+	else if (parent_id != 0 && sqlite3_column_int64(st, 3) != parent_id)
+		rc = util_err(err, _("%s %lld belongs to another %s, not %s "
+		    "%lld"), r->def->name, (long long)r->id, r->def->parent,
+		    r->def->parent, (long long)parent_id);
 	else {
 		char *who = util_sanitize((const char *)sqlite3_column_text(st,
 		    0), 0);
@@ -500,93 +890,519 @@ conflict(struct db *db, struct record *r, char **err)
 	return rc;
 }
 
-int
-db_record_save(struct db *db, struct record *r, const char *user, char **err)
+/*
+ * Writing: a save is one transaction (struct txn) holding, per record type,
+ * its statements (struct writer), prepared once and reused for every row.
+ * What each write produced is kept in struct saved and copied into the
+ * struct record after COMMIT.
+ */
+struct saved {
+	struct record *r;
+	int64_t id, rev, parent_id, ord;
+	char uuid[37];
+};
+
+struct writer {
+	const struct sch_record *def;
+	sqlite3_stmt *ins, *upd, *del;
+};
+
+struct txn {
+	struct db *db;
+	const char *user;
+	char now[32];
+	struct saved *sv;
+	size_t nsv;
+	int has_accept; /* kesra_accept exists (a migrated file) */
+	sqlite3_stmt *acc_sel, *acc_del, *acc_ups;
+	/* The row and field a unique index refused, for the message. */
+	const struct record *urec;
+	int ufield;
+};
+
+static void
+writer_done(struct writer *w)
 {
-	const struct sch_record *def = r->def;
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->upd);
+	sqlite3_finalize(w->del);
+	w->ins = w->upd = w->del = NULL;
+}
+
+/* *pst prepared from the SQL that make() builds, or reset for reuse. */
+static sqlite3_stmt *
+reuse(struct db *db, sqlite3_stmt **pst, char *(*make)(const struct
+    sch_record *), const struct sch_record *def, char **err)
+{
+	char *sql;
+	if (*pst != NULL) {
+		sqlite3_reset(*pst);
+		sqlite3_clear_bindings(*pst);
+		return *pst;
+	}
+	sql = make(def);
+	*pst = prepare(db, sql, err);
+	free(sql);
+	return *pst;
+}
+
+static char *
+insert_sql(const struct sch_record *def)
+{
 	struct sbuf b = {0};
-	sqlite3_stmt *st = NULL;
-	char now[32], uuid[37];
 	size_t i;
-	int k, rc = -1;
+	sbuf_addf(&b, "INSERT INTO \"%s\" (uuid, parent_id, status, rev, "
+	    "created_at, created_by, updated_at, updated_by, ord", def->name);
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
+	sbuf_add(&b, ") VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?");
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			sbuf_add(&b, ", ?");
+	sbuf_add(&b, ")");
+	return sbuf_steal(&b);
+}
+
+/* The revision check; the last parameter, when not NULL, the parent. */
+static char *
+update_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	size_t i;
+	sbuf_addf(&b, "UPDATE \"%s\" SET status = ?, rev = rev + 1, "
+	    "updated_at = ?, updated_by = ?, ord = ?", def->name);
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			sbuf_addf(&b, ", \"%s\" = ?", def->fields[i].name);
+	sbuf_add(&b, " WHERE id = ? AND rev = ? AND deleted_at IS NULL AND "
+	    "parent_id IS coalesce(?, parent_id)");
+	return sbuf_steal(&b);
+}
+
+static char *
+delete_sql(const struct sch_record *def)
+{
+	return xasprintf("UPDATE \"%s\" SET deleted_at = ?1, rev = rev + 1, "
+	    "updated_at = ?1, updated_by = ?2 WHERE id = ?3 AND parent_id = ?4 "
+	    "AND deleted_at IS NULL", def->name);
+}
+
+/*
+ * After a unique index refused r: which field, from SQLite's message
+ * "UNIQUE constraint failed: <table>.<column>[, <table>.<column>...]".
+ */
+static void
+note_unique(struct txn *t, const struct record *r)
+{
+	const char *p = strstr(sqlite3_errmsg(t->db->h), "failed: "), *next;
+	const struct sch_record *def = r->def;
+	size_t i, nl = strlen(def->name), fl;
+
+	if (p == NULL)
+		return;
+	for (p += 8; p != NULL; p = next) {
+		if ((next = strstr(p, ", ")) != NULL)
+			next += 2;
+		if (strncmp(p, def->name, nl) != 0 || p[nl] != '.')
+			continue;
+		for (i = 0; i < def->nfields; i++) {
+			fl = strlen(def->fields[i].name);
+			if (schema_field_stored(&def->fields[i]) &&
+			    strncmp(p + nl + 1, def->fields[i].name, fl) == 0 &&
+			    (p[nl + 1 + fl] == '\0' || p[nl + 1 + fl] == ',')) {
+				t->urec = r;
+				t->ufield = (int)i;
+				return;
+			}
+		}
+	}
+}
+
+/* Replace the accepted warnings of record id (type def) by r's list. */
+static int
+accept_write(struct txn *t, const struct sch_record *def, int64_t id,
+    const struct record *r, char **err)
+{
+	struct db *db = t->db;
+	char **stale = NULL;
+	size_t nstale = 0, i;
+	int rc = -1, s;
+
+	if (!t->has_accept) {
+		if (r->nacc == 0)
+			return 0;
+		return util_err(err, _("%s: accepted warnings cannot be kept "
+		    "before the database is migrated (run 'kesra migrate')"),
+		    db->path);
+	}
+	if ((t->acc_sel == NULL && (t->acc_sel = prepare(db, "SELECT rule "
+	    "FROM kesra_accept WHERE record = ? AND record_id = ?", err)) ==
+	    NULL) || (t->acc_del == NULL && (t->acc_del = prepare(db,
+	    "DELETE FROM kesra_accept WHERE record = ? AND record_id = ? AND "
+	    "rule = ?", err)) == NULL) || (t->acc_ups == NULL &&
+	    (t->acc_ups = prepare(db, "INSERT INTO kesra_accept (record, "
+	    "record_id, rule, reason, accepted_by, accepted_at) VALUES (?, ?, "
+	    "?, ?, ?, ?) ON CONFLICT (record, record_id, rule) DO UPDATE SET "
+	    "reason = excluded.reason, accepted_by = excluded.accepted_by, "
+	    "accepted_at = excluded.accepted_at WHERE reason IS NOT "
+	    "excluded.reason", err)) == NULL))
+		return -1;
+
+	sqlite3_reset(t->acc_sel);
+	sqlite3_bind_text(t->acc_sel, 1, def->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(t->acc_sel, 2, id);
+	while ((s = sqlite3_step(t->acc_sel)) == SQLITE_ROW) {
+		const char *rule = (const char *)sqlite3_column_text(t->acc_sel,
+		    0);
+		if (rule != NULL && record_accepted(r, rule) == NULL) {
+			stale = xreallocarray(stale, nstale + 1, sizeof *stale);
+			stale[nstale++] = xstrdup(rule);
+		}
+	}
+	sqlite3_reset(t->acc_sel);
+	if (s != SQLITE_DONE) {
+		db_fail(db, err, "kesra_accept");
+		goto out;
+	}
+	for (i = 0; i < nstale; i++) {
+		sqlite3_reset(t->acc_del);
+		sqlite3_bind_text(t->acc_del, 1, def->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(t->acc_del, 2, id);
+		sqlite3_bind_text(t->acc_del, 3, stale[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(t->acc_del) != SQLITE_DONE) {
+			db_fail(db, err, "kesra_accept");
+			goto out;
+		}
+	}
+	sqlite3_reset(t->acc_del);
+	for (i = 0; i < r->nacc; i++) {
+		sqlite3_reset(t->acc_ups);
+		sqlite3_bind_text(t->acc_ups, 1, def->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(t->acc_ups, 2, id);
+		sqlite3_bind_text(t->acc_ups, 3, r->acc[i].rule, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(t->acc_ups, 4, r->acc[i].reason, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(t->acc_ups, 5, t->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t->acc_ups, 6, t->now, -1, SQLITE_STATIC);
+		if (sqlite3_step(t->acc_ups) != SQLITE_DONE) {
+			db_fail(db, err, "kesra_accept");
+			goto out;
+		}
+	}
+	sqlite3_reset(t->acc_ups);
+	rc = 0;
+out:
+	for (i = 0; i < nstale; i++)
+		free(stale[i]);
+	free(stale);
+	return rc;
+}
+
+/*
+ * Insert (r->id == 0) or update r, with parent_id and ord (rosters), and
+ * its accepted warnings. check_parent: an update must find the row under
+ * parent_id. The result goes to t->sv; r itself is not changed.
+ */
+static int
+write_record(struct txn *t, struct writer *w, struct record *r,
+    int64_t parent_id, int check_parent, int64_t ord, char **err)
+{
+	struct db *db = t->db;
+	const struct sch_record *def = r->def;
+	struct saved *sv = &t->sv[t->nsv];
+	sqlite3_stmt *st;
+	size_t i;
+	int k = 1, insert = r->id == 0;
+
+	st = insert ? reuse(db, &w->ins, insert_sql, def, err) :
+	    reuse(db, &w->upd, update_sql, def, err);
+	if (st == NULL)
+		return -1;
+	memset(sv, 0, sizeof *sv);
+	sv->r = r;
+	if (insert) {
+		util_uuid(sv->uuid, sizeof sv->uuid);
+		sqlite3_bind_text(st, k++, sv->uuid, -1, SQLITE_STATIC);
+		if (parent_id != 0)
+			sqlite3_bind_int64(st, k++, parent_id);
+		else
+			sqlite3_bind_null(st, k++);
+		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
+	} else
+		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
+	if (def->parent != NULL)
+		sqlite3_bind_int64(st, k++, ord);
+	else
+		sqlite3_bind_null(st, k++);
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			bind_value(st, k++, &def->fields[i], r->val[i]);
+	if (!insert) {
+		sqlite3_bind_int64(st, k++, r->id);
+		sqlite3_bind_int64(st, k++, r->rev);
+		if (check_parent)
+			sqlite3_bind_int64(st, k++, parent_id);
+		else
+			sqlite3_bind_null(st, k++);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(db->h) == SQLITE_CONSTRAINT_UNIQUE)
+			note_unique(t, r);
+		return db_fail(db, err, def->name);
+	}
+	if (insert) {
+		sv->id = sqlite3_last_insert_rowid(db->h);
+		sv->rev = 1;
+		sv->parent_id = parent_id;
+	} else {
+		if (sqlite3_changes(db->h) == 0)
+			return conflict(db, r, check_parent ? parent_id : 0,
+			    err);
+		sv->id = r->id;
+		sv->rev = r->rev + 1;
+		memcpy(sv->uuid, r->uuid, sizeof sv->uuid);
+		sv->parent_id = check_parent ? parent_id : r->parent_id;
+	}
+	sv->ord = def->parent != NULL ? ord : r->ord;
+	t->nsv++;
+	return accept_write(t, def, sv->id, r, err);
+}
+
+/* Mark a roster's removed rows deleted, those under parent_id only. */
+static int
+delete_rows(struct txn *t, struct writer *w, const struct db_roster *ro,
+    int64_t parent_id, char **err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < ro->ndeleted; i++) {
+		if ((st = reuse(t->db, &w->del, delete_sql, ro->def, err)) ==
+		    NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, t->user, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ro->deleted[i]);
+		sqlite3_bind_int64(st, 4, parent_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return db_fail(t->db, err, ro->def->name);
+	}
+	return 0;
+}
+
+/* After COMMIT: the records take what was written. */
+static void
+txn_apply(struct txn *t)
+{
+	size_t i;
+	for (i = 0; i < t->nsv; i++) {
+		struct saved *sv = &t->sv[i];
+		struct record *r = sv->r;
+		r->id = sv->id;
+		memcpy(r->uuid, sv->uuid, sizeof r->uuid);
+		r->rev = sv->rev;
+		r->parent_id = sv->parent_id;
+		r->ord = sv->ord;
+		free(r->updated_at);
+		free(r->updated_by);
+		r->updated_at = xstrdup(t->now);
+		r->updated_by = t->user != NULL ? xstrdup(t->user) : NULL;
+	}
+}
+
+/* After ROLLBACK of a save a unique index refused: name the field. */
+static void
+unique_message(struct db *db, const struct txn *t, char **err)
+{
+	const struct record *r = t->urec;
+	const struct sch_record *def = r->def;
+	const char *v = r->val[t->ufield];
+	char *sv = util_sanitize(v, 0);
+	int64_t other = 0;
+
+	if (db_find_duplicate(db, def, (size_t)t->ufield, v, r->id, &other,
+	    NULL) == 1)
+		util_err(err, _("field '%s' of %s is unique: %s %lld already "
+		    "has the value '%s'"), def->fields[t->ufield].name,
+		    def->name, def->name, (long long)other, sv);
+	else
+		util_err(err, _("field '%s' of %s is unique: the value '%s' is "
+		    "given to more than one record in this save"),
+		    def->fields[t->ufield].name, def->name, sv);
+	free(sv);
+}
+
+int
+db_tree_save(struct db *db, struct record *root,
+    const struct db_roster *rosters, size_t nrosters, const char *user,
+    char **err)
+{
+	struct txn t = {0};
+	struct writer *w = NULL;
+	size_t i, j, nrows = 1;
+	int64_t root_id;
+	int began = 0, rc = -1;
 
 	if (db->readonly)
 		return util_err(err, _("%s: the database is read-only"),
 		    db->path);
-	util_now(now, sizeof now);
-	if (r->id == 0) {
-		util_uuid(uuid, sizeof uuid);
-		sbuf_addf(&b, "INSERT INTO \"%s\" (uuid, parent_id, status, rev, "
-		    "created_at, created_by, updated_at, updated_by", def->name);
-		for (i = 0; i < def->nfields; i++)
-			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
-		sbuf_add(&b, ") VALUES (?, ?, ?, 1, ?, ?, ?, ?");
-		for (i = 0; i < def->nfields; i++)
-			sbuf_add(&b, ", ?");
-		sbuf_add(&b, ")");
-	} else {
-		sbuf_addf(&b, "UPDATE \"%s\" SET status = ?, rev = rev + 1, "
-		    "updated_at = ?, updated_by = ?", def->name);
-		for (i = 0; i < def->nfields; i++)
-			sbuf_addf(&b, ", \"%s\" = ?", def->fields[i].name);
-		sbuf_add(&b, " WHERE id = ? AND rev = ? AND deleted_at IS NULL");
+	for (i = 0; i < nrosters; i++) {
+		const struct sch_record *d = rosters[i].def;
+		if (d == NULL || d->parent == NULL ||
+		    strcmp(d->parent, root->def->name) != 0)
+			return util_err(err, _("%s is not a roster of %s"),
+			    d != NULL ? d->name : "?", root->def->name);
+		for (j = 0; j < rosters[i].n; j++)
+			if (rosters[i].rows[j] == NULL ||
+			    rosters[i].rows[j]->def != d)
+				return util_err(err, _("row %zu of roster %s "
+				    "is not a %s record"), j + 1, d->name,
+				    d->name);
+		nrows += rosters[i].n;
 	}
-	if (exec(db, "BEGIN IMMEDIATE", err) < 0) {
-		sbuf_free(&b);
-		return -1;
-	}
-	if ((st = prepare(db, b.s, err)) == NULL)
+	t.db = db;
+	t.user = user;
+	t.ufield = -1;
+	util_now(t.now, sizeof t.now);
+	t.sv = xcalloc(nrows, sizeof *t.sv);
+	w = xcalloc(nrosters + 1, sizeof *w);
+	w[0].def = root->def;
+	for (i = 0; i < nrosters; i++)
+		w[i + 1].def = rosters[i].def;
+
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
-	k = 1;
-	if (r->id == 0) {
-		sqlite3_bind_text(st, k++, uuid, -1, SQLITE_STATIC);
-		if (r->parent_id != 0)
-			sqlite3_bind_int64(st, k++, r->parent_id);
-		else
-			sqlite3_bind_null(st, k++);
-		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, user, -1, SQLITE_STATIC);
-		for (i = 0; i < def->nfields; i++)
-			bind_value(st, k++, &def->fields[i], r->val[i]);
-	} else {
-		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, k++, user, -1, SQLITE_STATIC);
-		for (i = 0; i < def->nfields; i++)
-			bind_value(st, k++, &def->fields[i], r->val[i]);
-		sqlite3_bind_int64(st, k++, r->id);
-		sqlite3_bind_int64(st, k++, r->rev);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_fail(db, err, def->name);
+	began = 1;
+	t.has_accept = table_exists(db, "kesra_accept");
+	if (write_record(&t, &w[0], root, root->parent_id, 0, root->ord,
+	    err) < 0)
 		goto out;
-	}
-	if (r->id != 0 && sqlite3_changes(db->h) == 0) {
-		conflict(db, r, err);
-		goto out;
-	}
+	root_id = t.sv[0].id;
+	/* Removed rows first: their unique values become free for others. */
+	if (root->id != 0)
+		for (i = 0; i < nrosters; i++)
+			if (delete_rows(&t, &w[i + 1], &rosters[i], root_id,
+			    err) < 0)
+				goto out;
+	for (i = 0; i < nrosters; i++)
+		for (j = 0; j < rosters[i].n; j++)
+			if (write_record(&t, &w[i + 1], rosters[i].rows[j],
+			    root_id, 1, (int64_t)j, err) < 0)
+				goto out;
 	if (exec(db, "COMMIT", err) < 0)
 		goto out;
-	if (r->id == 0) {
-		r->id = sqlite3_last_insert_rowid(db->h);
-		memcpy(r->uuid, uuid, sizeof r->uuid);
-		r->rev = 1;
-	} else
-		r->rev++;
-	free(r->updated_at);
-	free(r->updated_by);
-	r->updated_at = xstrdup(now);
-	r->updated_by = xstrdup(user);
+	txn_apply(&t);
 	rc = 0;
 out:
-	sqlite3_finalize(st);
-	if (rc < 0)
+	for (i = 0; i <= nrosters; i++)
+		writer_done(&w[i]);
+	sqlite3_finalize(t.acc_sel);
+	sqlite3_finalize(t.acc_del);
+	sqlite3_finalize(t.acc_ups);
+	if (rc < 0 && began) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	sbuf_free(&b);
+		if (t.urec != NULL)
+			unique_message(db, &t, err);
+	}
+	free(t.sv);
+	free(w);
 	return rc;
+}
+
+int
+db_record_save(struct db *db, struct record *r, const char *user, char **err)
+{
+	return db_tree_save(db, r, NULL, 0, user, err);
+}
+
+/* SELECT of a record's system columns and stored fields (row_read). */
+static void
+select_sql(struct sbuf *b, const struct sch_record *def)
+{
+	size_t i;
+	sbuf_add(b, "SELECT id, uuid, parent_id, status, rev, updated_at, "
+	    "updated_by, ord");
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			sbuf_addf(b, ", \"%s\"", def->fields[i].name);
+	sbuf_addf(b, " FROM \"%s\"", def->name);
+}
+
+static struct record *
+row_read(sqlite3_stmt *st, const struct sch_record *def)
+{
+	struct record *r = record_new(def);
+	size_t i;
+	int k = 8;
+
+	r->id = sqlite3_column_int64(st, 0);
+	snprintf(r->uuid, sizeof r->uuid, "%s",
+	    sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st,
+	    1) : "");
+	r->parent_id = sqlite3_column_int64(st, 2);
+	snprintf(r->status, sizeof r->status, "%s",
+	    sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st,
+	    3) : "draft");
+	r->rev = sqlite3_column_int64(st, 4);
+	r->updated_at = column_value(st, 5);
+	r->updated_by = column_value(st, 6);
+	r->ord = sqlite3_column_int64(st, 7);
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i]))
+			r->val[i] = column_value(st, k++);
+	return r;
+}
+
+/*
+ * Fill the acc lists of rows from kesra_accept. by_parent: the rows are
+ * the live children of id, else the one record id. A file not migrated yet
+ * has no acceptances.
+ */
+static int
+accept_load(struct db *db, const struct sch_record *def, int64_t id,
+    int by_parent, struct record **rows, size_t n, char **err)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	size_t i;
+	int rc;
+
+	if (n == 0 || !table_exists(db, "kesra_accept"))
+		return 0;
+	if (by_parent)
+		sql = xasprintf("SELECT record_id, rule, reason FROM "
+		    "kesra_accept WHERE record = ? AND record_id IN (SELECT id "
+		    "FROM \"%s\" WHERE parent_id = ? AND deleted_at IS NULL) "
+		    "ORDER BY record_id, rule", def->name);
+	else
+		sql = xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
+		    "WHERE record = ? AND record_id = ? ORDER BY rule");
+	st = prepare(db, sql, err);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t rid = sqlite3_column_int64(st, 0);
+		const char *rule = (const char *)sqlite3_column_text(st, 1);
+		const char *reason = (const char *)sqlite3_column_text(st, 2);
+		if (rule == NULL || reason == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			if (rows[i]->id == rid) {
+				record_accept(rows[i], rule, reason);
+				break;
+			}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "kesra_accept");
 }
 
 int
@@ -596,16 +1412,11 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	struct sbuf b = {0};
 	sqlite3_stmt *st;
 	struct record *r;
-	size_t i;
 	int rc;
 
 	*out = NULL;
-	sbuf_add(&b, "SELECT id, uuid, parent_id, status, rev, updated_at, "
-	    "updated_by");
-	for (i = 0; i < def->nfields; i++)
-		sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
-	sbuf_addf(&b, " FROM \"%s\" WHERE id = ? AND deleted_at IS NULL",
-	    def->name);
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
 	st = prepare(db, b.s, err);
 	sbuf_free(&b);
 	if (st == NULL)
@@ -621,23 +1432,108 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 		sqlite3_finalize(st);
 		return -1;
 	}
-	r = record_new(def);
-	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->uuid, sizeof r->uuid, "%s",
-	    sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st,
-	    1) : "");
-	r->parent_id = sqlite3_column_int64(st, 2);
-	snprintf(r->status, sizeof r->status, "%s",
-	    sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st,
-	    3) : "draft");
-	r->rev = sqlite3_column_int64(st, 4);
-	r->updated_at = column_value(st, 5);
-	r->updated_by = column_value(st, 6);
-	for (i = 0; i < def->nfields; i++)
-		r->val[i] = column_value(st, 7 + (int)i);
+	r = row_read(st, def);
 	sqlite3_finalize(st);
+	if (accept_load(db, def, id, 0, &r, 1, err) < 0) {
+		record_free(r);
+		return -1;
+	}
 	*out = r;
 	return 0;
+}
+
+int
+db_children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, struct record ***rows, size_t *n, char **err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	struct record **v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (child->parent == NULL)
+		return util_err(err, _("%s is not a roster"), child->name);
+	select_sql(&b, child);
+	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
+	    "ORDER BY ord, id");
+	st = prepare(db, b.s, err);
+	sbuf_free(&b);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, parent_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[nv++] = row_read(st, child);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, err, child->name);
+		db_records_free(v, nv);
+		return -1;
+	}
+	if (accept_load(db, child, parent_id, 1, v, nv, err) < 0) {
+		db_records_free(v, nv);
+		return -1;
+	}
+	*rows = v;
+	*n = nv;
+	return 0;
+}
+
+void
+db_records_free(struct record **rows, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		record_free(rows[i]);
+	free(rows);
+}
+
+int
+db_find_duplicate(struct db *db, const struct sch_record *def,
+    size_t field, const char *value, int64_t exclude_id, int64_t *other_id,
+    char **err)
+{
+	const struct sch_field *f;
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	if (other_id != NULL)
+		*other_id = 0;
+	if (field >= def->nfields || !schema_field_stored(&def->fields[field]))
+		return util_err(err, _("%s: field %zu has no column"),
+		    def->name, field);
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	f = &def->fields[field];
+	/* The WHERE of the partial index "<record>_<field>_unique". */
+	sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND "
+	    "deleted_at IS NULL AND \"%s\" IS NOT NULL AND id <> ? ORDER BY id "
+	    "LIMIT 1", def->name, f->name, f->name);
+	st = prepare(db, sql, err);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	bind_value(st, 1, f, value);
+	sqlite3_bind_int64(st, 2, exclude_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (other_id != NULL)
+			*other_id = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_fail(db, err, def->name);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
@@ -703,6 +1599,7 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 		int used = def->title != NULL ? strstr(def->title, pat) != NULL :
 		    i == 0;
 		free(pat);
+		used = used && schema_field_stored(&def->fields[i]);
 		tc.col_of[i] = used ? 3 + ncols++ : -1;
 		if (used)
 			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);

@@ -50,6 +50,15 @@ const struct schema *db_schema(const struct db *db);
  */
 int db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err);
 
+/*
+ * A dry run that looks at the result: the migration is made inside the
+ * transaction, cb runs on the migrated tables, then everything is rolled
+ * back; nothing is written. For counting the stored records that a new
+ * constraint or rule would fail.
+ */
+int db_migrate_preview(struct db *db, struct sbuf *plan,
+    int (*cb)(struct db *, void *, char **), void *ctx, char **err);
+
 /* 1 if the tables match the schema (hash in kesra_meta equals s->hash). */
 int db_is_current(struct db *db);
 
@@ -90,5 +99,83 @@ void db_rows_free(struct db_row *rows, size_t n);
  */
 int db_record_page(struct db *db, const struct sch_record *def, int64_t after,
     int backward, int limit, struct db_row **rows, size_t *n, char **err);
+
+/*
+ * Rosters (records with a parent). Rows of type child under parent_id,
+ * live ones only, in `ord` order; accepted warnings are loaded too.
+ */
+int db_children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, struct record ***rows, size_t *n, char **err);
+void db_records_free(struct record **rows, size_t n);
+
+/* One roster of a tree: its rows in order, and saved rows removed. */
+struct db_roster {
+	const struct sch_record *def;
+	struct record **rows;
+	size_t n;
+	const int64_t *deleted; /* ids to mark deleted (deleted_at) */
+	size_t ndeleted;
+};
+
+/*
+ * Save a record and its rosters in one transaction: the root as
+ * db_record_save does (revision check), each row inserted or updated with
+ * parent_id = root->id and ord = its position, removed rows marked
+ * deleted, and the accepted warnings of every record replaced. On any
+ * failure nothing is written and the records keep their ids and revisions.
+ */
+int db_tree_save(struct db *db, struct record *root,
+    const struct db_roster *rosters, size_t nrosters, const char *user,
+    char **err);
+
+/*
+ * Another live record of the same type holding value in (unique) field:
+ * returns 1 and its id, 0 when none, -1 on error. exclude_id: the record
+ * itself (0 = none).
+ */
+int db_find_duplicate(struct db *db, const struct sch_record *def,
+    size_t field, const char *value, int64_t exclude_id, int64_t *other_id,
+    char **err);
+
+/*
+ * Region table (kesra_region: code, name, level, parent), loaded from the
+ * dictionary's regions file by db_migrate when the file changed.
+ */
+struct db_region {
+	char *code;
+	char *name;
+	int level; /* enum region_level */
+};
+void db_regions_free(struct db_region *v, size_t n);
+/*
+ * (Re)load kesra_region from the dictionary's regions file when the hash of
+ * its bytes differs from kesra_meta 'regions_hash' (or the table is
+ * missing): the whole file is checked first, then the table is replaced
+ * inside a savepoint (so within the caller's transaction, if any). Adds
+ * "load region table (N rows)" to plan; with dry_run writes nothing.
+ * No regions file in the dictionary: nothing to do. Returns 0, or -1 with
+ * *err (an unreadable or wrong file: its first problem, file:line:col).
+ */
+int db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+/*
+ * 1 when the region table matches the regions file (or the dictionary
+ * names none): for db_is_current, so that a changed file alone triggers a
+ * migration. Reads and hashes the file (some 3 ms for 3 MB).
+ */
+int db_region_current(struct db *db);
+/* 1 and *out filled when code exists, 0 when not, -1 on error. */
+int db_region_get(struct db *db, const char *code, struct db_region *out,
+    char **err);
+/*
+ * Regions of a level under parent (its direct children, or descendants
+ * further down; NULL: all of that level), by code, at most limit (<= 0: no
+ * limit). filter (NULL or "" = all): only digits and dots look for a code
+ * that begins with it, or whose own last part does ("01" finds 11.01);
+ * anything else, a name that contains it (case-insensitive for ASCII).
+ * Caller frees *out with db_regions_free.
+ */
+int db_region_children(struct db *db, const char *parent, int level,
+    const char *filter, int limit, struct db_region **out, size_t *n,
+    char **err);
 
 #endif

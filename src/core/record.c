@@ -25,6 +25,11 @@ record_free(struct record *r)
 	for (i = 0; i < r->def->nfields; i++)
 		free(r->val[i]);
 	free(r->val);
+	for (i = 0; i < r->nacc; i++) {
+		free(r->acc[i].rule);
+		free(r->acc[i].reason);
+	}
+	free(r->acc);
 	free(r->updated_at);
 	free(r->updated_by);
 	free(r);
@@ -42,9 +47,47 @@ record_copy(const struct record *r)
 	c->rev = r->rev;
 	c->updated_at = r->updated_at ? xstrdup(r->updated_at) : NULL;
 	c->updated_by = r->updated_by ? xstrdup(r->updated_by) : NULL;
+	c->ord = r->ord;
 	for (i = 0; i < r->def->nfields; i++)
 		record_set(c, i, r->val[i]);
+	for (i = 0; i < r->nacc; i++)
+		record_accept(c, r->acc[i].rule, r->acc[i].reason);
 	return c;
+}
+
+void
+record_accept(struct record *r, const char *rule, const char *reason)
+{
+	size_t i;
+	for (i = 0; i < r->nacc; i++)
+		if (strcmp(r->acc[i].rule, rule) == 0)
+			break;
+	if (reason == NULL) {
+		if (i < r->nacc) {
+			free(r->acc[i].rule);
+			free(r->acc[i].reason);
+			r->acc[i] = r->acc[--r->nacc];
+		}
+		return;
+	}
+	if (i == r->nacc) {
+		r->acc = xreallocarray(r->acc, r->nacc + 1, sizeof *r->acc);
+		r->acc[r->nacc].rule = xstrdup(rule);
+		r->acc[r->nacc].reason = NULL;
+		r->nacc++;
+	}
+	free(r->acc[i].reason);
+	r->acc[i].reason = xstrdup(reason);
+}
+
+const char *
+record_accepted(const struct record *r, const char *rule)
+{
+	size_t i;
+	for (i = 0; i < r->nacc; i++)
+		if (strcmp(r->acc[i].rule, rule) == 0)
+			return r->acc[i].reason;
+	return NULL;
 }
 
 void

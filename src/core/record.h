@@ -21,7 +21,13 @@ struct record {
 	char status[16];
 	int64_t rev;       /* revision read from storage; 0 = new */
 	char *updated_at, *updated_by;
+	int64_t ord;       /* position among its siblings (rosters) */
 	char **val;        /* def->nfields values, NULL = empty */
+	/* Warnings the operator accepted, with the reason given. */
+	struct record_accept {
+		char *rule, *reason;
+	} *acc;
+	size_t nacc;
 };
 
 struct record *record_new(const struct sch_record *def);
@@ -34,6 +40,12 @@ const char *record_get(const struct record *r, size_t i);
 /* By name; -1 / NULL if the record has no such field. */
 int record_set_by_name(struct record *r, const char *name, const char *v);
 const char *record_get_by_name(const struct record *r, const char *name);
+
+/* Accept warning `rule` with a reason (replaces an earlier one);
+ * reason NULL withdraws the acceptance. */
+void record_accept(struct record *r, const char *rule, const char *reason);
+/* The reason warning `rule` was accepted with, or NULL. */
+const char *record_accepted(const struct record *r, const char *rule);
 
 /* 1 if the two records hold the same field values. */
 int record_values_equal(const struct record *a, const struct record *b);

@@ -4,6 +4,7 @@
  */
 #include "schema.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,35 @@ const struct field_type_info field_types[FT_COUNT] = {
 	[FT_DATE] = {"date", "TEXT", 10},
 	[FT_YESNO] = {"yesno", "INTEGER", 1},
 	[FT_SELECT_ONE] = {"select_one", "INTEGER", 2},
+	[FT_SELECT_MULTIPLE] = {"select_multiple", "TEXT", 20},
+	[FT_REGION] = {"region", "TEXT", 13},
+	[FT_NIK] = {"nik", "TEXT", 16},
+	[FT_KK] = {"kk", "TEXT", 16},
+	[FT_PHONE] = {"phone", "TEXT", 15},
+	[FT_CALCULATE] = {"calculate", "ANY", 12},
+	[FT_NOTE] = {"note", NULL, 0},
 };
+
+static const char *const level_names[] = {
+	[RL_NONE] = "", [RL_PROVINCE] = "province", [RL_REGENCY] = "regency",
+	[RL_DISTRICT] = "district", [RL_VILLAGE] = "village",
+};
+
+enum region_level
+region_level_lookup(const char *name)
+{
+	int i;
+	for (i = RL_PROVINCE; i <= RL_VILLAGE; i++)
+		if (strcmp(level_names[i], name) == 0)
+			return (enum region_level)i;
+	return RL_NONE;
+}
+
+const char *
+region_level_name(enum region_level l)
+{
+	return l <= RL_VILLAGE ? level_names[l] : "";
+}
 
 int
 field_type_lookup(const char *name)
@@ -44,7 +73,8 @@ field_type_names(void)
 
 static const char *const reserved_names[] = {
 	"id", "uuid", "parent_id", "status", "rev", "created_at", "created_by",
-	"updated_at", "updated_by", "deleted_at", "rowid", "oid", "_rowid_", NULL
+	"updated_at", "updated_by", "deleted_at", "ord", "rowid", "oid",
+	"_rowid_", NULL
 };
 
 int
@@ -84,10 +114,32 @@ sch_text_get(const struct sch_text *t, int lang, const char *def)
 }
 
 static void
+expr_text_free(struct sch_expr *e)
+{
+	free(e->text);
+	e->text = NULL;
+}
+
+static void
+rules_free(struct sch_rule *v, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		expr_text_free(&v[i].check);
+		sch_text_free(&v[i].message);
+	}
+	free(v);
+}
+
+static void
 record_free_parts(struct sch_record *r)
 {
 	size_t i;
 	free(r->name);
+	free(r->roster_columns);
+	rules_free(r->rules, r->nrules);
+	rules_free(r->roster_rules, r->nroster_rules);
 	sch_text_free(&r->label);
 	free(r->title);
 	free(r->parent);
@@ -98,6 +150,19 @@ record_free_parts(struct sch_record *r)
 		sch_text_free(&f->label);
 		sch_text_free(&f->hint);
 		free(f->values_name);
+		free(f->default_value);
+		expr_text_free(&f->required_if);
+		expr_text_free(&f->relevant);
+		expr_text_free(&f->constraint);
+		sch_text_free(&f->constraint_message);
+		expr_text_free(&f->calculation);
+		expr_text_free(&f->choice_filter);
+		free(f->pattern);
+		if (f->pattern_re != NULL) {
+			regfree(f->pattern_re);
+			free(f->pattern_re);
+		}
+		free(f->renamed_from);
 	}
 	free(r->fields);
 	for (i = 0; i < r->npages; i++) {
@@ -123,8 +188,16 @@ schema_free(struct schema *s)
 		struct sch_valueset *vs = &s->valuesets[i];
 		free(vs->name);
 		for (j = 0; j < vs->nchoices; j++) {
-			free(vs->choices[j].code);
-			sch_text_free(&vs->choices[j].label);
+			struct sch_choice *c = &vs->choices[j];
+			size_t k2;
+			free(c->code);
+			sch_text_free(&c->label);
+			for (k2 = 0; k2 < c->nattrs; k2++) {
+				free(c->attr_names[k2]);
+				free(c->attr_values[k2]);
+			}
+			free(c->attr_names);
+			free(c->attr_values);
 		}
 		free(vs->choices);
 	}
@@ -132,6 +205,7 @@ schema_free(struct schema *s)
 	for (i = 0; i < s->nrecords; i++)
 		record_free_parts(&s->records[i]);
 	free(s->records);
+	free(s->regions_file);
 	free(s);
 }
 
@@ -193,6 +267,33 @@ schema_field_sql_type(const struct sch_field *f)
 	if (f->type == FT_SELECT_ONE && f->vs != NULL && !f->vs->numeric)
 		return "TEXT";
 	return field_types[f->type].sql_type;
+}
+
+int
+schema_field_stored(const struct sch_field *f)
+{
+	return field_types[f->type].sql_type != NULL;
+}
+
+int
+schema_field_has_choices(const struct sch_field *f)
+{
+	return f->type == FT_SELECT_ONE || f->type == FT_SELECT_MULTIPLE;
+}
+
+size_t
+schema_children(const struct schema *s, const struct sch_record *r,
+    const struct sch_record **out, size_t max)
+{
+	size_t i, n = 0;
+	for (i = 0; i < s->nrecords; i++)
+		if (s->records[i].parent != NULL &&
+		    strcmp(s->records[i].parent, r->name) == 0) {
+			if (n < max)
+				out[n] = &s->records[i];
+			n++;
+		}
+	return n;
 }
 
 const char *
@@ -268,23 +369,62 @@ finish_field(struct schema *s, struct sch_record *r, struct sch_field *f,
 			    f->name, r->name, r->fields[k].line);
 			break;
 		}
-	if (f->type == FT_SELECT_ONE) {
+	if (schema_field_has_choices(f)) {
 		if (f->values_name == NULL)
 			diags_add(d, s->file, f->line, f->col,
-			    "field '%s': select_one needs 'values: <value set>'",
-			    f->name);
+			    "field '%s': %s needs 'values: <value set>'",
+			    f->name, field_types[f->type].name);
 		else if ((f->vs = schema_valueset(s, f->values_name)) == NULL)
 			diags_add(d, s->file, f->line, f->col,
 			    "field '%s': unknown value set '%s'", f->name,
 			    f->values_name);
 	} else if (f->values_name != NULL)
 		diags_add(d, s->file, f->line, f->col,
-		    "field '%s': 'values' is only for select_one", f->name);
+		    "field '%s': 'values' is only for select_one and "
+		    "select_multiple", f->name);
+	if (f->type == FT_REGION && f->level == RL_NONE)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': a region field needs 'level:' (province, "
+		    "regency, district or village)", f->name);
+	if (f->type != FT_REGION && f->level != RL_NONE)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': 'level' is only for region fields", f->name);
+	if (f->type == FT_REGION && s->regions_file == NULL)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': region fields need 'regions: FILE.csv' at "
+		    "the top of the dictionary", f->name);
+	if (f->type == FT_CALCULATE && f->calculation.text == NULL)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': a calculate field needs 'calculation:'",
+		    f->name);
+	if (f->type == FT_NOTE && (f->required || f->required_if.text ||
+	    f->calculation.text || f->constraint.text || f->unique ||
+	    f->default_value))
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': a note is only shown; it takes no value",
+		    f->name);
+	if (f->unique && !schema_field_stored(f))
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': unique needs a stored field", f->name);
+	if (f->pattern != NULL) {
+		char *anch = xasprintf("^(%s)$", f->pattern);
+		regex_t *re = xcalloc(1, sizeof *re);
+		if (regcomp(re, anch, REG_EXTENDED | REG_NOSUB) != 0) {
+			diags_add(d, s->file, f->line, f->col,
+			    "field '%s': pattern '%s' is not a valid regular "
+			    "expression", f->name, f->pattern);
+			free(re);
+		} else
+			f->pattern_re = re;
+		free(anch);
+	}
 	if (f->has_min && f->has_max && f->min > f->max)
 		diags_add(d, s->file, f->line, f->col,
 		    "field '%s': min is greater than max", f->name);
 	if (f->width <= 0) {
 		int w = field_types[f->type].width;
+		if (f->type == FT_NOTE)
+			w = 1;
 		if (f->type == FT_SELECT_ONE && f->vs != NULL) {
 			w = 1;
 			for (k = 0; k < f->vs->nchoices; k++) {
@@ -395,6 +535,23 @@ schema_finish(struct schema *s, struct diags *d)
 		if (r->nfields == 0)
 			diags_add(d, s->file, r->line, r->col,
 			    "record '%s' has no fields", r->name);
+		if (r->parent == NULL && (r->min_count || r->max_count ||
+		    r->nroster_rules))
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': min_count, max_count and roster_rules "
+			    "are for rosters (records with a parent)", r->name);
+		if (r->max_count && r->min_count > r->max_count)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': min_count is greater than max_count",
+			    r->name);
+		if (r->parent != NULL && schema_record(s, r->parent) != NULL &&
+		    schema_record(s, r->parent)->parent != NULL)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': its parent '%s' is itself a roster; "
+			    "rosters nest one level deep", r->name, r->parent);
+		if (r->parent != NULL && strcmp(r->parent, r->name) == 0)
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s' cannot be its own parent", r->name);
 		for (j = 0; j < r->nfields; j++)
 			finish_field(s, r, &r->fields[j], d);
 		finish_pages(s, r, d);
@@ -408,8 +565,12 @@ schema_finish(struct schema *s, struct diags *d)
 		hash_str(&h, r->name);
 		hash_str(&h, r->parent);
 		for (j = 0; j < r->nfields; j++) {
+			if (!schema_field_stored(&r->fields[j]))
+				continue;
 			hash_str(&h, r->fields[j].name);
 			hash_str(&h, schema_field_sql_type(&r->fields[j]));
+			if (r->fields[j].unique)
+				hash_str(&h, "unique");
 		}
 	}
 	snprintf(s->hash, sizeof s->hash, "%016llx", (unsigned long long)h);

@@ -27,7 +27,37 @@ enum field_type {
 	FT_DATE,
 	FT_YESNO,
 	FT_SELECT_ONE,
+	FT_SELECT_MULTIPLE, /* codes separated by spaces, stored as TEXT */
+	FT_REGION,          /* a code of the region table at a level */
+	FT_NIK,             /* 16-digit national identity number */
+	FT_KK,              /* 16-digit family card number */
+	FT_PHONE,
+	FT_CALCULATE,       /* stored result of `calculation`, read-only */
+	FT_NOTE,            /* shown, never stored */
 	FT_COUNT
+};
+
+enum severity { SEV_WARNING = 1, SEV_ERROR = 2 };
+
+/* Region levels, as in the Kemendagri code (96.01.02.2001). */
+enum region_level {
+	RL_NONE,
+	RL_PROVINCE,
+	RL_REGENCY,
+	RL_DISTRICT,
+	RL_VILLAGE
+};
+/* "province".."village" -> level, or RL_NONE. */
+enum region_level region_level_lookup(const char *name);
+const char *region_level_name(enum region_level l);
+
+/*
+ * An expression as written in the dictionary (SQLite syntax over field
+ * names), with its place for messages. text == NULL: none.
+ */
+struct sch_expr {
+	char *text;
+	int line, col;
 };
 
 /* The table of field types: what the loader accepts and how each is stored. */
@@ -50,6 +80,9 @@ struct sch_text {
 struct sch_choice {
 	char *code;
 	struct sch_text label;
+	/* Further columns (any other key of the choice), for choice_filter. */
+	char **attr_names, **attr_values;
+	size_t nattrs;
 };
 
 struct sch_valueset {
@@ -64,12 +97,34 @@ struct sch_field {
 	char *name;
 	enum field_type type;
 	struct sch_text label, hint;
-	int required;
+	int required;               /* required: true */
+	struct sch_expr required_if; /* required: <expression> */
 	int has_min, has_max;
 	double min, max;
 	int width; /* on screen, in columns */
 	char *values_name;
-	const struct sch_valueset *vs; /* resolved for select_one */
+	const struct sch_valueset *vs; /* resolved for choice fields */
+	char *default_value;        /* literal, in stored form */
+	struct sch_expr relevant;   /* false: skipped, stored as NULL */
+	struct sch_expr constraint; /* must be true when there is a value */
+	struct sch_text constraint_message;
+	struct sch_expr calculation;   /* value computed from others */
+	struct sch_expr choice_filter; /* over the choice's columns */
+	int read_only;
+	char *pattern;   /* POSIX extended regex, anchored at both ends */
+	void *pattern_re; /* compiled regex_t, owned */
+	int persistent;  /* carried into the next record */
+	int unique;      /* no two live records share the value */
+	enum region_level level; /* region fields */
+	char *renamed_from;
+	int line, col;
+};
+
+struct sch_rule {
+	char *name;
+	struct sch_expr check; /* true when the record is right */
+	enum severity severity;
+	struct sch_text message;
 	int line, col;
 };
 
@@ -89,6 +144,13 @@ struct sch_record {
 	struct sch_page *pages;
 	size_t npages;
 	char *form_file; /* the form layout it came from, or NULL if generated */
+	size_t *roster_columns; /* fields shown in the parent's roster list */
+	size_t nroster_columns;
+	struct sch_rule *rules;        /* checks of one record */
+	size_t nrules;
+	struct sch_rule *roster_rules; /* aggregate checks over all rows */
+	size_t nroster_rules;
+	int min_count, max_count;      /* rows in a parent; 0 = no limit */
 	int line, col;
 };
 
@@ -103,6 +165,7 @@ struct schema {
 	size_t nvaluesets;
 	struct sch_record *records;
 	size_t nrecords;
+	char *regions_file; /* region table CSV (code,name,level), beside */
 	char hash[17]; /* hex FNV-1a of the storage-relevant structure */
 };
 
@@ -122,8 +185,15 @@ const struct sch_choice *schema_choice(const struct sch_valueset *vs,
     const char *code);
 int schema_lang_index(const struct schema *s, const char *code);
 
-/* SQL column type of a field. */
+/* SQL column type of a field; NULL when the field is not stored. */
 const char *schema_field_sql_type(const struct sch_field *f);
+/* 1 when a field has a column (every type but note). */
+int schema_field_stored(const struct sch_field *f);
+/* 1 for types whose values come from a value set. */
+int schema_field_has_choices(const struct sch_field *f);
+/* Children of a record (rosters whose parent it is), in order. */
+size_t schema_children(const struct schema *s, const struct sch_record *r,
+    const struct sch_record **out, size_t max);
 
 /* Label of a field in a language, falling back to its name. */
 const char *schema_field_label(const struct sch_field *f, int lang);

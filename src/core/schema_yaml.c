@@ -303,7 +303,34 @@ parse_languages(struct ctx *c, const yaml_node_t *n)
 	}
 }
 
-static const char *const choice_keys[] = {"code", "label", NULL};
+/* Keys of a choice besides code and label become columns for filters. */
+static void
+parse_choice_attrs(struct ctx *c, const yaml_node_t *ch, struct sch_choice *cc)
+{
+	yaml_node_pair_t *p;
+	for (p = ch->data.mapping.pairs.start; p < ch->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = node(c, p->key);
+		const char *ks = scalar(k), *v;
+		if (ks == NULL || strcmp(ks, "code") == 0 ||
+		    strcmp(ks, "label") == 0)
+			continue;
+		if (!util_is_ident(ks)) {
+			err_at(c, k, "choice column '%s' is not an identifier",
+			    ks);
+			continue;
+		}
+		if ((v = want_scalar(c, node(c, p->value), ks)) == NULL)
+			continue;
+		cc->attr_names = xreallocarray(cc->attr_names, cc->nattrs + 1,
+		    sizeof *cc->attr_names);
+		cc->attr_values = xreallocarray(cc->attr_values, cc->nattrs + 1,
+		    sizeof *cc->attr_values);
+		cc->attr_names[cc->nattrs] = xstrdup(ks);
+		cc->attr_values[cc->nattrs] = xstrdup(v);
+		cc->nattrs++;
+	}
+}
 
 static void
 parse_valuesets(struct ctx *c, const yaml_node_t *n)
@@ -340,8 +367,11 @@ parse_valuesets(struct ctx *c, const yaml_node_t *n)
 			yaml_node_t *ch = node(c, *it);
 			const char *code;
 			struct sch_choice *cc;
-			if (check_keys(c, ch, "a choice", choice_keys) < 0)
+			if (ch == NULL || ch->type != YAML_MAPPING_NODE) {
+				err_at(c, ch, "a choice must be a mapping "
+				    "{code: ..., label: ...}");
 				continue;
+			}
 			code = want_key(c, ch, "code", "a choice");
 			if (code == NULL)
 				continue;
@@ -356,12 +386,36 @@ parse_valuesets(struct ctx *c, const yaml_node_t *n)
 			memset(cc, 0, sizeof *cc);
 			cc->code = xstrdup(code);
 			parse_text(c, get(c, ch, "label"), "label", &cc->label);
+			parse_choice_attrs(c, ch, cc);
 		}
 	}
 }
 
 static const char *const field_keys[] = {"name", "type", "label", "hint",
-	"required", "min", "max", "width", "values", NULL};
+	"required", "min", "max", "width", "values", "default", "relevant",
+	"constraint", "constraint_message", "calculation", "read_only",
+	"pattern", "persistent", "choice_filter", "unique", "level",
+	"renamed_from", NULL};
+
+/* An expression value: a non-empty text; its place is kept for messages. */
+static void
+parse_expr(struct ctx *c, const yaml_node_t *n, const char *what,
+    struct sch_expr *e)
+{
+	const char *v;
+	if (n == NULL)
+		return;
+	if ((v = want_scalar(c, n, what)) == NULL)
+		return;
+	if (v[strspn(v, " \t\r\n")] == '\0') {
+		err_at(c, n, "%s is empty", what);
+		return;
+	}
+	free(e->text);
+	e->text = xstrdup(v);
+	e->line = LINE(n);
+	e->col = COL(n);
+}
 
 static void
 parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
@@ -392,8 +446,43 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 	}
 	parse_text(c, get(c, n, "label"), "label", &f->label);
 	parse_text(c, get(c, n, "hint"), "hint", &f->hint);
-	if ((v = get(c, n, "required")) != NULL)
-		parse_bool(c, v, "required", &f->required);
+	if ((v = get(c, n, "required")) != NULL) {
+		s = scalar(v);
+		if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "false") ==
+		    0 || strcmp(s, "yes") == 0 || strcmp(s, "no") == 0))
+			parse_bool(c, v, "required", &f->required);
+		else
+			parse_expr(c, v, "required", &f->required_if);
+	}
+	parse_expr(c, get(c, n, "relevant"), "relevant", &f->relevant);
+	parse_expr(c, get(c, n, "constraint"), "constraint", &f->constraint);
+	parse_text(c, get(c, n, "constraint_message"), "constraint_message",
+	    &f->constraint_message);
+	parse_expr(c, get(c, n, "calculation"), "calculation", &f->calculation);
+	parse_expr(c, get(c, n, "choice_filter"), "choice_filter",
+	    &f->choice_filter);
+	if ((v = get(c, n, "default")) != NULL &&
+	    (s = want_scalar(c, v, "default")) != NULL)
+		f->default_value = xstrdup(s);
+	if ((v = get(c, n, "read_only")) != NULL)
+		parse_bool(c, v, "read_only", &f->read_only);
+	if ((v = get(c, n, "persistent")) != NULL)
+		parse_bool(c, v, "persistent", &f->persistent);
+	if ((v = get(c, n, "unique")) != NULL)
+		parse_bool(c, v, "unique", &f->unique);
+	if ((v = get(c, n, "pattern")) != NULL &&
+	    (s = want_scalar(c, v, "pattern")) != NULL)
+		f->pattern = xstrdup(s);
+	if ((v = get(c, n, "renamed_from")) != NULL &&
+	    (s = want_scalar(c, v, "renamed_from")) != NULL)
+		f->renamed_from = xstrdup(s);
+	if ((v = get(c, n, "level")) != NULL &&
+	    (s = want_scalar(c, v, "level")) != NULL) {
+		f->level = region_level_lookup(s);
+		if (f->level == RL_NONE)
+			err_at(c, v, "field '%s': unknown level '%s' (known: "
+			    "province, regency, district, village)", f->name, s);
+	}
 	if ((v = get(c, n, "min")) != NULL &&
 	    parse_number(c, v, "min", &f->min) == 0)
 		f->has_min = 1;
@@ -412,7 +501,57 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 }
 
 static const char *const record_keys[] = {"label", "title", "parent",
-	"fields", NULL};
+	"fields", "rules", "roster_rules", "min_count", "max_count", NULL};
+static const char *const rule_keys[] = {"name", "check", "severity",
+	"message", NULL};
+
+static void
+parse_rules(struct ctx *c, const yaml_node_t *n, const char *what,
+    struct sch_rule **out, size_t *nout)
+{
+	yaml_node_item_t *it;
+	if (n == NULL)
+		return;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err_at(c, n, "%s must be a list of {check: ..., message: ...}",
+		    what);
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		yaml_node_t *rn = node(c, *it), *v;
+		struct sch_rule *r;
+		const char *s;
+		if (check_keys(c, rn, "a rule", rule_keys) < 0)
+			continue;
+		*out = xreallocarray(*out, *nout + 1, sizeof **out);
+		r = &(*out)[(*nout)++];
+		memset(r, 0, sizeof *r);
+		r->line = LINE(rn);
+		r->col = COL(rn);
+		r->severity = SEV_ERROR;
+		if ((v = get(c, rn, "name")) != NULL &&
+		    (s = want_scalar(c, v, "rule name")) != NULL)
+			r->name = xstrdup(s);
+		else
+			r->name = xasprintf("rule%zu", *nout);
+		if (get(c, rn, "check") == NULL)
+			err_at(c, rn, "a rule needs 'check:' (an expression "
+			    "that is true when the data is right)");
+		parse_expr(c, get(c, rn, "check"), "check", &r->check);
+		if ((v = get(c, rn, "severity")) != NULL &&
+		    (s = want_scalar(c, v, "severity")) != NULL) {
+			if (strcmp(s, "warning") == 0)
+				r->severity = SEV_WARNING;
+			else if (strcmp(s, "error") != 0)
+				err_at(c, v, "severity must be error or warning, "
+				    "not '%s'", s);
+		}
+		parse_text(c, get(c, rn, "message"), "message", &r->message);
+		if (r->message.s[0] == NULL)
+			err_at(c, rn, "rule '%s' needs a 'message:'", r->name);
+	}
+}
 
 static void
 parse_records(struct ctx *c, const yaml_node_t *n)
@@ -450,6 +589,16 @@ parse_records(struct ctx *c, const yaml_node_t *n)
 		if (get(c, v, "parent") != NULL &&
 		    (s = want_scalar(c, get(c, v, "parent"), "parent")) != NULL)
 			r->parent = xstrdup(s);
+		parse_rules(c, get(c, v, "rules"), "rules", &r->rules,
+		    &r->nrules);
+		parse_rules(c, get(c, v, "roster_rules"), "roster_rules",
+		    &r->roster_rules, &r->nroster_rules);
+		if (get(c, v, "min_count") != NULL)
+			parse_int(c, get(c, v, "min_count"), "min_count", 0, 1000,
+			    &r->min_count);
+		if (get(c, v, "max_count") != NULL)
+			parse_int(c, get(c, v, "max_count"), "max_count", 1, 1000,
+			    &r->max_count);
 		fl = get(c, v, "fields");
 		if (fl == NULL || fl->type != YAML_SEQUENCE_NODE) {
 			err_at(c, fl != NULL ? fl : v,
@@ -469,7 +618,7 @@ parse_records(struct ctx *c, const yaml_node_t *n)
 }
 
 static const char *const top_keys[] = {"dictionary", "version", "languages",
-	"value_sets", "records", NULL};
+	"regions", "value_sets", "records", NULL};
 
 static void
 parse_dictionary(struct ctx *c, yaml_node_t *root)
@@ -488,6 +637,14 @@ parse_dictionary(struct ctx *c, yaml_node_t *root)
 	if ((v = get(c, root, "version")) != NULL)
 		parse_int(c, v, "version", 1, 1000000, &c->s->version);
 	parse_languages(c, get(c, root, "languages"));
+	if ((v = get(c, root, "regions")) != NULL &&
+	    (s = want_scalar(c, v, "regions")) != NULL) {
+		if (strchr(s, '/') != NULL || s[0] == '.')
+			err_at(c, v, "regions must name a file beside the "
+			    "dictionary, not a path: '%s'", s);
+		else
+			c->s->regions_file = xstrdup(s);
+	}
 	if (c->s->nlangs == 0)
 		c->s->langs[c->s->nlangs++] = xstrdup("id");
 	parse_valuesets(c, get(c, root, "value_sets"));
@@ -679,9 +836,18 @@ parse_form(struct ctx *c, yaml_node_t *root, struct sch_record *r)
 		    it < v->data.sequence.items.top; it++) {
 			yaml_node_t *fn = node(c, *it);
 			const char *fname = want_scalar(c, fn, "a field name");
-			if (fname != NULL && schema_field_index(r, fname) < 0)
+			int fi = fname != NULL ? schema_field_index(r, fname) :
+			    -1;
+			if (fname != NULL && fi < 0)
 				err_at(c, fn, "form '%s': roster column names "
 				    "unknown field '%s'", r->name, fname);
+			else if (fi >= 0) {
+				r->roster_columns = xreallocarray(
+				    r->roster_columns, r->nroster_columns + 1,
+				    sizeof *r->roster_columns);
+				r->roster_columns[r->nroster_columns++] =
+				    (size_t)fi;
+			}
 		}
 	} else if (v != NULL)
 		err_at(c, v, "roster_columns must be a list of field names");

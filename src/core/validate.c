@@ -2,17 +2,26 @@
  * validate: field checks (type, required, range, value set) and the record
  * check that runs them all. Canonical forms: integers without leading zeros
  * or '+', decimals with a dot, dates YYYY-MM-DD, yesno 1/0, choice codes as
- * written in the value set.
+ * written in the value set; select_multiple codes space-separated in
+ * value-set order; NIK and KK their 16 digits; phone numbers a leading +
+ * and digits; region codes as written (their shape fits the level). A
+ * pattern is matched against the canonical form of text-like types. A note
+ * takes no value.
  */
 #include "validate.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+#include "expr.h"
 #include "i18n.h"
+#include "nik.h"
+#include "region.h"
 
 #define TEXT_MAX 1000 /* bytes in a text value */
 
@@ -51,6 +60,8 @@ findings_add(struct findings *f, size_t field, enum severity sev,
 	f->v[f->n].severity = sev;
 	f->v[f->n].rule = xstrdup(rule);
 	f->v[f->n].msg = msg;
+	f->v[f->n].row = -1;
+	f->v[f->n].accepted = 0;
 	f->n++;
 }
 
@@ -193,18 +204,120 @@ choice_hint(const struct sch_valueset *vs)
 	return sbuf_steal(&b);
 }
 
+/* The choice of code s, also as a number in a numeric value set. */
+static const struct sch_choice *
+find_choice(const struct sch_valueset *vs, const char *s)
+{
+	const struct sch_choice *c = schema_choice(vs, s);
+	if (c == NULL && vs != NULL && vs->numeric) {
+		char *n2 = NULL;
+		if (norm_integer(s, &n2) == 0)
+			c = schema_choice(vs, n2);
+		free(n2);
+	}
+	return c;
+}
+
+static char *
+no_code_msg(const struct sch_valueset *vs, const char *code)
+{
+	char *h = vs != NULL ? choice_hint(vs) : xstrdup("");
+	char *cut = xstrndup(code, strnlen(code, 12));
+	char *sv = util_sanitize(cut, 0);
+	char *m = xasprintf(_("No code '%s': choose %s (F4 for the list)"),
+	    sv, h);
+	free(h);
+	free(cut);
+	free(sv);
+	return m;
+}
+
+/*
+ * select_multiple: codes separated by spaces or commas, each once, stored
+ * space-separated in value-set order.
+ */
+static int
+norm_multiple(const struct sch_field *f, const char *v, char **norm,
+    const char **rule, char **msg)
+{
+	size_t nc = f->vs != NULL ? f->vs->nchoices : 0, i;
+	char *seen = xcalloc(nc + 1, 1), *tok, *save = NULL;
+	char *copy = xstrdup(v);
+	struct sbuf b = {0};
+	int rc = -1;
+
+	for (tok = strtok_r(copy, " ,\t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ,\t", &save)) {
+		const struct sch_choice *c = find_choice(f->vs, tok);
+		if (c == NULL) {
+			*rule = "value_set";
+			*msg = no_code_msg(f->vs, tok);
+			goto out;
+		}
+		i = (size_t)(c - f->vs->choices);
+		if (seen[i]) {
+			char *cut = xstrndup(tok, strnlen(tok, 12));
+			char *sv = util_sanitize(cut, 0);
+			*rule = "value_set";
+			*msg = xasprintf(_("Code '%s' is given twice"), sv);
+			free(cut);
+			free(sv);
+			goto out;
+		}
+		seen[i] = 1;
+	}
+	for (i = 0; i < nc; i++)
+		if (seen[i]) {
+			if (b.len > 0)
+				sbuf_addc(&b, ' ');
+			sbuf_add(&b, f->vs->choices[i].code);
+		}
+	*norm = b.len > 0 ? sbuf_steal(&b) : NULL;
+	rc = 0;
+out:
+	sbuf_free(&b);
+	free(copy);
+	free(seen);
+	return rc;
+}
+
+static char *
+region_shape_msg(enum region_level l)
+{
+	switch (l) {
+	case RL_PROVINCE:
+		return xstrdup(_("Not a province code (2 digits, like 11)"));
+	case RL_REGENCY:
+		return xstrdup(_("Not a regency code (like 11.01)"));
+	case RL_DISTRICT:
+		return xstrdup(_("Not a district code (like 11.01.01)"));
+	default:
+		return xstrdup(_("Not a village code (like 11.01.01.2001)"));
+	}
+}
+
+/* Types whose value is text that a pattern may constrain. */
+static int
+pattern_applies(enum field_type t)
+{
+	return t == FT_TEXT || t == FT_NIK || t == FT_KK || t == FT_PHONE ||
+	    t == FT_REGION;
+}
+
 int
 validate_value(const struct sch_field *f, const char *input, int lang,
     char **norm, const char **rule, char **msg)
 {
-	char *v = util_trim(input != NULL ? input : "");
+	char *v, *err = NULL;
 	double d;
 	int y, m, dd;
 
-	(void)lang;
 	*norm = NULL;
 	*msg = NULL;
 	*rule = NULL;
+	if (f->type == FT_NOTE)
+		return 0; /* shown, never stored: takes no value */
+	v = util_trim(input != NULL ? input : "");
 	if (v[0] == '\0') {
 		free(v);
 		if (f->required) {
@@ -235,7 +348,8 @@ validate_value(const struct sch_field *f, const char *input, int lang,
 			goto fail;
 		}
 		*norm = v;
-		return 0;
+		v = NULL;
+		break;
 	}
 	case FT_INTEGER:
 		if (norm_integer(v, norm) < 0) {
@@ -283,32 +397,64 @@ validate_value(const struct sch_field *f, const char *input, int lang,
 		break;
 	}
 	case FT_SELECT_ONE: {
-		const struct sch_choice *c = schema_choice(f->vs, v);
-		if (c == NULL && f->vs != NULL && f->vs->numeric) {
-			char *n2 = NULL;
-			if (norm_integer(v, &n2) == 0)
-				c = schema_choice(f->vs, n2);
-			free(n2);
-		}
+		const struct sch_choice *c = find_choice(f->vs, v);
 		if (c == NULL) {
-			char *h = f->vs != NULL ? choice_hint(f->vs) : xstrdup("");
-			char *sv = util_sanitize(v, 0);
 			*rule = "value_set";
-			*msg = xasprintf(_("No code '%s': choose %s (F4 for the "
-			    "list)"), sv, h);
-			free(h);
-			free(sv);
+			*msg = no_code_msg(f->vs, v);
 			goto fail;
 		}
 		*norm = xstrdup(c->code);
 		break;
 	}
-	default:
+	case FT_SELECT_MULTIPLE:
+		if (norm_multiple(f, v, norm, rule, msg) < 0)
+			goto fail;
+		break;
+	case FT_REGION:
+		if (region_code_level(v) != f->level) {
+			*rule = "type";
+			*msg = region_shape_msg(f->level);
+			goto fail;
+		}
+		*norm = v; /* as written; existence is checked with the db */
+		v = NULL;
+		break;
+	case FT_NIK: {
+		struct nik n;
+		if (nik_parse(v, 0, &n, &err) < 0)
+			goto fail_err;
 		*norm = v;
-		return 0;
+		v = NULL;
+		break;
+	}
+	case FT_KK:
+		if (nik_kk_parse(v, NULL, &err) < 0)
+			goto fail_err;
+		*norm = v;
+		v = NULL;
+		break;
+	case FT_PHONE:
+		if (nik_phone_normalize(v, norm, &err) < 0)
+			goto fail_err;
+		break;
+	default: /* calculate: the computed value, as is */
+		*norm = v;
+		v = NULL;
+		break;
+	}
+	if (f->pattern_re != NULL && *norm != NULL && pattern_applies(f->type) &&
+	    regexec(f->pattern_re, *norm, 0, NULL, 0) != 0) {
+		const char *cm = sch_text_get(&f->constraint_message, lang, NULL);
+		*rule = "pattern";
+		*msg = xstrdup(cm != NULL ? cm :
+		    _("Does not match the required pattern"));
+		goto fail;
 	}
 	free(v);
 	return 0;
+fail_err:
+	*rule = "type";
+	*msg = err;
 fail:
 	free(*norm);
 	*norm = NULL;
@@ -331,4 +477,317 @@ validate_record(const struct record *r, int lang, struct findings *out)
 		free(norm);
 	}
 	return errors;
+}
+
+/*
+ * Full checks: what needs expressions (expr) or storage (db) beyond the
+ * value's type. Each is skipped when its part is absent (x or db NULL).
+ */
+
+static void
+add_finding(struct findings *out, size_t field, enum severity sev,
+    const char *rule, char *msg, long row, int accepted)
+{
+	findings_add(out, field, sev, rule, msg);
+	out->v[out->n - 1].row = row;
+	out->v[out->n - 1].accepted = accepted;
+}
+
+static const char *
+level_label(enum region_level l)
+{
+	switch (l) {
+	case RL_PROVINCE:
+		return _("province");
+	case RL_REGENCY:
+		return _("regency");
+	case RL_DISTRICT:
+		return _("district");
+	case RL_VILLAGE:
+		return _("village");
+	default:
+		return _("region");
+	}
+}
+
+/* The nearest region field one level up in r or parent, with a value. */
+static const char *
+region_above(const struct record *r, const struct record *parent,
+    enum region_level level)
+{
+	const struct record *recs[2] = {r, parent};
+	const char *best = NULL;
+	int bl = 0;
+	size_t k, i;
+	for (k = 0; k < 2; k++) {
+		if (recs[k] == NULL)
+			continue;
+		for (i = 0; i < recs[k]->def->nfields; i++) {
+			const struct sch_field *g = &recs[k]->def->fields[i];
+			if (g->type == FT_REGION && (int)g->level < (int)level &&
+			    (int)g->level > bl && recs[k]->val[i] != NULL) {
+				bl = (int)g->level;
+				best = recs[k]->val[i];
+			}
+		}
+		if (best != NULL)
+			break;
+	}
+	return best;
+}
+
+int
+validate_field(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, struct record *const *siblings, size_t nsib,
+    size_t field, const char **rule, char **msg)
+{
+	const struct sch_field *f = &r->def->fields[field];
+	const char *v = record_get(r, field);
+	size_t i;
+
+	*rule = NULL;
+	*msg = NULL;
+	if (v == NULL) {
+		if (c->x != NULL && f->required_if.text != NULL &&
+		    expr_required(c->x, r, parent, field)) {
+			*rule = "required";
+			*msg = xstrdup(_("Required: this field must be filled "
+			    "in"));
+			return -1;
+		}
+		return 0;
+	}
+	if (c->x != NULL && f->constraint.text != NULL &&
+	    !expr_constraint(c->x, r, parent, field)) {
+		const char *m = sch_text_get(&f->constraint_message, c->lang,
+		    NULL);
+		*rule = "constraint";
+		*msg = m != NULL ? xstrdup(m) : xasprintf(_("Not allowed here "
+		    "(%s)"), f->constraint.text);
+		return -1;
+	}
+	if (c->x != NULL && f->choice_filter.text != NULL &&
+	    f->type == FT_SELECT_ONE) {
+		const struct sch_choice *ch = schema_choice(f->vs, v);
+		if (ch != NULL && !expr_choice_ok(c->x, r, parent, field, ch)) {
+			*rule = "choice_filter";
+			*msg = xstrdup(_("This choice does not apply here"));
+			return -1;
+		}
+	}
+	if (f->type == FT_REGION && c->db != NULL) {
+		struct db_region reg;
+		char *err = NULL;
+		const char *above = region_above(r, parent, f->level);
+		int found = db_region_get(c->db, v, &reg, &err);
+		free(err);
+		if (found != 1 || reg.level != (int)f->level) {
+			*rule = "region";
+			*msg = xasprintf(_("No %s with this code (F4 for the "
+			    "list)"), level_label(f->level));
+		} else if (above != NULL && (strncmp(v, above,
+		    strlen(above)) != 0 || v[strlen(above)] != '.')) {
+			*rule = "region";
+			*msg = xstrdup(_("Not inside the region chosen above"));
+		}
+		if (found == 1) {
+			free(reg.code);
+			free(reg.name);
+		}
+		if (*msg != NULL)
+			return -1;
+	}
+	if (f->unique) {
+		for (i = 0; i < nsib; i++)
+			if (siblings[i] != NULL && siblings[i]->def == r->def &&
+			    record_get(siblings[i], field) != NULL &&
+			    strcmp(record_get(siblings[i], field), v) == 0) {
+				*rule = "unique";
+				*msg = xstrdup(_("Already used in another row "
+				    "here"));
+				return -1;
+			}
+		if (c->db != NULL) {
+			int64_t other = 0;
+			char *err = NULL;
+			int dup = db_find_duplicate(c->db, r->def, field, v, r->id,
+			    &other, &err);
+			free(err);
+			if (dup == 1) {
+				*rule = "unique";
+				*msg = xasprintf(_("Already used by record #%lld"),
+				    (long long)other);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static const char *
+rule_message(const struct sch_rule *ru, int lang)
+{
+	return sch_text_get(&ru->message, lang, ru->name);
+}
+
+size_t
+validate_record_full(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, struct record *const *siblings, size_t nsib,
+    struct findings *out)
+{
+	const struct sch_record *def = r->def;
+	size_t i, errors = 0;
+
+	for (i = 0; i < def->nfields; i++) {
+		const struct sch_field *f = &def->fields[i];
+		char *norm = NULL, *msg = NULL;
+		const char *rule = NULL;
+		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
+			continue;
+		if (c->x != NULL && f->relevant.text != NULL &&
+		    !expr_relevant(c->x, r, parent, i))
+			continue;
+		if (validate_value(f, r->val[i], c->lang, &norm, &rule,
+		    &msg) < 0 || validate_field(c, r, parent, siblings, nsib, i,
+		    &rule, &msg) < 0) {
+			add_finding(out, i, SEV_ERROR, rule, msg, -1, 0);
+			errors++;
+		} else
+			free(msg);
+		free(norm);
+	}
+	for (i = 0; i < def->nrules && c->x != NULL; i++) {
+		const struct sch_rule *ru = &def->rules[i];
+		if (expr_rule(c->x, r, parent, i))
+			continue;
+		add_finding(out, VALIDATE_NO_FIELD, ru->severity, ru->name,
+		    xstrdup(rule_message(ru, c->lang)), -1,
+		    ru->severity == SEV_WARNING &&
+		    record_accepted(r, ru->name) != NULL);
+		if (ru->severity == SEV_ERROR)
+			errors++;
+	}
+	return errors;
+}
+
+size_t
+validate_roster(const struct validate_ctx *c, const struct record *parent,
+    const struct sch_record *child, struct record *const *rows, size_t n,
+    struct findings *out)
+{
+	size_t i, errors = 0;
+
+	if (child->min_count > 0 && n < (size_t)child->min_count) {
+		add_finding(out, VALIDATE_NO_FIELD, SEV_ERROR, "min_count",
+		    xasprintf(_("%s: at least %d rows"), child->name,
+		    child->min_count), -1, 0);
+		errors++;
+	}
+	if (child->max_count > 0 && n > (size_t)child->max_count) {
+		add_finding(out, VALIDATE_NO_FIELD, SEV_ERROR, "max_count",
+		    xasprintf(_("%s: at most %d rows"), child->name,
+		    child->max_count), -1, 0);
+		errors++;
+	}
+	for (i = 0; i < child->nroster_rules && c->x != NULL; i++) {
+		const struct sch_rule *ru = &child->roster_rules[i];
+		if (expr_roster_rule(c->x, child, rows, n, parent, i))
+			continue;
+		add_finding(out, VALIDATE_NO_FIELD, ru->severity, ru->name,
+		    xstrdup(rule_message(ru, c->lang)), -1,
+		    ru->severity == SEV_WARNING &&
+		    record_accepted(parent, ru->name) != NULL);
+		if (ru->severity == SEV_ERROR)
+			errors++;
+	}
+	for (i = 0; i < n; i++) {
+		size_t before = out->n, k, nsib = 0;
+		struct record **sib = xcalloc(n, sizeof *sib);
+		for (k = 0; k < n; k++)
+			if (k != i)
+				sib[nsib++] = rows[k];
+		errors += validate_record_full(c, rows[i], parent, sib, nsib,
+		    out);
+		free(sib);
+		for (k = before; k < out->n; k++)
+			out->v[k].row = (long)i;
+	}
+	return errors;
+}
+
+/* Check one top-level record and its rosters; report each finding. */
+static int
+check_tree(const struct validate_ctx *c, struct record *r,
+    const struct sch_record *const *kids, size_t nk,
+    void (*fn)(void *, const struct record *, const struct finding *),
+    void *fctx, char **err)
+{
+	struct findings fs = {0};
+	size_t k, j;
+
+	validate_record_full(c, r, NULL, NULL, 0, &fs);
+	for (j = 0; j < fs.n; j++)
+		fn(fctx, r, &fs.v[j]);
+	findings_free(&fs);
+	for (k = 0; k < nk; k++) {
+		struct record **kr;
+		size_t kn;
+		if (db_children_load(c->db, kids[k], r->id, &kr, &kn, err) < 0)
+			return -1;
+		validate_roster(c, r, kids[k], kr, kn, &fs);
+		for (j = 0; j < fs.n; j++)
+			fn(fctx, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
+			    &fs.v[j]);
+		findings_free(&fs);
+		db_records_free(kr, kn);
+	}
+	return 0;
+}
+
+long
+validate_all(const struct validate_ctx *c,
+    void (*fn)(void *fctx, const struct record *r, const struct finding *f),
+    void *fctx, char **err)
+{
+	const struct schema *s = db_schema(c->db);
+	size_t t, i;
+	long checked = 0;
+
+	for (t = 0; t < s->nrecords; t++) {
+		const struct sch_record *def = &s->records[t];
+		const struct sch_record *kids[16];
+		size_t nk = schema_children(s, def, kids, 16);
+		int64_t after = 0;
+		if (def->parent != NULL)
+			continue; /* rows are checked with their parent */
+		if (nk > 16)
+			nk = 16;
+		for (;;) {
+			struct db_row *rows;
+			size_t n;
+			int rc = 0;
+			if (db_record_page(c->db, def, after, 0, 200, &rows, &n,
+			    err) < 0)
+				return -1;
+			for (i = 0; i < n && rc == 0; i++) {
+				struct record *r;
+				if (db_record_load(c->db, def, rows[i].id, &r,
+				    err) < 0) {
+					rc = -1;
+					break;
+				}
+				rc = check_tree(c, r, kids, nk, fn, fctx, err);
+				record_free(r);
+				checked++;
+			}
+			if (n > 0)
+				after = rows[n - 1].id;
+			db_rows_free(rows, n);
+			if (rc < 0)
+				return -1;
+			if (n == 0)
+				break;
+		}
+	}
+	return checked;
 }

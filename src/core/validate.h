@@ -10,14 +10,15 @@
 #include "record.h"
 #include "schema.h"
 
-enum severity { SEV_WARNING = 1, SEV_ERROR = 2 };
-
 struct finding {
-	size_t field;   /* index into the record's fields */
+	size_t field;   /* index into the record's fields; VALIDATE_NO_FIELD */
 	enum severity severity;
 	char *rule;     /* short rule name: "required", "type", "range", ... */
 	char *msg;      /* translated, one line */
+	long row;       /* roster row (0-based) or -1 for the record itself */
+	int accepted;   /* a warning the operator accepted with a reason */
 };
+#define VALIDATE_NO_FIELD ((size_t)-1)
 
 struct findings {
 	struct finding *v;
@@ -39,7 +40,58 @@ int validate_value(const struct sch_field *f, const char *input, int lang,
 /* Check every field of a record; appends to out. Returns the error count. */
 size_t validate_record(const struct record *r, int lang, struct findings *out);
 
+struct expr_set;
+struct db;
+
+/* What the full checks may use; x and db may be NULL (then skipped). */
+struct validate_ctx {
+	struct expr_set *x;
+	struct db *db;
+	int lang;
+};
+
+/*
+ * Checks of field i of r beyond its type (the value is in r already): the
+ * required expression, the constraint (with its message), the pattern,
+ * the choice filter, and uniqueness among siblings (other unsaved rows of
+ * the same roster) and in storage. Returns 0, or -1 with *rule and *msg
+ * (caller frees msg).
+ */
+int validate_field(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, struct record *const *siblings, size_t nsib,
+    size_t field, const char **rule, char **msg);
+
+/*
+ * Every check of one record: each relevant field (validate_value on the
+ * stored value, then validate_field) and the record's rules. Findings for
+ * warnings the record has accepted are marked accepted. Returns the number
+ * of errors appended to out (with row = -1; the caller may renumber).
+ */
+size_t validate_record_full(const struct validate_ctx *c,
+    const struct record *r, const struct record *parent,
+    struct record *const *siblings, size_t nsib, struct findings *out);
+
+/*
+ * The rows of roster child under parent: the row count against min_count
+ * and max_count, the roster rules (findings with field VALIDATE_NO_FIELD,
+ * accepted when parent accepted them), then every row (row = its index).
+ * Returns the number of errors appended.
+ */
+size_t validate_roster(const struct validate_ctx *c, const struct record *parent,
+    const struct sch_record *child, struct record *const *rows, size_t n,
+    struct findings *out);
+
 /* Parse a date in YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or DDMMYYYY. */
 int validate_parse_date(const char *s, int *y, int *m, int *d);
+
+/*
+ * Every check over every live record in storage (c->db required): each
+ * top-level record with its rosters. fn is called for each finding with
+ * the record it concerns. Returns the number of top-level records checked,
+ * or -1 with *err.
+ */
+long validate_all(const struct validate_ctx *c,
+    void (*fn)(void *fctx, const struct record *r, const struct finding *f),
+    void *fctx, char **err);
 
 #endif

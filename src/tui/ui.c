@@ -145,7 +145,9 @@ ui_read(struct ui_event *ev)
 			ev->action = ACT_PREV_PAGE;
 			return;
 		}
-		if (r != ERR)
+		if (r == KEY_CODE_YES)
+			ungetch((int)next); /* a function key right after Esc */
+		else if (r != ERR)
 			unget_wch((wchar_t)next);
 	}
 	for (i = 0; i < sizeof keytable / sizeof keytable[0]; i++)
@@ -342,6 +344,12 @@ ui_push(struct ui_app *app, const struct screen_ops *ops, void *data)
 	stack[depth++] = s;
 	if (ops->enter != NULL)
 		ops->enter(s);
+}
+
+struct screen *
+ui_top(void)
+{
+	return depth > 0 ? stack[depth - 1] : NULL;
 }
 
 static void

@@ -12,12 +12,18 @@
 
 struct schema;
 struct db;
+struct expr_set;
+struct record;
 
 struct ui_app {
 	struct schema *s;
 	struct db *db;
-	int lang;         /* dictionary language index */
-	const char *user; /* operating-system user */
+	struct expr_set *x; /* the dictionary's compiled expressions */
+	int lang;           /* dictionary language index */
+	const char *user;   /* operating-system user */
+	/* Per record type (index in s->records): the last record saved in
+	 * this session, for `persistent` fields. Owned by the UI. */
+	struct record **last;
 };
 
 /* Run the interactive screens until the operator quits. */
@@ -82,6 +88,9 @@ struct screen {
 /* Push a new screen on the stack (takes ownership of data via leave). */
 void ui_push(struct ui_app *app, const struct screen_ops *ops, void *data);
 
+/* The screen on top of the stack, or NULL. */
+struct screen *ui_top(void);
+
 /* Read one key and map it through the key table. */
 void ui_read(struct ui_event *ev);
 
@@ -104,6 +113,10 @@ int ui_too_small(void);
 /* Yes/no question on the message line: 1 yes, 0 no, -1 cancelled (Esc). */
 int ui_confirm(const char *question);
 
+/* A line of text on the message line: 0 and *out (trimmed, non-empty),
+ * or -1 when the operator pressed Esc. */
+int ui_prompt(const char *question, char **out);
+
 /* Set when SIGHUP or SIGTERM arrived: screens must stop. */
 extern volatile int ui_hangup;
 
@@ -116,5 +129,15 @@ void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
 void ui_help_show(const char *screen_help, const char *field_help);
 /* Pick list: returns the index chosen among n items, or -1. */
 int ui_pick(const char *title, const char *const *items, size_t n, int current);
+/* Several choices: Space toggles chosen[i]; 0 confirmed, -1 cancelled. */
+int ui_pick_multi(const char *title, const char *const *items, size_t n,
+    unsigned char *chosen);
+/*
+ * A pick list whose items fetch() returns for the typed filter (it sets
+ * *items to n allocated strings, which the pick list frees). On Enter
+ * *picked is a copy of the item chosen and 0 is returned; -1 cancelled.
+ */
+int ui_pick_fetch(const char *title, size_t (*fetch)(void *ctx,
+    const char *filter, char ***items), void *ctx, char **picked);
 
 #endif

@@ -1,50 +1,142 @@
 /*
  * ui_entry: the entry form of one record. Heads-down keying: Enter/Tab/Down
  * go to the next field after checking the value (type, required, range,
- * value set) with the message on one line; Shift-Tab/Up go back; F2/Ctrl-O
- * saves in one transaction; F10/Ctrl-X goes back, asking when something is
- * unsaved.
+ * value set, pattern, constraint, uniqueness) with the message on one line;
+ * Shift-Tab/Up go back; fields that are not relevant are hidden and
+ * skipped, calculations and read-only fields are shown and skipped. F2 or
+ * Ctrl-O saves: a top-level record with its rosters in one transaction, a
+ * roster row into its household's list. F10 or Ctrl-X goes back, asking
+ * when something is unsaved.
  *
  * Invariant: rec holds the checked, canonical value of every field the
- * cursor has left; only the current field's buffer may hold unchecked text.
- * orig is the record as last loaded or saved: the form is modified when the
- * two differ or the current buffer was edited.
+ * cursor has left, with calculations and relevance applied (expr_refresh);
+ * only the current field's buffer may hold unchecked text. orig is the
+ * record as last loaded or saved.
  */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "expr.h"
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "ui.h"
+#include "ui_entry.h"
 #include "ui_form.h"
 #include "util.h"
 #include "validate.h"
 
-struct entry {
-	const struct sch_record *def;
-	struct record *rec;
-	struct record *orig;
-	struct uif *form;
-	WINDOW *win;
-	size_t cur; /* schema index of the current field, kept over re-layout */
-};
+static const char *
+rec_get(void *rec, size_t i)
+{
+	return record_get(rec, i);
+}
+
+char *
+ui_record_title(const struct record *r)
+{
+	return record_title(r->def, rec_get, (void *)r);
+}
+
+static const struct record *
+parent_rec(const struct entry *e)
+{
+	return e->parent != NULL ? e->parent->rec : NULL;
+}
+
+static struct validate_ctx
+vctx(const struct entry *e)
+{
+	struct validate_ctx c = {e->app->x, e->app->db, e->app->lang};
+	return c;
+}
+
+/* The other rows of the roster a row belongs to (for uniqueness). */
+static struct record **
+siblings(const struct entry *e, size_t *n)
+{
+	struct record **v;
+	size_t i, k = 0;
+	*n = 0;
+	if (e->in_roster == NULL || e->in_roster->n == 0)
+		return NULL;
+	v = xcalloc(e->in_roster->n, sizeof *v);
+	for (i = 0; i < e->in_roster->n; i++)
+		if ((long)i != e->row)
+			v[k++] = e->in_roster->rows[i];
+	*n = k;
+	return v;
+}
+
+static int
+enterable(const struct entry *e, size_t idx)
+{
+	const struct sch_field *f = &e->def->fields[idx];
+	return e->relevant[idx] && !f->read_only && f->type != FT_CALCULATE &&
+	    f->type != FT_NOTE;
+}
+
+/* Region name beside a region field. */
+static void
+show_region(struct entry *e, size_t idx)
+{
+	struct db_region reg;
+	const char *v = record_get(e->rec, idx);
+	char *err = NULL;
+	if (v != NULL && db_region_get(e->app->db, v, &reg, &err) == 1) {
+		uif_side(e->form, idx, reg.name);
+		free(reg.code);
+		free(reg.name);
+	} else
+		uif_side(e->form, idx, "");
+	free(err);
+}
+
+/* Show every value and the relevance of every field. */
+static void
+show_all(struct entry *e)
+{
+	size_t i;
+	for (i = 0; i < e->def->nfields; i++) {
+		if (i == e->cur && e->form != NULL &&
+		    uif_changed(e->form, i))
+			continue; /* keep what is being typed */
+		uif_show(e->form, i, record_get(e->rec, i));
+		if (e->def->fields[i].type == FT_REGION)
+			show_region(e, i);
+		uif_enable(e->form, i, e->relevant[i]);
+	}
+}
+
+/* Calculations and skip logic after a change. */
+static void
+refresh_values(struct entry *e)
+{
+	if (e->app->x != NULL)
+		expr_refresh(e->app->x, e->rec, parent_rec(e), e->relevant);
+	show_all(e);
+}
 
 static void
 entry_refresh(struct screen *s)
 {
 	struct entry *e = s->data;
-	char *left, right[64];
+	char *left, *title, right[64];
 	const char *pt = uif_page_title(e->form);
 
-	if (e->rec->id == 0)
+	title = ui_record_title(e->rec);
+	if (e->parent != NULL)
 		left = xasprintf("%s: %s", schema_record_label(e->def,
-		    s->app->lang), _("new"));
+		    e->app->lang), e->row < 0 ? _("new") : title);
+	else if (e->rec->id == 0)
+		left = xasprintf("%s: %s", schema_record_label(e->def,
+		    e->app->lang), _("new"));
 	else
 		left = xasprintf("%s #%lld", schema_record_label(e->def,
-		    s->app->lang), (long long)e->rec->id);
+		    e->app->lang), (long long)e->rec->id);
+	free(title);
 	snprintf(right, sizeof right, _("page %d/%d"), uif_page(e->form) + 1,
 	    uif_npages(e->form));
 	if (pt[0] != '\0') {
@@ -65,7 +157,6 @@ entry_draw(struct screen *s)
 {
 	struct entry *e = s->data;
 	char *pending = NULL;
-	size_t i;
 
 	if (e->form != NULL) {
 		e->cur = uif_current(e->form);
@@ -78,24 +169,28 @@ entry_draw(struct screen *s)
 	e->win = newwin(LINES - 3, COLS, 1, 0);
 	if (e->win == NULL)
 		util_fatal("cannot make a window");
-	e->form = uif_new(e->def, s->app->lang, e->win);
-	for (i = 0; i < e->def->nfields; i++)
-		uif_show(e->form, i, record_get(e->rec, i));
+	e->form = uif_new(e->def, e->app->lang, e->win);
+	show_all(e);
 	uif_goto(e->form, e->cur);
-	if (pending != NULL)
+	if (pending != NULL) {
 		uif_set_text(e->form, e->cur, pending);
+		uif_end(e->form);
+	}
 	free(pending);
-	ui_keys(_("F1/^G help  F2/^O save  F4/^P choices  F10/^X back  "
-	    "PgDn/^V PgUp pages"));
+	if (e->nrosters > 0)
+		ui_keys(_("F1/^G help  F2/^O save  F4/^P choices  F10/^X back  "
+		    "PgDn/^V list"));
+	else
+		ui_keys(_("F1/^G help  F2/^O save  F4/^P choices  F10/^X back  "
+		    "PgDn/^V PgUp pages"));
 	entry_refresh(s);
 }
 
 static void
-show_hint(struct screen *s)
+show_hint(struct entry *e)
 {
-	struct entry *e = s->data;
 	const struct sch_field *f = &e->def->fields[uif_current(e->form)];
-	const char *hint = sch_text_get(&f->hint, s->app->lang, NULL);
+	const char *hint = sch_text_get(&f->hint, e->app->lang, NULL);
 	if (hint != NULL)
 		ui_message("%s", hint);
 	else
@@ -108,72 +203,120 @@ show_hint(struct screen *s)
  * left empty for now (moving back).
  */
 static int
-commit(struct screen *s, int strict)
+commit(struct entry *e, int strict)
 {
-	struct entry *e = s->data;
-	size_t idx = uif_current(e->form);
+	size_t idx = uif_current(e->form), nsib;
 	const struct sch_field *f = &e->def->fields[idx];
+	struct validate_ctx c = vctx(e);
 	int changed = uif_changed(e->form, idx);
 	char *buf = changed ? uif_buffer(e->form, idx) : NULL;
-	char *norm = NULL, *msg = NULL;
+	char *norm = NULL, *msg = NULL, *old = NULL;
 	const char *rule = NULL;
+	struct record **sib;
 	int rc = 0;
 
+	if (!enterable(e, idx)) {
+		free(buf);
+		return 0;
+	}
 	if (validate_value(f, changed ? buf : record_get(e->rec, idx),
-	    s->app->lang, &norm, &rule, &msg) < 0) {
+	    e->app->lang, &norm, &rule, &msg) < 0) {
 		if (strict || strcmp(rule, "required") != 0) {
-			ui_error("%s: %s", schema_field_label(f, s->app->lang),
+			ui_error("%s: %s", schema_field_label(f, e->app->lang),
 			    msg);
 			uif_end(e->form); /* reading the buffer moved the cursor */
 			rc = -1;
 		}
-	} else if (changed) {
-		record_set(e->rec, idx, norm);
-		uif_show(e->form, idx, norm);
+		goto out;
 	}
+	if (changed) {
+		old = record_get(e->rec, idx) ? xstrdup(record_get(e->rec, idx)) :
+		    NULL;
+		record_set(e->rec, idx, norm);
+	}
+	free(msg);
+	msg = NULL;
+	if (norm != NULL || strict) {
+		sib = siblings(e, &nsib);
+		if (validate_field(&c, e->rec, parent_rec(e), sib, nsib, idx,
+		    &rule, &msg) < 0) {
+			ui_error("%s: %s", schema_field_label(f, e->app->lang),
+			    msg);
+			if (changed)
+				record_set(e->rec, idx, old);
+			uif_end(e->form);
+			rc = -1;
+		}
+		free(sib);
+	}
+	if (rc == 0 && changed) {
+		e->cur = idx;
+		uif_show(e->form, idx, norm);
+		refresh_values(e);
+	}
+out:
+	free(old);
 	free(norm);
 	free(msg);
 	free(buf);
 	return rc;
 }
 
-static int
-modified(struct entry *e)
+int
+ui_entry_modified(struct entry *e)
 {
-	return !record_values_equal(e->rec, e->orig) ||
-	    uif_changed(e->form, uif_current(e->form));
+	return !record_values_equal(e->rec, e->orig) || e->rosters_dirty ||
+	    (e->form != NULL && uif_changed(e->form, uif_current(e->form)));
 }
 
 static void
-move_to(struct screen *s, size_t pos)
+move_to(struct entry *e, size_t pos)
 {
-	struct entry *e = s->data;
 	uif_goto(e->form, uif_field_at(e->form, pos));
-	show_hint(s);
+	uif_end(e->form); /* typing adds to a value; Ctrl-K clears it */
+	e->cur = uif_current(e->form);
+	show_hint(e);
+}
+
+/* Next enterable position after pos in direction dir, or -1. */
+static long
+next_pos(const struct entry *e, long pos, int dir)
+{
+	long n = (long)uif_count(e->form);
+	for (pos += dir; pos >= 0 && pos < n; pos += dir)
+		if (enterable(e, uif_field_at(e->form, (size_t)pos)))
+			return pos;
+	return -1;
 }
 
 static void
 move_next(struct screen *s)
 {
 	struct entry *e = s->data;
-	size_t pos = uif_pos(e->form);
-	if (commit(s, 1) < 0)
+	long pos;
+	if (commit(e, 1) < 0)
 		return;
-	if (pos + 1 < uif_count(e->form))
-		move_to(s, pos + 1);
+	pos = next_pos(e, (long)uif_pos(e->form), 1);
+	if (pos >= 0)
+		move_to(e, (size_t)pos);
+	else if (e->nrosters > 0)
+		ui_roster_open(e, 0);
 	else
-		ui_message("%s", _("End of the form: F2 or Ctrl-O saves"));
+		ui_message("%s", e->parent != NULL ?
+		    _("End of the row: F2 or Ctrl-O keeps it") :
+		    _("End of the form: F2 or Ctrl-O saves"));
 }
 
 static void
 move_prev(struct screen *s)
 {
 	struct entry *e = s->data;
-	size_t pos = uif_pos(e->form);
-	if (commit(s, 0) < 0)
+	long pos;
+	if (commit(e, 0) < 0)
 		return;
-	if (pos > 0)
-		move_to(s, pos - 1);
+	pos = next_pos(e, (long)uif_pos(e->form), -1);
+	if (pos >= 0)
+		move_to(e, (size_t)pos);
 }
 
 static void
@@ -181,99 +324,355 @@ move_page(struct screen *s, int delta)
 {
 	struct entry *e = s->data;
 	int p = uif_page(e->form) + delta;
-	if (commit(s, delta > 0) < 0)
+	size_t i, n = uif_count(e->form);
+
+	if (commit(e, delta > 0) < 0)
 		return;
-	if (p < 0 || p >= uif_npages(e->form))
-		return;
-	uif_goto_page(e->form, p);
-	show_hint(s);
+	for (; p >= 0 && p < uif_npages(e->form); p += delta)
+		for (i = 0; i < n; i++) {
+			size_t idx = uif_field_at(e->form, i);
+			if (uif_field_page(e->form, idx) == p &&
+			    enterable(e, idx)) {
+				move_to(e, i);
+				return;
+			}
+		}
+	if (delta > 0 && e->nrosters > 0)
+		ui_roster_open(e, 0);
 }
 
-static const char *
-rec_get(void *rec, size_t i)
-{
-	return record_get(rec, i);
-}
-
+/* Ask a reason for each warning not yet accepted; 0 when all are. */
 static int
-save(struct screen *s)
+accept_warnings(struct entry *e, struct findings *fs)
 {
-	struct entry *e = s->data;
-	struct findings fs = {0};
-	char *err = NULL, *title;
-
-	if (commit(s, 1) < 0)
-		return -1;
-	if (validate_record(e->rec, s->app->lang, &fs) > 0) {
-		const struct finding *f = &fs.v[0];
-		uif_goto(e->form, f->field);
-		ui_error("%s: %s", schema_field_label(&e->def->fields[f->field],
-		    s->app->lang), f->msg);
-		findings_free(&fs);
-		return -1;
+	size_t i;
+	for (i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		struct record *r;
+		char *q, *reason = NULL;
+		if (f->severity != SEV_WARNING || f->accepted)
+			continue;
+		/* a roster rule is kept on the parent, a row's on the row */
+		if (f->row >= 0 && e->nrosters > 0 && e->parent == NULL) {
+			size_t k, at = (size_t)f->row;
+			r = NULL;
+			for (k = 0; k < e->nrosters && r == NULL; k++) {
+				if (at < e->rosters[k].n)
+					r = e->rosters[k].rows[at];
+				else
+					at -= e->rosters[k].n;
+			}
+			if (r == NULL)
+				r = e->rec;
+		} else
+			r = e->rec;
+		q = xasprintf(_("Warning: %s. Reason to accept (Esc: go back):"),
+		    f->msg);
+		if (ui_prompt(q, &reason) < 0) {
+			free(q);
+			return -1;
+		}
+		free(q);
+		record_accept(r, f->rule, reason);
+		if (r != e->rec)
+			e->rosters_dirty = 1;
+		free(reason);
 	}
-	findings_free(&fs);
-	snprintf(e->rec->status, sizeof e->rec->status, "complete");
-	if (db_record_save(s->app->db, e->rec, s->app->user, &err) < 0) {
+	return 0;
+}
+
+/* Collect every finding of the entry (and of its rosters at top level). */
+static size_t
+check_all(struct entry *e, struct findings *fs)
+{
+	struct validate_ctx c = vctx(e);
+	size_t errors, nsib, k, base = 0;
+	struct record **sib = siblings(e, &nsib);
+
+	errors = validate_record_full(&c, e->rec, parent_rec(e), sib, nsib, fs);
+	free(sib);
+	for (k = 0; k < e->nrosters; k++) {
+		struct roster *ro = &e->rosters[k];
+		size_t before = fs->n, i;
+		errors += validate_roster(&c, e->rec, ro->def, ro->rows, ro->n,
+		    fs);
+		for (i = before; i < fs->n; i++)
+			if (fs->v[i].row >= 0)
+				fs->v[i].row += (long)base;
+		base += ro->n;
+	}
+	return errors;
+}
+
+/* Show the first error: in this form, go to its field. */
+static void
+show_first_error(struct entry *e, const struct findings *fs)
+{
+	size_t i;
+	for (i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		if (f->severity != SEV_ERROR)
+			continue;
+		if (f->row < 0 && f->field != VALIDATE_NO_FIELD) {
+			uif_goto(e->form, f->field);
+			e->cur = f->field;
+			ui_error("%s: %s", schema_field_label(
+			    &e->def->fields[f->field], e->app->lang), f->msg);
+		} else if (f->row >= 0)
+			ui_error(_("Row %ld: %s"), f->row + 1, f->msg);
+		else
+			ui_error("%s", f->msg);
+		return;
+	}
+}
+
+static void
+remember_persistent(struct entry *e)
+{
+	size_t t = (size_t)(e->def - e->app->s->records);
+	record_free(e->app->last[t]);
+	e->app->last[t] = record_copy(e->rec);
+}
+
+int
+ui_entry_save(struct entry *e)
+{
+	struct findings fs = {0};
+	struct db_roster *dr = NULL;
+	char *err = NULL, *title;
+	size_t k, errors;
+	int rc = -1;
+
+	if (e->form != NULL && commit(e, 1) < 0)
+		return -1;
+	if (e->app->x != NULL)
+		expr_refresh(e->app->x, e->rec, parent_rec(e), e->relevant);
+	errors = check_all(e, &fs);
+	if (errors > 0) {
+		int r;
+		if (e->form != NULL)
+			show_first_error(e, &fs);
+		refresh();
+		r = ui_confirm(_("Errors remain. Save as a draft? y = save as "
+		    "draft, n = go back"));
+		if (r != 1) {
+			if (e->form != NULL)
+				show_first_error(e, &fs);
+			goto out;
+		}
+		snprintf(e->rec->status, sizeof e->rec->status, "draft");
+	} else {
+		if (accept_warnings(e, &fs) < 0) {
+			ui_message("%s", _("Not saved: each warning needs a "
+			    "reason"));
+			goto out;
+		}
+		snprintf(e->rec->status, sizeof e->rec->status, "complete");
+	}
+	if (e->nrosters > 0) {
+		dr = xcalloc(e->nrosters, sizeof *dr);
+		for (k = 0; k < e->nrosters; k++) {
+			dr[k].def = e->rosters[k].def;
+			dr[k].rows = e->rosters[k].rows;
+			dr[k].n = e->rosters[k].n;
+			dr[k].deleted = e->rosters[k].deleted;
+			dr[k].ndeleted = e->rosters[k].ndeleted;
+		}
+	}
+	if (db_tree_save(e->app->db, e->rec, dr, e->nrosters, e->app->user,
+	    &err) < 0) {
 		ui_error("%s: %s", _("Not saved"), err);
 		free(err);
-		return -1;
+		goto out;
 	}
+	for (k = 0; k < e->nrosters; k++) {
+		free(e->rosters[k].deleted);
+		e->rosters[k].deleted = NULL;
+		e->rosters[k].ndeleted = 0;
+	}
+	e->rosters_dirty = 0;
 	record_free(e->orig);
 	e->orig = record_copy(e->rec);
-	title = record_title(e->def, rec_get, e->rec);
-	ui_message(_("Saved: %s (#%lld)"), title, (long long)e->rec->id);
+	remember_persistent(e);
+	title = ui_record_title(e->rec);
+	ui_message(strcmp(e->rec->status, "draft") == 0 ?
+	    _("Saved as a draft: %s (#%lld)") : _("Saved: %s (#%lld)"), title,
+	    (long long)e->rec->id);
 	free(title);
-	return 0;
+	rc = 0;
+out:
+	free(dr);
+	findings_free(&fs);
+	return rc;
+}
+
+/* A roster row: check it and put it into its household's list. */
+static int
+keep_row(struct entry *e)
+{
+	struct findings fs = {0};
+	struct validate_ctx c = vctx(e);
+	struct roster *ro = e->in_roster;
+	struct record **sib;
+	size_t nsib;
+	int rc = -1;
+
+	if (commit(e, 1) < 0)
+		return -1;
+	if (e->app->x != NULL)
+		expr_refresh(e->app->x, e->rec, parent_rec(e), e->relevant);
+	sib = siblings(e, &nsib);
+	if (validate_record_full(&c, e->rec, parent_rec(e), sib, nsib,
+	    &fs) > 0) {
+		show_first_error(e, &fs);
+		free(sib);
+		goto out;
+	}
+	free(sib);
+	if (accept_warnings(e, &fs) < 0)
+		goto out;
+	if (e->row < 0) {
+		ro->rows = xreallocarray(ro->rows, ro->n + 1, sizeof *ro->rows);
+		ro->rows[ro->n++] = record_copy(e->rec);
+	} else {
+		record_free(ro->rows[e->row]);
+		ro->rows[e->row] = record_copy(e->rec);
+	}
+	e->parent->rosters_dirty = 1;
+	remember_persistent(e);
+	rc = 0;
+out:
+	findings_free(&fs);
+	return rc;
+}
+
+static size_t
+region_fetch(void *ctx, const char *filter, char ***items)
+{
+	struct entry *e = ctx;
+	size_t idx = uif_current(e->form), i, n = 0;
+	const struct sch_field *f = &e->def->fields[idx];
+	const char *parent = NULL;
+	struct db_region *v = NULL;
+	char *err = NULL;
+	int best = 0;
+
+	/* the nearest field one level up, here or in the parent record */
+	for (i = 0; i < e->def->nfields; i++) {
+		const struct sch_field *g = &e->def->fields[i];
+		if (g->type == FT_REGION && (int)g->level < (int)f->level &&
+		    (int)g->level > best && record_get(e->rec, i) != NULL) {
+			best = (int)g->level;
+			parent = record_get(e->rec, i);
+		}
+	}
+	if (parent == NULL && e->parent != NULL)
+		for (i = 0; i < e->parent->def->nfields; i++) {
+			const struct sch_field *g = &e->parent->def->fields[i];
+			if (g->type == FT_REGION &&
+			    (int)g->level < (int)f->level &&
+			    (int)g->level > best &&
+			    record_get(e->parent->rec, i) != NULL) {
+				best = (int)g->level;
+				parent = record_get(e->parent->rec, i);
+			}
+		}
+	if (db_region_children(e->app->db, parent, (int)f->level, filter, 500,
+	    &v, &n, &err) < 0) {
+		free(err);
+		*items = NULL;
+		return 0;
+	}
+	*items = xcalloc(n ? n : 1, sizeof **items);
+	for (i = 0; i < n; i++)
+		(*items)[i] = xasprintf("%s  %s", v[i].code, v[i].name);
+	db_regions_free(v, n);
+	return n;
 }
 
 static void
 pick(struct screen *s)
 {
 	struct entry *e = s->data;
-	size_t idx = uif_current(e->form), i, n;
+	size_t idx = uif_current(e->form), i, n = 0;
 	const struct sch_field *f = &e->def->fields[idx];
 	const char *cur = record_get(e->rec, idx);
-	char **items;
-	const char **codes;
-	int current = 0, chosen;
+	char **items = NULL, *value = NULL;
+	const char **codes = NULL;
+	int current = 0, chosen = -1;
 
-	if (f->type == FT_YESNO) {
-		n = 2;
-		items = xcalloc(n, sizeof *items);
-		codes = xcalloc(n, sizeof *codes);
-		items[0] = xasprintf("1  %s", _("Yes"));
-		items[1] = xasprintf("0  %s", _("No"));
-		codes[0] = "1";
-		codes[1] = "0";
-	} else if (f->type == FT_SELECT_ONE && f->vs != NULL) {
-		n = f->vs->nchoices;
-		items = xcalloc(n, sizeof *items);
-		codes = xcalloc(n, sizeof *codes);
-		for (i = 0; i < n; i++) {
-			const struct sch_choice *c = &f->vs->choices[i];
-			items[i] = xasprintf("%s  %s", c->code,
-			    sch_text_get(&c->label, s->app->lang, ""));
-			codes[i] = c->code;
+	if (!enterable(e, idx))
+		return;
+	if (f->type == FT_REGION) {
+		char *picked = NULL;
+		if (ui_pick_fetch(schema_field_label(f, e->app->lang),
+		    region_fetch, e, &picked) == 0 && picked != NULL)
+			value = xstrndup(picked, strcspn(picked, " "));
+		free(picked);
+	} else if (f->type == FT_YESNO || schema_field_has_choices(f)) {
+		if (f->type == FT_YESNO) {
+			n = 2;
+			items = xcalloc(n, sizeof *items);
+			codes = xcalloc(n, sizeof *codes);
+			items[0] = xasprintf("1  %s", _("Yes"));
+			items[1] = xasprintf("0  %s", _("No"));
+			codes[0] = "1";
+			codes[1] = "0";
+		} else {
+			items = xcalloc(f->vs->nchoices, sizeof *items);
+			codes = xcalloc(f->vs->nchoices, sizeof *codes);
+			for (i = 0; i < f->vs->nchoices; i++) {
+				const struct sch_choice *c = &f->vs->choices[i];
+				if (e->app->x != NULL && !expr_choice_ok(
+				    e->app->x, e->rec, parent_rec(e), idx, c))
+					continue;
+				items[n] = xasprintf("%s  %s", c->code,
+				    sch_text_get(&c->label, e->app->lang, ""));
+				codes[n++] = c->code;
+			}
+		}
+		if (f->type == FT_SELECT_MULTIPLE) {
+			unsigned char *mark = xcalloc(n ? n : 1, 1);
+			struct sbuf b = {0};
+			for (i = 0; i < n && cur != NULL; i++) {
+				char *pad = xasprintf(" %s ", cur);
+				char *code = xasprintf(" %s ", codes[i]);
+				mark[i] = strstr(pad, code) != NULL;
+				free(pad);
+				free(code);
+			}
+			if (ui_pick_multi(schema_field_label(f, e->app->lang),
+			    (const char *const *)items, n, mark) == 0) {
+				for (i = 0; i < n; i++)
+					if (mark[i])
+						sbuf_addf(&b, "%s%s",
+						    b.len ? " " : "", codes[i]);
+				value = sbuf_steal(&b);
+			}
+			free(mark);
+		} else {
+			for (i = 0; i < n; i++)
+				if (cur != NULL && strcmp(codes[i], cur) == 0)
+					current = (int)i;
+			chosen = ui_pick(schema_field_label(f, e->app->lang),
+			    (const char *const *)items, n, current);
+			if (chosen >= 0)
+				value = xstrdup(codes[chosen]);
 		}
 	} else {
 		ui_message("%s", _("This field has no list of choices"));
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (cur != NULL && strcmp(codes[i], cur) == 0)
-			current = (int)i;
-	chosen = ui_pick(schema_field_label(f, s->app->lang),
-	    (const char *const *)items, n, current);
 	s->needs_draw = 1;
-	if (chosen >= 0) {
-		uif_set_text(e->form, idx, codes[chosen]);
+	if (value != NULL) {
+		uif_set_text(e->form, idx, value);
 		e->cur = idx;
 		/* the re-layout keeps the pending text; then commit it */
 		entry_draw(s);
 		s->needs_draw = 0;
 		move_next(s);
 	}
+	free(value);
 	for (i = 0; i < n; i++)
 		free(items[i]);
 	free(items);
@@ -289,7 +688,7 @@ help(struct screen *s)
 	char num[32];
 	size_t i;
 
-	sbuf_addf(&b, "%s (%s)%s\n", schema_field_label(f, s->app->lang),
+	sbuf_addf(&b, "%s (%s)%s\n", schema_field_label(f, e->app->lang),
 	    f->name, f->required ? _(", required") : "");
 	sbuf_addf(&b, _("Type: %s"), field_types[f->type].name);
 	if (f->has_min) {
@@ -305,13 +704,18 @@ help(struct screen *s)
 		sbuf_addf(&b, "%s\n", _("Dates: DD-MM-YYYY or YYYY-MM-DD"));
 	if (f->type == FT_YESNO)
 		sbuf_addf(&b, "%s\n", _("1 = yes, 0 = no"));
-	if (sch_text_get(&f->hint, s->app->lang, NULL) != NULL)
-		sbuf_addf(&b, "%s\n", sch_text_get(&f->hint, s->app->lang, ""));
-	if (f->type == FT_SELECT_ONE && f->vs != NULL)
+	if (f->type == FT_SELECT_MULTIPLE)
+		sbuf_addf(&b, "%s\n", _("Several codes separated by spaces"));
+	if (f->type == FT_REGION)
+		sbuf_addf(&b, "%s\n", _("A region code; F4 lists the regions "
+		    "under the level above"));
+	if (sch_text_get(&f->hint, e->app->lang, NULL) != NULL)
+		sbuf_addf(&b, "%s\n", sch_text_get(&f->hint, e->app->lang, ""));
+	if (schema_field_has_choices(f) && f->vs != NULL)
 		for (i = 0; i < f->vs->nchoices && i < 8; i++)
 			sbuf_addf(&b, "  %s  %s\n", f->vs->choices[i].code,
-			    sch_text_get(&f->vs->choices[i].label, s->app->lang,
-			    ""));
+			    sch_text_get(&f->vs->choices[i].label,
+			    e->app->lang, ""));
 	ui_help_show(_("Enter, Tab, Down: next field (the value is checked)\n"
 	    "Shift-Tab, Up: previous field\n"
 	    "F2, Ctrl-O: save the record\n"
@@ -370,7 +774,11 @@ entry_key(struct screen *s, const struct ui_event *ev)
 		move_page(s, -1);
 		break;
 	case ACT_SAVE:
-		save(s);
+		if (e->parent != NULL) {
+			if (keep_row(e) == 0)
+				return UI_POP;
+		} else
+			ui_entry_save(e);
 		break;
 	case ACT_PICK:
 		pick(s);
@@ -385,19 +793,33 @@ entry_key(struct screen *s, const struct ui_event *ev)
 		ui_message("%s", _("Search is not available in this version"));
 		break;
 	case ACT_BACK:
-		if (!modified(e))
+		if (!ui_entry_modified(e))
 			return UI_POP;
 		r = ui_confirm(_("Unsaved changes. Save them? y = save, n = "
 		    "discard, Esc = stay"));
-		if (r == 0 || (r == 1 && save(s) == 0))
+		if (r == 0)
+			return UI_POP;
+		if (r == 1 && (e->parent != NULL ? keep_row(e) :
+		    ui_entry_save(e)) == 0)
 			return UI_POP;
 		break;
 	default:
 		break;
 	}
-	if (!s->needs_draw)
+	if (!s->needs_draw && s == ui_top())
 		entry_refresh(s);
 	return UI_OK;
+}
+
+static void
+free_rosters(struct entry *e)
+{
+	size_t k;
+	for (k = 0; k < e->nrosters; k++) {
+		db_records_free(e->rosters[k].rows, e->rosters[k].n);
+		free(e->rosters[k].deleted);
+	}
+	free(e->rosters);
 }
 
 static void
@@ -409,6 +831,8 @@ entry_leave(struct screen *s)
 		delwin(e->win);
 	record_free(e->rec);
 	record_free(e->orig);
+	free_rosters(e);
+	free(e->relevant);
 	free(e);
 }
 
@@ -416,13 +840,70 @@ static const struct screen_ops entry_ops = {
 	NULL, entry_draw, entry_key, entry_leave
 };
 
+/* A new record: defaults, then the persistent values of the last one. */
+static void
+init_new(struct entry *e)
+{
+	size_t t = (size_t)(e->def - e->app->s->records), i;
+	const struct record *last = e->app->last[t];
+	for (i = 0; i < e->def->nfields; i++) {
+		const struct sch_field *f = &e->def->fields[i];
+		if (f->persistent && last != NULL)
+			record_set(e->rec, i, record_get(last, i));
+		else if (f->default_value != NULL)
+			record_set(e->rec, i, f->default_value);
+	}
+}
+
+static struct entry *
+entry_new(struct ui_app *app, const struct sch_record *def, struct record *r)
+{
+	struct entry *e = xcalloc(1, sizeof *e);
+	size_t i;
+	e->app = app;
+	e->def = def;
+	e->row = -1;
+	e->rec = r != NULL ? r : record_new(def);
+	e->relevant = xcalloc(def->nfields ? def->nfields : 1, 1);
+	memset(e->relevant, 1, def->nfields);
+	if (r == NULL)
+		init_new(e);
+	e->cur = def->pages[0].nfields > 0 ? def->pages[0].fields[0] : 0;
+	for (i = 0; i < def->nfields; i++)
+		if (def->fields[i].type != FT_NOTE) {
+			e->cur = i;
+			break;
+		}
+	return e;
+}
+
+/* After expressions: start on the first enterable field. */
+static void
+entry_start(struct entry *e)
+{
+	size_t i;
+	if (e->app->x != NULL)
+		expr_refresh(e->app->x, e->rec, parent_rec(e), e->relevant);
+	e->orig = record_copy(e->rec);
+	for (i = 0; i < e->def->npages; i++) {
+		size_t j;
+		for (j = 0; j < e->def->pages[i].nfields; j++)
+			if (enterable(e, e->def->pages[i].fields[j])) {
+				e->cur = e->def->pages[i].fields[j];
+				return;
+			}
+	}
+}
+
 void
 ui_entry_open(struct ui_app *app, const char *record, int64_t id)
 {
 	const struct sch_record *def = schema_record(app->s, record);
+	const struct sch_record *kids[16];
 	struct entry *e;
 	struct record *r = NULL;
 	char *err = NULL;
+	size_t k, nk;
 
 	if (def == NULL)
 		return;
@@ -431,10 +912,46 @@ ui_entry_open(struct ui_app *app, const char *record, int64_t id)
 		free(err);
 		return;
 	}
-	e = xcalloc(1, sizeof *e);
-	e->def = def;
-	e->rec = r != NULL ? r : record_new(def);
-	e->orig = record_copy(e->rec);
-	e->cur = def->pages[0].nfields > 0 ? def->pages[0].fields[0] : 0;
+	e = entry_new(app, def, r);
+	nk = schema_children(app->s, def, kids, 16);
+	if (nk > 16)
+		nk = 16;
+	e->rosters = xcalloc(nk ? nk : 1, sizeof *e->rosters);
+	for (k = 0; k < nk; k++) {
+		struct roster *ro = &e->rosters[e->nrosters++];
+		ro->def = kids[k];
+		if (id > 0 && db_children_load(app->db, kids[k], id, &ro->rows,
+		    &ro->n, &err) < 0) {
+			ui_error("%s", err);
+			free(err);
+			err = NULL;
+		}
+	}
+	entry_start(e);
 	ui_push(app, &entry_ops, e);
+}
+
+void
+ui_entry_open_row(struct entry *top, size_t k, long row)
+{
+	struct roster *ro = &top->rosters[k];
+	struct entry *e;
+	struct record *r = NULL;
+
+	if (row >= 0 && (size_t)row < ro->n)
+		r = record_copy(ro->rows[row]);
+	else
+		row = -1;
+	if (row < 0 && ro->def->max_count > 0 &&
+	    ro->n >= (size_t)ro->def->max_count) {
+		ui_error(_("At most %d rows"), ro->def->max_count);
+		record_free(r);
+		return;
+	}
+	e = entry_new(top->app, ro->def, r);
+	e->parent = top;
+	e->in_roster = ro;
+	e->row = row;
+	entry_start(e);
+	ui_push(top->app, &entry_ops, e);
 }

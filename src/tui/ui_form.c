@@ -31,6 +31,7 @@ struct uif {
 	size_t nall;
 	FIELD **input;    /* by schema index */
 	FIELD **side;     /* by schema index; NULL when none */
+	FIELD **label;    /* by schema index */
 	int *fpage;       /* libform page of each schema field */
 	char **shown;     /* by schema index: text last put by uif_show */
 	size_t *order;    /* entry order: schema indices */
@@ -109,9 +110,9 @@ layout(struct uif *f)
 			const struct sch_field *sf = &def->fields[idx];
 			/* one spare cell, so the cursor can stand after the
 			 * last character of a full static field */
-			int w = sf->type == FT_TEXT ? sf->width : sf->width + 1;
+			int w = sf->width + 1;
 			int first = 0;
-			FIELD *in;
+			FIELD *in, *l;
 			char *lab;
 
 			if (row >= rows) {
@@ -130,14 +131,24 @@ layout(struct uif *f)
 				} else
 					first = 1;
 			}
-			lab = xasprintf("%s%s", schema_field_label(sf, f->lang),
-			    sf->required ? " *" : "");
-			{
-				FIELD *l = add_static(f, lab, labelw, row, 0, 0);
+			if (sf->type == FT_NOTE) {
+				/* a note is its label across the window */
+				l = add_static(f, schema_field_label(sf, f->lang),
+				    cols - 1, row, 0, 0);
 				if (first && l != NULL)
 					must(set_new_page(l, TRUE),
 					    "set_new_page");
+				f->label[idx] = l;
+				f->fpage[idx] = page;
+				row++;
+				continue;
 			}
+			lab = xasprintf("%s%s", schema_field_label(sf, f->lang),
+			    sf->required ? " *" : "");
+			l = add_static(f, lab, labelw, row, 0, 0);
+			if (first && l != NULL)
+				must(set_new_page(l, TRUE), "set_new_page");
+			f->label[idx] = l;
 			free(lab);
 			if (w > cols - fcol - 1)
 				w = cols - fcol - 1;
@@ -146,7 +157,11 @@ layout(struct uif *f)
 			    "set_field_userptr");
 			must(field_opts_off(in, O_BLANK | O_AUTOSKIP),
 			    "field_opts_off");
-			must(set_field_back(in, A_UNDERLINE), "set_field_back");
+			if (sf->read_only || sf->type == FT_CALCULATE)
+				must(field_opts_off(in, O_EDIT), "field_opts_off");
+			else
+				must(set_field_back(in, A_UNDERLINE),
+				    "set_field_back");
 			if (sf->type == FT_TEXT) {
 				must(field_opts_off(in, O_STATIC),
 				    "field_opts_off");
@@ -156,7 +171,9 @@ layout(struct uif *f)
 			f->input[idx] = in;
 			f->fpage[idx] = page;
 			f->order[f->norder++] = idx;
-			if (sf->type == FT_SELECT_ONE || sf->type == FT_YESNO)
+			if (sf->type == FT_SELECT_ONE || sf->type == FT_YESNO ||
+			    sf->type == FT_SELECT_MULTIPLE ||
+			    sf->type == FT_REGION)
 				f->side[idx] = add_static(f, "",
 				    cols - fcol - w - 3, row, fcol + w + 2, 0);
 			row++;
@@ -176,6 +193,7 @@ uif_new(const struct sch_record *def, int lang, WINDOW *win)
 	f->win = win;
 	f->input = xcalloc(n, sizeof *f->input);
 	f->side = xcalloc(n, sizeof *f->side);
+	f->label = xcalloc(n, sizeof *f->label);
 	f->fpage = xcalloc(n, sizeof *f->fpage);
 	f->shown = xcalloc(n, sizeof *f->shown);
 	f->order = xcalloc(n, sizeof *f->order);
@@ -204,6 +222,7 @@ uif_free(struct uif *f)
 	free(f->all);
 	free(f->input);
 	free(f->side);
+	free(f->label);
 	free(f->fpage);
 	free(f->shown);
 	free(f->order);
@@ -280,31 +299,47 @@ uif_goto_page(struct uif *f, int p)
 	return -1;
 }
 
-static void
-show_side(struct uif *f, size_t idx, const char *v)
+void
+uif_side(struct uif *f, size_t idx, const char *text)
 {
-	const struct sch_field *sf = &f->def->fields[idx];
-	const char *label = "";
+	int rows, cols, frow, fcol, nrow, nbuf;
 	char *t;
-	if (f->side[idx] == NULL)
+	if (idx >= f->def->nfields || f->side[idx] == NULL)
 		return;
-	if (v != NULL && sf->type == FT_YESNO)
-		label = strcmp(v, "1") == 0 ? _("Yes") : strcmp(v, "0") == 0 ?
-		    _("No") : "";
-	else if (v != NULL && sf->type == FT_SELECT_ONE) {
-		const struct sch_choice *c = schema_choice(sf->vs, v);
-		if (c != NULL)
-			label = sch_text_get(&c->label, f->lang, "");
-	}
-	{
-		int rows, cols, frow, fcol, nrow, nbuf;
-		if (field_info(f->side[idx], &rows, &cols, &frow, &fcol, &nrow,
-		    &nbuf) != E_OK)
-			cols = 0;
-		t = ui_fit(label, cols);
-	}
+	if (field_info(f->side[idx], &rows, &cols, &frow, &fcol, &nrow,
+	    &nbuf) != E_OK)
+		cols = 0;
+	t = ui_fit(text != NULL ? text : "", cols);
 	must(set_field_buffer(f->side[idx], 0, t), "set_field_buffer");
 	free(t);
+}
+
+/* The label of the chosen code(s) of a choice field. Caller frees. */
+static char *
+choice_labels(const struct uif *f, const struct sch_field *sf, const char *v)
+{
+	struct sbuf b = {0};
+	const char *p = v;
+	if (v == NULL)
+		return xstrdup("");
+	if (sf->type == FT_YESNO)
+		return xstrdup(strcmp(v, "1") == 0 ? _("Yes") :
+		    strcmp(v, "0") == 0 ? _("No") : "");
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		char *code = xstrndup(p, n);
+		const struct sch_choice *c = schema_choice(sf->vs, code);
+		if (c != NULL) {
+			if (b.len > 0)
+				sbuf_add(&b, ", ");
+			sbuf_add(&b, sch_text_get(&c->label, f->lang, ""));
+		}
+		free(code);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return sbuf_steal(&b);
 }
 
 void
@@ -317,7 +352,38 @@ uif_show(struct uif *f, size_t idx, const char *v)
 	must(set_field_buffer(f->input[idx], 0, t), "set_field_buffer");
 	free(f->shown[idx]);
 	f->shown[idx] = t;
-	show_side(f, idx, v);
+	if (f->def->fields[idx].type != FT_REGION) {
+		char *side = choice_labels(f, &f->def->fields[idx], v);
+		uif_side(f, idx, side);
+		free(side);
+	}
+}
+
+void
+uif_enable(struct uif *f, size_t idx, int on)
+{
+	if (idx >= f->def->nfields)
+		return;
+	if (f->input[idx] != NULL) {
+		int vis = (field_opts(f->input[idx]) & O_VISIBLE) != 0;
+		/* libform refuses to change the current field's options */
+		if (vis == (on != 0) || current_field(f->form) == f->input[idx])
+			return;
+		must(on ? field_opts_on(f->input[idx], O_VISIBLE) :
+		    field_opts_off(f->input[idx], O_VISIBLE), "field_opts");
+	}
+	if (f->side[idx] != NULL)
+		must(on ? field_opts_on(f->side[idx], O_VISIBLE) :
+		    field_opts_off(f->side[idx], O_VISIBLE), "field_opts");
+	if (f->label[idx] != NULL)
+		must(set_field_fore(f->label[idx], on ? A_NORMAL : A_DIM),
+		    "set_field_fore");
+}
+
+int
+uif_field_page(const struct uif *f, size_t idx)
+{
+	return idx < f->def->nfields ? f->fpage[idx] : -1;
 }
 
 void

@@ -45,6 +45,12 @@ int uif_goto_page(struct uif *f, int p);
  * uif_changed() can tell an edit from the display of the stored value.
  */
 void uif_show(struct uif *f, size_t idx, const char *v);
+/* Text beside field idx (the label of a code, a region's name). */
+void uif_side(struct uif *f, size_t idx, const char *text);
+/* Show (on) or hide and dim (off) field idx: skip logic. */
+void uif_enable(struct uif *f, size_t idx, int on);
+/* libform page of field idx. */
+int uif_field_page(const struct uif *f, size_t idx);
 /* Put text in field idx as if typed (uif_changed() then tells). */
 void uif_set_text(struct uif *f, size_t idx, const char *text);
 /* Trimmed buffer of field idx (syncs the current field first). Caller frees. */

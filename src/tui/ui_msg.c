@@ -33,24 +33,44 @@ matches(const char *item, const char *filter)
 	return filter[0] == '\0' || strcasestr(item, filter) != NULL;
 }
 
-int
-ui_pick(const char *title, const char *const *items, size_t n, int current)
+/*
+ * The pick list. Items come from a static list (filtered here, each shown
+ * item remembers its index) or from fetch (called again whenever the
+ * filter changes). multi: Space toggles chosen[] and Enter confirms.
+ * Returns the index chosen (static), 0 for a fetched choice copied to
+ * *picked, or -1 when cancelled.
+ */
+struct pick {
+	const char *title;
+	const char *const *items;
+	size_t n;
+	size_t (*fetch)(void *ctx, const char *filter, char ***items);
+	void *ctx;
+	unsigned char *chosen; /* multi-select marks, or NULL */
+	int current;
+	char **picked;
+};
+
+static int
+pick_run(struct pick *pk)
 {
 	struct sbuf filter = {0};
-	size_t *shown = xcalloc(n ? n : 1, sizeof *shown), ns = 0, i;
-	int sel = 0, top = 0, result = -1, done = 0, w, h;
+	char **fetched = NULL;
+	size_t nfetched = 0, *shown = NULL, ns = 0, i;
+	int sel = 0, top = 0, result = -1, done = 0, w, h, refetch = 1;
 	WINDOW *win;
 
-	w = ui_width(title) + 6;
+	w = ui_width(pk->title) + 6;
+	if (w < 40 && pk->fetch != NULL)
+		w = 60;
 	if (w < 24)
 		w = 24;
-
-	for (i = 0; i < n; i++) {
-		int iw = ui_width(items[i]) + 4;
+	for (i = 0; i < pk->n; i++) {
+		int iw = ui_width(pk->items[i]) + 8;
 		if (iw > w)
 			w = iw;
 	}
-	h = (int)n + 4;
+	h = pk->fetch != NULL ? LINES : (int)pk->n + 4;
 	if (h < 8)
 		h = 8;
 	win = popup(h, w);
@@ -61,15 +81,30 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 		struct ui_event ev;
 		int rows = h - 4, r;
 		char *t, *fl;
+		const char *const *list = pk->items;
+		size_t nlist = pk->n;
 
+		if (pk->fetch != NULL) {
+			if (refetch) {
+				for (i = 0; i < nfetched; i++)
+					free(fetched[i]);
+				free(fetched);
+				fetched = NULL;
+				nfetched = pk->fetch(pk->ctx, filter.s, &fetched);
+				refetch = 0;
+			}
+			list = (const char *const *)fetched;
+			nlist = nfetched;
+		}
+		shown = xreallocarray(shown, nlist ? nlist : 1, sizeof *shown);
 		ns = 0;
-		for (i = 0; i < n; i++)
-			if (matches(items[i], filter.s)) {
-				if ((int)i == current && filter.len == 0)
+		for (i = 0; i < nlist; i++)
+			if (pk->fetch != NULL || matches(list[i], filter.s)) {
+				if ((int)i == pk->current && filter.len == 0)
 					sel = (int)ns;
 				shown[ns++] = i;
 			}
-		current = -1;
+		pk->current = -1;
 		if (sel >= (int)ns)
 			sel = ns > 0 ? (int)ns - 1 : 0;
 		if (sel < top)
@@ -78,19 +113,30 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 			top = sel - rows + 1;
 		werase(win);
 		box(win, 0, 0);
-		t = ui_fit(title, w - 4);
+		t = ui_fit(pk->title, w - 4);
 		mvwaddstr(win, 0, 2, t);
 		free(t);
 		for (r = 0; r < rows && top + r < (int)ns; r++) {
-			char *it = ui_fit(items[shown[top + r]], w - 4);
+			size_t k = shown[top + r];
+			char *line = pk->chosen != NULL ? xasprintf("[%c] %s",
+			    pk->chosen[k] ? 'x' : ' ', list[k]) :
+			    xstrdup(list[k]);
+			char *it = ui_fit(line, w - 4);
 			if (top + r == sel)
 				wattron(win, A_REVERSE);
-			mvwprintw(win, 1 + r, 2, "%-*s", w - 4, it);
+			mvwprintw(win, 1 + r, 2, "%s", it);
+			wclrtoeol(win);
 			if (top + r == sel)
 				wattroff(win, A_REVERSE);
 			free(it);
+			free(line);
 		}
-		fl = xasprintf("%s %s", _("Filter:"), filter.s);
+		box(win, 0, 0);
+		t = ui_fit(pk->title, w - 4);
+		mvwaddstr(win, 0, 2, t);
+		free(t);
+		fl = xasprintf("%s %s%s", _("Filter:"), filter.s,
+		    pk->chosen != NULL ? _("   Space marks, Enter ends") : "");
 		t = ui_fit(fl, w - 4);
 		mvwaddstr(win, h - 2, 2, t);
 		free(t);
@@ -116,9 +162,17 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 			sel = sel > rows ? sel - rows : 0;
 			break;
 		case ACT_ENTER:
-			if (ns > 0)
+			if (pk->chosen != NULL) {
+				result = 0;
+				done = 1;
+			} else if (ns > 0) {
 				result = (int)shown[sel];
-			done = ns > 0;
+				if (pk->fetch != NULL) {
+					*pk->picked = xstrdup(list[shown[sel]]);
+					result = 0;
+				}
+				done = 1;
+			}
 			break;
 		case ACT_ESC:
 		case ACT_BACK:
@@ -131,13 +185,20 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 			if (filter.len > 0)
 				filter.len--;
 			filter.s[filter.len] = '\0';
+			refetch = 1;
 			break;
 		case ACT_CHAR:
+			if (ev.ch == ' ' && pk->chosen != NULL) {
+				if (ns > 0)
+					pk->chosen[shown[sel]] ^= 1;
+				break;
+			}
 			if (filter.len < 64) {
 				char mb[8];
 				int l = wctomb(mb, (wchar_t)ev.ch);
 				if (l > 0)
 					sbuf_addn(&filter, mb, (size_t)l);
+				refetch = 1;
 			}
 			break;
 		default:
@@ -146,9 +207,36 @@ ui_pick(const char *title, const char *const *items, size_t n, int current)
 	}
 	delwin(win);
 	touchwin(stdscr);
+	for (i = 0; i < nfetched; i++)
+		free(fetched[i]);
+	free(fetched);
 	sbuf_free(&filter);
 	free(shown);
 	return result;
+}
+
+int
+ui_pick(const char *title, const char *const *items, size_t n, int current)
+{
+	struct pick pk = {title, items, n, NULL, NULL, NULL, current, NULL};
+	return pick_run(&pk);
+}
+
+int
+ui_pick_multi(const char *title, const char *const *items, size_t n,
+    unsigned char *chosen)
+{
+	struct pick pk = {title, items, n, NULL, NULL, chosen, -1, NULL};
+	return pick_run(&pk);
+}
+
+int
+ui_pick_fetch(const char *title, size_t (*fetch)(void *, const char *,
+    char ***), void *ctx, char **picked)
+{
+	struct pick pk = {title, NULL, 0, fetch, ctx, NULL, -1, picked};
+	*picked = NULL;
+	return pick_run(&pk);
 }
 
 /* Draw text lines from row y; returns the next row. */
@@ -191,4 +279,67 @@ ui_help_show(const char *screen_help, const char *field_help)
 	ui_read(&ev);
 	delwin(win);
 	touchwin(stdscr);
+}
+
+int
+ui_prompt(const char *question, char **out)
+{
+	struct sbuf b = {0};
+	int result = -1;
+
+	*out = NULL;
+	sbuf_add(&b, "");
+	for (;;) {
+		struct ui_event ev;
+		char *line = xasprintf("%s %s", question, b.s);
+		int w = ui_width(line);
+		char *f;
+		/* keep the end of a long answer in view */
+		const char *shown = line;
+		while (w > COLS - 2 && *shown != '\0') {
+			shown++;
+			while ((*shown & 0xc0) == 0x80)
+				shown++;
+			w = ui_width(shown);
+		}
+		f = ui_fit(shown, COLS - 1);
+		move(LINES - 2, 0);
+		clrtoeol();
+		attron(A_BOLD);
+		mvaddstr(LINES - 2, 0, f);
+		attroff(A_BOLD);
+		refresh();
+		free(f);
+		free(line);
+		ui_read(&ev);
+		if (ui_hangup)
+			break;
+		if (ev.action == ACT_ESC || ev.action == ACT_BACK)
+			break;
+		if (ev.action == ACT_ENTER) {
+			char *t = util_trim(b.s);
+			if (t[0] != '\0') {
+				*out = t;
+				result = 0;
+				break;
+			}
+			free(t);
+			beep();
+		} else if (ev.action == ACT_BACKSPACE && b.len > 0) {
+			while (b.len > 0 && (b.s[b.len - 1] & 0xc0) == 0x80)
+				b.len--;
+			if (b.len > 0)
+				b.len--;
+			b.s[b.len] = '\0';
+		} else if (ev.action == ACT_CHAR && b.len < 500) {
+			char mb[8];
+			int l = wctomb(mb, (wchar_t)ev.ch);
+			if (l > 0)
+				sbuf_addn(&b, mb, (size_t)l);
+		}
+	}
+	move(LINES - 2, 0);
+	clrtoeol();
+	sbuf_free(&b);
+	return result;
 }

@@ -16,34 +16,20 @@ ADDR2="Jl. Sam Ratulangi No. 5, Tomohon"
 
 count() { sql "$DB" "SELECT count(*) FROM household"; }
 
-# The message line (row 23 of 24, 1-based) and the key line.
-msg_line() { screen_line 23; }
-
-# msg_has TEXT DESC: the message line shows TEXT (waits for it).
-_msg_has() { msg_line | grep -F -q -- "$1"; }
-msg_has() {
-	if _poll 5 _msg_has "$1"; then
-		ok "$2"
-	else
-		not_ok "$2" "message line should contain '$1'" \
-		    "message line: '$(msg_line)'" "screen:" "$(screen)"
-	fi
-}
-
-# cursor_in LABEL DESC: a check that the cursor stands in that field.
-cursor_in() {
-	if at_field "$1"; then
-		ok "$2"
-	else
-		not_ok "$2" "the cursor should be in '$1' (row $(label_row \
-		    "$1"))" "cursor: $(cursor)" "screen:" "$(screen)"
-	fi
-}
-
 QUESTION=$(ui_text "Unsaved changes. Save them? y = save, n = discard, Esc = stay")
 QUESTION=$(printf '%.24s' "$QUESTION")
 MENU=$(ui_text "Choose a register:")
-_msg_empty() { [ -z "$(msg_line | tr -d ' ')" ]; }
+DRAFTQ=$(ui_text "Errors remain. Save as a draft? y = save as draft, n = go back")
+DRAFTQ=$(printf '%.20s' "$DRAFTQ")
+# Esc clears the message line, so that the next message is known to be new.
+clear_msg() {
+	send Escape
+	if _poll 5 _msg_empty; then
+		ok "Esc clears the message line"
+	else
+		not_ok "Esc clears the message line" "message line: '$(msg_line)'"
+	fi
+}
 
 # ---- the main menu -------------------------------------------------------
 start
@@ -166,12 +152,7 @@ fill "Alamat" "x" &&
 fill "RT" "12a" || ok_fill=0
 msg_has "RT: " "12a in RT: the message line names the field 'RT'"
 cursor_in "RT" "the cursor stays in RT"
-send Escape
-if _poll 5 _msg_empty; then
-	ok "Esc clears the message line"
-else
-	not_ok "Esc clears the message line" "message line: '$(msg_line)'"
-fi
+clear_msg
 send F2
 msg_has "RT: " "F2 with 12a in RT shows the message again"
 is "$(count)" 2 "sqlite3: F2 did not save the record with a bad integer"
@@ -189,19 +170,58 @@ send n
 wait_for "$KK2 $NAME2" >/dev/null
 is "$(count)" 2 "sqlite3: still two records"
 
+# ---- each type is checked on leaving the field ---------------------------
+# LABEL|bad value|good value: the bad one gives a message naming the field
+# and keeps the cursor there; Ctrl-K and the good one move on.
+send n
+fill "Nomor KK" "3201234567890444" &&
+fill "Nama kepala keluarga" "Checks" NPage
+for spec in "Jumlah anggota|51|2" "Luas lantai (m2)|0|12.5" \
+    "Status kepemilikan rumah|9|5" "Listrik PLN|3|0" \
+    "Hasil pendataan|x|1" "Tanggal pendataan|31-02-2024|29-02-2024"; do
+	label=${spec%%|*}
+	rest=${spec#*|}
+	bad=${rest%%|*}
+	good=${rest#*|}
+	if fill "$label" "$bad" && _poll 5 _msg_has "$label: " && at_field "$label"; then
+		ok "'$bad' in '$label': refused with a message naming the field"
+	else
+		not_ok "'$bad' in '$label': refused with a message naming the field" \
+		    "message line: '$(msg_line)'" "$(screen)"
+	fi
+	send C-k
+	if [ "$label" = "Tanggal pendataan" ]; then
+		fill "$label" "$good" F2
+	else
+		fill "$label" "$good"
+	fi
+done
+msg_has "(#3)" "the corrected record saves"
+is "$(sql "$DB" "SELECT members, floor_area, ownership, has_electricity, result,
+    interview_date FROM household WHERE id = 3")" "2|12.5|5|0|1|2024-02-29" \
+    "sqlite3: the corrected values"
+send F10
+wait_for "$KK2 $NAME2" >/dev/null
+
 # ---- a required field left empty ----------------------------------------------
 send n
 at_field "Nomor KK"
 send Enter
 msg_has "Nomor KK: " "Enter on an empty required field: message names 'Nomor KK'"
 cursor_in "Nomor KK" "the cursor stays in the required field"
+clear_msg
 send F2
 msg_has "Nomor KK: " "F2 with the required field empty: message"
-is "$(count)" 2 "sqlite3: nothing saved with a required field empty"
+is "$(count)" 3 "sqlite3: nothing saved with a required field empty"
 fill "Nomor KK" "3201234567890666" F2
+# F2 may offer to keep the record as a draft; 'n' goes back to the form.
+_msg_either() { _msg_has "$1" || _msg_has "$2"; }
+if _poll 5 _msg_either "Nama kepala keluarga: " "$DRAFTQ" && _msg_has "$DRAFTQ"; then
+	send n
+fi
 msg_has "Nama kepala keluarga: " "F2 with a later required field empty names it"
 cursor_in "Nama kepala keluarga" "the cursor goes to the first missing field"
-is "$(count)" 2 "sqlite3: still nothing saved"
+is "$(count)" 3 "sqlite3: still nothing saved"
 send C-x
 msg_has "$QUESTION" "Ctrl-X on a modified form asks too"
 send n
@@ -267,11 +287,11 @@ fi
 send Enter
 if at_field "Tanggal pendataan"; then
 	send F2
-	msg_has "(#3)" "record with picked values saved"
+	msg_has "(#4)" "record with picked values saved"
 else
 	not_ok "record with picked values saved" "$(screen)"
 fi
-is "$(sql "$DB" "SELECT ownership, has_electricity, result FROM household WHERE id = 3")" \
+is "$(sql "$DB" "SELECT ownership, has_electricity, result FROM household WHERE id = 4")" \
     "3|0|4" "sqlite3: the picked codes are stored (3, 0, 4)"
 
 # ---- Esc then F2 in quick succession (both bytes in one read) ---------------
@@ -284,11 +304,11 @@ at_field "Listrik PLN"
 send C-k
 fill "Listrik PLN" "1" ""
 send Escape F2
-if _poll 3 _msg_has "(#3)" && [ "$(sql "$DB" "SELECT has_electricity FROM household WHERE id = 3")" = 1 ]; then
+if _poll 3 _msg_has "(#4)" && [ "$(sql "$DB" "SELECT has_electricity FROM household WHERE id = 4")" = 1 ]; then
 	ok "Esc followed at once by F2 saves"
 else
 	not_ok "Esc followed at once by F2 saves" "has_electricity=$(sql "$DB" \
-	    "SELECT has_electricity FROM household WHERE id = 3")" "$(screen)"
+	    "SELECT has_electricity FROM household WHERE id = 4")" "$(screen)"
 fi
 send C-k
 send C-x
@@ -369,7 +389,7 @@ send F10
 msg_has "$QUESTION" "F10 asks"
 send n
 wait_for "$KK2 $NAME2" >/dev/null
-is "$(count)" 3 "sqlite3: nothing saved from the discarded form"
+is "$(count)" 4 "sqlite3: nothing saved from the discarded form"
 
 # ---- quit ---------------------------------------------------------------
 send F10
@@ -383,7 +403,7 @@ else
 	send F10
 	is "$(wait_exit)" 0 "F10 at the menu quits; kesra exits with status 0"
 fi
-is "$(count)" 3 "sqlite3: three records in the end"
+is "$(count)" 4 "sqlite3: four records in the end"
 if [ -s "$ERR_FILE" ]; then
 	not_ok "nothing printed on stderr" "$(head -20 "$ERR_FILE")"
 else
@@ -429,5 +449,101 @@ send C-x
 wait_gone "Nomor KK" >/dev/null
 send C-x
 is "$(wait_exit)" 0 "TERM=vt100: Ctrl-X quits with status 0"
+
+# ---- TERM=xterm: function keys -------------------------------------------
+DB=$T/xterm.db
+start --term xterm
+expect "Rumah tangga" "TERM=xterm: the menu appears"
+send n
+ok_fill=1
+fill "Nomor KK" "$KK2" &&
+fill "Nama kepala keluarga" "Xterm Function Keys" NPage &&
+fill "Jumlah anggota" "1" &&
+fill "Luas lantai (m2)" "" &&
+fill "Status kepemilikan rumah" "" &&
+fill "Listrik PLN" "" &&
+fill "Hasil pendataan" "5" F2 || ok_fill=0
+is "$ok_fill" 1 "TERM=xterm: the required fields typed, PgDn to page 2"
+msg_has "$KK2 Xterm Function Keys (#1)" "TERM=xterm: F2 saves"
+is "$(sql "$DB" "SELECT head_name, members, result FROM household")" \
+    "Xterm Function Keys|1|5" "TERM=xterm: sqlite3 has the values"
+send F10
+wait_gone "Nomor KK" >/dev/null
+send F10
+is "$(wait_exit)" 0 "TERM=xterm: F10 quits with status 0"
+
+# ---- signals: SIGTERM and a dropped terminal end kesra cleanly -------------
+DB=$T/signals.db
+start
+wait_for "Rumah tangga"
+send n
+fill "Nomor KK" "$KK1" ""
+pid=$(kesra_pid)
+if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && st=$(wait_exit); then
+	ok "SIGTERM: kesra exits (status $st)"
+else
+	not_ok "SIGTERM: kesra exits" "pid '$pid'" "$(screen)"
+fi
+if [ -s "$ERR_FILE" ]; then
+	not_ok "SIGTERM: nothing on stderr" "$(head -20 "$ERR_FILE")"
+else
+	ok "SIGTERM: nothing on stderr"
+fi
+start
+wait_for "Rumah tangga"
+send n
+wait_for "Nomor KK" >/dev/null
+pid=$(kesra_pid)
+tm kill-session -t "$TM_SESSION"
+_gone() { ! kill -0 "$pid" 2>/dev/null; }
+if [ -n "$pid" ] && _POLL_EXIT=1 _poll 5 _gone; then
+	ok "terminal gone (SIGHUP): kesra exits"
+else
+	not_ok "terminal gone (SIGHUP): kesra exits" "pid '$pid' still running: $(ps -o pid,stat,pcpu,args -p "$pid" 2>&1)"
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+fi
+TM_SESSION=
+
+# ---- text from the database is sanitised before display --------------------
+DB=$T/evil.db
+run --db "$DB" init
+if [ "$RC" -eq 0 ]; then
+	sql "$DB" "INSERT INTO household (uuid, status, created_at, kk_number,
+	    head_name, address, members, result) VALUES ('u-evil', 'complete',
+	    '2024-01-01 00:00:00', '3201234567890999',
+	    'Evil' || char(27) || '[2J' || char(27) || ']2;PWNED' || char(7) || 'Name',
+	    'Line' || char(10) || 'Break', 1, 1)"
+fi
+start
+wait_for "Rumah tangga"
+send Enter
+if wait_for "3201234567890999 Evil" && _on_screen "Name"; then
+	ok "the list shows a title holding escape sequences (sanitised)"
+else
+	not_ok "the list shows a title holding escape sequences (sanitised)" "$(screen)"
+fi
+unlike "$(tm display-message -p -t "$TM_SESSION" '#{pane_title}')" "PWNED" \
+    "an OSC sequence stored in the database never reaches the terminal"
+like "$(screen_line 1)" "Rumah tangga" "the title line survives ESC[2J in the data"
+send Enter
+if wait_for "Evil" && _row_has "$(label_row "Alamat")" "Line Break"; then
+	ok "the form shows stored control characters sanitised"
+else
+	not_ok "the form shows stored control characters sanitised" "$(screen)"
+fi
+send F10
+if wait_gone "Alamat" && wait_for "3201234567890999 Evil"; then
+	ok "opening and leaving an untouched record does not ask to save"
+else
+	not_ok "opening and leaving an untouched record does not ask to save" "$(screen)"
+	send n
+fi
+is "$(sql "$DB" "SELECT rev, hex(head_name) = hex('Evil' || char(27) || '[2J' ||
+    char(27) || ']2;PWNED' || char(7) || 'Name') FROM household")" "1|1" \
+    "sqlite3: the stored value is left as it was"
+send F10
+wait_for "$MENU" >/dev/null
+send F10
+is "$(wait_exit)" 0 "quit with status 0"
 
 finish

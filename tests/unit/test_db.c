@@ -1,7 +1,9 @@
 /*
  * test_db: storage on real SQLite files in a temporary folder. Creation and
  * identity, record save/load, migrations, refusals that leave the file
- * untouched, optimistic concurrency, locking, keyset pagination and titles.
+ * untouched, optimistic concurrency, locking, keyset pagination and titles;
+ * note fields without a column, accepted warnings, files of an older
+ * layout, unique fields, renamed fields and complete dry-run plans.
  */
 #include "testutil.h"
 
@@ -231,14 +233,14 @@ test_create_new(void **state)
 	    "id|INTEGER|1\nuuid|TEXT|0\nparent_id|INTEGER|0\nstatus|TEXT|0\n"
 	    "rev|INTEGER|0\ncreated_at|TEXT|0\ncreated_by|TEXT|0\n"
 	    "updated_at|TEXT|0\nupdated_by|TEXT|0\ndeleted_at|TEXT|0\n"
-	    "name|TEXT|0\nage|INTEGER|0\nheight|REAL|0\nborn|TEXT|0\n"
+	    "ord|INTEGER|0\nname|TEXT|0\nage|INTEGER|0\nheight|REAL|0\nborn|TEXT|0\n"
 	    "married|INTEGER|0\nsex|INTEGER|0\nold_note|TEXT|0");
 	assert_q(f->db, "SELECT name, type FROM pragma_table_info('visit') "
-	    "WHERE cid >= 10", "note|TEXT");
+	    "WHERE cid >= 11", "note|TEXT");
 	assert_q(f->db, "SELECT name, strict FROM pragma_table_list "
 	    "WHERE schema = 'main' AND name IN ('person', 'visit', "
-	    "'kesra_meta') ORDER BY name",
-	    "kesra_meta|1\nperson|1\nvisit|1");
+	    "'kesra_meta', 'kesra_accept') ORDER BY name",
+	    "kesra_accept|1\nkesra_meta|1\nperson|1\nvisit|1");
 	/* a roster points at its parent */
 	assert_q(f->db, "SELECT \"table\", \"from\", \"to\" FROM "
 	    "pragma_foreign_key_list('visit')", "person|parent_id|id");
@@ -269,7 +271,7 @@ test_create_new(void **state)
 	assert_int_equal(plan.len, 0);
 	sbuf_free(&plan);
 	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), 3);
+	    "WHERE type = 'table'"), 4);
 }
 
 static void
@@ -1077,6 +1079,647 @@ test_title_template_text(void **state)
 	schema_free(s);
 }
 
+/* --- notes, accepted warnings, old files, unique fields, renames --- */
+
+/* The first field is a note: shown on the form, no column. */
+static const char dict_note[] = DICT_HEAD("1")
+    "  person:\n"
+    "    fields:\n"
+    "      - {name: intro, type: note, label: {id: Baca, en: Read}}\n"
+    "      - {name: name, type: text}\n"
+    "      - {name: age, type: integer}\n";
+
+static void
+test_note_has_no_column(void **state)
+{
+	struct fx *f = *state;
+	struct sbuf plan = {0};
+	struct record *r, *l;
+	struct db_row *rows = NULL;
+	size_t n = 0;
+	char *err = NULL;
+
+	f->s = tu_schema(dict_note);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_contains(plan.s, "create table person (2 fields)\n");
+	sbuf_free(&plan);
+	assert_q(f->db, "SELECT name FROM pragma_table_info('person') WHERE "
+	    "cid > 10", "name\nage");
+	r = record_new(rec(f->s, "person"));
+	record_set_by_name(r, "intro", "not kept");
+	record_set_by_name(r, "name", "Ani");
+	record_set_by_name(r, "age", "7");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	record_set_by_name(r, "age", "8");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	l = load(f->db, r->def, r->id);
+	assert_null(record_get_by_name(l, "intro"));
+	assert_string_equal(record_get_by_name(l, "name"), "Ani");
+	assert_string_equal(record_get_by_name(l, "age"), "8");
+	/* the list works although the first field has no column */
+	assert_int_equal(db_record_page(f->db, r->def, 0, 0, 10, &rows, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);
+	db_rows_free(rows, n);
+	/* migrating again plans nothing: no column for the note */
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_int_equal(plan.len, 0);
+	sbuf_free(&plan);
+	assert_null(err);
+	record_free(l);
+	record_free(r);
+}
+
+static void
+test_accepted_warnings(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	struct record *r, *l, *other, *v;
+	char *err = NULL;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	r = record_new(person);
+	record_set_by_name(r, "name", "Ani");
+	record_accept(r, "old_head", "widow, heads the household");
+	record_accept(r, "tall", "measured twice");
+	assert_int_equal(db_record_save(f->db, r, "alice", &err), 0);
+	assert_q(f->db, "SELECT record, record_id, rule, reason, accepted_by, "
+	    "accepted_at = updated_at FROM kesra_accept JOIN person ON "
+	    "person.id = record_id ORDER BY rule",
+	    "person|1|old_head|widow, heads the household|alice|1\n"
+	    "person|1|tall|measured twice|alice|1");
+	/* a visit with the same id keeps its own */
+	v = record_new(rec(f->s, "visit"));
+	v->parent_id = r->id;
+	record_accept(v, "tall", "of the visit");
+	assert_int_equal(db_record_save(f->db, v, "alice", &err), 0);
+	assert_int_equal(v->id, 1);
+
+	l = load(f->db, person, 1);
+	assert_int_equal(l->nacc, 2);
+	assert_string_equal(record_accepted(l, "old_head"),
+	    "widow, heads the household");
+	assert_string_equal(record_accepted(l, "tall"), "measured twice");
+	record_free(v);
+	v = load(f->db, rec(f->s, "visit"), 1);
+	assert_int_equal(v->nacc, 1);
+	assert_string_equal(record_accepted(v, "tall"), "of the visit");
+
+	/* replaced: withdrawn, changed, added */
+	record_accept(l, "tall", NULL);
+	record_accept(l, "old_head", "checked with the village head");
+	record_accept(l, "no_phone", "none in the house");
+	assert_int_equal(db_record_save(f->db, l, "bob", &err), 0);
+	assert_q(f->db, "SELECT rule, reason, accepted_by FROM kesra_accept "
+	    "WHERE record = 'person' ORDER BY rule",
+	    "no_phone|none in the house|bob\n"
+	    "old_head|checked with the village head|bob");
+	assert_q(f->db, "SELECT rule FROM kesra_accept WHERE record = 'visit'",
+	    "tall");
+
+	/* a save refused by a conflict writes no acceptance */
+	other = record_copy(l);
+	assert_int_equal(db_record_save(f->db, other, "carol", &err), 0);
+	record_accept(l, "late", "came back");
+	record_accept(l, "no_phone", NULL);
+	assert_int_equal(db_record_save(f->db, l, "bob", &err), -1);
+	assert_contains(err, "changed by carol");
+	free(err);
+	assert_q(f->db, "SELECT rule FROM kesra_accept WHERE record = 'person' "
+	    "ORDER BY rule", "no_phone\nold_head");
+
+	/* all withdrawn */
+	record_free(l);
+	l = load(f->db, person, 1);
+	record_accept(l, "no_phone", NULL);
+	record_accept(l, "old_head", NULL);
+	assert_int_equal(l->nacc, 0);
+	assert_int_equal(db_record_save(f->db, l, "bob", &err), 0);
+	assert_q(f->db, "SELECT count(*) FROM kesra_accept WHERE record = "
+	    "'person'", "0");
+	record_free(l);
+	record_free(r);
+	record_free(v);
+	record_free(other);
+}
+
+/*
+ * A file made by the kesra before rosters had positions: no ord column,
+ * no kesra_accept, no "layout" in kesra_meta; WAL, as kesra opens it.
+ */
+static void
+make_old_file(const char *path, const char *hash)
+{
+	sqlite3 *h = tu_sql_open(path);
+	char *meta;
+	tu_sql_exec(h, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA application_id = 1262834514; PRAGMA user_version = 1; "
+	    "CREATE TABLE kesra_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;"
+	    "CREATE TABLE \"person\" (id INTEGER PRIMARY KEY, uuid TEXT NOT "
+	    "NULL UNIQUE, parent_id INTEGER, status TEXT NOT NULL DEFAULT "
+	    "'draft', rev INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, "
+	    "created_by TEXT, updated_at TEXT, updated_by TEXT, deleted_at "
+	    "TEXT, \"name\" TEXT, \"age\" INTEGER, \"height\" REAL, \"born\" "
+	    "TEXT, \"married\" INTEGER, \"sex\" INTEGER, \"old_note\" TEXT) "
+	    "STRICT;"
+	    "CREATE TABLE \"visit\" (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL "
+	    "UNIQUE, parent_id INTEGER REFERENCES \"person\" (id), status TEXT "
+	    "NOT NULL DEFAULT 'draft', rev INTEGER NOT NULL DEFAULT 1, "
+	    "created_at TEXT NOT NULL, created_by TEXT, updated_at TEXT, "
+	    "updated_by TEXT, deleted_at TEXT, \"note\" TEXT) STRICT;"
+	    "CREATE INDEX \"visit_parent\" ON \"visit\" (parent_id);"
+	    "INSERT INTO person (id, uuid, created_at, name, age) VALUES "
+	    "(1, 'u1', '2024-01-01', 'Ani', 30), (2, 'u2', '2024-01-01', "
+	    "'Budi', 40);"
+	    "INSERT INTO visit (id, uuid, parent_id, created_at, note, "
+	    "deleted_at) VALUES (1, 'v1', 1, 'x', 'first', NULL), "
+	    "(2, 'v2', 2, 'x', 'budi', NULL), (3, 'v3', 1, 'x', 'second', NULL), "
+	    "(4, 'v4', 1, 'x', 'gone', 'y'), (5, 'v5', 1, 'x', 'third', NULL);");
+	meta = xasprintf("INSERT INTO kesra_meta VALUES ('dictionary', "
+	    "'testdict'), ('version', '1'), ('hash', '%s'), ('created_at', "
+	    "'2024-01-01 00:00:00')", hash);
+	tu_sql_exec(h, meta);
+	free(meta);
+	sqlite3_close(h);
+}
+
+static void
+test_old_file_gains_ord(void **state)
+{
+	struct fx *f = *state;
+	struct sbuf plan = {0};
+	struct record **rows = NULL;
+	struct record *p;
+	size_t n = 0, len = 0;
+	char *err = NULL, *before;
+	static const char want[] =
+	    "create table kesra_accept (accepted warnings)\n"
+	    "add column person.ord INTEGER (kesra system column)\n"
+	    "add column visit.ord INTEGER (kesra system column)\n";
+
+	f->s = tu_schema(dict_v1);
+	make_old_file(f->path, f->s->hash);
+	before = tu_read_file(f->path, &len);
+
+	/* same dictionary, older layout: not current */
+	f->db = open_db(f->path, f->s, 0);
+	assert_false(db_is_current(f->db));
+	assert_int_equal(db_migrate(f->db, 1, &plan, &err), 0);
+	assert_string_equal(plan.s, want);
+	sbuf_free(&plan);
+	db_close(f->db);
+	f->db = NULL;
+	tu_assert_file_is(f->path, before, len);
+
+	f->db = open_db(f->path, f->s, 0);
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_null(err);
+	assert_string_equal(plan.s, want);
+	sbuf_free(&plan);
+	assert_true(db_is_current(f->db));
+	assert_q(f->db, "SELECT type FROM pragma_table_info('visit') WHERE "
+	    "name = 'ord'", "INTEGER");
+	/* the rows are kept; roster rows numbered in id order per parent */
+	assert_q(f->db, "SELECT id, name, age, ord FROM person ORDER BY id",
+	    "1|Ani|30|NULL\n2|Budi|40|NULL");
+	assert_q(f->db, "SELECT id, parent_id, note, ord FROM visit WHERE "
+	    "deleted_at IS NULL ORDER BY id",
+	    "1|1|first|0\n2|2|budi|0\n3|1|second|1\n5|1|third|2");
+	assert_int_equal(db_children_load(f->db, rec(f->s, "visit"), 1, &rows,
+	    &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(record_get(rows[0], 0), "first");
+	assert_string_equal(record_get(rows[1], 0), "second");
+	assert_string_equal(record_get(rows[2], 0), "third");
+	assert_int_equal(rows[2]->ord, 2);
+	db_records_free(rows, n);
+
+	/* and the old rows save under the new layout */
+	p = load(f->db, rec(f->s, "person"), 1);
+	record_accept(p, "r", "why");
+	assert_int_equal(db_record_save(f->db, p, "u", &err), 0);
+	assert_q(f->db, "SELECT name, rev FROM person WHERE id = 1", "Ani|2");
+	assert_q(f->db, "SELECT rule, reason FROM kesra_accept", "r|why");
+	record_free(p);
+
+	/* migrating again: nothing to do */
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_int_equal(plan.len, 0);
+	sbuf_free(&plan);
+	free(before);
+}
+
+/* A table kesra did not make cannot be brought to the layout. */
+static void
+test_old_file_without_uuid_refused(void **state)
+{
+	struct fx *f = *state;
+	char *err = NULL, *sql;
+	sqlite3 *h;
+
+	f->s = tu_schema(dict_v1);
+	h = tu_sql_open(f->path);
+	sql = xasprintf("PRAGMA application_id = 1262834514; "
+	    "CREATE TABLE kesra_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;"
+	    "INSERT INTO kesra_meta VALUES ('dictionary', 'testdict'), "
+	    "('hash', '%s'); CREATE TABLE person (id INTEGER PRIMARY KEY, "
+	    "name TEXT)", f->s->hash);
+	tu_sql_exec(h, sql);
+	free(sql);
+	sqlite3_close(h);
+	f->db = open_db(f->path, f->s, 0);
+	assert_int_equal(db_migrate(f->db, 0, NULL, &err), -1);
+	assert_contains(err, "table person has no column uuid: it was not made "
+	    "by kesra");
+	free(err);
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+	    "('kesra_accept', 'visit')", "0");
+}
+
+#define UNIQ_PERSON(version, uniq) DICT_HEAD(version) \
+    "  person:\n" \
+    "    fields:\n" \
+    "      - {name: name, type: text}\n" \
+    "      - {name: nik, type: nik" uniq "}\n" \
+    "      - {name: age, type: integer}\n" \
+    VISIT
+
+static const char dict_u1[] = UNIQ_PERSON("1", "");
+static const char dict_u2[] = UNIQ_PERSON("2", ", unique: true");
+static const char dict_u3[] = UNIQ_PERSON("3", "");
+
+static int64_t
+add_nik(struct db *db, const struct schema *s, const char *name,
+    const char *nik)
+{
+	struct record *r = record_new(rec(s, "person"));
+	char *err = NULL;
+	int64_t id;
+	record_set_by_name(r, "name", name);
+	record_set_by_name(r, "nik", nik);
+	if (db_record_save(db, r, "u", &err) != 0)
+		fail_msg("save %s: %s", name, err);
+	id = r->id;
+	record_free(r);
+	return id;
+}
+
+static void
+test_unique_field(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	struct sbuf plan = {0};
+	struct record *d, *b;
+	int64_t other = -1;
+	size_t nik;
+	char *err = NULL, *sql, *qp;
+
+	f->s = tu_schema(dict_u2);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_contains(plan.s, "create table person (3 fields)\n"
+	    "add unique index on person.nik\n");
+	sbuf_free(&plan);
+	sql = q_text(f->db, "SELECT sql FROM sqlite_schema WHERE name = "
+	    "'person_nik_unique' AND tbl_name = 'person'");
+	assert_string_equal(sql, "CREATE UNIQUE INDEX \"person_nik_unique\" "
+	    "ON \"person\" (\"nik\") WHERE deleted_at IS NULL AND \"nik\" IS "
+	    "NOT NULL");
+	free(sql);
+	person = rec(f->s, "person");
+	nik = (size_t)schema_field_index(person, "nik");
+
+	assert_int_equal(add_nik(f->db, f->s, "A", "3201010101800001"), 1);
+	assert_int_equal(add_nik(f->db, f->s, "B", NULL), 2);
+	assert_int_equal(add_nik(f->db, f->s, "C", NULL), 3); /* NULLs may repeat */
+
+	/* a duplicate is refused on save, naming the field */
+	d = record_new(person);
+	record_set_by_name(d, "name", "D");
+	record_set_by_name(d, "nik", "3201010101800001");
+	assert_int_equal(db_record_save(f->db, d, "u", &err), -1);
+	assert_string_equal(err, "field 'nik' of person is unique: person 1 "
+	    "already has the value '3201010101800001'");
+	assert_int_equal(d->id, 0);
+	assert_string_equal(d->uuid, "");
+	assert_q(f->db, "SELECT count(*) FROM person", "3");
+
+	/* db_find_duplicate: the other id; not the record itself; nothing
+	 * for an empty value */
+	assert_int_equal(db_find_duplicate(f->db, person, nik,
+	    "3201010101800001", 0, &other, &err), 1);
+	assert_int_equal(other, 1);
+	assert_int_equal(db_find_duplicate(f->db, person, nik,
+	    "3201010101800001", 1, &other, &err), 0);
+	assert_int_equal(other, 0);
+	assert_int_equal(db_find_duplicate(f->db, person, nik,
+	    "3201010101800009", 0, &other, &err), 0);
+	assert_int_equal(db_find_duplicate(f->db, person, nik, NULL, 0, &other,
+	    &err), 0);
+	assert_int_equal(db_find_duplicate(f->db, person, nik, "", 0, &other,
+	    &err), 0);
+	assert_int_equal(db_find_duplicate(f->db, person, 99, "x", 0, &other,
+	    &err), -1);
+	assert_contains(err, "has no column");
+	free(err);
+	err = NULL;
+	/* its query is the index's: SQLite answers it from the index */
+	qp = tu_sql_rows(db_sqlite(f->db), "EXPLAIN QUERY PLAN SELECT id FROM "
+	    "\"person\" WHERE \"nik\" = '1' AND deleted_at IS NULL AND \"nik\" "
+	    "IS NOT NULL AND id <> 0 ORDER BY id LIMIT 1");
+	assert_contains(qp, "person_nik_unique");
+	free(qp);
+
+	/* a deleted record's value is free again */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = "
+	    "'2024-01-01 00:00:00' WHERE id = 1");
+	assert_int_equal(db_find_duplicate(f->db, person, nik,
+	    "3201010101800001", 0, &other, &err), 0);
+	assert_int_equal(db_record_save(f->db, d, "u", &err), 0);
+	assert_int_equal(d->id, 4);
+	assert_int_equal(db_find_duplicate(f->db, person, nik,
+	    "3201010101800001", 0, &other, &err), 1);
+	assert_int_equal(other, 4);
+
+	/* an update to a taken value is refused too */
+	b = load(f->db, person, 2);
+	record_set_by_name(b, "nik", "3201010101800001");
+	assert_int_equal(db_record_save(f->db, b, "u", &err), -1);
+	assert_string_equal(err, "field 'nik' of person is unique: person 4 "
+	    "already has the value '3201010101800001'");
+	assert_int_equal(b->rev, 1);
+	assert_q(f->db, "SELECT nik, rev FROM person WHERE id = 2", "NULL|1");
+	free(err);
+	record_free(b);
+	record_free(d);
+}
+
+static void
+test_unique_migration(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2, *s3;
+	struct sbuf plan = {0};
+	char *err = NULL, *v;
+
+	f->s = tu_schema(dict_u1);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	migrate(f->db);
+	add_nik(f->db, f->s, "A", "32\x1b[31m01");
+	add_nik(f->db, f->s, "B", "32\x1b[31m01");
+	add_nik(f->db, f->s, "C", "3201");
+	add_nik(f->db, f->s, "D", "3202");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = 'x', "
+	    "nik = '3202' WHERE id = 3");
+	db_close(f->db);
+
+	/* existing duplicates refuse the index, dry run or not */
+	s2 = tu_schema(dict_u2);
+	f->db = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(f->db, 1, &plan, &err), -1);
+	assert_string_equal(err, "field 'nik' of record 'person' cannot be "
+	    "made unique: the value '32\xef\xbf\xbd[31m01' is held by 2 records "
+	    "(person 1 and 2 among them); correct the duplicates first");
+	sbuf_free(&plan);
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), -1);
+	assert_contains(err, "field 'nik'");
+	assert_not_contains(err, "\x1b");
+	sbuf_free(&plan);
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'index' AND name = 'person_nik_unique'", "0");
+	v = db_meta_get(f->db, "version");
+	assert_string_equal(v, "1");
+	free(v);
+
+	/* once one is corrected (a deleted row's value does not count) */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET nik = '3203' WHERE "
+	    "id = 2");
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_string_equal(plan.s, "add unique index on person.nik\n");
+	sbuf_free(&plan);
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'index' AND name = 'person_nik_unique'", "1");
+	db_close(f->db);
+
+	/* no longer unique: the index goes */
+	s3 = tu_schema(dict_u3);
+	f->db = open_db(f->path, s3, 0);
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	assert_string_equal(plan.s, "drop unique index on person.nik (no "
+	    "longer unique)\n");
+	sbuf_free(&plan);
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+	    "'index' AND name = 'person_nik_unique'", "0");
+	add_nik(f->db, s3, "E", "3201");
+	db_close(f->db);
+	f->db = NULL;
+	free(err);
+	schema_free(s2);
+	schema_free(s3);
+}
+
+#define RENAME_HEAD(version) DICT_HEAD(version) \
+    "  person:\n" \
+    "    fields:\n"
+
+static const char dict_r1[] = RENAME_HEAD("1")
+    "      - {name: nama, type: text, unique: true}\n"
+    "      - {name: umur, type: integer}\n"
+    VISIT;
+
+static const char dict_r2[] = RENAME_HEAD("2")
+    "      - {name: name, type: text, unique: true, renamed_from: nama}\n"
+    "      - {name: age, type: integer, renamed_from: umur}\n"
+    VISIT;
+
+/* renamed from a column that never was */
+static const char dict_r_none[] = RENAME_HEAD("3")
+    "      - {name: name, type: text, unique: true}\n"
+    "      - {name: age, type: integer}\n"
+    "      - {name: phone, type: phone, renamed_from: telepon}\n"
+    VISIT;
+
+/* renamed from a field that is still there */
+static const char dict_r_still[] = RENAME_HEAD("3")
+    "      - {name: name, type: text, unique: true}\n"
+    "      - {name: age, type: integer}\n"
+    "      - {name: full_name, type: text, renamed_from: name}\n"
+    VISIT;
+
+/* renamed, and the type changed */
+static const char dict_r_type[] = RENAME_HEAD("3")
+    "      - {name: name, type: text, unique: true}\n"
+    "      - {name: years, type: text, renamed_from: age}\n"
+    VISIT;
+
+/* renamed_from naming a column that is gone, the new one there: ignored */
+static const char dict_r_done[] = RENAME_HEAD("3")
+    "      - {name: name, type: text, unique: true, renamed_from: nama}\n"
+    "      - {name: age, type: integer, renamed_from: nosuch}\n"
+    "      - {name: nickname, type: text}\n"
+    VISIT;
+
+/* Open path with a dictionary and migrate; -1 with *err on refusal. */
+static int
+try_migrate(const char *path, const char *yaml, struct sbuf *plan,
+    char **err)
+{
+	struct schema *s = tu_schema(yaml);
+	struct db *db = open_db(path, s, 0);
+	int rc = db_migrate(db, 0, plan, err);
+	db_close(db);
+	schema_free(s);
+	return rc;
+}
+
+static void
+test_rename(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct db *db2;
+	struct sbuf plan = {0};
+	struct record *r;
+	char *err = NULL, *cols;
+
+	f->s = tu_schema(dict_r1);
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	migrate(f->db);
+	r = record_new(rec(f->s, "person"));
+	record_set_by_name(r, "nama", "Ani");
+	record_set_by_name(r, "umur", "30");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	record_free(r);
+	db_close(f->db);
+	f->db = NULL;
+
+	s2 = tu_schema(dict_r2);
+	db2 = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(db2, 0, &plan, &err), 0);
+	assert_null(err);
+	assert_string_equal(plan.s, "rename column person.nama to person.name\n"
+	    "rename column person.umur to person.age\n"
+	    "drop unique index on person.nama (no longer unique)\n"
+	    "add unique index on person.name\n");
+	sbuf_free(&plan);
+	assert_q(db2, "SELECT name, type FROM pragma_table_info('person') "
+	    "WHERE cid > 10", "name|TEXT\nage|INTEGER");
+	assert_q(db2, "SELECT id, name, age FROM person", "1|Ani|30");
+	assert_q(db2, "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+	    "tbl_name = 'person' AND sql IS NOT NULL", "person_name_unique");
+	r = load(db2, rec(s2, "person"), 1);
+	assert_string_equal(record_get_by_name(r, "name"), "Ani");
+	assert_string_equal(record_get_by_name(r, "age"), "30");
+	record_free(r);
+	/* again: the rename is done, renamed_from is ignored */
+	assert_int_equal(db_migrate(db2, 0, &plan, &err), 0);
+	assert_int_equal(plan.len, 0);
+	sbuf_free(&plan);
+	cols = tu_sql_rows(db_sqlite(db2), "SELECT name, type FROM "
+	    "pragma_table_info('person')");
+	db_close(db2);
+	schema_free(s2);
+
+	/* refusals, each leaving the table as it was */
+	assert_int_equal(try_migrate(f->path, dict_r_none, &plan, &err), -1);
+	assert_string_equal(err, "field 'phone' of record 'person' is renamed "
+	    "from 'telepon', but table person has neither column; correct "
+	    "renamed_from");
+	assert_int_equal(try_migrate(f->path, dict_r_still, &plan, &err), -1);
+	assert_string_equal(err, "field 'full_name' of record 'person' is "
+	    "renamed from 'name', which is still a field of the dictionary");
+	assert_int_equal(try_migrate(f->path, dict_r_type, &plan, &err), -1);
+	assert_contains(err, "field 'years' of record 'person' changed its "
+	    "stored type from INTEGER to TEXT");
+	sbuf_free(&plan);
+	f->db = open_db(f->path, f->s, 0);
+	assert_q(f->db, "SELECT name, type FROM pragma_table_info('person')",
+	    cols);
+	db_close(f->db);
+	f->db = NULL;
+
+	assert_int_equal(try_migrate(f->path, dict_r_done, &plan, &err), 0);
+	assert_string_equal(plan.s, "add column person.nickname TEXT\n");
+	sbuf_free(&plan);
+	free(cols);
+	free(err);
+}
+
+/* Every kind of change at once: the dry run lists all and writes nothing. */
+static const char dict_all[] = DICT_HEAD("2")
+    "  person:\n"
+    "    fields:\n"
+    "      - {name: full_name, type: text, renamed_from: name}\n"
+    "      - {name: hello, type: note, label: {id: Halo, en: Hello}}\n"
+    "      - {name: age, type: integer}\n"
+    "      - {name: height, type: decimal}\n"
+    "      - {name: born, type: date}\n"
+    "      - {name: married, type: yesno}\n"
+    "      - {name: sex, type: select_one, values: sex}\n"
+    "      - {name: phone, type: phone, unique: true}\n"
+    VISIT
+    "  asset:\n"
+    "    fields: [{name: tag, type: text, unique: true}]\n";
+
+static void
+test_dry_run_lists_all_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct sbuf plan = {0}, plan2 = {0};
+	char *err = NULL, *before, *wal;
+	size_t len = 0;
+	static const char want[] =
+	    "rename column person.name to person.full_name\n"
+	    "add column person.phone TEXT\n"
+	    "keep column person.old_note (not in the dictionary; data kept)\n"
+	    "add unique index on person.phone\n"
+	    "create table asset (1 fields)\n"
+	    "add unique index on asset.tag\n";
+
+	create_v1(f);
+	add_person(f->db, f->s, "Ani", "10", "u");
+	add_person(f->db, f->s, "Budi", "20", "u");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET old_note = 'lama'");
+	db_close(f->db);
+	f->db = NULL;
+	before = tu_read_file(f->path, &len);
+	wal = xasprintf("%s-wal", f->path);
+	assert_false(tu_exists(wal));
+
+	s2 = tu_schema(dict_all);
+	f->db = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(f->db, 1, &plan, &err), 0);
+	assert_null(err);
+	assert_string_equal(plan.s, want);
+	assert_false(db_is_current(f->db));
+	db_close(f->db);
+	f->db = NULL;
+	tu_assert_file_is(f->path, before, len);
+
+	/* the real migration does what the dry run said */
+	f->db = open_db(f->path, s2, 0);
+	assert_int_equal(db_migrate(f->db, 0, &plan2, &err), 0);
+	assert_string_equal(plan2.s, plan.s);
+	assert_true(db_is_current(f->db));
+	assert_q(f->db, "SELECT full_name, age, old_note, phone FROM person "
+	    "ORDER BY id", "Ani|10|lama|NULL\nBudi|20|lama|NULL");
+	assert_q(f->db, "SELECT name FROM sqlite_schema WHERE type = 'index' "
+	    "AND name LIKE '%unique' ORDER BY name",
+	    "asset_tag_unique\nperson_phone_unique");
+	db_close(f->db);
+	f->db = NULL;
+	sbuf_free(&plan);
+	sbuf_free(&plan2);
+	free(before);
+	free(wal);
+	schema_free(s2);
+}
+
 int
 main(void)
 {
@@ -1102,6 +1745,14 @@ main(void)
 		T(test_pagination),
 		T(test_title),
 		cmocka_unit_test(test_title_template_text),
+		T(test_note_has_no_column),
+		T(test_accepted_warnings),
+		T(test_old_file_gains_ord),
+		T(test_old_file_without_uuid_refused),
+		T(test_unique_field),
+		T(test_unique_migration),
+		T(test_rename),
+		T(test_dry_run_lists_all_writes_nothing),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

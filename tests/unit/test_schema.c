@@ -387,7 +387,8 @@ test_unknown_type(void **state)
 	assert_int_equal(d.n, 1);
 	tu_assert_diag_at(&d, "field 'a': unknown type 'txt'", 5, 25);
 	assert_contains(d.v[0].msg, "(known: text, integer, decimal, date, "
-	    "yesno, select_one)");
+	    "yesno, select_one, select_multiple, region, nik, kk, phone, "
+	    "calculate, note)");
 	diags_free(&d);
 }
 
@@ -449,11 +450,14 @@ test_unknown_keys(void **state)
 	    "recrods: {}\n", &d);                                 /* 7 */
 	assert_int_equal(d.n, 3);
 	tu_assert_diag_at(&d, "a field: unknown key 'lable' (known: name, type, "
-	    "label, hint, required, min, max, width, values)", 6, 31);
+	    "label, hint, required, min, max, width, values, default, "
+	    "relevant, constraint,", 6, 31);
 	tu_assert_diag_at(&d, "a record: unknown key 'lable' (known: label, "
-	    "title, parent, fields)", 4, 5);
+	    "title, parent, fields, rules, roster_rules, min_count, "
+	    "max_count)", 4, 5);
 	tu_assert_diag_at(&d, "the dictionary: unknown key 'recrods' (known: "
-	    "dictionary, version, languages, value_sets, records)", 7, 1);
+	    "dictionary, version, languages, regions, value_sets, records)", 7,
+	    1);
 	diags_free(&d);
 }
 
@@ -554,14 +558,13 @@ test_wrong_shapes(void **state)
 	    "records:\n"
 	    "  r:\n"
 	    "    fields:\n"
-	    "      - {name: a, type: text, required: maybe,\n" /* 7 */
+	    "      - {name: a, type: text, required: [maybe],\n" /* 7 */
 	    "         width: 99, min: 1}\n"                    /* 8 */
 	    "      - {name: [x], type: text}\n", &d);          /* 9 */
 	tu_assert_diag_at(&d, "version must be a number, not 'two'", 2, 10);
 	tu_assert_diag_at(&d, "language 'EN' is not a code", 3, 17);
 	tu_assert_diag_at(&d, "language 'id' is listed twice", 3, 21);
-	tu_assert_diag_at(&d, "required must be true or false, not 'maybe'", 7,
-	    41);
+	tu_assert_diag_at(&d, "required must be a value, not a list", 7, 41);
 	tu_assert_diag_at(&d, "width must be a whole number from 1 to 60", 8, 17);
 	tu_assert_diag_at(&d, "field 'a': min and max are for integer and "
 	    "decimal fields", 7, 9);
@@ -865,7 +868,8 @@ test_field_types_table(void **state)
 	assert_int_equal(field_type_lookup("Text"), -1);
 	assert_int_equal(field_type_lookup(""), -1);
 	assert_string_equal(field_type_names(),
-	    "text, integer, decimal, date, yesno, select_one");
+	    "text, integer, decimal, date, yesno, select_one, select_multiple, "
+	    "region, nik, kk, phone, calculate, note");
 	assert_true(schema_reserved_name("created_at"));
 	assert_true(schema_reserved_name("kesra_audit"));
 	assert_false(schema_reserved_name("identity"));

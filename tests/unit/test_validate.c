@@ -10,6 +10,7 @@
 static const char dict[] =
     "dictionary: vt\n"
     "languages: [id, en]\n"
+    "regions: wilayah.csv\n"
     "value_sets:\n"
     "  sex:\n"
     "    - {code: 1, label: {id: Laki-laki, en: Male}}\n"
@@ -17,6 +18,11 @@ static const char dict[] =
     "  island:\n"
     "    - {code: JW, label: Jawa}\n"
     "    - {code: SM, label: Sumatera}\n"
+    "  aid:\n"
+    "    - {code: 1, label: PKH}\n"
+    "    - {code: 2, label: BPNT}\n"
+    "    - {code: 3, label: PIP}\n"
+    "    - {code: 10, label: KIS}\n"
     "records:\n"
     "  v:\n"
     "    fields:\n"
@@ -32,7 +38,26 @@ static const char dict[] =
     "      - {name: isl, type: select_one, values: island}\n"
     "      - {name: req, type: text, required: true,\n"
     "         label: {id: Nama, en: Name}}\n"
-    "      - {name: reqi, type: integer, required: true, max: 5}\n";
+    "      - {name: reqi, type: integer, required: true, max: 5}\n"
+    "      - {name: nik, type: nik}\n"
+    "      - {name: kk, type: kk}\n"
+    "      - {name: hp, type: phone}\n"
+    "      - {name: aid, type: select_multiple, values: aid}\n"
+    "      - {name: tags, type: select_multiple, values: island}\n"
+    "      - {name: prov, type: region, level: province}\n"
+    "      - {name: kab, type: region, level: regency}\n"
+    "      - {name: kec, type: region, level: district}\n"
+    "      - {name: desa, type: region, level: village}\n"
+    "      - {name: calc, type: calculate, calculation: \"i * 2\"}\n"
+    "      - {name: info, type: note}\n"
+    "      - {name: rtrw, type: text, pattern: '[0-9]{3}/[0-9]{3}'}\n"
+    "      - {name: plate, type: text, pattern: '[A-Z]{2}',\n"
+    "         constraint_message: {id: Dua huruf besar,\n"
+    "         en: Two capital letters}}\n"
+    "      - {name: nik32, type: nik, pattern: '32[0-9]*'}\n"
+    "      - {name: hp62, type: phone, pattern: '[+]62[0-9]+'}\n"
+    "      - {name: desa96, type: region, level: village,\n"
+    "         pattern: '96[.].*'}\n";
 
 static struct schema *S;
 static const struct sch_record *R;
@@ -421,6 +446,168 @@ test_validate_record(void **state)
 	record_free(r);
 }
 
+/*
+ * The new types. bad80: refused, and the message fits one 80-column line
+ * behind a label of 20 columns ("Nomor induk (NIK): ...").
+ */
+static void
+bad80(const char *fname, const char *in, const char *want_rule,
+    const char *want_msg)
+{
+	char *norm = (char *)"unset", *msg = NULL;
+	const char *rule = NULL;
+	bad(fname, in, want_rule, want_msg);
+	assert_int_equal(validate_value(field(fname), in, 0, &norm, &rule,
+	    &msg), -1);
+	if (20 + 2 + utf8_count(msg) > 80)
+		fail_msg("%s: message too long for one line: '%s'", fname, msg);
+	free(msg);
+}
+
+static void
+test_nik(void **state)
+{
+	(void)state;
+	ok("nik", "3273051708850001", "3273051708850001");
+	ok("nik", " 3273055708850123 ", "3273055708850123"); /* woman */
+	ok("nik", "9671014101009999", "9671014101009999");
+	ok("nik", "", NULL);
+	bad80("nik", "327305170885000", "type", "Must have 16 digits, not 15");
+	bad80("nik", "32730517088500011", "type", "16 digits, not 17");
+	bad80("nik", "3273 0517 0885 0001", "type", "Only digits");
+	bad80("nik", "3,27305E+15", "type", "spreadsheet");
+	bad80("nik", "3273053208850001", "type", "birth date");
+	bad80("nik", "3273051713850001", "type", "birth date");
+	bad80("nik", "3273053002850001", "type", "birth date");
+	bad80("nik", "3273051708850000", "type", "0000");
+	bad80("nik", "0073051708850001", "type", "not a district code");
+	bad80("nik", "3200051708850001", "type", "not a district code");
+}
+
+static void
+test_kk(void **state)
+{
+	(void)state;
+	ok("kk", "3201234567890123", "3201234567890123");
+	ok("kk", "7371010101010002", "7371010101010002");
+	ok("kk", "1101019999990000", "1101019999990000");
+	bad80("kk", "320123456789012", "type", "Must have 16 digits, not 15");
+	bad80("kk", "32012345678901234", "type", "not 17");
+	bad80("kk", "3201-2345-6789-0123", "type", "Only digits");
+	bad80("kk", "3200234567890123", "type", "not a district code");
+}
+
+static void
+test_phone(void **state)
+{
+	(void)state;
+	ok("hp", "0812-3456-7890", "081234567890");
+	ok("hp", "+62 812 3456 7890", "+6281234567890");
+	ok("hp", "6281234567890", "6281234567890");
+	ok("hp", " 081234567 ", "081234567");
+	bad80("hp", "08123456", "type", "9 to 15 digits, not 8");
+	bad80("hp", "0812345678901234", "type", "not 16");
+	bad80("hp", "(0812) 345678", "type", "Only digits, spaces, dashes");
+	bad80("hp", "+1 202 555 0100", "type", "start with 08, +628 or 628");
+	bad80("hp", "021 5550100", "type", "Not an Indonesian number");
+}
+
+static void
+test_select_multiple(void **state)
+{
+	(void)state;
+	/* Value-set order, one space, whatever the order typed. */
+	ok("aid", "1", "1");
+	ok("aid", "3 1", "1 3");
+	ok("aid", "10,2", "2 10");
+	ok("aid", " 10 , 3,,1  2 ", "1 2 3 10");
+	ok("aid", "03 01", "1 3"); /* numeric codes */
+	ok("aid", ",", NULL);      /* no code at all: empty */
+	ok("tags", "SM JW", "JW SM");
+	bad80("aid", "1 4", "value_set", "No code '4': choose 1, 2, 3, 10");
+	bad80("aid", "1 2 1", "value_set", "Code '1' is given twice");
+	bad80("aid", "1 01", "value_set", "Code '01' is given twice");
+	bad80("aid", "1;2", "value_set", "No code '1;2'");
+	bad80("tags", "JW jw", "value_set", "No code 'jw'");
+	bad80("tags", "JW \x1b[2J", "value_set", "No code '\xef\xbf\xbd[2J'");
+	/* A long unknown code is cut in the message. */
+	bad80("tags", "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+	    "value_set", "No code 'XXXXXXXXXXXX': choose JW, SM");
+}
+
+static void
+test_region_shape(void **state)
+{
+	(void)state;
+	ok("prov", "96", "96");
+	ok("kab", "96.71", "96.71");
+	ok("kec", " 96.71.01 ", "96.71.01");
+	ok("desa", "96.71.01.1001", "96.71.01.1001");
+	/* Existence is checked against the table elsewhere: any code of
+	 * the right shape passes here. */
+	ok("desa", "99.99.99.9999", "99.99.99.9999");
+	bad80("prov", "96.71", "type", "Not a province code (2 digits");
+	bad80("kab", "96", "type", "Not a regency code (like 11.01)");
+	bad80("kab", "9671", "type", "Not a regency code");
+	bad80("kec", "96.71.1", "type", "Not a district code (like 11.01.01)");
+	bad80("desa", "96.71.01", "type",
+	    "Not a village code (like 11.01.01.2001)");
+	bad80("desa", "96.71.01.100", "type", "Not a village code");
+	bad80("desa", "Sorong", "type", "Not a village code");
+}
+
+static void
+test_calculate_and_note(void **state)
+{
+	char *norm = (char *)"unset", *msg = (char *)"unset";
+	const char *rule = "unset";
+	(void)state;
+	ok("calc", "42", "42");
+	ok("calc", "anything at all", "anything at all");
+	ok("calc", "", NULL);
+	/* A note takes no value, whatever is given. */
+	ok("info", "", NULL);
+	ok("info", "typed text", NULL);
+	assert_int_equal(validate_value(field("info"), NULL, 0, &norm, &rule,
+	    &msg), 0);
+	assert_null(norm);
+	assert_null(rule);
+	assert_null(msg);
+}
+
+static void
+test_pattern(void **state)
+{
+	char *norm = NULL, *msg = NULL;
+	const char *rule = NULL;
+	(void)state;
+	ok("rtrw", "003/007", "003/007");
+	ok("rtrw", "", NULL);
+	/* Anchored at both ends. */
+	bad80("rtrw", "03/007", "pattern", "Does not match the required "
+	    "pattern");
+	bad80("rtrw", "003/0071", "pattern", "Does not match");
+	bad80("rtrw", "x003/007", "pattern", "Does not match");
+	/* The type is checked first. */
+	bad80("rtrw", "003/\x01", "type", "control characters");
+	/* The constraint message stands in, in the language asked. */
+	ok("plate", "DK", "DK");
+	bad80("plate", "dk", "pattern", "Dua huruf besar");
+	assert_int_equal(validate_value(field("plate"), "D", 1, &norm, &rule,
+	    &msg), -1);
+	assert_string_equal(rule, "pattern");
+	assert_string_equal(msg, "Two capital letters");
+	free(msg);
+	/* On the canonical form of NIK, phone and region values. */
+	ok("nik32", "3273051708850001", "3273051708850001");
+	bad80("nik32", "3573051708850001", "pattern", "Does not match");
+	bad80("nik32", "3273051708850000", "type", "0000");
+	ok("hp62", "+62 812 3456 789", "+62812345678" "9");
+	bad80("hp62", "0812 3456 789", "pattern", "Does not match");
+	ok("desa96", "96.71.01.1001", "96.71.01.1001");
+	bad80("desa96", "11.01.01.2001", "pattern", "Does not match");
+}
+
 int
 main(void)
 {
@@ -438,6 +625,13 @@ main(void)
 		cmocka_unit_test(test_select_one_long_hint),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_validate_record),
+		cmocka_unit_test(test_nik),
+		cmocka_unit_test(test_kk),
+		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_select_multiple),
+		cmocka_unit_test(test_region_shape),
+		cmocka_unit_test(test_calculate_and_note),
+		cmocka_unit_test(test_pattern),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,1569 @@
+/*
+ * expr: the dictionary's expressions compiled into read-only SQLite
+ * statements and evaluated over one record's values; the helper SQL
+ * functions age, today, regexp and selected.
+ *
+ * An expression E of record R becomes
+ *     SELECT (\nE\n) FROM (SELECT ?1 AS "f1", ...) AS "R"
+ *         [, (SELECT ?k AS "p1", ...) AS "P"]          a roster's parent
+ * and a choice_filter, where a bare name is a field first and else a column
+ * of the choice (SQLite resolves names from the inner query outwards),
+ *     SELECT (SELECT (\nE\n) FROM <record> [, <parent>])
+ *         FROM (SELECT ?m AS "code", ?m+1 AS "attr", ...) AS "choice"
+ * and a roster rule an aggregate over
+ *     (SELECT column1 AS "f1", ... FROM (VALUES (?1, ...), ...)) AS "R"
+ * (VALUES rather than UNION ALL: it is not bound by SQLite's limit of 500
+ * compound terms; zero rows is `SELECT NULL AS "f1", ... WHERE 0`).
+ *
+ * Invariants:
+ * - SQL text is made of fixed keywords, dictionary identifiers (which the
+ *   schema guarantees are [a-z_][a-z0-9_]*, written quoted) and the
+ *   expression text; values are always bound, never written into SQL.
+ * - Before it is wrapped, E is scanned (scan_expr): no ';', no parameter,
+ *   balanced parentheses, no unterminated string or comment. With the
+ *   newlines around E, it cannot close the wrapper's parenthesis or
+ *   comment its FROM clause away, so the wrapper's subqueries stay the only
+ *   source of columns.
+ * - Statements are prepared under an authorizer that admits SELECT and the
+ *   functions of allowed_functions[] only, and with double-quoted strings
+ *   off so that "x" always names a field. SQLite has no getter for the
+ *   authorizer: ours is installed just before a prepare and cleared (NULL)
+ *   just after, so the rest of the program (db) must not rely on an
+ *   authorizer of its own. Installing one expires the connection's
+ *   statements, which SQLite re-prepares transparently.
+ * - Parameters: ?1.. for the record's stored fields in field order, then
+ *   the parent's stored fields, then the choice's code and columns.
+ *   Values are bound SQLITE_STATIC; each evaluation ends with reset and
+ *   clear_bindings, so no borrowed pointer outlives the call.
+ * - An expr_set exists only when every expression compiled and the
+ *   calculations form no cycle; xrec.calc lists the calculated fields
+ *   dependencies first.
+ */
+#include "expr.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+/* Functions an expression may call (SQLITE_FUNCTION in the authorizer). */
+static const char *const allowed_functions[] = {
+	"abs", "coalesce", "ifnull", "iif", "instr", "length", "lower",
+	"upper", "ltrim", "rtrim", "trim", "max", "min", "nullif", "replace",
+	"round", "substr", "substring", "typeof", "date", "time", "datetime",
+	"julianday", "strftime", "unixepoch", "sum", "count", "total", "avg",
+	"group_concat", "printf", "format", "like", "glob", "char", "hex",
+	"unicode",
+	/* kesra's helpers */
+	"age", "today", "regexp", "selected",
+	NULL
+};
+#define HELPERS_HINT "kesra's helpers: age(date [, on]), today(), " \
+	"regexp(pattern, text), selected(list, code)"
+
+/* The per-field expressions, in the order of struct xrec.fst. */
+enum xkind {
+	XK_RELEVANT,
+	XK_REQUIRED,
+	XK_CONSTRAINT,
+	XK_CALCULATION,
+	XK_CHOICE,
+	XK_NKINDS
+};
+static const char *const kind_names[XK_NKINDS] = {
+	"relevant", "required", "constraint", "calculation", "choice_filter"
+};
+
+/* The columns a choice_filter sees beside `code`. */
+struct xchoice {
+	const struct sch_valueset *vs;
+	const char **cols; /* borrowed from the schema; union over choices */
+	size_t ncols;
+};
+
+/* A roster rule: the child fields it names, its statement for n rows. */
+struct xroster {
+	size_t *cols; /* stored child fields the rule names */
+	size_t ncols;
+	sqlite3_stmt *st;
+	size_t n;
+};
+
+struct xrec {
+	const struct sch_record *def;
+	const struct sch_record *parent; /* NULL unless a roster */
+	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
+	struct xchoice *ch;   /* nfields */
+	sqlite3_stmt **rules; /* def->nrules */
+	struct xroster *rr;   /* def->nroster_rules */
+	size_t *calc;         /* calculated fields, dependencies first */
+	size_t ncalc;
+};
+
+struct expr_set {
+	sqlite3 *h;
+	const struct schema *s;
+	struct xrec *rec; /* one per s->records[i] */
+	size_t nrec;
+};
+
+/* Compilation state: where problems go. */
+struct cctx {
+	struct expr_set *x;
+	struct diags *d;
+	int nerr;
+};
+
+static void report(struct cctx *c, int line, int col, const char *fmt, ...)
+    UTIL_PRINTF(4, 5);
+
+static void
+report(struct cctx *c, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (c->d != NULL)
+		diags_add(c->d, c->x->s->file, line, col, "%s", msg);
+	c->nerr++;
+	free(msg);
+}
+
+/* ---- helper SQL functions ---------------------------------------------- */
+
+static int
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31};
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/*
+ * A real calendar date written YYYY-MM-DD, optionally followed by a time
+ * ("YYYY-MM-DD HH:MM[:SS[.fff]]", also with 'T'). 0 or -1.
+ */
+static int
+parse_ymd(const char *s, int *y, int *m, int *d)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+		} else if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	if (s[10] != '\0') {
+		if ((s[10] != ' ' && s[10] != 'T') ||
+		    s[11] < '0' || s[11] > '9' || s[12] < '0' || s[12] > '9' ||
+		    s[13] != ':' ||
+		    s[14] < '0' || s[14] > '9' || s[15] < '0' || s[15] > '9' ||
+		    s[16 + strspn(s + 16, "0123456789:.")] != '\0')
+			return -1;
+	}
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (*y < 1 || *m < 1 || *m > 12 || *d < 1 ||
+	    *d > days_in_month(*y, *m))
+		return -1;
+	return 0;
+}
+
+/* Today's local date, or $KESRA_TODAY when it holds a valid YYYY-MM-DD. */
+static void
+today_ymd(int *y, int *m, int *d)
+{
+	const char *env = getenv("KESRA_TODAY");
+	struct tm tm;
+	time_t now;
+
+	if (env != NULL && strlen(env) == 10 && parse_ymd(env, y, m, d) == 0)
+		return;
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL) {
+		*y = 1970;
+		*m = *d = 1;
+		return;
+	}
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+/* A date argument: 0 with y/m/d, -1 for NULL, a non-text or a bad date. */
+static int
+arg_date(sqlite3_value *v, int *y, int *m, int *d)
+{
+	const char *s;
+	if (sqlite3_value_type(v) != SQLITE_TEXT)
+		return -1;
+	s = (const char *)sqlite3_value_text(v);
+	return s != NULL ? parse_ymd(s, y, m, d) : -1;
+}
+
+/*
+ * age(date [, on]): whole years from date to on (default today). A 29
+ * February birthday is reached on 1 March in other years. NULL for a NULL
+ * or malformed date; negative when on comes first.
+ */
+static void
+fn_age(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int by, bm, bd, oy, om, od, years;
+
+	if (arg_date(argv[0], &by, &bm, &bd) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (argc > 1) {
+		if (arg_date(argv[1], &oy, &om, &od) < 0) {
+			sqlite3_result_null(ctx);
+			return;
+		}
+	} else
+		today_ymd(&oy, &om, &od);
+	years = oy - by;
+	if (om < bm || (om == bm && od < bd))
+		years--;
+	sqlite3_result_int(ctx, years);
+}
+
+/* today(): 'YYYY-MM-DD', local time ($KESRA_TODAY fixes it for tests). */
+static void
+fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[32];
+	int y, m, d;
+
+	(void)argc;
+	(void)argv;
+	today_ymd(&y, &m, &d);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void
+regex_free(void *p)
+{
+	regfree(p);
+	free(p);
+}
+
+/*
+ * regexp(pattern, text), i.e. `text REGEXP pattern`: POSIX extended,
+ * unanchored. NULL when either is NULL; an SQL error for a bad pattern.
+ * The compiled pattern is kept as auxiliary data while it is constant.
+ */
+static void
+fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	regex_t *re;
+	const char *pat, *text;
+	char buf[160], *msg;
+	int rc, fresh = 0;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	re = sqlite3_get_auxdata(ctx, 0);
+	if (re == NULL) {
+		if ((pat = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		re = xmalloc(sizeof *re);
+		if ((rc = regcomp(re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
+			regerror(rc, re, buf, sizeof buf);
+			free(re);
+			msg = xasprintf("regexp: bad regular expression "
+			    "'%s': %s", pat, buf);
+			sqlite3_result_error(ctx, msg, -1);
+			free(msg);
+			return;
+		}
+		fresh = 1;
+	}
+	if ((text = (const char *)sqlite3_value_text(argv[1])) == NULL)
+		sqlite3_result_error_nomem(ctx);
+	else if ((rc = regexec(re, text, 0, NULL, 0)) == 0 ||
+	    rc == REG_NOMATCH)
+		sqlite3_result_int(ctx, rc == 0);
+	else {
+		regerror(rc, re, buf, sizeof buf);
+		sqlite3_result_error(ctx, buf, -1);
+	}
+	/* Last: SQLite may free it at once when the pattern is not constant. */
+	if (fresh)
+		sqlite3_set_auxdata(ctx, 0, re, regex_free);
+}
+
+/*
+ * selected(list, code): 1 when the space-separated codes of list (a
+ * select_multiple value) include code, else 0 (also for NULLs).
+ */
+static void
+fn_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *list, *code, *p;
+	size_t n, len;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	list = (const char *)sqlite3_value_text(argv[0]);
+	code = (const char *)sqlite3_value_text(argv[1]);
+	if (list == NULL || code == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	n = strlen(code);
+	for (p = list; *p != '\0'; p += len) {
+		p += strspn(p, " \t\r\n");
+		len = strcspn(p, " \t\r\n");
+		if (n > 0 && len == n && memcmp(p, code, n) == 0) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+/* The helpers: age with one argument reads the clock, as today does. */
+static const struct helper {
+	const char *name;
+	int nargs, flags;
+	void (*fn)(sqlite3_context *, int, sqlite3_value **);
+} helpers[] = {
+	{"age", 1, 0, fn_age},
+	{"age", 2, SQLITE_DETERMINISTIC, fn_age},
+	{"today", 0, 0, fn_today},
+	{"regexp", 2, SQLITE_DETERMINISTIC, fn_regexp},
+	{"selected", 2, SQLITE_DETERMINISTIC, fn_selected},
+};
+
+int
+expr_register_functions(sqlite3 *h, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
+		if (sqlite3_create_function_v2(h, helpers[i].name,
+		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, NULL,
+		    helpers[i].fn, NULL, NULL, NULL) != SQLITE_OK)
+			return util_err(err, "cannot register SQL function "
+			    "%s(): %s", helpers[i].name, sqlite3_errmsg(h));
+	return 0;
+}
+
+/* ---- scanning an expression's text ------------------------------------- */
+
+enum tok_type {
+	TK_END,
+	TK_NAME,    /* bare identifier or keyword */
+	TK_QNAME,   /* "quoted", `quoted` or [quoted] identifier */
+	TK_LITERAL, /* string, blob or number */
+	TK_VAR,     /* ?, ?NNN, :name, @name, $name, #name */
+	TK_LP,
+	TK_RP,
+	TK_DOT,
+	TK_SEMI,
+	TK_OTHER,
+	TK_BAD
+};
+
+struct tok {
+	enum tok_type type;
+	const char *s;
+	size_t n;
+};
+
+static int
+name_start(unsigned char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c >= 0x80;
+}
+
+static int
+name_char(unsigned char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+static int
+digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The end of a quoted run starting at s (the quote); NULL if unclosed. */
+static const unsigned char *
+quoted_end(const unsigned char *s, unsigned char close)
+{
+	for (s++; *s != '\0'; s++)
+		if (*s == close) {
+			if (close != ']' && s[1] == close)
+				s++;
+			else
+				return s + 1;
+		}
+	return NULL;
+}
+
+/* The token at *p (advancing it), as SQLite's tokenizer would see it. */
+static void
+lex(const char **p, struct tok *t, const char **why)
+{
+	const unsigned char *s = (const unsigned char *)*p, *e;
+
+	for (;;) {
+		s += strspn((const char *)s, " \t\r\n\f\v");
+		if (s[0] == '-' && s[1] == '-') {
+			s += strcspn((const char *)s, "\n");
+			continue;
+		}
+		if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr((const char *)s + 2, "*/");
+			if (end == NULL) {
+				t->type = TK_BAD;
+				*why = "unterminated comment";
+				goto out;
+			}
+			s = (const unsigned char *)end + 2;
+			continue;
+		}
+		break;
+	}
+	t->s = (const char *)s;
+	if (*s == '\0') {
+		t->type = TK_END;
+	} else if (*s == '\'' || ((*s == 'x' || *s == 'X') && s[1] == '\'')) {
+		if ((e = quoted_end(*s == '\'' ? s : s + 1, '\'')) == NULL) {
+			t->type = TK_BAD;
+			*why = "unterminated string";
+			goto out;
+		}
+		t->type = TK_LITERAL;
+		s = e;
+	} else if (*s == '"' || *s == '`' || *s == '[') {
+		if ((e = quoted_end(s, *s == '[' ? ']' : *s)) == NULL) {
+			t->type = TK_BAD;
+			*why = "unterminated quoted name";
+			goto out;
+		}
+		t->type = TK_QNAME;
+		s = e;
+	} else if (name_start(*s)) {
+		while (name_char(*s))
+			s++;
+		t->type = TK_NAME;
+	} else if (digit(*s) || (*s == '.' && digit(s[1]))) {
+		for (; name_char(*s) || *s == '.'; s++)
+			if ((*s == 'e' || *s == 'E') &&
+			    (s[1] == '+' || s[1] == '-'))
+				s++;
+		t->type = TK_LITERAL;
+	} else if (*s == '?' || *s == ':' || *s == '@' || *s == '$' ||
+	    *s == '#') {
+		for (s++; name_char(*s); s++)
+			;
+		t->type = TK_VAR;
+	} else {
+		t->type = *s == '(' ? TK_LP : *s == ')' ? TK_RP :
+		    *s == '.' ? TK_DOT : *s == ';' ? TK_SEMI : TK_OTHER;
+		s++;
+	}
+out:
+	if (t->type == TK_BAD)
+		t->s = (const char *)s;
+	t->n = (size_t)((const char *)s - t->s);
+	*p = (const char *)s;
+}
+
+/* The name a TK_NAME or TK_QNAME token stands for (caller frees). */
+static char *
+tok_name(const struct tok *t)
+{
+	struct sbuf b = {0};
+	size_t i;
+	char q;
+
+	if (t->type == TK_NAME)
+		return xstrndup(t->s, t->n);
+	q = t->s[0] == '[' ? ']' : t->s[0];
+	for (i = 1; i + 1 < t->n; i++) {
+		sbuf_addc(&b, t->s[i]);
+		if (t->s[i] == q && q != ']')
+			i++;
+	}
+	return sbuf_steal(&b);
+}
+
+/* Called for each column name: qual is "x" in x.name, else NULL. */
+typedef void (*name_fn)(void *arg, const char *qual, const char *name);
+
+/*
+ * Check that text is one expression that stays inside the wrapper, and
+ * call fn (when not NULL) for every name that may be a column: names
+ * followed by '(' are functions and skipped. Keywords come through too;
+ * callers match names against fields. Returns 0, or -1 with *err.
+ */
+static int
+scan_expr(const char *text, const char *where, name_fn fn, void *arg,
+    char **err)
+{
+	struct tok *v = NULL;
+	size_t n = 0, i;
+	const char *p = text, *why = NULL;
+	char *q, *nm;
+	int depth = 0, rc = -1;
+
+	for (;;) {
+		struct tok t;
+		lex(&p, &t, &why);
+		if (t.type == TK_BAD) {
+			*err = xasprintf("syntax error in %s: %s", where, why);
+			goto out;
+		}
+		if (t.type == TK_SEMI) {
+			*err = xasprintf("a second statement after ';' in %s "
+			    "(an expression is a single SQL expression)",
+			    where);
+			goto out;
+		}
+		if (t.type == TK_VAR) {
+			*err = xasprintf("parameter '%.*s' in %s (name fields, "
+			    "not parameters)", (int)t.n, t.s, where);
+			goto out;
+		}
+		if (t.type == TK_LP)
+			depth++;
+		if (t.type == TK_RP && --depth < 0)
+			break;
+		if (t.type == TK_END)
+			break;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = t;
+	}
+	if (depth != 0) {
+		*err = xasprintf("syntax error in %s: unbalanced parentheses",
+		    where);
+		goto out;
+	}
+	for (i = 0; fn != NULL && i < n; i++) {
+		if (v[i].type != TK_NAME && v[i].type != TK_QNAME)
+			continue;
+		if (i > 0 && v[i - 1].type == TK_DOT)
+			continue; /* the tail of a qualified name, seen below */
+		if (v[i].type == TK_NAME && i + 1 < n && v[i + 1].type == TK_LP)
+			continue; /* a function */
+		nm = tok_name(&v[i]);
+		if (i + 2 < n && v[i + 1].type == TK_DOT &&
+		    (v[i + 2].type == TK_NAME || v[i + 2].type == TK_QNAME)) {
+			q = nm;
+			nm = tok_name(&v[i + 2]);
+			fn(arg, q, nm);
+			free(q);
+		} else
+			fn(arg, NULL, nm);
+		free(nm);
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* Field index by name, ignoring case as SQLite does; -1 when absent. */
+static int
+field_ci(const struct sch_record *r, const char *name)
+{
+	size_t i;
+	for (i = 0; i < r->nfields; i++)
+		if (strcasecmp(r->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Collects the fields of a record an expression names (flags[j] = 1). */
+struct uses {
+	const struct sch_record *def;
+	unsigned char *flags;
+};
+
+static void
+note_use(void *arg, const char *qual, const char *name)
+{
+	struct uses *u = arg;
+	int j;
+	if (qual != NULL && strcasecmp(qual, u->def->name) != 0)
+		return;
+	if ((j = field_ci(u->def, name)) >= 0)
+		u->flags[j] = 1;
+}
+
+/* ---- preparing --------------------------------------------------------- */
+
+struct auth {
+	char *why; /* the first refusal */
+};
+
+static int
+authorize(void *arg, int action, const char *a1, const char *a2,
+    const char *dbname, const char *trigger)
+{
+	struct auth *au = arg;
+	char *msg;
+	size_t i;
+
+	(void)dbname;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_SELECT:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		for (i = 0; a2 != NULL && allowed_functions[i] != NULL; i++)
+			if (sqlite3_stricmp(a2, allowed_functions[i]) == 0)
+				return SQLITE_OK;
+		msg = xasprintf("function '%s' is not allowed",
+		    a2 != NULL ? a2 : "?");
+		break;
+	case SQLITE_READ:
+		msg = xasprintf("expression reads table '%s'",
+		    a1 != NULL ? a1 : "?");
+		break;
+	case SQLITE_PRAGMA:
+		msg = xasprintf("expression must not use PRAGMA %s",
+		    a1 != NULL ? a1 : "");
+		break;
+	case SQLITE_ATTACH:
+	case SQLITE_DETACH:
+		msg = xstrdup("expression must not attach databases");
+		break;
+	case SQLITE_RECURSIVE:
+		msg = xstrdup("expression must not use a recursive query");
+		break;
+	default:
+		msg = xstrdup("expression must not write");
+		break;
+	}
+	if (au->why == NULL)
+		au->why = msg;
+	else
+		free(msg);
+	return SQLITE_DENY;
+}
+
+/* "code, col1, col2" */
+static char *
+choice_columns(const struct xchoice *ch)
+{
+	struct sbuf b = {0};
+	size_t i;
+	sbuf_add(&b, "code");
+	for (i = 0; i < ch->ncols; i++)
+		sbuf_addf(&b, ", %s", ch->cols[i]);
+	return sbuf_steal(&b);
+}
+
+static const char *
+after(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* A message from sqlite3_prepare in the dictionary's words. */
+static char *
+explain(const char *msg, const char *where, const struct xchoice *ch)
+{
+	const char *p;
+	char *cols, *m;
+
+	if ((p = after(msg, "no such column: ")) != NULL) {
+		if (ch == NULL)
+			return xasprintf("unknown field '%s' in %s", p, where);
+		cols = choice_columns(ch);
+		if (strncasecmp(p, "choice.", 7) == 0)
+			m = xasprintf("unknown choice column '%s' in %s "
+			    "(value set '%s' has columns: %s)", p + 7, where,
+			    ch->vs->name, cols);
+		else
+			m = xasprintf("unknown field or choice column '%s' in "
+			    "%s (value set '%s' has columns: %s)", p, where,
+			    ch->vs->name, cols);
+		free(cols);
+		return m;
+	}
+	if ((p = after(msg, "no such function: ")) != NULL)
+		return xasprintf("unknown function '%s' in %s (%s and SQLite's "
+		    "core functions)", p, where, HELPERS_HINT);
+	if ((p = after(msg, "no such table: ")) != NULL)
+		return xasprintf("expression reads table '%s' in %s", p, where);
+	if ((p = after(msg, "ambiguous column name: ")) != NULL)
+		return xasprintf("field name '%s' is ambiguous in %s: write "
+		    "record.%s", p, where, p);
+	if (strstr(msg, "syntax error") != NULL ||
+	    strstr(msg, "unrecognized token") != NULL ||
+	    strstr(msg, "incomplete input") != NULL)
+		return xasprintf("syntax error in %s: %s", where, msg);
+	return xasprintf("invalid expression in %s: %s", where, msg);
+}
+
+/*
+ * Prepare sql (built around an expression) under the authorizer. A
+ * statement that is not one read-only SELECT of one column with exactly
+ * nparams parameters is refused. 0 with *out, or -1 with *err.
+ */
+static int
+prepare_expr(sqlite3 *h, const char *sql, int nparams, const char *where,
+    const struct xchoice *ch, sqlite3_stmt **out, char **err)
+{
+	struct auth au = {NULL};
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	char *msg = NULL;
+	int rc, dqs = 1, ret = -1;
+
+	*out = NULL;
+	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, -1, &dqs);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_set_authorizer(h, authorize, &au);
+	rc = sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    &tail);
+	if (rc != SQLITE_OK)
+		msg = xstrdup(sqlite3_errmsg(h));
+	sqlite3_set_authorizer(h, NULL, NULL);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, dqs, (int *)NULL);
+
+	if (rc != SQLITE_OK || st == NULL) {
+		if (au.why != NULL)
+			*err = xasprintf("%s in %s", au.why, where);
+		else
+			*err = explain(msg != NULL ? msg : "empty expression",
+			    where, ch);
+		goto out;
+	}
+	if (tail != NULL && tail[strspn(tail, " \t\r\n\f\v")] != '\0') {
+		*err = xasprintf("a second statement after ';' in %s "
+		    "(an expression is a single SQL expression)", where);
+		goto out;
+	}
+	if (!sqlite3_stmt_readonly(st)) {
+		*err = xasprintf("expression must not write in %s", where);
+		goto out;
+	}
+	if (sqlite3_column_count(st) != 1 ||
+	    sqlite3_bind_parameter_count(st) != nparams) {
+		*err = xasprintf("invalid expression in %s: not a single value",
+		    where);
+		goto out;
+	}
+	*out = st;
+	st = NULL;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(msg);
+	free(au.why);
+	return ret;
+}
+
+/* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
+static void
+sql_record(struct sbuf *b, const struct sch_record *r, int *param)
+{
+	size_t j;
+	int any = 0;
+
+	sbuf_add(b, "(SELECT ");
+	for (j = 0; j < r->nfields; j++) {
+		if (!schema_field_stored(&r->fields[j]))
+			continue;
+		sbuf_addf(b, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
+		    r->fields[j].name);
+		any = 1;
+	}
+	if (!any)
+		sbuf_add(b, "1");
+	sbuf_addf(b, ") AS \"%s\"", r->name);
+}
+
+/* (SELECT ?p AS "code", ?p+1 AS "col", ...) AS "choice" */
+static void
+sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
+{
+	size_t i;
+
+	sbuf_addf(b, "(SELECT ?%d AS \"code\"", (*param)++);
+	for (i = 0; i < ch->ncols; i++)
+		sbuf_addf(b, ", ?%d AS \"%s\"", (*param)++, ch->cols[i]);
+	sbuf_add(b, ") AS \"choice\"");
+}
+
+/*
+ * Compile expression e of record xr (with the choice subquery when ch is
+ * not NULL). Problems are reported at e's place; returns NULL then.
+ */
+static sqlite3_stmt *
+compile_expr(struct cctx *c, const struct xrec *xr, const struct sch_expr *e,
+    const char *where, const struct xchoice *ch)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st = NULL;
+	char *err = NULL;
+	int param = 1;
+
+	if (scan_expr(e->text, where, NULL, NULL, &err) < 0)
+		goto out;
+	if (ch != NULL) /* the choice is the outer scope: see the top */
+		sbuf_add(&sql, "SELECT (");
+	sbuf_addf(&sql, "SELECT (\n%s\n) FROM ", e->text);
+	sql_record(&sql, xr->def, &param);
+	if (xr->parent != NULL) {
+		sbuf_add(&sql, ", ");
+		sql_record(&sql, xr->parent, &param);
+	}
+	if (ch != NULL) {
+		sbuf_add(&sql, ") FROM ");
+		sql_choice(&sql, ch, &param);
+	}
+	prepare_expr(c->x->h, sql.s, param - 1, where, ch, &st, &err);
+out:
+	if (err != NULL) {
+		report(c, e->line, e->col, "%s", err);
+		free(err);
+	}
+	sbuf_free(&sql);
+	return st;
+}
+
+/* The SQL of roster rule k over n rows; *nparams gets its parameters. */
+static char *
+roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
+{
+	const struct xroster *rr = &xr->rr[k];
+	struct sbuf b = {0};
+	size_t i, c;
+	int param = 1;
+
+	sbuf_addf(&b, "SELECT (\n%s\n) FROM (SELECT ",
+	    xr->def->roster_rules[k].check.text);
+	for (c = 0; c < rr->ncols; c++) {
+		if (n == 0)
+			sbuf_add(&b, c > 0 ? ", NULL" : "NULL");
+		else
+			sbuf_addf(&b, "%scolumn%zu", c > 0 ? ", " : "", c + 1);
+		sbuf_addf(&b, " AS \"%s\"", xr->def->fields[rr->cols[c]].name);
+	}
+	if (rr->ncols == 0)
+		sbuf_add(&b, "1");
+	if (n == 0)
+		sbuf_add(&b, " WHERE 0");
+	else {
+		sbuf_add(&b, " FROM (VALUES ");
+		for (i = 0; i < n; i++) {
+			sbuf_add(&b, i > 0 ? ", (" : "(");
+			for (c = 0; c < rr->ncols; c++)
+				sbuf_addf(&b, "%s?%d", c > 0 ? ", " : "",
+				    param++);
+			if (rr->ncols == 0)
+				sbuf_add(&b, "0");
+			sbuf_add(&b, ")");
+		}
+		sbuf_add(&b, ")");
+	}
+	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
+	if (xr->parent != NULL) {
+		sbuf_add(&b, ", ");
+		sql_record(&b, xr->parent, &param);
+	}
+	*nparams = param - 1;
+	return sbuf_steal(&b);
+}
+
+/* Prepare roster rule k for n rows into xr->rr[k]. 0, or -1 with *err. */
+static int
+roster_prepare(sqlite3 *h, struct xrec *xr, size_t k, size_t n, char **err)
+{
+	struct xroster *rr = &xr->rr[k];
+	char *sql, *where;
+	int nparams, rc;
+
+	sqlite3_finalize(rr->st);
+	rr->st = NULL;
+	if (rr->ncols > 0 && n > (size_t)INT32_MAX / 2 / rr->ncols)
+		return util_err(err, "too many roster rows");
+	sql = roster_sql(xr, k, n, &nparams);
+	where = xasprintf("roster rule '%s'", xr->def->roster_rules[k].name);
+	rc = prepare_expr(h, sql, nparams, where, NULL, &rr->st, err);
+	rr->n = n;
+	free(where);
+	free(sql);
+	return rc;
+}
+
+/* ---- compiling a record ------------------------------------------------- */
+
+static const struct sch_expr *
+field_expr(const struct sch_field *f, int kind)
+{
+	switch (kind) {
+	case XK_RELEVANT:
+		return &f->relevant;
+	case XK_REQUIRED:
+		return &f->required_if;
+	case XK_CONSTRAINT:
+		return &f->constraint;
+	case XK_CALCULATION:
+		return &f->calculation;
+	default:
+		return &f->choice_filter;
+	}
+}
+
+/* The columns of f's value set, for its choice_filter. */
+static void
+choice_init(struct xchoice *ch, const struct sch_valueset *vs)
+{
+	size_t i, j, k;
+
+	ch->vs = vs;
+	for (i = 0; i < vs->nchoices; i++)
+		for (j = 0; j < vs->choices[i].nattrs; j++) {
+			const char *a = vs->choices[i].attr_names[j];
+			for (k = 0; k < ch->ncols; k++)
+				if (strcmp(ch->cols[k], a) == 0)
+					break;
+			if (k < ch->ncols)
+				continue;
+			ch->cols = xreallocarray(ch->cols, ch->ncols + 1,
+			    sizeof *ch->cols);
+			ch->cols[ch->ncols++] = a;
+		}
+}
+
+/* Depth-first walk over "calculation i uses calculation j". */
+struct corder {
+	struct cctx *c;
+	const struct sch_record *def;
+	const unsigned char *uses; /* nfields * nfields */
+	unsigned char *state;      /* 0 new, 1 on the path, 2 done */
+	size_t *path, depth;
+	size_t *order, n;
+};
+
+static void
+corder_visit(struct corder *o, size_t i)
+{
+	size_t nf = o->def->nfields, j, k;
+	struct sbuf b = {0};
+
+	o->state[i] = 1;
+	o->path[o->depth++] = i;
+	for (j = 0; j < nf; j++) {
+		if (!o->uses[i * nf + j])
+			continue;
+		if (o->state[j] == 0)
+			corder_visit(o, j);
+		else if (o->state[j] == 1) {
+			for (k = 0; o->path[k] != j; k++)
+				;
+			for (; k < o->depth; k++)
+				sbuf_addf(&b, "%s -> ",
+				    o->def->fields[o->path[k]].name);
+			sbuf_add(&b, o->def->fields[j].name);
+			report(o->c, o->def->fields[j].calculation.line,
+			    o->def->fields[j].calculation.col,
+			    "calculations form a cycle: %s", b.s);
+			sbuf_free(&b);
+		}
+	}
+	o->depth--;
+	o->state[i] = 2;
+	o->order[o->n++] = i;
+}
+
+/* Order xr's calculations, dependencies first; report every cycle. */
+static void
+order_calculations(struct cctx *c, struct xrec *xr)
+{
+	const struct sch_record *def = xr->def;
+	size_t nf = def->nfields, i, j;
+	unsigned char *uses = xcalloc(nf * nf, 1);
+	struct corder o = {c, def, uses, NULL, NULL, 0, NULL, 0};
+	struct uses u;
+
+	for (i = 0; i < nf; i++) {
+		char *err = NULL;
+		if (def->fields[i].calculation.text == NULL)
+			continue;
+		u.def = def;
+		u.flags = uses + i * nf;
+		if (scan_expr(def->fields[i].calculation.text, "", note_use,
+		    &u, &err) < 0)
+			free(err); /* reported when it was compiled */
+		for (j = 0; j < nf; j++)
+			if (def->fields[j].calculation.text == NULL)
+				u.flags[j] = 0;
+	}
+	o.state = xcalloc(nf, 1);
+	o.path = xcalloc(nf, sizeof *o.path);
+	o.order = xcalloc(nf, sizeof *o.order);
+	for (i = 0; i < nf; i++)
+		if (def->fields[i].calculation.text != NULL && o.state[i] == 0)
+			corder_visit(&o, i);
+	xr->calc = o.order;
+	xr->ncalc = o.n;
+	free(o.state);
+	free(o.path);
+	free(uses);
+}
+
+static void
+compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
+{
+	const struct schema *s = c->x->s;
+	size_t i, k, nf = def->nfields;
+	char *where;
+
+	xr->def = def;
+	xr->parent = def->parent != NULL ? schema_record(s, def->parent) : NULL;
+	if (xr->parent == def)
+		xr->parent = NULL;
+	xr->fst = xcalloc(nf * XK_NKINDS, sizeof *xr->fst);
+	xr->ch = xcalloc(nf, sizeof *xr->ch);
+	xr->rules = xcalloc(def->nrules, sizeof *xr->rules);
+	xr->rr = xcalloc(def->nroster_rules, sizeof *xr->rr);
+
+	for (i = 0; i < nf; i++) {
+		const struct sch_field *f = &def->fields[i];
+		for (k = 0; k < XK_NKINDS; k++) {
+			const struct sch_expr *e = field_expr(f, (int)k);
+			const struct xchoice *ch = NULL;
+			if (e->text == NULL)
+				continue;
+			where = xasprintf("%s of field '%s'", kind_names[k],
+			    f->name);
+			if (k == XK_CHOICE) {
+				if (!schema_field_has_choices(f) ||
+				    f->vs == NULL) {
+					report(c, e->line, e->col, "%s: "
+					    "choice_filter is for select_one "
+					    "and select_multiple fields with "
+					    "values", where);
+					free(where);
+					continue;
+				}
+				choice_init(&xr->ch[i], f->vs);
+				ch = &xr->ch[i];
+			}
+			xr->fst[i * XK_NKINDS + k] = compile_expr(c, xr, e,
+			    where, ch);
+			free(where);
+		}
+	}
+	for (k = 0; k < def->nrules; k++) {
+		where = xasprintf("rule '%s'", def->rules[k].name);
+		if (def->rules[k].check.text != NULL)
+			xr->rules[k] = compile_expr(c, xr, &def->rules[k].check,
+			    where, NULL);
+		free(where);
+	}
+	for (k = 0; k < def->nroster_rules; k++) {
+		const struct sch_expr *e = &def->roster_rules[k].check;
+		struct xroster *rr = &xr->rr[k];
+		unsigned char *used = xcalloc(nf, 1);
+		struct uses u = {def, used};
+		char *err = NULL;
+
+		where = xasprintf("roster rule '%s'",
+		    def->roster_rules[k].name);
+		if (e->text != NULL &&
+		    scan_expr(e->text, where, note_use, &u, &err) == 0) {
+			rr->cols = xcalloc(nf, sizeof *rr->cols);
+			for (i = 0; i < nf; i++)
+				if (used[i] &&
+				    schema_field_stored(&def->fields[i]))
+					rr->cols[rr->ncols++] = i;
+			/* checked for one row; re-prepared for each count */
+			roster_prepare(c->x->h, xr, k, 1, &err);
+		}
+		if (err != NULL) {
+			report(c, e->line, e->col, "%s", err);
+			free(err);
+		}
+		free(used);
+		free(where);
+	}
+	order_calculations(c, xr);
+}
+
+struct expr_set *
+expr_compile(sqlite3 *h, const struct schema *s, struct diags *d)
+{
+	struct expr_set *x = xcalloc(1, sizeof *x);
+	struct cctx c = {x, d, 0};
+	char *err = NULL;
+	size_t i;
+
+	x->h = h;
+	x->s = s;
+	if (expr_register_functions(h, &err) < 0) {
+		report(&c, 0, 0, "%s", err);
+		free(err);
+	} else {
+		x->nrec = s->nrecords;
+		x->rec = xcalloc(s->nrecords, sizeof *x->rec);
+		for (i = 0; i < s->nrecords; i++)
+			compile_record(&c, &x->rec[i], &s->records[i]);
+	}
+	if (c.nerr > 0) {
+		expr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void
+expr_free(struct expr_set *x)
+{
+	size_t i, k;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->nrec; i++) {
+		struct xrec *xr = &x->rec[i];
+		if (xr->def == NULL)
+			continue;
+		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++)
+			sqlite3_finalize(xr->fst[k]);
+		for (k = 0; k < xr->def->nfields; k++)
+			free(xr->ch[k].cols);
+		for (k = 0; k < xr->def->nrules; k++)
+			sqlite3_finalize(xr->rules[k]);
+		for (k = 0; k < xr->def->nroster_rules; k++) {
+			sqlite3_finalize(xr->rr[k].st);
+			free(xr->rr[k].cols);
+		}
+		free(xr->fst);
+		free(xr->ch);
+		free(xr->rules);
+		free(xr->rr);
+		free(xr->calc);
+	}
+	free(x->rec);
+	free(x);
+}
+
+int
+expr_check_schema(const struct schema *s, struct diags *d)
+{
+	struct expr_set *x;
+	sqlite3 *h = NULL;
+
+	if (sqlite3_open_v2(":memory:", &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		diags_add(d, s->file, 0, 0, "cannot open SQLite in memory: %s",
+		    h != NULL ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
+		return -1;
+	}
+	x = expr_compile(h, s, d);
+	expr_free(x);
+	sqlite3_close(h);
+	return x != NULL ? 0 : -1;
+}
+
+/* ---- evaluating ---------------------------------------------------------- */
+
+/* [+-]digits that fit in 64 bits. */
+static int
+looks_integer(const char *s, long long *v)
+{
+	char *end;
+	const char *p = s + (*s == '-' || *s == '+');
+	if (!digit((unsigned char)*p) || p[strspn(p, "0123456789")] != '\0')
+		return 0;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* A decimal number: [+-]digits[.digits][e[+-]digits] (or .digits). */
+static int
+looks_real(const char *s, double *v)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	size_t a = strspn(p, "0123456789"), b = 0;
+	char *end;
+
+	p += a;
+	if (*p == '.') {
+		b = strspn(p + 1, "0123456789");
+		p += 1 + b;
+	}
+	if (a + b == 0)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '-' || p[1] == '+');
+		if (!digit((unsigned char)*p))
+			return 0;
+		p += strspn(p, "0123456789");
+	}
+	if (*p != '\0')
+		return 0;
+	*v = strtod(s, &end);
+	return *end == '\0';
+}
+
+/* Bind stored text v as a value of SQL column type sqltype. */
+static void
+bind_value(sqlite3_stmt *st, int i, const char *sqltype, const char *v)
+{
+	long long n;
+	double d;
+
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else if (strcmp(sqltype, "TEXT") == 0)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else if (strcmp(sqltype, "REAL") != 0 && looks_integer(v, &n))
+		sqlite3_bind_int64(st, i, n);
+	else if (looks_real(v, &d))
+		sqlite3_bind_double(st, i, d);
+	else /* not a number after all: as SQLite would keep it */
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Bind def's stored fields from r (NULLs when r is NULL) from ?first. */
+static int
+bind_record(sqlite3_stmt *st, int first, const struct sch_record *def,
+    const struct record *r)
+{
+	size_t j;
+	for (j = 0; j < def->nfields; j++) {
+		if (!schema_field_stored(&def->fields[j]))
+			continue;
+		bind_value(st, first++, schema_field_sql_type(&def->fields[j]),
+		    r != NULL ? r->val[j] : NULL);
+	}
+	return first;
+}
+
+static void
+bind_choice(sqlite3_stmt *st, int first, const struct xchoice *ch,
+    const struct sch_choice *c)
+{
+	size_t i, j;
+	const char *v;
+
+	bind_value(st, first++, ch->vs->numeric ? "INTEGER" : "TEXT", c->code);
+	for (i = 0; i < ch->ncols; i++) {
+		v = NULL;
+		for (j = 0; j < c->nattrs; j++)
+			if (strcmp(c->attr_names[j], ch->cols[i]) == 0)
+				v = c->attr_values[j];
+		bind_value(st, first++, "ANY", v);
+	}
+}
+
+static struct xrec *
+xrec_of(struct expr_set *x, const struct sch_record *def)
+{
+	size_t i;
+	if (x == NULL || def == NULL)
+		return NULL;
+	for (i = 0; i < x->nrec; i++)
+		if (x->rec[i].def == def)
+			return &x->rec[i];
+	return NULL;
+}
+
+/* The parent record to bind: NULL unless it is of the expected type. */
+static const struct record *
+parent_of(const struct xrec *xr, const struct record *parent)
+{
+	return xr->parent != NULL && parent != NULL &&
+	    parent->def == xr->parent ? parent : NULL;
+}
+
+/* The statement of a field expression with r's values bound, or NULL. */
+static sqlite3_stmt *
+field_bound(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, int kind,
+    const struct sch_choice *c)
+{
+	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	sqlite3_stmt *st;
+	int p;
+
+	if (xr == NULL || field >= xr->def->nfields ||
+	    (st = xr->fst[field * XK_NKINDS + kind]) == NULL)
+		return NULL;
+	p = bind_record(st, 1, xr->def, r);
+	if (xr->parent != NULL)
+		p = bind_record(st, p, xr->parent, parent_of(xr, parent));
+	if (kind == XK_CHOICE)
+		bind_choice(st, p, &xr->ch[field], c);
+	return st;
+}
+
+enum { EV_ERROR = -1, EV_FALSE = 0, EV_TRUE = 1, EV_NULL = 2 };
+
+/* Step a bound statement for its truth; resets it. */
+static int
+eval_truth(sqlite3_stmt *st)
+{
+	int v;
+
+	if (sqlite3_step(st) != SQLITE_ROW)
+		v = EV_ERROR;
+	else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		v = EV_NULL;
+	else
+		v = sqlite3_column_double(st, 0) != 0.0 ? EV_TRUE : EV_FALSE;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return v;
+}
+
+/* Step a bound statement for its value in stored text form; resets it. */
+static int
+eval_value(sqlite3_stmt *st, char **out)
+{
+	char buf[64];
+	int rc = 0;
+
+	*out = NULL;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = -1;
+	else
+		switch (sqlite3_column_type(st, 0)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			*out = xasprintf("%lld",
+			    (long long)sqlite3_column_int64(st, 0));
+			break;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_column_double(st, 0), buf,
+			    sizeof buf);
+			*out = xstrdup(buf);
+			break;
+		default:
+			if (sqlite3_column_text(st, 0) != NULL)
+				*out = xstrndup((const char *)
+				    sqlite3_column_text(st, 0),
+				    (size_t)sqlite3_column_bytes(st, 0));
+			break;
+		}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int
+expr_relevant(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field)
+{
+	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_RELEVANT, NULL);
+	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
+}
+
+int
+expr_required(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field)
+{
+	sqlite3_stmt *st;
+
+	if (r == NULL || field >= r->def->nfields)
+		return 0;
+	if (r->def->fields[field].required)
+		return 1;
+	st = field_bound(x, r, parent, field, XK_REQUIRED, NULL);
+	return st != NULL && eval_truth(st) == EV_TRUE;
+}
+
+int
+expr_constraint(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field)
+{
+	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CONSTRAINT,
+	    NULL);
+	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
+}
+
+int
+expr_rule(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t rule)
+{
+	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	sqlite3_stmt *st;
+	int p, v;
+
+	if (xr == NULL || rule >= xr->def->nrules ||
+	    (st = xr->rules[rule]) == NULL)
+		return 1;
+	p = bind_record(st, 1, xr->def, r);
+	if (xr->parent != NULL)
+		bind_record(st, p, xr->parent, parent_of(xr, parent));
+	v = eval_truth(st);
+	return v == EV_TRUE || v == EV_NULL;
+}
+
+int
+expr_roster_rule(struct expr_set *x, const struct sch_record *child,
+    struct record *const *rows, size_t n, const struct record *parent,
+    size_t rule)
+{
+	struct xrec *xr = xrec_of(x, child);
+	struct xroster *rr;
+	char *err = NULL;
+	size_t i, c;
+	int p = 1, v;
+
+	if (xr == NULL || rule >= child->nroster_rules)
+		return 1;
+	rr = &xr->rr[rule];
+	if ((rr->st == NULL || rr->n != n) &&
+	    roster_prepare(x->h, xr, rule, n, &err) < 0) {
+		free(err);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		for (c = 0; c < rr->ncols; c++) {
+			const struct sch_field *f = &child->fields[rr->cols[c]];
+			bind_value(rr->st, p++, schema_field_sql_type(f),
+			    rows[i] != NULL && rows[i]->def == child ?
+			    rows[i]->val[rr->cols[c]] : NULL);
+		}
+	if (xr->parent != NULL)
+		bind_record(rr->st, p, xr->parent, parent_of(xr, parent));
+	v = eval_truth(rr->st);
+	return v == EV_TRUE || v == EV_NULL;
+}
+
+int
+expr_choice_ok(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, const struct sch_choice *c)
+{
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return 0;
+	st = field_bound(x, r, parent, field, XK_CHOICE, c);
+	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
+}
+
+int
+expr_calculate(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, char **out)
+{
+	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CALCULATION,
+	    NULL);
+
+	*out = NULL;
+	if (st == NULL)
+		return -1;
+	return eval_value(st, out);
+}
+
+/* Same stored value ("" is no value, as record_set has it). */
+static int
+same_value(const char *a, const char *b)
+{
+	if (a != NULL && a[0] == '\0')
+		a = NULL;
+	if (b != NULL && b[0] == '\0')
+		b = NULL;
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+expr_refresh(struct expr_set *x, struct record *r,
+    const struct record *parent, unsigned char *relevant_out)
+{
+	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	size_t nf, i, k, round;
+	unsigned char *rel;
+	char **before, *v;
+	int changed, count = 0;
+
+	if (xr == NULL) {
+		if (relevant_out != NULL && r != NULL)
+			memset(relevant_out, 1, r->def->nfields);
+		return 0;
+	}
+	nf = xr->def->nfields;
+	rel = xcalloc(nf, 1);
+	before = xcalloc(nf, sizeof *before);
+	for (i = 0; i < nf; i++)
+		before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
+
+	for (round = 0; round <= nf + 1; round++) {
+		changed = 0;
+		for (k = 0; k < xr->ncalc; k++) {
+			i = xr->calc[k];
+			v = NULL;
+			if (expr_relevant(x, r, parent, i) &&
+			    expr_calculate(x, r, parent, i, &v) < 0) {
+				free(v);
+				v = NULL;
+			}
+			if (!same_value(v, r->val[i])) {
+				record_set(r, i, v);
+				changed = 1;
+			}
+			free(v);
+		}
+		for (i = 0; i < nf; i++) {
+			rel[i] = (unsigned char)expr_relevant(x, r, parent, i);
+			if (!rel[i] && r->val[i] != NULL) {
+				record_set(r, i, NULL);
+				changed = 1;
+			}
+		}
+		if (!changed)
+			break;
+	}
+
+	for (i = 0; i < nf; i++) {
+		if (!same_value(before[i], r->val[i]))
+			count++;
+		free(before[i]);
+	}
+	if (relevant_out != NULL)
+		memcpy(relevant_out, rel, nf);
+	free(before);
+	free(rel);
+	return count;
+}

@@ -1,0 +1,97 @@
+/*
+ * expr: the dictionary's expressions (relevant, required, constraint,
+ * calculation, choice_filter, rules, roster rules) compiled once into
+ * read-only SQLite statements. SQLite is the expression engine.
+ *
+ * An expression E of record R is compiled as
+ *     SELECT (E) FROM (SELECT ?1 AS f1, ?2 AS f2, ...) AS R
+ * with, for a roster row, the parent record P joined as
+ *     , (SELECT ?k AS p1, ...) AS P
+ * so that field names are column names, `household.size` is a qualified
+ * column, and a name that is neither is SQLite's "no such column". Values
+ * are bound with the field's storage type (integers as integers, ...).
+ * A roster rule is an aggregate over the rows of the roster, compiled for
+ * the number of rows (e.g. `sum(relationship = 1) = 1`), with the parent's
+ * fields available as above.
+ *
+ * An authorizer admits only SELECT and the functions on an allow list; no
+ * table, no write, no PRAGMA, no ATTACH. Helper functions registered on the
+ * connection: age(date [, on]) in whole years, today() as YYYY-MM-DD,
+ * regexp(pattern, text) for `text REGEXP pattern` (POSIX extended,
+ * unanchored), and selected(list, code) for select_multiple values.
+ *
+ * Ownership: an expr_set borrows the schema and the connection; free it
+ * before closing either.
+ */
+#ifndef KESRA_EXPR_H
+#define KESRA_EXPR_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "schema.h"
+#include "util.h"
+
+typedef struct sqlite3 sqlite3;
+struct expr_set;
+
+/* Register the helper functions on a connection. */
+int expr_register_functions(sqlite3 *h, char **err);
+
+/*
+ * Compile every expression of the schema on h (functions registered here).
+ * Every problem goes to d at the expression's file:line:col: a syntax
+ * error, an unknown field (named), an unknown function (named), anything
+ * that is not a read-only expression, a cycle among calculations (naming
+ * the fields), a choice_filter naming a column the value set lacks.
+ * Returns NULL when there was any problem.
+ */
+struct expr_set *expr_compile(sqlite3 *h, const struct schema *s,
+    struct diags *d);
+void expr_free(struct expr_set *x);
+
+/* Compile on a private in-memory connection: for `kesra check`. */
+int expr_check_schema(const struct schema *s, struct diags *d);
+
+/*
+ * Truth of an expression for record r (parent: its parent record for a
+ * roster row, else NULL): 1 true, 0 false or NULL result.
+ * A field without the expression: relevant -> 1, required -> f->required,
+ * constraint -> 1. A failing evaluation counts as false.
+ */
+int expr_relevant(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field);
+int expr_required(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field);
+int expr_constraint(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field);
+/* Rule k of r's record: 1 when it holds (a NULL result holds), else 0. */
+int expr_rule(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t rule);
+/* Roster rule k of record type child over its n rows. */
+int expr_roster_rule(struct expr_set *x, const struct sch_record *child,
+    struct record *const *rows, size_t n, const struct record *parent,
+    size_t rule);
+/* 1 when choice c of field passes the field's choice_filter (or none). */
+int expr_choice_ok(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, const struct sch_choice *c);
+
+/*
+ * The value of field's calculation in stored text form (integers as
+ * "12", reals as util_fmt_double gives, text as is), NULL for a NULL
+ * result. Returns 0, or -1 when the field has no calculation.
+ */
+int expr_calculate(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, char **out);
+
+/*
+ * Bring r up to date: every calculation in dependency order, then every
+ * field that is not relevant set to NULL (repeated until nothing changes,
+ * since relevance may depend on calculations and the reverse).
+ * relevant_out, when not NULL, gets 1/0 per field. Returns the number of
+ * fields whose value changed.
+ */
+int expr_refresh(struct expr_set *x, struct record *r,
+    const struct record *parent, unsigned char *relevant_out);
+
+#endif
