@@ -6,6 +6,10 @@
 # strings, which may or may not be translated yet; where a UI string is
 # needed it comes from the catalogue through ui_text.
 . tests/lib.sh
+# The starter household dictionary of the foundation issue, kept as a
+# fixture so that the bundled dictionary can grow.
+KESRA_SCHEMA=$PWD/tests/data/starter
+export KESRA_SCHEMA
 
 DB=$T/kesra.db
 KK1=3201234567890123
