@@ -9,15 +9,20 @@
 #include <libgen.h>
 #include <limits.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "db.h"
+#include "demo.h"
 #include "expr.h"
 #include "region.h"
 #include "i18n.h"
@@ -40,9 +45,11 @@ struct verb {
 	int (*fn)(struct opts *);
 	const char *usage;
 	const char *help;
+	int args; /* 1: fn parses o->args itself (and returns 2 when wrong) */
 };
 
 static int cmd_check(struct opts *);
+static int cmd_demo(struct opts *);
 static int cmd_init(struct opts *);
 static int cmd_migrate(struct opts *);
 
@@ -53,7 +60,9 @@ static const struct verb verbs[] = {
 	    "every mistake")},
 	{"migrate", cmd_migrate, "[--dry-run]", N_("apply a changed dictionary "
 	    "to the database")},
-	{NULL, NULL, NULL, NULL}
+	{"demo", cmd_demo, "--households N [--seed S]", N_("fill a new "
+	    "database with synthetic households (Papua Barat Daya)"), 1},
+	{NULL, NULL, NULL, NULL, 0}
 };
 
 static char exe_dir[PATH_MAX];
@@ -241,8 +250,13 @@ static struct schema *
 load_schema(struct opts *o)
 {
 	struct diags d = {0};
-	struct schema *s = schema_yaml_load(o->schema_dir, o->forms_dir, &d);
-	if (s != NULL && expr_check_schema(s, &d) < 0) {
+	struct schema *s = schema_yaml_load_partial(o->schema_dir, o->forms_dir,
+	    &d);
+	/* expressions are checked even when the structure has mistakes, so
+	 * that every mistake is listed at once */
+	if (s != NULL)
+		expr_check_schema(s, &d);
+	if (s != NULL && d.n > 0) {
 		schema_free(s);
 		s = NULL;
 	}
@@ -425,7 +439,8 @@ cmd_migrate(struct opts *o)
 		}
 		fputs(plan.len > 0 ? plan.s : _("no change to the tables\n"),
 		    stdout);
-		printf(_("%ld record(s) checked against the dictionary\n"),
+		printf(_("%ld record(s) checked against the dictionary, with their "
+		    "rosters\n"),
 		    p.checked);
 		for (i = 0; i < p.t.n; i++) {
 			printf(_("would fail: %s: %ld record(s)\n"), p.t.keys[i],
@@ -452,6 +467,154 @@ cmd_migrate(struct opts *o)
 	db_close(db);
 	schema_free(s);
 	return 0;
+}
+
+/* Value of --name N or --name=N in o->args at *i; NULL if not it. */
+static const char *
+arg_value(struct opts *o, int *i, const char *name, int *bad)
+{
+	size_t n = strlen(name);
+	const char *a = o->args[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= o->nargs) {
+		fprintf(stderr, _("kesra: %s needs a value\n"), name);
+		*bad = 1;
+		return NULL;
+	}
+	return o->args[++*i];
+}
+
+/* A whole number of digits only, at most max: 0, or -1 with a message. */
+static int
+parse_count(const char *opt, const char *v, unsigned long long max,
+    unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (v[0] < '0' || v[0] > '9' || (*out = strtoull(v, &end, 10), *end) ||
+	    errno != 0 || *out > max) {
+		char *sv = util_sanitize(v, 0);
+		fprintf(stderr, _("kesra: %s must be a whole number up to %llu, "
+		    "not '%s'\n"), opt, max, sv);
+		free(sv);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+demo_progress(void *ctx, long done, long total)
+{
+	(void)ctx;
+	fprintf(stderr, _("\r%ld of %ld households"), done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int
+cmd_demo(struct opts *o)
+{
+	struct demo_opts d;
+	struct demo_result res;
+	struct diags dg = {0};
+	struct expr_set *x;
+	struct schema *s;
+	struct timespec t0;
+	struct db *db;
+	unsigned long long v;
+	char *err = NULL;
+	const char *val;
+	int i, bad = 0, have_n = 0, rc;
+
+	memset(&d, 0, sizeof d);
+	d.seed = 1;
+	for (i = 0; i < o->nargs && !bad; i++) {
+		v = 0;
+		if ((val = arg_value(o, &i, "--households", &bad)) != NULL) {
+			if (parse_count("--households", val,
+			    DEMO_MAX_HOUSEHOLDS, &v) < 0)
+				bad = 1;
+			else if (v == 0) {
+				fprintf(stderr, _("kesra: --households must be "
+				    "1 to %ld\n"), DEMO_MAX_HOUSEHOLDS);
+				bad = 1;
+			}
+			d.households = (long)v;
+			have_n = 1;
+		} else if ((val = arg_value(o, &i, "--seed", &bad)) != NULL) {
+			if (parse_count("--seed", val, UINT64_MAX, &v) < 0)
+				bad = 1;
+			d.seed = v;
+		} else if (!bad) {
+			char *sv = util_sanitize(o->args[i], 0);
+			fprintf(stderr, _("kesra: unexpected argument '%s'; see "
+			    "'kesra --help'\n"), sv);
+			free(sv);
+			bad = 1;
+		}
+	}
+	if (!bad && !have_n) {
+		fprintf(stderr, _("kesra: demo needs --households N\n"));
+		bad = 1;
+	}
+	if (bad)
+		return 2;
+#ifdef __GLIBC__
+	/*
+	 * SQLite's temporary tables for expressions come and go for every
+	 * row: without this, glibc gives the memory back and faults it in
+	 * again each time (a fifth of the run in the kernel).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 8 << 20);
+#endif
+	if ((s = load_schema(o)) == NULL)
+		return 1;
+	if (open_db(o, s, 1, 0, 0, &db) < 0) {
+		schema_free(s);
+		return 1;
+	}
+	if (expr_register_functions(db_sqlite(db), &err) < 0 ||
+	    (x = expr_compile(db_sqlite(db), s, &dg)) == NULL) {
+		if (err != NULL)
+			print_err(err);
+		diags_print(&dg, stderr);
+		diags_free(&dg);
+		db_close(db);
+		schema_free(s);
+		return 1;
+	}
+	diags_free(&dg);
+	if (isatty(STDERR_FILENO))
+		d.progress = demo_progress;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = demo_run(db, x, &d, &res, &err);
+	if (rc < 0)
+		print_err(err);
+	/* after a failure: what the batches before it wrote, if anything */
+	if (rc == 0 || res.households > 0)
+		printf(_("%s: %ld households, %ld persons written in %.1f s\n"),
+		    db_path(db), res.households, res.persons,
+		    seconds_since(&t0));
+	expr_free(x);
+	db_close(db);
+	schema_free(s);
+	return rc < 0 ? 1 : 0;
 }
 
 static int
@@ -599,7 +762,7 @@ main(int argc, char **argv)
 			bad = 1;
 		}
 	}
-	if (!bad && o.nargs > 0) {
+	if (!bad && o.nargs > 0 && (verb == NULL || !verb->args)) {
 		char *s = util_sanitize(o.args[0], 0);
 		fprintf(stderr, _("kesra: unexpected argument '%s'; see "
 		    "'kesra --help'\n"), s);

@@ -6,12 +6,24 @@
  * assembled only from dictionary identifiers (checked by schema; a
  * renamed_from is checked here before use) and fixed keywords. Every write
  * happens inside BEGIN IMMEDIATE ... COMMIT, so a failure leaves nothing
- * half-written.
+ * half-written; a tree save inside a transaction the caller opened
+ * (db_begin) is a SAVEPOINT instead, released on success and rolled back
+ * to on failure, so the caller's other writes stay.
+ * - The statements of saves (record inserts, updates, row deletions,
+ *   accepted warnings, savepoints) are kept in db->cache, keyed by their
+ *   SQL text, prepared once per connection and finalized by db_close; the
+ *   SQL of a record type is a function of the (fixed) schema, so
+ *   db->rec_st remembers which cached statement each record type uses.
+ *   A cached statement is reset and its bindings cleared before each use
+ *   and after each save, so none holds a read or a borrowed pointer
+ *   between saves. The cache only grows: its keys are the SQL of this
+ *   schema's record types plus a few fixed texts.
  * - Note fields have no column: every column list skips
  *   !schema_field_stored().
  * - A save copies its results (id, uuid, rev, parent_id, ord, updated_*)
  *   into the struct records only after COMMIT succeeded: a failed save
  *   leaves them exactly as they were.
+ * - A connection belongs to one thread (opened SQLITE_OPEN_NOMUTEX).
  * - A unique field is enforced by the partial index "<record>_<field>_unique"
  *   over live rows (deleted_at IS NULL) that db_migrate creates.
  * - Accepted warnings live in kesra_accept, one row per (record type, id,
@@ -37,12 +49,26 @@
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
+/* A prepared statement kept for the connection's life, by its SQL text. */
+struct cached {
+	uint64_t hash; /* FNV-1a of sql */
+	char *sql;
+	sqlite3_stmt *st;
+};
+
+/* The statements a record type's saves use (borrowed from the cache). */
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_NKINDS };
+
 struct db {
 	sqlite3 *h;
 	char *path;
 	const struct schema *s;
 	int readonly;
 	int busy_ms;
+	struct cached *cache;
+	size_t ncache, capcache;
+	sqlite3_stmt **rec_st; /* s->nrecords * ST_NKINDS, NULL = not yet */
+	int has_accept;        /* kesra_accept seen (tables never go) */
 };
 
 static int
@@ -213,8 +239,12 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 	oflags = db->readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | ((flags & DB_OPEN_CREATE) ?
 	    SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOFOLLOW,
-	    NULL) != SQLITE_OK) {
+	/*
+	 * NOMUTEX: a connection is used by one thread only, so SQLite need
+	 * not lock it on every call (every bind of every expression).
+	 */
+	if (sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOFOLLOW |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (db->h == NULL)
 			util_fatal("out of memory");
 		util_err(err, _("%s: cannot open the database: %s"), path,
@@ -245,11 +275,109 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 void
 db_close(struct db *db)
 {
+	size_t i;
+
 	if (db == NULL)
 		return;
+	for (i = 0; i < db->ncache; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
+	free(db->cache);
+	free(db->rec_st);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
+}
+
+/*
+ * The cached statement of sql, reset with its bindings cleared, prepared
+ * (and kept) on first use. NULL with *err when it does not prepare.
+ */
+static sqlite3_stmt *
+cache_get(struct db *db, const char *sql, char **err)
+{
+	uint64_t h = util_fnv1a(UTIL_FNV_INIT, sql, strlen(sql));
+	sqlite3_stmt *st = NULL;
+	struct cached *c;
+	size_t i;
+
+	for (i = 0; i < db->ncache; i++) {
+		c = &db->cache[i];
+		if (c->hash == h && strcmp(c->sql, sql) == 0) {
+			sqlite3_reset(c->st);
+			sqlite3_clear_bindings(c->st);
+			return c->st;
+		}
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		db_fail(db, err, "prepare");
+		return NULL;
+	}
+	if (db->ncache == db->capcache) {
+		db->capcache = db->capcache ? db->capcache * 2 : 16;
+		db->cache = xreallocarray(db->cache, db->capcache,
+		    sizeof *db->cache);
+	}
+	c = &db->cache[db->ncache++];
+	c->hash = h;
+	c->sql = xstrdup(sql);
+	c->st = st;
+	return st;
+}
+
+/* Step a cached statement of fixed SQL that returns no row. */
+static int
+cache_exec(struct db *db, const char *sql, char **err)
+{
+	sqlite3_stmt *st = cache_get(db, sql, err);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, sql);
+}
+
+int
+db_begin(struct db *db, char **err)
+{
+	if (db->readonly)
+		return util_err(err, _("%s: the database is read-only"),
+		    db->path);
+	if (!sqlite3_get_autocommit(db->h))
+		return util_err(err, _("%s: a transaction is already open"),
+		    db->path);
+	return exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int
+db_commit(struct db *db, char **err)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return util_err(err, _("%s: no transaction to commit"),
+		    db->path);
+	if (exec(db, "COMMIT", err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_tune_bulk(struct db *db, char **err)
+{
+	return exec(db, "PRAGMA cache_size = -262144", err);
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db != NULL && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 sqlite3 *
@@ -270,17 +398,51 @@ db_schema(const struct db *db)
 	return db->s;
 }
 
+/* 1 when v is an integer in canonical form: -?(0|[1-9][0-9]*), 18 digits. */
+static int
+canonical_integer(const char *v)
+{
+	const char *p = v + (*v == '-');
+	size_t n = strspn(p, "0123456789");
+	return n > 0 && n <= 18 && p[n] == '\0' && (p[0] != '0' || n == 1) &&
+	    strcmp(v, "-0") != 0;
+}
+
+/* 1 when v is a real as util_fmt_double writes it (and reads back). */
+static int
+canonical_real(const char *v, double *d)
+{
+	char buf[40], *end;
+	if (*v == '\0' || strspn(v, "-0123456789.e+") != strlen(v))
+		return 0;
+	*d = strtod(v, &end);
+	if (*end != '\0')
+		return 0;
+	util_fmt_double(*d, buf, sizeof buf);
+	return strcmp(buf, v) == 0;
+}
+
+/*
+ * A value in its column's type. A calculation (column ANY) holds what its
+ * expression gave: the stored text form of an integer or a real goes back
+ * to a number, so that `age < 5` compares numbers; other text stays text.
+ */
 static void
 bind_value(sqlite3_stmt *st, int idx, const struct sch_field *f,
     const char *v)
 {
 	const char *t = schema_field_sql_type(f);
+	double d;
 	if (v == NULL)
 		sqlite3_bind_null(st, idx);
 	else if (strcmp(t, "INTEGER") == 0)
 		sqlite3_bind_int64(st, idx, strtoll(v, NULL, 10));
 	else if (strcmp(t, "REAL") == 0)
 		sqlite3_bind_double(st, idx, strtod(v, NULL));
+	else if (strcmp(t, "ANY") == 0 && canonical_integer(v))
+		sqlite3_bind_int64(st, idx, strtoll(v, NULL, 10));
+	else if (strcmp(t, "ANY") == 0 && canonical_real(v, &d))
+		sqlite3_bind_double(st, idx, d);
 	else
 		sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
 }
@@ -904,7 +1066,7 @@ struct saved {
 
 struct writer {
 	const struct sch_record *def;
-	sqlite3_stmt *ins, *upd, *del;
+	sqlite3_stmt *ins, *upd, *del; /* borrowed from db->cache */
 };
 
 struct txn {
@@ -914,35 +1076,65 @@ struct txn {
 	struct saved *sv;
 	size_t nsv;
 	int has_accept; /* kesra_accept exists (a migrated file) */
-	sqlite3_stmt *acc_sel, *acc_del, *acc_ups;
+	sqlite3_stmt *acc_sel, *acc_del, *acc_ups; /* borrowed, cached */
 	/* The row and field a unique index refused, for the message. */
 	const struct record *urec;
 	int ufield;
 };
 
+/* Leave a cached statement with no read open and no borrowed pointer. */
+static void
+release_stmt(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
 static void
 writer_done(struct writer *w)
 {
-	sqlite3_finalize(w->ins);
-	sqlite3_finalize(w->upd);
-	sqlite3_finalize(w->del);
+	release_stmt(w->ins);
+	release_stmt(w->upd);
+	release_stmt(w->del);
 	w->ins = w->upd = w->del = NULL;
 }
 
-/* *pst prepared from the SQL that make() builds, or reset for reuse. */
+/*
+ * *pst: the cached statement of kind for def (its SQL built by make the
+ * first time), reset for reuse.
+ */
 static sqlite3_stmt *
-reuse(struct db *db, sqlite3_stmt **pst, char *(*make)(const struct
-    sch_record *), const struct sch_record *def, char **err)
+reuse(struct db *db, sqlite3_stmt **pst, int kind, char *(*make)(const
+    struct sch_record *), const struct sch_record *def, char **err)
 {
+	size_t ri = (size_t)(def - db->s->records);
+	sqlite3_stmt **memo = NULL;
 	char *sql;
+
 	if (*pst != NULL) {
 		sqlite3_reset(*pst);
 		sqlite3_clear_bindings(*pst);
 		return *pst;
 	}
+	/* def is one of the schema's records: remember its statements. */
+	if (def >= db->s->records && ri < db->s->nrecords) {
+		if (db->rec_st == NULL)
+			db->rec_st = xcalloc(db->s->nrecords * ST_NKINDS,
+			    sizeof *db->rec_st);
+		memo = &db->rec_st[ri * ST_NKINDS + (size_t)kind];
+		if (*memo != NULL) {
+			sqlite3_reset(*memo);
+			sqlite3_clear_bindings(*memo);
+			return *pst = *memo;
+		}
+	}
 	sql = make(def);
-	*pst = prepare(db, sql, err);
+	*pst = cache_get(db, sql, err);
 	free(sql);
+	if (memo != NULL)
+		*memo = *pst;
 	return *pst;
 }
 
@@ -1036,12 +1228,12 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 		    "before the database is migrated (run 'kesra migrate')"),
 		    db->path);
 	}
-	if ((t->acc_sel == NULL && (t->acc_sel = prepare(db, "SELECT rule "
+	if ((t->acc_sel == NULL && (t->acc_sel = cache_get(db, "SELECT rule "
 	    "FROM kesra_accept WHERE record = ? AND record_id = ?", err)) ==
-	    NULL) || (t->acc_del == NULL && (t->acc_del = prepare(db,
+	    NULL) || (t->acc_del == NULL && (t->acc_del = cache_get(db,
 	    "DELETE FROM kesra_accept WHERE record = ? AND record_id = ? AND "
 	    "rule = ?", err)) == NULL) || (t->acc_ups == NULL &&
-	    (t->acc_ups = prepare(db, "INSERT INTO kesra_accept (record, "
+	    (t->acc_ups = cache_get(db, "INSERT INTO kesra_accept (record, "
 	    "record_id, rule, reason, accepted_by, accepted_at) VALUES (?, ?, "
 	    "?, ?, ?, ?) ON CONFLICT (record, record_id, rule) DO UPDATE SET "
 	    "reason = excluded.reason, accepted_by = excluded.accepted_by, "
@@ -1116,8 +1308,8 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	size_t i;
 	int k = 1, insert = r->id == 0;
 
-	st = insert ? reuse(db, &w->ins, insert_sql, def, err) :
-	    reuse(db, &w->upd, update_sql, def, err);
+	st = insert ? reuse(db, &w->ins, ST_INSERT, insert_sql, def, err) :
+	    reuse(db, &w->upd, ST_UPDATE, update_sql, def, err);
 	if (st == NULL)
 		return -1;
 	memset(sv, 0, sizeof *sv);
@@ -1183,8 +1375,8 @@ delete_rows(struct txn *t, struct writer *w, const struct db_roster *ro,
 	size_t i;
 
 	for (i = 0; i < ro->ndeleted; i++) {
-		if ((st = reuse(t->db, &w->del, delete_sql, ro->def, err)) ==
-		    NULL)
+		if ((st = reuse(t->db, &w->del, ST_DELETE, delete_sql, ro->def,
+		    err)) == NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, t->now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, t->user, -1, SQLITE_STATIC);
@@ -1247,7 +1439,7 @@ db_tree_save(struct db *db, struct record *root,
 	struct writer *w = NULL;
 	size_t i, j, nrows = 1;
 	int64_t root_id;
-	int began = 0, rc = -1;
+	int began = 0, nested, rc = -1;
 
 	if (db->readonly)
 		return util_err(err, _("%s: the database is read-only"),
@@ -1276,10 +1468,15 @@ db_tree_save(struct db *db, struct record *root,
 	for (i = 0; i < nrosters; i++)
 		w[i + 1].def = rosters[i].def;
 
-	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+	/* Inside the caller's transaction: a savepoint of our own. */
+	nested = !sqlite3_get_autocommit(db->h);
+	if (nested ? cache_exec(db, "SAVEPOINT kesra_save", err) < 0 :
+	    exec(db, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
 	began = 1;
-	t.has_accept = table_exists(db, "kesra_accept");
+	if (!db->has_accept)
+		db->has_accept = table_exists(db, "kesra_accept");
+	t.has_accept = db->has_accept;
 	if (write_record(&t, &w[0], root, root->parent_id, 0, root->ord,
 	    err) < 0)
 		goto out;
@@ -1295,18 +1492,24 @@ db_tree_save(struct db *db, struct record *root,
 			if (write_record(&t, &w[i + 1], rosters[i].rows[j],
 			    root_id, 1, (int64_t)j, err) < 0)
 				goto out;
-	if (exec(db, "COMMIT", err) < 0)
+	if (nested ? cache_exec(db, "RELEASE kesra_save", err) < 0 :
+	    exec(db, "COMMIT", err) < 0)
 		goto out;
 	txn_apply(&t);
 	rc = 0;
 out:
 	for (i = 0; i <= nrosters; i++)
 		writer_done(&w[i]);
-	sqlite3_finalize(t.acc_sel);
-	sqlite3_finalize(t.acc_del);
-	sqlite3_finalize(t.acc_ups);
+	release_stmt(t.acc_sel);
+	release_stmt(t.acc_del);
+	release_stmt(t.acc_ups);
 	if (rc < 0 && began) {
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		/* A failed I/O may have ended the outer transaction already. */
+		if (!nested)
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		else if (!sqlite3_get_autocommit(db->h))
+			sqlite3_exec(db->h, "ROLLBACK TO kesra_save; "
+			    "RELEASE kesra_save", NULL, NULL, NULL);
 		if (t.urec != NULL)
 			unique_message(db, &t, err);
 	}

@@ -2,7 +2,10 @@
  * db: owns the SQLite connection. Opening checks that the file is a kesra
  * database of this dictionary (or new); migration creates and extends the
  * record tables from the schema; records are saved and read with prepared
- * statements only, one transaction per save.
+ * statements only, one transaction per save (a savepoint inside a
+ * transaction the caller opened with db_begin, for batches). The
+ * statements of saves are prepared once per connection and kept until
+ * db_close.
  *
  * Identity of a kesra file: PRAGMA application_id = DB_APPLICATION_ID,
  * PRAGMA user_version = storage format version, kesra_meta.dictionary = the
@@ -58,6 +61,25 @@ int db_migrate(struct db *db, int dry_run, struct sbuf *plan, char **err);
  */
 int db_migrate_preview(struct db *db, struct sbuf *plan,
     int (*cb)(struct db *, void *, char **), void *ctx, char **err);
+
+/*
+ * Batches: one transaction around many saves (db_tree_save and
+ * db_record_save nest in it as savepoints: a failed save undoes itself
+ * only). db_begin opens it (BEGIN IMMEDIATE; -1 when one is open already
+ * or the file is read-only), db_commit ends it (on failure everything is
+ * rolled back), db_rollback abandons it (nothing when none is open).
+ * While it is open, the ids and revisions that saves gave the records
+ * hold only if it is committed.
+ */
+int db_begin(struct db *db, char **err);
+/*
+ * For bulk writers: a page cache of 256 MiB on this connection, so that
+ * a large transaction keeps its pages until COMMIT instead of spilling and
+ * rewriting them. Durability is unchanged.
+ */
+int db_tune_bulk(struct db *db, char **err);
+int db_commit(struct db *db, char **err);
+void db_rollback(struct db *db);
 
 /* 1 if the tables match the schema (hash in kesra_meta equals s->hash). */
 int db_is_current(struct db *db);
@@ -118,7 +140,8 @@ struct db_roster {
 };
 
 /*
- * Save a record and its rosters in one transaction: the root as
+ * Save a record and its rosters in one transaction (a savepoint when the
+ * caller has one open, see db_begin): the root as
  * db_record_save does (revision check), each row inserted or updated with
  * parent_id = root->id and ord = its position, removed rows marked
  * deleted, and the accepted warnings of every record replaced. On any
@@ -138,8 +161,11 @@ int db_find_duplicate(struct db *db, const struct sch_record *def,
     char **err);
 
 /*
- * Region table (kesra_region: code, name, level, parent), loaded from the
- * dictionary's regions file by db_migrate when the file changed.
+ * Region table (kesra_region: code, name, level, parent, retired), loaded
+ * from the dictionary's regions file, and its retired-codes file when it
+ * names one (rows with retired = 1), by db_migrate when a file changed.
+ * db_region_get and db_region_children see the current rows only; retired
+ * district codes are for NIK checks (the SQL function nik_region_known).
  */
 struct db_region {
 	char *code;
@@ -148,22 +174,23 @@ struct db_region {
 };
 void db_regions_free(struct db_region *v, size_t n);
 /*
- * (Re)load kesra_region from the dictionary's regions file when the hash of
- * its bytes differs from kesra_meta 'regions_hash' (or the table is
- * missing): the whole file is checked first, then the table is replaced
- * inside a savepoint (so within the caller's transaction, if any). Adds
- * "load region table (N rows)" to plan; with dry_run writes nothing.
+ * (Re)load kesra_region from the dictionary's regions file (and retired
+ * codes file) when the hash of the table format and the files' bytes
+ * differs from kesra_meta 'regions_hash' (or the table is missing): both
+ * files are checked first, then the table is replaced inside a savepoint
+ * (so within the caller's transaction, if any). Adds "load region table
+ * (N rows)" to plan; with dry_run writes nothing.
  * No regions file in the dictionary: nothing to do. Returns 0, or -1 with
  * *err (an unreadable or wrong file: its first problem, file:line:col).
  */
 int db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
 /*
- * 1 when the region table matches the regions file (or the dictionary
+ * 1 when the region table matches the regions files (or the dictionary
  * names none): for db_is_current, so that a changed file alone triggers a
- * migration. Reads and hashes the file (some 3 ms for 3 MB).
+ * migration. Reads and hashes the files (some 3 ms for 3 MB).
  */
 int db_region_current(struct db *db);
-/* 1 and *out filled when code exists, 0 when not, -1 on error. */
+/* 1 and *out filled when code is a current region, 0 when not, -1 on error. */
 int db_region_get(struct db *db, const char *code, struct db_region *out,
     char **err);
 /*
@@ -177,5 +204,12 @@ int db_region_get(struct db *db, const char *code, struct db_region *out,
 int db_region_children(struct db *db, const char *parent, int level,
     const char *filter, int limit, struct db_region **out, size_t *n,
     char **err);
+/*
+ * The retired regions (codes no longer in use) of a level under parent
+ * (its descendants; NULL: all of that level), by code. Caller frees *out
+ * with db_regions_free.
+ */
+int db_region_retired(struct db *db, const char *parent, int level,
+    struct db_region **out, size_t *n, char **err);
 
 #endif

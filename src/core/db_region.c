@@ -3,12 +3,17 @@
  * from the dictionary's regions file when its content changed, and read by
  * code or as a filtered list of the regions under a parent.
  *
- * Invariants: kesra_meta 'regions_hash' is the FNV-1a (hex) of the bytes
- * of the file the table was loaded from; it changes only together with
- * the table, inside one transaction (a savepoint, so it nests in the
- * caller's BEGIN IMMEDIATE). Rows are inserted only after region_load
- * checked the whole file: the table never holds half a file. SQL text is
- * fixed; every value is bound.
+ * Invariants: kesra_meta 'regions_hash' is the FNV-1a (hex) of the table
+ * format (REGION_FORMAT) and the bytes of the files the table was loaded
+ * from: the regions file, then the retired-codes file when the dictionary
+ * names one. A new format, or a change to either file, reloads the table.
+ * The hash changes only together with the table, inside one transaction
+ * (a savepoint, so it nests in the caller's BEGIN IMMEDIATE). Rows are
+ * inserted only after region_load checked both whole files: the table
+ * never holds half a file. SQL text is fixed; every value is bound.
+ * Retired rows (retired = 1) are codes no longer in use; they are there
+ * for NIK checks (nik_region_known) only: db_region_get and
+ * db_region_children see current rows only.
  */
 #include "db.h"
 
@@ -28,7 +33,14 @@
 static const char region_ddl[] =
     "DROP TABLE IF EXISTS kesra_region;"
     "CREATE TABLE kesra_region (code TEXT PRIMARY KEY, name TEXT NOT NULL, "
-    "level INTEGER NOT NULL, parent TEXT) STRICT, WITHOUT ROWID;";
+    "level INTEGER NOT NULL, parent TEXT, retired INTEGER NOT NULL "
+    "DEFAULT 0) STRICT, WITHOUT ROWID;";
+
+/*
+ * The table's format, hashed with the files: 2 added the retired column,
+ * so a table of format 1 (hashed without this) is reloaded once.
+ */
+#define REGION_FORMAT "kesra_region 2\n"
 /* After the rows: building an index over sorted rows is cheaper. */
 static const char region_index[] =
     "CREATE INDEX kesra_region_parent ON kesra_region (parent, level);"
@@ -80,8 +92,10 @@ load_error(const struct diags *d, char **err)
 	return -1;
 }
 
+/* The rows of t (sorted by code), flagged retired or not. */
 static int
-insert_rows(struct db *db, const struct region_table *t, char **err)
+insert_rows(struct db *db, const struct region_table *t, int retired,
+    char **err)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st = NULL;
@@ -89,7 +103,8 @@ insert_rows(struct db *db, const struct region_table *t, char **err)
 	size_t i;
 
 	if (sqlite3_prepare_v2(h, "INSERT INTO kesra_region (code, name, "
-	    "level, parent) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	    "level, parent, retired) VALUES (?, ?, ?, ?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
 		return sql_fail(db, err, "kesra_region");
 	for (i = 0; i < t->n; i++) {
 		const struct region *r = &t->v[i];
@@ -100,6 +115,7 @@ insert_rows(struct db *db, const struct region_table *t, char **err)
 			sqlite3_bind_text(st, 4, parent, -1, SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_null(st, 4);
+		sqlite3_bind_int(st, 5, retired);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sql_fail(db, err, "kesra_region");
 			sqlite3_finalize(st);
@@ -127,61 +143,99 @@ hash_set(struct db *db, const char *hex, char **err)
 	return rc == SQLITE_DONE ? 0 : sql_fail(db, err, "kesra_meta");
 }
 
-/* The hex FNV-1a of the regions file into hex, or -1 when unreadable. */
-static int
-file_hash(const char *path, char hex[17], char **buf, size_t *len,
-    char **err)
+/*
+ * The files the table comes from, read, and their hash (hex). path NULL:
+ * the dictionary names no regions file.
+ */
+struct region_src {
+	char *path, *rpath; /* regions file, retired-codes file or NULL */
+	char *buf, *rbuf;
+	size_t len, rlen;
+	char hex[17];
+};
+
+static void
+src_free(struct region_src *c)
 {
-	if (region_read_file(path, buf, len, err) < 0)
+	free(c->path);
+	free(c->rpath);
+	free(c->buf);
+	free(c->rbuf);
+}
+
+/* Read both files and hash them: 0, or -1 with *err when unreadable. */
+static int
+src_read(struct db *db, struct region_src *c, char **err)
+{
+	const struct schema *s = db_schema(db);
+	uint64_t h;
+
+	memset(c, 0, sizeof *c);
+	if ((c->path = region_schema_path(s)) == NULL)
+		return 0;
+	c->rpath = region_retired_path(s);
+	if (region_read_file(c->path, &c->buf, &c->len, err) < 0 ||
+	    (c->rpath != NULL && region_read_file(c->rpath, &c->rbuf,
+	    &c->rlen, err) < 0))
 		return -1;
-	snprintf(hex, 17, "%016llx", (unsigned long long)
-	    util_fnv1a(UTIL_FNV_INIT, *buf, *len));
+	h = util_fnv1a(UTIL_FNV_INIT, REGION_FORMAT, strlen(REGION_FORMAT));
+	h = util_fnv1a(h, c->buf, c->len);
+	if (c->rpath != NULL) {
+		h = util_fnv1a(h, "\0retired\0", 9);
+		h = util_fnv1a(h, c->rbuf, c->rlen);
+	}
+	snprintf(c->hex, sizeof c->hex, "%016llx", (unsigned long long)h);
 	return 0;
 }
 
 int
 db_region_current(struct db *db)
 {
-	char *path = region_schema_path(db_schema(db)), *buf = NULL;
-	char *old = NULL, hex[17];
-	size_t len;
+	struct region_src c;
+	char *old = NULL;
 	int ok;
 
-	if (path == NULL)
-		return 1;
-	ok = file_hash(path, hex, &buf, &len, NULL) == 0 &&
-	    (old = db_meta_get(db, "regions_hash")) != NULL &&
-	    strcmp(old, hex) == 0 && have_table(db);
+	if (src_read(db, &c, NULL) < 0)
+		ok = 0;
+	else
+		ok = c.path == NULL ||
+		    ((old = db_meta_get(db, "regions_hash")) != NULL &&
+		    strcmp(old, c.hex) == 0 && have_table(db));
 	free(old);
-	free(buf);
-	free(path);
+	src_free(&c);
 	return ok;
 }
 
 int
 db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 {
-	const struct schema *s = db_schema(db);
-	struct region_table *t = NULL;
+	struct region_table *t = NULL, *rt = NULL;
+	struct region_src c;
 	struct diags d = {0};
-	char *path, *buf = NULL, *old = NULL, hex[17];
-	size_t len;
+	char *old = NULL;
 	int rc = -1;
 
-	if ((path = region_schema_path(s)) == NULL)
-		return 0; /* no region fields; a table from before is kept */
-	if (file_hash(path, hex, &buf, &len, err) < 0)
+	if (src_read(db, &c, err) < 0)
 		goto out;
+	if (c.path == NULL) {
+		rc = 0; /* no region fields; a table from before is kept */
+		goto out;
+	}
 	old = db_meta_get(db, "regions_hash");
-	if (old != NULL && strcmp(old, hex) == 0 && have_table(db)) {
+	if (old != NULL && strcmp(old, c.hex) == 0 && have_table(db)) {
 		rc = 0;
 		goto out;
 	}
-	if (region_load_mem(path, buf, len, &t, &d) < 0) {
+	if (region_load_mem(c.path, c.buf, c.len, &t, &d) < 0 ||
+	    (c.rpath != NULL && region_load_retired_mem(c.rpath, c.rbuf,
+	    c.rlen, t, &rt, &d) < 0)) {
 		load_error(&d, err);
 		goto out;
 	}
-	if (plan != NULL)
+	if (plan != NULL && rt != NULL)
+		sbuf_addf(plan, _("load region table (%zu rows, %zu of them "
+		    "retired codes)\n"), t->n + rt->n, rt->n);
+	else if (plan != NULL)
 		sbuf_addf(plan, _("load region table (%zu rows)\n"), t->n);
 	if (dry_run) {
 		rc = 0;
@@ -189,8 +243,11 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	}
 	if (sql_exec(db, "SAVEPOINT region_sync", err) < 0)
 		goto out;
-	if (sql_exec(db, region_ddl, err) < 0 || insert_rows(db, t, err) < 0 ||
-	    sql_exec(db, region_index, err) < 0 || hash_set(db, hex, err) < 0) {
+	if (sql_exec(db, region_ddl, err) < 0 ||
+	    insert_rows(db, t, 0, err) < 0 ||
+	    (rt != NULL && insert_rows(db, rt, 1, err) < 0) ||
+	    sql_exec(db, region_index, err) < 0 ||
+	    hash_set(db, c.hex, err) < 0) {
 		sqlite3_exec(db_sqlite(db), "ROLLBACK TO region_sync; "
 		    "RELEASE region_sync", NULL, NULL, NULL);
 		goto out;
@@ -200,10 +257,10 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	rc = 0;
 out:
 	region_table_free(t);
+	region_table_free(rt);
 	diags_free(&d);
 	free(old);
-	free(buf);
-	free(path);
+	src_free(&c);
 	return rc;
 }
 
@@ -223,14 +280,20 @@ static sqlite3_stmt *
 region_prepare(struct db *db, const char *sql, char **err)
 {
 	sqlite3_stmt *st = NULL;
+	char *why;
 	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK)
 		return st;
+	why = xstrdup(sqlite3_errmsg(db_sqlite(db)));
 	if (!have_table(db))
 		util_err(err, _("%s has no region table; run 'kesra migrate' "
 		    "with a dictionary that names a regions file"),
 		    db_path(db));
+	else if (strstr(why, "no such column") != NULL)
+		util_err(err, _("%s: the region table was made by an older "
+		    "kesra; run 'kesra migrate'"), db_path(db));
 	else
-		sql_fail(db, err, "kesra_region");
+		util_err(err, "%s: kesra_region: %s", db_path(db), why);
+	free(why);
 	return NULL;
 }
 
@@ -253,7 +316,7 @@ db_region_get(struct db *db, const char *code, struct db_region *out,
 
 	memset(out, 0, sizeof *out);
 	if ((st = region_prepare(db, "SELECT code, name, level FROM "
-	    "kesra_region WHERE code = ?", err)) == NULL)
+	    "kesra_region WHERE code = ? AND retired = 0", err)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -275,11 +338,14 @@ db_region_get(struct db *db, const char *code, struct db_region *out,
  * itself ("+level" keeps the planner off the index): it is stored in code
  * order, so there is no lookup per row, no sort, and LIMIT ends the scan
  * early; the index would cost a lookup for each of 83,762 villages.
+ * Retired rows (a few hundred) are filtered out after the index.
  * ?3 is a name pattern '%text%', ?4 a code prefix 'text%' (both with \
  * escaping % and _), ?5 where the last part of a code of the level begins.
  */
-#define SEL "SELECT code, name, level FROM kesra_region WHERE level = ?2 "
-#define SCAN "SELECT code, name, level FROM kesra_region WHERE +level = ?2 "
+#define SEL "SELECT code, name, level FROM kesra_region WHERE level = ?2 " \
+	"AND retired = 0 "
+#define SCAN "SELECT code, name, level FROM kesra_region WHERE +level = ?2 " \
+	"AND retired = 0 "
 #define UNDER "AND code > ?1 || '.' AND code < ?1 || '/' "
 #define BY_NAME "AND name LIKE ?3 ESCAPE '\\' "
 #define BY_CODE "AND (code LIKE ?4 ESCAPE '\\' OR " \
@@ -375,5 +441,42 @@ db_region_children(struct db *db, const char *parent, int level,
 	sqlite3_finalize(st);
 	free(f);
 	free(pat);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_region_retired(struct db *db, const char *parent, int level,
+    struct db_region **out, size_t *n, char **err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (level < RL_PROVINCE || level > RL_VILLAGE)
+		return util_err(err, _("no region level %d"), level);
+	if ((st = region_prepare(db, "SELECT code, name, level FROM "
+	    "kesra_region WHERE retired = 1 AND level = ?2 AND (?1 IS NULL OR "
+	    "(code > ?1 || '.' AND code < ?1 || '/')) ORDER BY code",
+	    err)) == NULL)
+		return -1;
+	if (parent != NULL)
+		sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, level);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		region_fill(st, &(*out)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE) {
+		sql_fail(db, err, "kesra_region");
+		db_regions_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -1,7 +1,8 @@
 /*
  * expr: the dictionary's expressions compiled into read-only SQLite
  * statements and evaluated over one record's values; the helper SQL
- * functions age, today, regexp and selected.
+ * functions age, today, regexp, selected, and for welfare registers
+ * nik_birth_date, nik_sex, nik_region_known, age_months and haz.
  *
  * An expression E of record R becomes
  *     SELECT (\nE\n) FROM (SELECT ?1 AS "f1", ...) AS "R"
@@ -53,6 +54,9 @@
 
 #include <sqlite3.h>
 
+#include "nik.h"
+#include "who.h"
+
 /* Functions an expression may call (SQLITE_FUNCTION in the authorizer). */
 static const char *const allowed_functions[] = {
 	"abs", "coalesce", "ifnull", "iif", "instr", "length", "lower",
@@ -62,11 +66,14 @@ static const char *const allowed_functions[] = {
 	"group_concat", "printf", "format", "like", "glob", "char", "hex",
 	"unicode",
 	/* kesra's helpers */
-	"age", "today", "regexp", "selected",
+	"age", "today", "regexp", "selected", "nik_birth_date", "nik_sex",
+	"nik_region_known", "age_months", "haz",
 	NULL
 };
 #define HELPERS_HINT "kesra's helpers: age(date [, on]), today(), " \
-	"regexp(pattern, text), selected(list, code)"
+	"regexp(pattern, text), selected(list, code), nik_birth_date(nik), " \
+	"nik_sex(nik), nik_region_known(nik), age_months(date [, on]), " \
+	"haz(sex, age_months, height_cm)"
 
 /* The per-field expressions, in the order of struct xrec.fst. */
 enum xkind {
@@ -354,7 +361,191 @@ fn_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 0);
 }
 
-/* The helpers: age with one argument reads the clock, as today does. */
+/* Compare two dates: <0, 0, >0. */
+static int
+ymd_cmp(int y1, int m1, int d1, int y2, int m2, int d2)
+{
+	if (y1 != y2)
+		return y1 < y2 ? -1 : 1;
+	if (m1 != m2)
+		return m1 < m2 ? -1 : 1;
+	return d1 < d2 ? -1 : d1 > d2;
+}
+
+/*
+ * A NIK argument parsed (nik_parse: 16 digits, a district code, a real
+ * date, serial not 0000), with the century resolved against today(): the
+ * latest birth date not after today. 0, or -1 for NULL or a wrong NIK.
+ */
+static int
+arg_nik(sqlite3_value *v, struct nik *n)
+{
+	const char *s;
+	int ty, tm, td;
+
+	if (sqlite3_value_type(v) == SQLITE_NULL ||
+	    (s = (const char *)sqlite3_value_text(v)) == NULL)
+		return -1;
+	today_ymd(&ty, &tm, &td);
+	if (nik_parse(s, ty, n, NULL) < 0)
+		return -1;
+	/* Born later this year would be in the future: a century earlier. */
+	if (ymd_cmp(n->year, n->month, n->day, ty, tm, td) > 0) {
+		n->year -= 100;
+		if (n->day > days_in_month(n->year, n->month))
+			return -1; /* 29 February of a year that had none */
+	}
+	return 0;
+}
+
+/*
+ * nik_birth_date(nik): the birth date a NIK holds, 'YYYY-MM-DD' (the day
+ * less 40 for women), or NULL when it is NULL or not a well-formed NIK.
+ */
+static void
+fn_nik_birth_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nik n;
+	char buf[16];
+
+	(void)argc;
+	if (arg_nik(argv[0], &n) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", n.year, n.month, n.day);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* nik_sex(nik): 1 (male) or 2 (female, day + 40), NULL when unparsable. */
+static void
+fn_nik_sex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nik n;
+
+	(void)argc;
+	if (arg_nik(argv[0], &n) < 0)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int(ctx, (int)n.sex);
+}
+
+/*
+ * nik_region_known(nik): 1 when digits 1-6 of nik, read as pp.rr.dd, are
+ * a district of the connection's region table (current or retired: a NIK
+ * keeps the code of its first registration), 0 when they are not (or are
+ * no digits), NULL for a NULL nik or when there is no region table.
+ * The look-up is prepared for each call: a statement kept between calls
+ * would have to be finalized before the connection closes, which SQLite
+ * gives no hook for; a prepare of this one-row query costs microseconds.
+ * It runs while the expression's own statement steps, when the
+ * authorizer is not installed (expr installs it only around prepares).
+ */
+static void
+fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3 *h = sqlite3_context_db_handle(ctx);
+	sqlite3_stmt *st = NULL;
+	const char *s;
+	char code[9];
+	int i, rc;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if ((s = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (sqlite3_prepare_v2(h, "SELECT 1 FROM kesra_region WHERE code = ?1 "
+	    "AND level = 3", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		sqlite3_result_null(ctx); /* no region table here */
+		return;
+	}
+	for (i = 0; i < 6; i++)
+		if (s[i] < '0' || s[i] > '9')
+			break;
+	if (i < 6) {
+		sqlite3_finalize(st);
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		sqlite3_result_int(ctx, rc == SQLITE_ROW);
+	else
+		sqlite3_result_error(ctx, sqlite3_errmsg(h), -1);
+	sqlite3_finalize(st);
+}
+
+/*
+ * age_months(date [, on]): whole months from date to on (default today),
+ * counted as age() counts years: a month is complete on the same day of
+ * the month (31 January -> 28 February is 0 months, -> 1 March is 1).
+ * NULL for a NULL or malformed date; negative when on comes first.
+ */
+static void
+fn_age_months(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int by, bm, bd, oy, om, od, months;
+
+	if (arg_date(argv[0], &by, &bm, &bd) < 0 ||
+	    (argc > 1 && arg_date(argv[1], &oy, &om, &od) < 0)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (argc < 2)
+		today_ymd(&oy, &om, &od);
+	months = (oy - by) * 12 + (om - bm);
+	if (od < bd)
+		months--;
+	sqlite3_result_int(ctx, months);
+}
+
+/* A numeric argument (integer, real or numeric text): 0 and *out, or -1. */
+static int
+arg_number(sqlite3_value *v, double *out)
+{
+	int t = sqlite3_value_numeric_type(v);
+
+	if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+		return -1;
+	*out = sqlite3_value_double(v);
+	return 0;
+}
+
+/*
+ * haz(sex, age_months, height_cm): the WHO length/height-for-age z-score
+ * (who_haz), a real. sex 1 or 2, age in completed months 0..60 (a
+ * fraction is dropped). NULL when an argument is NULL or out of range.
+ */
+static void
+fn_haz(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	double sex, months, height, z;
+
+	(void)argc;
+	if (arg_number(argv[0], &sex) < 0 || arg_number(argv[1], &months) < 0 ||
+	    arg_number(argv[2], &height) < 0 || (sex != 1.0 && sex != 2.0) ||
+	    !(months >= 0.0 && months < WHO_MAX_MONTHS + 1.0) ||
+	    who_haz((int)sex, (int)months, height, &z) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_double(ctx, z);
+}
+
+/*
+ * The helpers: those with one argument fewer read the clock (age,
+ * age_months), as today does, and so do the NIK dates (the century);
+ * nik_region_known reads the region table: none of these is
+ * deterministic.
+ */
 static const struct helper {
 	const char *name;
 	int nargs, flags;
@@ -365,6 +556,12 @@ static const struct helper {
 	{"today", 0, 0, fn_today},
 	{"regexp", 2, SQLITE_DETERMINISTIC, fn_regexp},
 	{"selected", 2, SQLITE_DETERMINISTIC, fn_selected},
+	{"nik_birth_date", 1, 0, fn_nik_birth_date},
+	{"nik_sex", 1, 0, fn_nik_sex},
+	{"nik_region_known", 1, 0, fn_nik_region_known},
+	{"age_months", 1, 0, fn_age_months},
+	{"age_months", 2, SQLITE_DETERMINISTIC, fn_age_months},
+	{"haz", 3, SQLITE_DETERMINISTIC, fn_haz},
 };
 
 int
@@ -873,7 +1070,10 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 	size_t i, c;
 	int param = 1;
 
-	sbuf_addf(&b, "SELECT (\n%s\n) FROM (SELECT ",
+	/* The parent, when there is one, is the outer query: an aggregate
+	 * over no rows must still see the parent's values. */
+	sbuf_addf(&b, "%sSELECT (\n%s\n) FROM (SELECT ",
+	    xr->parent != NULL ? "SELECT (" : "",
 	    xr->def->roster_rules[k].check.text);
 	for (c = 0; c < rr->ncols; c++) {
 		if (n == 0)
@@ -901,7 +1101,7 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 	}
 	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
 	if (xr->parent != NULL) {
-		sbuf_add(&b, ", ");
+		sbuf_add(&b, ") FROM ");
 		sql_record(&b, xr->parent, &param);
 	}
 	*nparams = param - 1;

@@ -8,6 +8,11 @@
  * into t->strings, one allocation, so a table is freed in three calls.
  * While loading, strings are kept as offsets into a growing buffer and
  * turned into pointers only once it no longer moves.
+ * A retired-codes file is loaded against the current table: its parents
+ * may be current or retired rows, and none of its codes may be current.
+ * The same retired code may appear more than once (its name was spelt
+ * differently in different archives): the row with the latest last_seen
+ * (then the later line) is kept, the others dropped without a problem.
  */
 #include "region.h"
 
@@ -63,10 +68,12 @@ struct row {
 	size_t code, name;
 	enum region_level level;
 	int line;
+	int rank; /* retired files: the last_seen year, else 0 */
 };
 
 struct loader {
 	const char *file;
+	long clast; /* column last_seen of a retired file, or -1 */
 	struct diags *d;
 	size_t problems;
 	struct sbuf str;
@@ -187,6 +194,8 @@ add_row(struct loader *L, const struct csv_record *rec, long ccode,
 		sbuf_addn(&L->str, name, strlen(name) + 1);
 		r->level = lv;
 		r->line = line;
+		r->rank = L->clast >= 0 && L->clast < (long)rec->n ?
+		    atoi(rec->field[L->clast]) : 0;
 	}
 	free(name);
 }
@@ -216,9 +225,13 @@ region_find(const struct region_table *t, const char *code)
 	return NULL;
 }
 
-/* Sort the rows, then look for duplicates and orphans. */
+/*
+ * Sort the rows, then look for duplicates and orphans. current: the table
+ * of codes in use, when t holds retired ones.
+ */
 static void
-check_table(struct loader *L, struct region_table *t)
+check_table(struct loader *L, struct region_table *t,
+    const struct region_table *current)
 {
 	char parent[REGION_CODE_MAX + 1];
 	size_t i;
@@ -235,15 +248,61 @@ check_table(struct loader *L, struct region_table *t)
 		if (t->v[i].level == RL_PROVINCE)
 			continue;
 		if (region_parent(t->v[i].code, parent, sizeof parent) < 0 ||
-		    region_find(t, parent) == NULL)
-			problem(L, t->v[i].line, _("the parent %s of %s is not "
-			    "in the file"), parent, t->v[i].code);
+		    (region_find(t, parent) == NULL && (current == NULL ||
+		    region_find(current, parent) == NULL)))
+			problem(L, t->v[i].line, current == NULL ?
+			    _("the parent %s of %s is not in the file") :
+			    _("the parent %s of %s is neither in this file nor "
+			    "in the regions file"), parent, t->v[i].code);
 	}
+	for (i = 0; current != NULL && i < t->n; i++)
+		if (region_find(current, t->v[i].code) != NULL)
+			problem(L, t->v[i].line, _("code %s is in the regions "
+			    "file too: a retired code is one no longer in use"),
+			    t->v[i].code);
 }
 
-int
-region_load_mem(const char *file, const char *data, size_t len,
-    struct region_table **out, struct diags *d)
+/* A row of a retired file with its rank, for keeping one per code. */
+struct ranked {
+	struct region r;
+	int rank;
+};
+
+static int
+cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c = strcmp(x->r.code, y->r.code);
+	if (c != 0)
+		return c;
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return (x->r.line < y->r.line) - (x->r.line > y->r.line);
+}
+
+/* Keep one row per code: the latest last_seen, then the later line. */
+static void
+keep_latest(struct region_table *t, const struct row *rows)
+{
+	struct ranked *v = xcalloc(t->n ? t->n : 1, sizeof *v);
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		v[i].r = t->v[i];
+		v[i].rank = rows[i].rank;
+	}
+	qsort(v, t->n, sizeof *v, cmp_ranked);
+	for (i = 0; i < t->n; i++)
+		if (n == 0 || strcmp(v[i].r.code, t->v[n - 1].code) != 0)
+			t->v[n++] = v[i].r;
+	t->n = n;
+	free(v);
+}
+
+static int
+load_mem(const char *file, const char *data, size_t len,
+    const struct region_table *current, struct region_table **out,
+    struct diags *d)
 {
 	struct loader L = {0};
 	struct csv_reader *r = NULL;
@@ -257,6 +316,7 @@ region_load_mem(const char *file, const char *data, size_t len,
 	*out = NULL;
 	L.file = file;
 	L.d = d;
+	L.clast = -1;
 	if (csv_open_mem(&r, data, len, file, ',', &err) < 0)
 		goto out; /* cannot happen with ',' */
 	rc = csv_read(r, &rec, &err);
@@ -267,6 +327,8 @@ region_load_mem(const char *file, const char *data, size_t len,
 		ccode = header_col(rec, "code");
 		cname = header_col(rec, "name");
 		clevel = header_col(rec, "level");
+		if (current != NULL)
+			L.clast = header_col(rec, "last_seen");
 		if (ccode < 0 || cname < 0 || clevel < 0)
 			problem(&L, (int)rec->line, _("the first line must name "
 			    "the columns code, name and level (missing: %s)"),
@@ -291,7 +353,9 @@ region_load_mem(const char *file, const char *data, size_t len,
 			t->v[i].level = L.rows[i].level;
 			t->v[i].line = L.rows[i].line;
 		}
-		check_table(&L, t);
+		if (current != NULL)
+			keep_latest(t, L.rows);
+		check_table(&L, t, current);
 	}
 	if (L.problems > REGION_MAX_DIAGS)
 		diags_add(d, file, 0, 0, _("... and %zu more problems"),
@@ -307,6 +371,21 @@ out:
 	}
 	*out = t;
 	return 0;
+}
+
+int
+region_load_mem(const char *file, const char *data, size_t len,
+    struct region_table **out, struct diags *d)
+{
+	return load_mem(file, data, len, NULL, out, d);
+}
+
+int
+region_load_retired_mem(const char *file, const char *data, size_t len,
+    const struct region_table *current, struct region_table **out,
+    struct diags *d)
+{
+	return load_mem(file, data, len, current, out, d);
 }
 
 int
@@ -338,8 +417,9 @@ region_read_file(const char *path, char **buf, size_t *len, char **err)
 	return 0;
 }
 
-int
-region_load(const char *path, struct region_table **out, struct diags *d)
+static int
+load_file(const char *path, const struct region_table *current,
+    struct region_table **out, struct diags *d)
 {
 	char *buf, *err = NULL;
 	size_t len;
@@ -350,9 +430,22 @@ region_load(const char *path, struct region_table **out, struct diags *d)
 		free(err);
 		return -1;
 	}
-	rc = region_load_mem(path, buf, len, out, d);
+	rc = load_mem(path, buf, len, current, out, d);
 	free(buf);
 	return rc;
+}
+
+int
+region_load(const char *path, struct region_table **out, struct diags *d)
+{
+	return load_file(path, NULL, out, d);
+}
+
+int
+region_load_retired(const char *path, const struct region_table *current,
+    struct region_table **out, struct diags *d)
+{
+	return load_file(path, current, out, d);
 }
 
 void
@@ -365,14 +458,27 @@ region_table_free(struct region_table *t)
 	free(t);
 }
 
+static char *
+beside(const struct schema *s, const char *file)
+{
+	if (file == NULL)
+		return NULL;
+	if (s->dir == NULL || s->dir[0] == '\0')
+		return xstrdup(file);
+	return xasprintf("%s/%s", s->dir, file);
+}
+
 char *
 region_schema_path(const struct schema *s)
 {
-	if (s->regions_file == NULL)
-		return NULL;
-	if (s->dir == NULL || s->dir[0] == '\0')
-		return xstrdup(s->regions_file);
-	return xasprintf("%s/%s", s->dir, s->regions_file);
+	return beside(s, s->regions_file);
+}
+
+char *
+region_retired_path(const struct schema *s)
+{
+	return s->regions_file != NULL ? beside(s, s->regions_retired_file) :
+	    NULL;
 }
 
 long
@@ -403,7 +509,16 @@ region_check_schema(const struct schema *s, struct diags *d)
 				    region_level_name(f->level));
 		}
 	n = (long)t->n;
-	region_table_free(t);
 	free(path);
+	if ((path = region_retired_path(s)) != NULL) {
+		struct region_table *rt;
+		if (region_load_retired(path, t, &rt, d) < 0)
+			n = -1;
+		else
+			n += (long)rt->n;
+		region_table_free(rt);
+		free(path);
+	}
+	region_table_free(t);
 	return n;
 }

@@ -57,6 +57,17 @@ int region_load_mem(const char *file, const char *data, size_t len,
 /* The same, reading the file at path. */
 int region_load(const char *path, struct region_table **out,
     struct diags *d);
+/*
+ * A file of retired codes (the same columns; first_seen, last_seen and
+ * others are ignored), checked against current, the table of codes in
+ * use: a parent may be a current or a retired row; a code that is also
+ * current is a problem. As region_load_mem otherwise.
+ */
+int region_load_retired_mem(const char *file, const char *data, size_t len,
+    const struct region_table *current, struct region_table **out,
+    struct diags *d);
+int region_load_retired(const char *path, const struct region_table *current,
+    struct region_table **out, struct diags *d);
 void region_table_free(struct region_table *t);
 
 /* The row of a code, or NULL. */
@@ -68,11 +79,16 @@ const struct region *region_find(const struct region_table *t,
  * frees), or NULL when the dictionary names none.
  */
 char *region_schema_path(const struct schema *s);
+/*
+ * The path of the schema's retired-codes file (caller frees), or NULL when
+ * it names none (or names no regions file).
+ */
+char *region_retired_path(const struct schema *s);
 
 /*
- * For `kesra check`: load and check the dictionary's regions file, every
- * problem into d. Returns the number of rows (0 when the dictionary names
- * no file) or -1.
+ * For `kesra check`: load and check the dictionary's regions file and its
+ * retired-codes file, every problem into d. Returns the number of rows of
+ * both (0 when the dictionary names no file) or -1.
  */
 long region_check_schema(const struct schema *s, struct diags *d);
 

@@ -206,6 +206,7 @@ schema_free(struct schema *s)
 		record_free_parts(&s->records[i]);
 	free(s->records);
 	free(s->regions_file);
+	free(s->regions_retired_file);
 	free(s);
 }
 

@@ -166,6 +166,12 @@ struct schema {
 	struct sch_record *records;
 	size_t nrecords;
 	char *regions_file; /* region table CSV (code,name,level), beside */
+	/*
+	 * Codes no longer in use (code,name,level,first_seen,last_seen),
+	 * beside; NULL = none. Loaded into the region table as retired rows,
+	 * which only NIK checks see (a NIK keeps its first district code).
+	 */
+	char *regions_retired_file;
 	char hash[17]; /* hex FNV-1a of the storage-relevant structure */
 };
 

@@ -618,7 +618,7 @@ parse_records(struct ctx *c, const yaml_node_t *n)
 }
 
 static const char *const top_keys[] = {"dictionary", "version", "languages",
-	"regions", "value_sets", "records", NULL};
+	"regions", "regions_retired", "value_sets", "records", NULL};
 
 static void
 parse_dictionary(struct ctx *c, yaml_node_t *root)
@@ -644,6 +644,17 @@ parse_dictionary(struct ctx *c, yaml_node_t *root)
 			    "dictionary, not a path: '%s'", s);
 		else
 			c->s->regions_file = xstrdup(s);
+	}
+	if ((v = get(c, root, "regions_retired")) != NULL &&
+	    (s = want_scalar(c, v, "regions_retired")) != NULL) {
+		if (strchr(s, '/') != NULL || s[0] == '.')
+			err_at(c, v, "regions_retired must name a file beside "
+			    "the dictionary, not a path: '%s'", s);
+		else if (get(c, root, "regions") == NULL)
+			err_at(c, v, "regions_retired needs 'regions: FILE.csv' "
+			    "too: retired codes complete the current ones");
+		else
+			c->s->regions_retired_file = xstrdup(s);
 	}
 	if (c->s->nlangs == 0)
 		c->s->langs[c->s->nlangs++] = xstrdup("id");
@@ -965,6 +976,19 @@ struct schema *
 schema_yaml_load(const char *schema_dir, const char *forms_dir,
     struct diags *d)
 {
+	size_t before = d->n;
+	struct schema *s = schema_yaml_load_partial(schema_dir, forms_dir, d);
+	if (s != NULL && d->n > before) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct schema *
+schema_yaml_load_partial(const char *schema_dir, const char *forms_dir,
+    struct diags *d)
+{
 	DIR *dir;
 	struct dirent *e;
 	char *found = NULL, *found_text = NULL;
@@ -1017,9 +1041,5 @@ schema_yaml_load(const char *schema_dir, const char *forms_dir,
 	s->dir = xstrdup(schema_dir);
 	load_forms(s, forms_dir, d);
 	schema_finish(s, d);
-	if (d->n > before) {
-		schema_free(s);
-		return NULL;
-	}
 	return s;
 }

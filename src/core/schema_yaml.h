@@ -18,6 +18,15 @@
 struct schema *schema_yaml_load(const char *schema_dir, const char *forms_dir,
     struct diags *d);
 
+/*
+ * The same, but the schema is returned as far as it could be read even
+ * when d received mistakes (NULL only when there was nothing to read), so
+ * that `kesra check` can go on to list the mistakes in its expressions.
+ * Such a schema is for checking only.
+ */
+struct schema *schema_yaml_load_partial(const char *schema_dir,
+    const char *forms_dir, struct diags *d);
+
 /* Load one dictionary file (no forms); for tests and fuzzing. */
 struct schema *schema_yaml_load_file(const char *path, struct diags *d);
 

@@ -567,12 +567,25 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 		return -1;
 	}
 	if (c->x != NULL && f->choice_filter.text != NULL &&
-	    f->type == FT_SELECT_ONE) {
-		const struct sch_choice *ch = schema_choice(f->vs, v);
-		if (ch != NULL && !expr_choice_ok(c->x, r, parent, field, ch)) {
-			*rule = "choice_filter";
-			*msg = xstrdup(_("This choice does not apply here"));
-			return -1;
+	    schema_field_has_choices(f)) {
+		/* each code of the value (select_multiple: space-separated) */
+		const char *p = v;
+		while (*p != '\0') {
+			size_t n = strcspn(p, " ");
+			char *code = xstrndup(p, n);
+			const struct sch_choice *ch = schema_choice(f->vs, code);
+			int ok = ch == NULL ||
+			    expr_choice_ok(c->x, r, parent, field, ch);
+			free(code);
+			if (!ok) {
+				*rule = "choice_filter";
+				*msg = xstrdup(_("This choice does not apply "
+				    "here"));
+				return -1;
+			}
+			p += n;
+			while (*p == ' ')
+				p++;
 		}
 	}
 	if (f->type == FT_REGION && c->db != NULL) {
@@ -613,6 +626,10 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 			int dup = db_find_duplicate(c->db, r->def, field, v, r->id,
 			    &other, &err);
 			free(err);
+			/* a sibling being edited holds its own value now */
+			for (i = 0; dup == 1 && i < nsib; i++)
+				if (siblings[i] != NULL && siblings[i]->id == other)
+					dup = 0;
 			if (dup == 1) {
 				*rule = "unique";
 				*msg = xasprintf(_("Already used by record #%lld"),

@@ -231,20 +231,32 @@ ui_title(const char *left, const char *right)
 	free(r);
 }
 
+/* The message on the line above the keys, kept so that a screen that
+ * repaints itself (ui_erase) shows it again until the next key. */
+static char *msg_text;
+static attr_t msg_attr;
+
+static void
+paint_message(void)
+{
+	char *f = ui_fit(msg_text != NULL ? msg_text : "", COLS - 1);
+	move(LINES - 2, 0);
+	clrtoeol();
+	if (msg_attr)
+		attron(msg_attr);
+	mvaddstr(LINES - 2, 0, f);
+	if (msg_attr)
+		attroff(msg_attr);
+	free(f);
+}
+
 static void
 message(attr_t attr, const char *fmt, va_list ap)
 {
-	char *m = xvasprintf(fmt, ap);
-	char *f = ui_fit(m, COLS - 1);
-	move(LINES - 2, 0);
-	clrtoeol();
-	if (attr)
-		attron(attr);
-	mvaddstr(LINES - 2, 0, f);
-	if (attr)
-		attroff(attr);
-	free(f);
-	free(m);
+	free(msg_text);
+	msg_text = xvasprintf(fmt, ap);
+	msg_attr = attr;
+	paint_message();
 }
 
 void
@@ -269,8 +281,18 @@ ui_error(const char *fmt, ...)
 void
 ui_clear_message(void)
 {
+	free(msg_text);
+	msg_text = NULL;
 	move(LINES - 2, 0);
 	clrtoeol();
+}
+
+void
+ui_erase(void)
+{
+	erase();
+	if (msg_text != NULL)
+		paint_message();
 }
 
 void
@@ -395,6 +417,8 @@ ui_run(struct ui_app *app, char **err)
 			top->needs_draw = 1;
 			continue;
 		}
+		free(msg_text); /* shown until the next key */
+		msg_text = NULL;
 		r = top->ops->key(top, &ev);
 		if (r & UI_QUIT)
 			break;
@@ -403,6 +427,8 @@ ui_run(struct ui_app *app, char **err)
 	}
 	while (depth > 0)
 		pop();
+	free(msg_text);
+	msg_text = NULL;
 	ui_end();
 	util_set_fatal_hook(NULL);
 	return 0;

@@ -99,8 +99,9 @@ void ui_title(const char *left, const char *right);
 void ui_message(const char *fmt, ...);
 void ui_error(const char *fmt, ...);
 void ui_keys(const char *keys);
-/* The message shown until the next key, or NULL. */
 void ui_clear_message(void);
+/* erase() for a screen's full paint, keeping the current message. */
+void ui_erase(void);
 
 /* Sanitised copy of s cut to at most width columns; caller frees. */
 char *ui_fit(const char *s, int width);

@@ -165,7 +165,7 @@ entry_draw(struct screen *s)
 		uif_free(e->form);
 		delwin(e->win);
 	}
-	erase();
+	ui_erase();
 	e->win = newwin(LINES - 3, COLS, 1, 0);
 	if (e->win == NULL)
 		util_fatal("cannot make a window");
@@ -472,6 +472,12 @@ ui_entry_save(struct entry *e)
 	if (e->nrosters > 0) {
 		dr = xcalloc(e->nrosters, sizeof *dr);
 		for (k = 0; k < e->nrosters; k++) {
+			size_t i;
+			/* rows take the status of their household */
+			for (i = 0; i < e->rosters[k].n; i++)
+				snprintf(e->rosters[k].rows[i]->status,
+				    sizeof e->rosters[k].rows[i]->status, "%s",
+				    e->rec->status);
 			dr[k].def = e->rosters[k].def;
 			dr[k].rows = e->rosters[k].rows;
 			dr[k].n = e->rosters[k].n;

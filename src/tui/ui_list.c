@@ -80,7 +80,7 @@ list_draw(struct screen *s)
 	}
 	if (l->sel >= (int)l->n)
 		l->sel = l->n > 0 ? (int)l->n - 1 : 0;
-	erase();
+	ui_erase();
 	title = xasprintf("%s", schema_record_label(l->def, s->app->lang));
 	{
 		char right[64];

@@ -30,7 +30,7 @@ menu_draw(struct screen *s)
 	char *title, *line;
 	size_t i;
 
-	erase();
+	ui_erase();
 	title = xasprintf("kesra - %s v%d", sc->name, sc->version);
 	ui_title(title, s->app->user);
 	free(title);

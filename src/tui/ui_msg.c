@@ -61,6 +61,12 @@ pick_run(struct pick *pk)
 	WINDOW *win;
 
 	w = ui_width(pk->title) + 6;
+	if (pk->chosen != NULL) {
+		int hw = ui_width(_("Filter:")) + ui_width(
+		    _("   Space marks, Enter ends")) + 12;
+		if (hw > w)
+			w = hw;
+	}
 	if (w < 40 && pk->fetch != NULL)
 		w = 60;
 	if (w < 24)
@@ -239,17 +245,35 @@ ui_pick_fetch(const char *title, size_t (*fetch)(void *, const char *,
 	return pick_run(&pk);
 }
 
-/* Draw text lines from row y; returns the next row. */
+/* Draw text from row y, wrapping long lines at spaces; returns the next
+ * row. */
 static int
 draw_lines(WINDOW *win, int y, const char *text, int w, int maxy)
 {
 	const char *p = text;
 	while (p != NULL && *p != '\0' && y < maxy) {
 		const char *e = strchr(p, '\n');
-		char *line = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		char *f = ui_fit(line, w);
-		mvwaddstr(win, y++, 2, f);
-		free(f);
+		char *raw = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
+		/* sanitised first, so that fitting keeps byte lengths */
+		char *line = util_sanitize(raw, 0), *rest = line;
+		free(raw);
+		do {
+			char *f = ui_fit(rest, w);
+			size_t n = strlen(f);
+			if (rest[n] != '\0') {
+				/* break at the last space that fits */
+				char *sp = strrchr(f, ' ');
+				if (sp != NULL && sp > f) {
+					n = (size_t)(sp - f);
+					f[n] = '\0';
+				}
+			}
+			mvwaddstr(win, y++, 2, f);
+			free(f);
+			rest += n;
+			while (*rest == ' ')
+				rest++;
+		} while (*rest != '\0' && y < maxy);
 		free(line);
 		p = e != NULL ? e + 1 : NULL;
 	}
@@ -291,26 +315,29 @@ ui_prompt(const char *question, char **out)
 	sbuf_add(&b, "");
 	for (;;) {
 		struct ui_event ev;
-		char *line = xasprintf("%s %s", question, b.s);
-		int w = ui_width(line);
-		char *f;
-		/* keep the end of a long answer in view */
-		const char *shown = line;
-		while (w > COLS - 2 && *shown != '\0') {
-			shown++;
-			while ((*shown & 0xc0) == 0x80)
-				shown++;
-			w = ui_width(shown);
+		/* the start of the question, the end of the answer */
+		int aw = ui_width(b.s), qw;
+		const char *ans = b.s;
+		char *q, *a;
+		while (aw > COLS / 2 && *ans != '\0') {
+			ans++;
+			while ((*ans & 0xc0) == 0x80)
+				ans++;
+			aw = ui_width(ans);
 		}
-		f = ui_fit(shown, COLS - 1);
+		qw = COLS - 2 - aw;
+		q = ui_fit(question, qw);
+		a = ui_fit(ans, COLS - 2 - ui_width(q));
 		move(LINES - 2, 0);
 		clrtoeol();
 		attron(A_BOLD);
-		mvaddstr(LINES - 2, 0, f);
+		mvaddstr(LINES - 2, 0, q);
 		attroff(A_BOLD);
+		addch(' ');
+		addstr(a);
 		refresh();
-		free(f);
-		free(line);
+		free(q);
+		free(a);
 		ui_read(&ev);
 		if (ui_hangup)
 			break;

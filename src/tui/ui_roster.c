@@ -42,6 +42,42 @@ columns(const struct sch_record *def, size_t *out, size_t max)
 	return n;
 }
 
+/*
+ * Column widths: each column as wide as its field needs (a choice shows
+ * its code and label), then the widest shrunk until the row fits.
+ */
+static void
+widths(const struct sch_record *def, const size_t *cols, size_t nc, int *cw,
+    int avail)
+{
+	size_t c;
+	int total = 0;
+	for (c = 0; c < nc; c++) {
+		const struct sch_field *f = &def->fields[cols[c]];
+		int w = f->width + 1;
+		if (f->type == FT_SELECT_ONE)
+			w = 18;
+		else if (f->type == FT_CALCULATE)
+			w = 6;
+		if (w < 5)
+			w = 5;
+		if (w > 30)
+			w = 30;
+		cw[c] = w;
+		total += w;
+	}
+	while (total > avail) {
+		size_t widest = 0;
+		for (c = 1; c < nc; c++)
+			if (cw[c] > cw[widest])
+				widest = c;
+		if (cw[widest] <= 5)
+			break;
+		cw[widest]--;
+		total--;
+	}
+}
+
 static void
 roster_draw(struct screen *s)
 {
@@ -49,10 +85,10 @@ roster_draw(struct screen *s)
 	struct entry *e = v->e;
 	struct roster *ro = &e->rosters[v->k];
 	size_t cols[8], nc = columns(ro->def, cols, 8), c;
-	int rows = LINES - 5, i, x, w;
+	int rows = LINES - 5, i, x, cw[8];
 	char *title, *left, right[64];
 
-	erase();
+	ui_erase();
 	title = ui_record_title(e->rec);
 	left = xasprintf("%s %s - %s", schema_record_label(e->def,
 	    e->app->lang), title[0] != '\0' ? title : _("(new)"),
@@ -66,12 +102,12 @@ roster_draw(struct screen *s)
 	free(left);
 	free(title);
 
-	w = nc > 0 ? (COLS - 6) / (int)nc : COLS - 6;
+	widths(ro->def, cols, nc, cw, COLS - 5);
 	attron(A_BOLD);
 	mvaddstr(1, 0, " No.");
-	for (c = 0, x = 5; c < nc; c++, x += w) {
+	for (c = 0, x = 5; c < nc; x += cw[c], c++) {
 		char *h = ui_fit(schema_field_label(&ro->def->fields[cols[c]],
-		    e->app->lang), w - 1);
+		    e->app->lang), cw[c] - 1);
 		mvaddstr(1, x, h);
 		free(h);
 	}
@@ -87,7 +123,7 @@ roster_draw(struct screen *s)
 		if (v->top + i == v->sel)
 			attron(A_REVERSE);
 		mvprintw(2 + i, 0, "%3d ", v->top + i + 1);
-		for (c = 0, x = 5; c < nc; c++, x += w) {
+		for (c = 0, x = 5; c < nc; x += cw[c], c++) {
 			const struct sch_field *f = &ro->def->fields[cols[c]];
 			const char *val = record_get(r, cols[c]);
 			const struct sch_choice *ch = f->type == FT_SELECT_ONE ?
@@ -95,9 +131,9 @@ roster_draw(struct screen *s)
 			char *shown = ch != NULL ? xasprintf("%s %s", val,
 			    sch_text_get(&ch->label, e->app->lang, "")) :
 			    xstrdup(val != NULL ? val : "");
-			char *t = ui_fit(shown, w - 1);
+			char *t = ui_fit(shown, cw[c] - 1);
 			free(shown);
-			mvprintw(2 + i, x, "%-*s", w, t);
+			mvprintw(2 + i, x, "%s", t);
 			free(t);
 		}
 		if (v->top + i == v->sel)

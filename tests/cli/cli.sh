@@ -126,7 +126,7 @@ is "$(sql "$DB" "PRAGMA journal_mode")" wal "the database is in WAL mode"
 is "$(sql "$DB" "SELECT value FROM kesra_meta WHERE key = 'dictionary'")" dtsen \
     "kesra_meta records the dictionary"
 is "$(sql "$DB" "SELECT count(*) FROM pragma_table_info('household')
-    WHERE name IN ('id', 'uuid', 'status', 'rev', 'kk_number', 'interview_date')")" 6 \
+    WHERE name IN ('id', 'uuid', 'status', 'rev', 'kk_number', 'enum_date')")" 6 \
     "household has the system columns and one column per field"
 sql "$DB" "INSERT INTO household (uuid, created_at, kk_number, head_name,
     members, result) VALUES ('u1', '2024-01-01', '3201234567890123', 'Kept', 2, 1)"

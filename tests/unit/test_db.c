@@ -3,7 +3,9 @@
  * identity, record save/load, migrations, refusals that leave the file
  * untouched, optimistic concurrency, locking, keyset pagination and titles;
  * note fields without a column, accepted warnings, files of an older
- * layout, unique fields, renamed fields and complete dry-run plans.
+ * layout, unique fields, renamed fields and complete dry-run plans;
+ * batches of saves (db_begin/db_commit, savepoints) and the statement
+ * cache.
  */
 #include "testutil.h"
 
@@ -1720,6 +1722,133 @@ test_dry_run_lists_all_writes_nothing(void **state)
 	schema_free(s2);
 }
 
+/*
+ * Batches: saves inside db_begin/db_commit are savepoints. A failed save
+ * undoes itself only; the batch keeps the others; a rollback drops all.
+ */
+static void
+test_batch_nested_saves(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person, *visit;
+	struct record *p, *v[2], *stale;
+	struct db_roster ro;
+	char *err = NULL;
+	int64_t id;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	visit = rec(f->s, "visit");
+	id = add_person(f->db, f->s, "Ani", "10", "op");
+
+	assert_int_equal(db_begin(f->db, &err), 0);
+	assert_null(err);
+	/* a second begin inside the batch is refused */
+	assert_int_equal(db_begin(f->db, &err), -1);
+	assert_contains(err, "already open");
+	free(err);
+	err = NULL;
+	/* a tree save nests: the person and its two visits */
+	p = record_new(person);
+	record_set_by_name(p, "name", "Budi");
+	v[0] = record_new(visit);
+	record_set_by_name(v[0], "note", "satu");
+	v[1] = record_new(visit);
+	record_set_by_name(v[1], "note", "dua");
+	memset(&ro, 0, sizeof ro);
+	ro.def = visit;
+	ro.rows = v;
+	ro.n = 2;
+	if (db_tree_save(f->db, p, &ro, 1, "op", &err) != 0)
+		fail_msg("tree save in a batch: %s", err);
+	assert_true(p->id > 0);
+	assert_true(v[1]->parent_id == p->id);
+	/* a failing save (a stale revision) undoes itself only */
+	stale = load(f->db, person, id);
+	record_set_by_name(stale, "name", "Ani 2");
+	assert_int_equal(db_record_save(f->db, stale, "op", NULL), 0);
+	record_set_by_name(stale, "name", "Ani 3");
+	stale->rev = 1;
+	assert_int_equal(db_record_save(f->db, stale, "op", &err), -1);
+	assert_contains(err, "changed by op");
+	free(err);
+	err = NULL;
+	/* still inside the batch */
+	assert_int_equal(sqlite3_get_autocommit(db_sqlite(f->db)), 0);
+	assert_int_equal(db_commit(f->db, &err), 0);
+	assert_int_equal(sqlite3_get_autocommit(db_sqlite(f->db)), 1);
+	assert_q(f->db, "SELECT name, rev FROM person ORDER BY id",
+	    "Ani 2|2\nBudi|1");
+	assert_q(f->db, "SELECT p.name, v.note, v.ord FROM visit AS v JOIN "
+	    "person AS p ON p.id = v.parent_id ORDER BY v.ord",
+	    "Budi|satu|0\nBudi|dua|1");
+	/* no savepoint is left behind */
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "RELEASE kesra_save",
+	    NULL, NULL, NULL), SQLITE_ERROR);
+
+	/* a batch rolled back leaves nothing; commit without one fails */
+	assert_int_equal(db_begin(f->db, &err), 0);
+	add_person(f->db, f->s, "Citra", "30", "op");
+	db_rollback(f->db);
+	assert_q(f->db, "SELECT count(*) FROM person", "2");
+	assert_int_equal(db_commit(f->db, &err), -1);
+	assert_contains(err, "no transaction");
+	free(err);
+	db_rollback(f->db); /* nothing open: nothing happens */
+
+	record_free(p);
+	record_free(v[0]);
+	record_free(v[1]);
+	record_free(stale);
+}
+
+/*
+ * Saves reuse their statements: many saves prepare the insert once, and a
+ * migration that adds a column makes new statements (new SQL text) while
+ * the old ones keep working for nothing.
+ */
+static void
+test_statement_cache(void **state)
+{
+	struct fx *f = *state;
+	struct schema *s2;
+	struct record *r;
+	char *err = NULL;
+	int i;
+
+	create_v1(f);
+	assert_int_equal(db_begin(f->db, &err), 0);
+	for (i = 0; i < 500; i++)
+		add_person(f->db, f->s, "Orang", "5", "op");
+	assert_int_equal(db_commit(f->db, &err), 0);
+	assert_q(f->db, "SELECT count(*), count(DISTINCT uuid) FROM person",
+	    "500|500");
+	/* statements kept by the connection: a few, not one per save */
+	{
+		int n = 0;
+		sqlite3_stmt *st = NULL;
+		while ((st = sqlite3_next_stmt(db_sqlite(f->db), st)) != NULL)
+			n++;
+		assert_in_range(n, 1, 8);
+	}
+	/* the same connection after a migration to v2 (a new column) */
+	s2 = tu_schema(dict_v2_add);
+	db_close(f->db);
+	f->db = open_db(f->path, s2, 0);
+	migrate(f->db);
+	r = record_new(rec(s2, "person"));
+	record_set_by_name(r, "name", "Baru");
+	record_set_by_name(r, "phone", "0812");
+	if (db_record_save(f->db, r, "op", &err) != 0)
+		fail_msg("save after migration: %s", err);
+	assert_q(f->db, "SELECT name, phone FROM person WHERE phone IS NOT "
+	    "NULL", "Baru|0812");
+	record_free(r);
+	db_close(f->db);
+	f->db = NULL;
+	schema_free(s2);
+}
+
 int
 main(void)
 {
@@ -1753,6 +1882,8 @@ main(void)
 		T(test_unique_migration),
 		T(test_rename),
 		T(test_dry_run_lists_all_writes_nothing),
+		T(test_batch_nested_saves),
+		T(test_statement_cache),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

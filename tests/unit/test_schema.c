@@ -456,8 +456,8 @@ test_unknown_keys(void **state)
 	    "title, parent, fields, rules, roster_rules, min_count, "
 	    "max_count)", 4, 5);
 	tu_assert_diag_at(&d, "the dictionary: unknown key 'recrods' (known: "
-	    "dictionary, version, languages, regions, value_sets, records)", 7,
-	    1);
+	    "dictionary, version, languages, regions, regions_retired, "
+	    "value_sets, records)", 7, 1);
 	diags_free(&d);
 }
 
