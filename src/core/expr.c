@@ -99,6 +99,7 @@ struct xchoice {
 struct xroster {
 	size_t *cols; /* stored child fields the rule names */
 	size_t ncols;
+	unsigned char *puse; /* parent fields the rule names */
 	sqlite3_stmt *st;
 	size_t n;
 };
@@ -107,6 +108,10 @@ struct xrec {
 	const struct sch_record *def;
 	const struct sch_record *parent; /* NULL unless a roster */
 	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
+	/* The fields each statement names: nfields flags for the record,
+	 * then the parent's (a statement binds only those). */
+	unsigned char **fuse; /* like fst */
+	unsigned char **ruse; /* like rules */
 	struct xchoice *ch;   /* nfields */
 	sqlite3_stmt **rules; /* def->nrules */
 	struct xroster *rr;   /* def->nroster_rules */
@@ -808,6 +813,47 @@ field_ci(const struct sch_record *r, const char *name)
 	return -1;
 }
 
+/* The fields of a record and of its parent that an expression names. */
+struct usecol {
+	const struct sch_record *def, *parent;
+	unsigned char *use; /* def->nfields + parent->nfields flags */
+};
+
+static void
+note_col(void *arg, const char *qual, const char *name)
+{
+	struct usecol *u = arg;
+	int i;
+	if (qual == NULL || strcasecmp(qual, u->def->name) == 0) {
+		if ((i = field_ci(u->def, name)) >= 0)
+			u->use[i] = 1;
+	}
+	if (u->parent != NULL && (qual == NULL ||
+	    strcasecmp(qual, u->parent->name) == 0)) {
+		if ((i = field_ci(u->parent, name)) >= 0)
+			u->use[u->def->nfields + (size_t)i] = 1;
+	}
+}
+
+/* Flags of the fields text names (caller frees), or NULL on a bad text. */
+static unsigned char *
+used_fields(const struct sch_record *def, const struct sch_record *parent,
+    const char *text)
+{
+	struct usecol u;
+	char *err = NULL;
+	u.def = def;
+	u.parent = parent;
+	u.use = xcalloc(def->nfields + (parent != NULL ? parent->nfields : 0) +
+	    1, 1);
+	if (scan_expr(text, "", note_col, &u, &err) < 0) {
+		free(err);
+		free(u.use);
+		return NULL;
+	}
+	return u.use;
+}
+
 /* Collects the fields of a record an expression names (flags[j] = 1). */
 struct uses {
 	const struct sch_record *def;
@@ -992,16 +1038,21 @@ out:
 	return ret;
 }
 
-/* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
+/*
+ * (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r that the
+ * expression names (use[j]; all when use is NULL).
+ */
 static void
-sql_record(struct sbuf *b, const struct sch_record *r, int *param)
+sql_record(struct sbuf *b, const struct sch_record *r,
+    const unsigned char *use, int *param)
 {
 	size_t j;
 	int any = 0;
 
 	sbuf_add(b, "(SELECT ");
 	for (j = 0; j < r->nfields; j++) {
-		if (!schema_field_stored(&r->fields[j]))
+		if (!schema_field_stored(&r->fields[j]) ||
+		    (use != NULL && !use[j]))
 			continue;
 		sbuf_addf(b, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
 		    r->fields[j].name);
@@ -1030,22 +1081,26 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
  */
 static sqlite3_stmt *
 compile_expr(struct cctx *c, const struct xrec *xr, const struct sch_expr *e,
-    const char *where, const struct xchoice *ch)
+    const char *where, const struct xchoice *ch, unsigned char **use)
 {
 	struct sbuf sql = {0};
 	sqlite3_stmt *st = NULL;
 	char *err = NULL;
 	int param = 1;
 
+	*use = NULL;
 	if (scan_expr(e->text, where, NULL, NULL, &err) < 0)
 		goto out;
+	/* only the fields the expression names become parameters */
+	*use = used_fields(xr->def, xr->parent, e->text);
 	if (ch != NULL) /* the choice is the outer scope: see the top */
 		sbuf_add(&sql, "SELECT (");
 	sbuf_addf(&sql, "SELECT (\n%s\n) FROM ", e->text);
-	sql_record(&sql, xr->def, &param);
+	sql_record(&sql, xr->def, *use, &param);
 	if (xr->parent != NULL) {
 		sbuf_add(&sql, ", ");
-		sql_record(&sql, xr->parent, &param);
+		sql_record(&sql, xr->parent, *use != NULL ? *use +
+		    xr->def->nfields : NULL, &param);
 	}
 	if (ch != NULL) {
 		sbuf_add(&sql, ") FROM ");
@@ -1102,7 +1157,7 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
 	if (xr->parent != NULL) {
 		sbuf_add(&b, ") FROM ");
-		sql_record(&b, xr->parent, &param);
+		sql_record(&b, xr->parent, rr->puse, &param);
 	}
 	*nparams = param - 1;
 	return sbuf_steal(&b);
@@ -1258,6 +1313,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 	if (xr->parent == def)
 		xr->parent = NULL;
 	xr->fst = xcalloc(nf * XK_NKINDS, sizeof *xr->fst);
+	xr->fuse = xcalloc(nf * XK_NKINDS, sizeof *xr->fuse);
+	xr->ruse = xcalloc(def->nrules, sizeof *xr->ruse);
 	xr->ch = xcalloc(nf, sizeof *xr->ch);
 	xr->rules = xcalloc(def->nrules, sizeof *xr->rules);
 	xr->rr = xcalloc(def->nroster_rules, sizeof *xr->rr);
@@ -1285,7 +1342,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 				ch = &xr->ch[i];
 			}
 			xr->fst[i * XK_NKINDS + k] = compile_expr(c, xr, e,
-			    where, ch);
+			    where, ch, &xr->fuse[i * XK_NKINDS + k]);
 			free(where);
 		}
 	}
@@ -1293,7 +1350,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 		where = xasprintf("rule '%s'", def->rules[k].name);
 		if (def->rules[k].check.text != NULL)
 			xr->rules[k] = compile_expr(c, xr, &def->rules[k].check,
-			    where, NULL);
+			    where, NULL, &xr->ruse[k]);
 		free(where);
 	}
 	for (k = 0; k < def->nroster_rules; k++) {
@@ -1312,6 +1369,18 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 				if (used[i] &&
 				    schema_field_stored(&def->fields[i]))
 					rr->cols[rr->ncols++] = i;
+			if (xr->parent != NULL) {
+				/* the parent's fields it names */
+				unsigned char *all = used_fields(def,
+				    xr->parent, e->text);
+				if (all != NULL) {
+					rr->puse = xmalloc(xr->parent->nfields +
+					    1);
+					memcpy(rr->puse, all + nf,
+					    xr->parent->nfields);
+					free(all);
+				}
+			}
 			/* checked for one row; re-prepared for each count */
 			roster_prepare(c->x->h, xr, k, 1, &err);
 		}
@@ -1362,17 +1431,24 @@ expr_free(struct expr_set *x)
 		struct xrec *xr = &x->rec[i];
 		if (xr->def == NULL)
 			continue;
-		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++)
+		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
+			free(xr->fuse[k]);
+		}
 		for (k = 0; k < xr->def->nfields; k++)
 			free(xr->ch[k].cols);
-		for (k = 0; k < xr->def->nrules; k++)
+		for (k = 0; k < xr->def->nrules; k++) {
 			sqlite3_finalize(xr->rules[k]);
+			free(xr->ruse[k]);
+		}
 		for (k = 0; k < xr->def->nroster_rules; k++) {
 			sqlite3_finalize(xr->rr[k].st);
 			free(xr->rr[k].cols);
+			free(xr->rr[k].puse);
 		}
 		free(xr->fst);
+		free(xr->fuse);
+		free(xr->ruse);
 		free(xr->ch);
 		free(xr->rules);
 		free(xr->rr);
@@ -1462,14 +1538,18 @@ bind_value(sqlite3_stmt *st, int i, const char *sqltype, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/* Bind def's stored fields from r (NULLs when r is NULL) from ?first. */
+/*
+ * Bind def's stored fields that the statement names (use[j]; all when use
+ * is NULL) from r (NULLs when r is NULL) from ?first.
+ */
 static int
 bind_record(sqlite3_stmt *st, int first, const struct sch_record *def,
-    const struct record *r)
+    const struct record *r, const unsigned char *use)
 {
 	size_t j;
 	for (j = 0; j < def->nfields; j++) {
-		if (!schema_field_stored(&def->fields[j]))
+		if (!schema_field_stored(&def->fields[j]) ||
+		    (use != NULL && !use[j]))
 			continue;
 		bind_value(st, first++, schema_field_sql_type(&def->fields[j]),
 		    r != NULL ? r->val[j] : NULL);
@@ -1521,15 +1601,18 @@ field_bound(struct expr_set *x, const struct record *r,
     const struct sch_choice *c)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	const unsigned char *use;
 	sqlite3_stmt *st;
 	int p;
 
 	if (xr == NULL || field >= xr->def->nfields ||
 	    (st = xr->fst[field * XK_NKINDS + kind]) == NULL)
 		return NULL;
-	p = bind_record(st, 1, xr->def, r);
+	use = xr->fuse[field * XK_NKINDS + kind];
+	p = bind_record(st, 1, xr->def, r, use);
 	if (xr->parent != NULL)
-		p = bind_record(st, p, xr->parent, parent_of(xr, parent));
+		p = bind_record(st, p, xr->parent, parent_of(xr, parent),
+		    use != NULL ? use + xr->def->nfields : NULL);
 	if (kind == XK_CHOICE)
 		bind_choice(st, p, &xr->ch[field], c);
 	return st;
@@ -1631,9 +1714,11 @@ expr_rule(struct expr_set *x, const struct record *r,
 	if (xr == NULL || rule >= xr->def->nrules ||
 	    (st = xr->rules[rule]) == NULL)
 		return 1;
-	p = bind_record(st, 1, xr->def, r);
+	p = bind_record(st, 1, xr->def, r, xr->ruse[rule]);
 	if (xr->parent != NULL)
-		bind_record(st, p, xr->parent, parent_of(xr, parent));
+		bind_record(st, p, xr->parent, parent_of(xr, parent),
+		    xr->ruse[rule] != NULL ? xr->ruse[rule] + xr->def->nfields :
+		    NULL);
 	v = eval_truth(st);
 	return v == EV_TRUE || v == EV_NULL;
 }
@@ -1665,7 +1750,8 @@ expr_roster_rule(struct expr_set *x, const struct sch_record *child,
 			    rows[i]->val[rr->cols[c]] : NULL);
 		}
 	if (xr->parent != NULL)
-		bind_record(rr->st, p, xr->parent, parent_of(xr, parent));
+		bind_record(rr->st, p, xr->parent, parent_of(xr, parent),
+		    rr->puse);
 	v = eval_truth(rr->st);
 	return v == EV_TRUE || v == EV_NULL;
 }
