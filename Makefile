@@ -15,11 +15,11 @@ PKG_CONFIG ?= pkg-config
 CC        ?= cc
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw formw yaml-0.1 sqlite3)
-CORE_LIBS  := $(shell $(PKG_CONFIG) --libs yaml-0.1 sqlite3) -lm
+CORE_LIBS  := $(shell $(PKG_CONFIG) --libs yaml-0.1 sqlite3) -lm -pthread
 TUI_LIBS   := $(shell $(PKG_CONFIG) --libs formw ncursesw)
 
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+CFLAGS    += -pthread -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wno-missing-field-initializers \
              -D_GNU_SOURCE $(PKG_CFLAGS) -Isrc/core -Isrc/tui
 

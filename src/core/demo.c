@@ -40,6 +40,7 @@
 #include "demo.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2070,20 +2071,25 @@ fill_record(struct gen *g, struct record *rec, const struct record *parent,
 		expr_refresh(g->x, rec, parent, NULL);
 }
 
-/* Make one household with its rosters and save it. */
-static int
-write_household(struct gen *g, struct household *h, long idx, long total,
-    long *persons, char **err)
-{
+/* One household made, waiting to be saved: the records and the rosters. */
+struct job {
+	struct record *root;
+	struct record *rows[MAX_KIDS][MAX_SIZE];
 	struct db_roster ro[MAX_KIDS];
-	struct record *root, *rows[MAX_KIDS][MAX_SIZE];
+};
+
+/* Make household idx of total into j: its records filled and refreshed. */
+static void
+make_job(struct gen *g, struct household *h, long idx, long total,
+    struct job *j)
+{
 	size_t k;
-	int i, n, rc;
+	int i, n;
 
 	make_household(g, h, idx, total);
-	root = record_new(g->hh);
-	fill_record(g, root, NULL, h, NULL, 0);
-	memset(ro, 0, sizeof ro);
+	memset(j, 0, sizeof *j);
+	j->root = record_new(g->hh);
+	fill_record(g, j->root, NULL, h, NULL, 0);
 	for (k = 0; k < g->nkids; k++) {
 		n = g->kids[k] == g->person ? h->n : (int)rng_below(&g->r, 3);
 		if (g->kids[k]->min_count > 0 && n < g->kids[k]->min_count)
@@ -2092,23 +2098,133 @@ write_household(struct gen *g, struct household *h, long idx, long total,
 		if (g->kids[k]->max_count > 0 && n > g->kids[k]->max_count)
 			n = g->kids[k]->max_count;
 		for (i = 0; i < n; i++) {
-			rows[k][i] = record_new(g->kids[k]);
-			fill_record(g, rows[k][i], root, h, g->kids[k] ==
+			j->rows[k][i] = record_new(g->kids[k]);
+			fill_record(g, j->rows[k][i], j->root, h, g->kids[k] ==
 			    g->person ? &h->p[i] : &h->p[0], i);
 		}
-		ro[k].def = g->kids[k];
-		ro[k].rows = rows[k];
-		ro[k].n = (size_t)n;
+		j->ro[k].def = g->kids[k];
+		j->ro[k].rows = j->rows[k];
+		j->ro[k].n = (size_t)n;
 	}
-	rc = db_tree_save(g->db, root, ro, g->nkids, g->user, err);
-	for (k = 0; k < g->nkids; k++) {
-		if (rc == 0 && g->kids[k] == g->person)
-			*persons += (long)ro[k].n;
-		for (i = 0; i < (int)ro[k].n; i++)
-			record_free(rows[k][i]);
-	}
-	record_free(root);
+}
+
+static void
+job_free(const struct gen *g, struct job *j)
+{
+	size_t k, i;
+	for (k = 0; k < g->nkids; k++)
+		for (i = 0; i < j->ro[k].n; i++)
+			record_free(j->rows[k][i]);
+	record_free(j->root);
+	memset(j, 0, sizeof *j);
+}
+
+/* Save a job (then free it); *persons counts the person rows saved. */
+static int
+save_job(const struct gen *g, struct job *j, long *persons, char **err)
+{
+	size_t k;
+	int rc = db_tree_save(g->db, j->root, j->ro, g->nkids, g->user, err);
+
+	for (k = 0; k < g->nkids && rc == 0; k++)
+		if (g->kids[k] == g->person)
+			*persons += (long)j->ro[k].n;
+	job_free(g, j);
 	return rc;
+}
+
+/*
+ * The pipeline: a thread makes the households in order (the one random
+ * sequence, on a connection of its own for the expressions) while the
+ * caller's thread saves them in the same order; a bounded queue between
+ * them. The output is the same as without it.
+ */
+#define QUEUE 64
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct job slot[QUEUE];
+	long made, saved; /* jobs put, jobs taken */
+	int stop;         /* the saver failed: make no more */
+	struct gen *g;
+	long total;
+};
+
+static void *
+maker(void *arg)
+{
+	struct pipeline *p = arg;
+	struct household h;
+	long i;
+
+	for (i = 0; i < p->total; i++) {
+		pthread_mutex_lock(&p->mu);
+		while (p->made - p->saved == QUEUE && !p->stop)
+			pthread_cond_wait(&p->can_put, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		pthread_mutex_unlock(&p->mu);
+		/* the slot is the maker's until made is advanced */
+		make_job(p->g, &h, i, p->total, &p->slot[i % QUEUE]);
+		pthread_mutex_lock(&p->mu);
+		p->made++;
+		pthread_cond_signal(&p->can_take);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* The next job made, waited for; NULL when the maker ended early. */
+static struct job *
+take(struct pipeline *p)
+{
+	struct job *j = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->made == p->saved && p->made < p->total && !p->stop)
+		pthread_cond_wait(&p->can_take, &p->mu);
+	if (p->made > p->saved)
+		j = &p->slot[p->saved % QUEUE];
+	pthread_mutex_unlock(&p->mu);
+	return j;
+}
+
+static void
+taken(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->saved++;
+	pthread_cond_signal(&p->can_put);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * A second connection to the file with the expressions compiled on it,
+ * for the maker thread; -1 when there cannot be one (a database in
+ * memory, say): then everything runs in the caller's thread.
+ */
+static int
+open_maker(struct db *db, struct db **db2, struct expr_set **x2)
+{
+	struct diags d = {0};
+	char *err = NULL;
+
+	*db2 = NULL;
+	*x2 = NULL;
+	if (strcmp(db_path(db), ":memory:") == 0 || db_path(db)[0] == '\0' ||
+	    db_open(db2, db_path(db), db_schema(db), DB_OPEN_READONLY,
+	    &err) < 0 || expr_register_functions(db_sqlite(*db2), &err) < 0 ||
+	    (*x2 = expr_compile(db_sqlite(*db2), db_schema(db), &d)) == NULL) {
+		free(err);
+		diags_free(&d);
+		db_close(*db2);
+		*db2 = NULL;
+		return -1;
+	}
+	diags_free(&d);
+	return 0;
 }
 
 static void
@@ -2129,16 +2245,32 @@ gen_free(struct gen *g)
 	map_free(&g->kk_serial);
 }
 
+/* Everything counted so far is committed: the result, and progress. */
+static void
+committed(const struct demo_opts *o, struct demo_result *res, long done,
+    long persons)
+{
+	res->households = done;
+	res->persons = persons;
+	if (o->progress != NULL)
+		o->progress(o->progress_ctx, done, o->households);
+}
+
 int
 demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
     struct demo_result *res, char **err)
 {
 	struct gen g;
 	struct household h;
+	struct pipeline *p = NULL;
+	struct db *db2 = NULL;
+	struct expr_set *x2 = NULL;
+	struct job one, *j;
+	pthread_t th;
 	long i, batch = o->batch > 0 ? o->batch : DEMO_BATCH, done = 0;
 	long persons = 0;
 	int64_t existing = 0;
-	int rc = -1, open = 0;
+	int rc = -1, open = 0, threaded = 0;
 
 	memset(res, 0, sizeof *res);
 	if (o->households < 1 || o->households > DEMO_MAX_HOUSEHOLDS)
@@ -2164,31 +2296,69 @@ demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
 	setup_roles(&g);
 	if (load_regions(&g, err) < 0 || db_tune_bulk(db, err) < 0)
 		goto out;
+	if (!o->single_thread && open_maker(db, &db2, &x2) == 0) {
+		p = xcalloc(1, sizeof *p);
+		pthread_mutex_init(&p->mu, NULL);
+		pthread_cond_init(&p->can_put, NULL);
+		pthread_cond_init(&p->can_take, NULL);
+		g.x = x2;
+		p->g = &g;
+		p->total = o->households;
+		threaded = pthread_create(&th, NULL, maker, p) == 0;
+		if (!threaded)
+			g.x = x;
+	}
 	for (i = 0; i < o->households; i++) {
 		if (!open) {
 			if (db_begin(db, err) < 0)
 				goto out;
 			open = 1;
 		}
-		if (write_household(&g, &h, i, o->households, &persons,
-		    err) < 0)
+		if (threaded) {
+			if ((j = take(p)) == NULL) {
+				util_err(err, "demo: the maker thread ended "
+				    "early");
+				goto out;
+			}
+		} else {
+			make_job(&g, &h, i, o->households, &one);
+			j = &one;
+		}
+		rc = save_job(&g, j, &persons, err);
+		if (threaded)
+			taken(p);
+		if (rc < 0)
 			goto out;
+		rc = -1;
 		done++;
 		if (done % batch == 0 || i + 1 == o->households) {
 			open = 0;
 			if (db_commit(db, err) < 0)
 				goto out;
-			res->households = done;
-			res->persons = persons;
-			if (o->progress != NULL)
-				o->progress(o->progress_ctx, done,
-				    o->households);
+			committed(o, res, done, persons);
 		}
 	}
 	rc = 0;
 out:
 	if (open)
 		db_rollback(db);
+	if (threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_signal(&p->can_put);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(th, NULL);
+		for (; p->saved < p->made; p->saved++)
+			job_free(&g, &p->slot[p->saved % QUEUE]);
+	}
+	if (p != NULL) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->can_put);
+		pthread_cond_destroy(&p->can_take);
+		free(p);
+	}
+	expr_free(x2);
+	db_close(db2);
 	gen_free(&g);
 	return rc;
 }

@@ -27,13 +27,19 @@
 #include "expr.h"
 
 #define DEMO_MAX_HOUSEHOLDS 10000000L
-#define DEMO_BATCH 5000 /* households per transaction */
+#define DEMO_BATCH 25000 /* households per transaction */
 
 struct demo_opts {
 	long households;  /* 1..DEMO_MAX_HOUSEHOLDS */
 	uint64_t seed;
 	long batch;       /* households per transaction; 0: DEMO_BATCH */
 	const char *user; /* created_by; NULL: "demo" */
+	/*
+	 * 0: households are made in a thread of their own (on a second,
+	 * read-only connection to the file) while this one saves them; the
+	 * data is the same either way. 1: all in the caller's thread.
+	 */
+	int single_thread;
 	/* Called after each committed batch (NULL: none). */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
@@ -46,10 +52,10 @@ struct demo_result {
 
 /*
  * Generate and write o->households households into db (migrated to its
- * schema), with x compiled on db's connection. Each batch is one
- * transaction: on failure the batch under way is rolled back, earlier
- * batches stay, and *res counts what was committed. Returns 0, or -1 with
- * *err.
+ * schema), with x compiled on db's connection (used when the households
+ * are made in the caller's thread). Each batch is one transaction: on
+ * failure the batch under way is rolled back, earlier batches stay, and
+ * *res counts what was committed. Returns 0, or -1 with *err.
  */
 int demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
     struct demo_result *res, char **err);

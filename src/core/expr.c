@@ -6,7 +6,9 @@
  *
  * An expression E of record R becomes
  *     SELECT (\nE\n) FROM (SELECT ?1 AS "f1", ...) AS "R"
- *         [, (SELECT ?k AS "p1", ...) AS "P"]          a roster's parent
+ * with only the stored fields E names as columns, and for a roster row
+ *     SELECT (SELECT (\nE\n) FROM (...) AS "R") FROM (SELECT ?k AS "p1",
+ *         ...) AS "P"                     the parent, outer (no join)
  * and a choice_filter, where a bare name is a field first and else a column
  * of the choice (SQLite resolves names from the inner query outwards),
  *     SELECT (SELECT (\nE\n) FROM <record> [, <parent>])
@@ -32,8 +34,9 @@
  *   just after, so the rest of the program (db) must not rely on an
  *   authorizer of its own. Installing one expires the connection's
  *   statements, which SQLite re-prepares transparently.
- * - Parameters: ?1.. for the record's stored fields in field order, then
- *   the parent's stored fields, then the choice's code and columns.
+ * - Parameters: ?1.. for the record's stored fields that the expression
+ *   names, in field order, then the parent's, then the choice's code and
+ *   columns; struct xbind lists them for each statement.
  *   Values are bound SQLITE_STATIC; each evaluation ends with reset and
  *   clear_bindings, so no borrowed pointer outlives the call.
  * - An expr_set exists only when every expression compiled and the
@@ -95,11 +98,21 @@ struct xchoice {
 	size_t ncols;
 };
 
+/*
+ * The values a field expression or rule binds: the stored fields its text
+ * names, each with its parameter. field < def->nfields: the record's;
+ * else the parent's field (field - def->nfields).
+ */
+struct xbind {
+	size_t *field;
+	int *param;
+	size_t n;
+};
+
 /* A roster rule: the child fields it names, its statement for n rows. */
 struct xroster {
 	size_t *cols; /* stored child fields the rule names */
 	size_t ncols;
-	unsigned char *puse; /* parent fields the rule names */
 	sqlite3_stmt *st;
 	size_t n;
 };
@@ -108,10 +121,8 @@ struct xrec {
 	const struct sch_record *def;
 	const struct sch_record *parent; /* NULL unless a roster */
 	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
-	/* The fields each statement names: nfields flags for the record,
-	 * then the parent's (a statement binds only those). */
-	unsigned char **fuse; /* like fst */
-	unsigned char **ruse; /* like rules */
+	struct xbind *fbind;  /* nfields * XK_NKINDS: what fst[k] binds */
+	struct xbind *rbind;  /* def->nrules: what rules[k] binds */
 	struct xchoice *ch;   /* nfields */
 	sqlite3_stmt **rules; /* def->nrules */
 	struct xroster *rr;   /* def->nroster_rules */
@@ -813,47 +824,6 @@ field_ci(const struct sch_record *r, const char *name)
 	return -1;
 }
 
-/* The fields of a record and of its parent that an expression names. */
-struct usecol {
-	const struct sch_record *def, *parent;
-	unsigned char *use; /* def->nfields + parent->nfields flags */
-};
-
-static void
-note_col(void *arg, const char *qual, const char *name)
-{
-	struct usecol *u = arg;
-	int i;
-	if (qual == NULL || strcasecmp(qual, u->def->name) == 0) {
-		if ((i = field_ci(u->def, name)) >= 0)
-			u->use[i] = 1;
-	}
-	if (u->parent != NULL && (qual == NULL ||
-	    strcasecmp(qual, u->parent->name) == 0)) {
-		if ((i = field_ci(u->parent, name)) >= 0)
-			u->use[u->def->nfields + (size_t)i] = 1;
-	}
-}
-
-/* Flags of the fields text names (caller frees), or NULL on a bad text. */
-static unsigned char *
-used_fields(const struct sch_record *def, const struct sch_record *parent,
-    const char *text)
-{
-	struct usecol u;
-	char *err = NULL;
-	u.def = def;
-	u.parent = parent;
-	u.use = xcalloc(def->nfields + (parent != NULL ? parent->nfields : 0) +
-	    1, 1);
-	if (scan_expr(text, "", note_col, &u, &err) < 0) {
-		free(err);
-		free(u.use);
-		return NULL;
-	}
-	return u.use;
-}
-
 /* Collects the fields of a record an expression names (flags[j] = 1). */
 struct uses {
 	const struct sch_record *def;
@@ -869,6 +839,36 @@ note_use(void *arg, const char *qual, const char *name)
 		return;
 	if ((j = field_ci(u->def, name)) >= 0)
 		u->flags[j] = 1;
+}
+
+/* The stored fields an expression names, in its record and the parent. */
+struct names {
+	const struct sch_record *def, *parent;
+	unsigned char *flags; /* def->nfields + parent->nfields */
+	char *ambiguous;      /* a bare name both have (first one) */
+};
+
+static void
+note_name(void *arg, const char *qual, const char *name)
+{
+	struct names *u = arg;
+	int j = -1, k = -1;
+
+	if (qual == NULL || strcasecmp(qual, u->def->name) == 0)
+		j = field_ci(u->def, name);
+	if (u->parent != NULL && (qual == NULL ||
+	    strcasecmp(qual, u->parent->name) == 0))
+		k = field_ci(u->parent, name);
+	if (j >= 0 && !schema_field_stored(&u->def->fields[j]))
+		j = -1;
+	if (k >= 0 && !schema_field_stored(&u->parent->fields[k]))
+		k = -1;
+	if (j >= 0)
+		u->flags[j] = 1;
+	if (k >= 0)
+		u->flags[u->def->nfields + (size_t)k] = 1;
+	if (qual == NULL && j >= 0 && k >= 0 && u->ambiguous == NULL)
+		u->ambiguous = xstrdup(name);
 }
 
 /* ---- preparing --------------------------------------------------------- */
@@ -1038,21 +1038,16 @@ out:
 	return ret;
 }
 
-/*
- * (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r that the
- * expression names (use[j]; all when use is NULL).
- */
+/* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
 static void
-sql_record(struct sbuf *b, const struct sch_record *r,
-    const unsigned char *use, int *param)
+sql_record(struct sbuf *b, const struct sch_record *r, int *param)
 {
 	size_t j;
 	int any = 0;
 
 	sbuf_add(b, "(SELECT ");
 	for (j = 0; j < r->nfields; j++) {
-		if (!schema_field_stored(&r->fields[j]) ||
-		    (use != NULL && !use[j]))
+		if (!schema_field_stored(&r->fields[j]))
 			continue;
 		sbuf_addf(b, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
 		    r->fields[j].name);
@@ -1061,6 +1056,32 @@ sql_record(struct sbuf *b, const struct sch_record *r,
 	if (!any)
 		sbuf_add(b, "1");
 	sbuf_addf(b, ") AS \"%s\"", r->name);
+}
+
+/*
+ * (SELECT ?p AS "f", ...) AS "record" with the stored fields of r that
+ * used flags (from offset in b's field numbering), each recorded in b.
+ */
+static void
+sql_used(struct sbuf *s, const struct sch_record *r, const unsigned char *used,
+    size_t offset, struct xbind *b, int *param)
+{
+	size_t j;
+	int any = 0;
+
+	sbuf_add(s, "(SELECT ");
+	for (j = 0; j < r->nfields; j++) {
+		if (!used[j] || !schema_field_stored(&r->fields[j]))
+			continue;
+		b->field[b->n] = offset + j;
+		b->param[b->n++] = *param;
+		sbuf_addf(s, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
+		    r->fields[j].name);
+		any = 1;
+	}
+	if (!any)
+		sbuf_add(s, "1");
+	sbuf_addf(s, ") AS \"%s\"", r->name);
 }
 
 /* (SELECT ?p AS "code", ?p+1 AS "col", ...) AS "choice" */
@@ -1077,30 +1098,47 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
 
 /*
  * Compile expression e of record xr (with the choice subquery when ch is
- * not NULL). Problems are reported at e's place; returns NULL then.
+ * not NULL); b gets the fields to bind. Only the stored fields that E
+ * names are columns of the wrapper (a name that is no field stays "no
+ * such column"), and a roster row's parent is the outer query of a scalar
+ * subquery rather than a join, so that SQLite evaluates both as
+ * co-routines, without a temporary table, and each evaluation binds a
+ * few values instead of every field of both records. A bare name of a
+ * field of both is refused as before (the join called it ambiguous).
+ * Problems are reported at e's place; returns NULL then.
  */
 static sqlite3_stmt *
 compile_expr(struct cctx *c, const struct xrec *xr, const struct sch_expr *e,
-    const char *where, const struct xchoice *ch, unsigned char **use)
+    const char *where, const struct xchoice *ch, struct xbind *b)
 {
+	size_t nf = xr->def->nfields;
+	size_t np = xr->parent != NULL ? xr->parent->nfields : 0;
+	struct names u = {xr->def, xr->parent, NULL, NULL};
 	struct sbuf sql = {0};
 	sqlite3_stmt *st = NULL;
 	char *err = NULL;
 	int param = 1;
 
-	*use = NULL;
-	if (scan_expr(e->text, where, NULL, NULL, &err) < 0)
+	u.flags = xcalloc(nf + np + 1, 1);
+	b->field = xcalloc(nf + np + 1, sizeof *b->field);
+	b->param = xcalloc(nf + np + 1, sizeof *b->param);
+	b->n = 0;
+	if (scan_expr(e->text, where, note_name, &u, &err) < 0)
 		goto out;
-	/* only the fields the expression names become parameters */
-	*use = used_fields(xr->def, xr->parent, e->text);
+	if (u.ambiguous != NULL) {
+		err = xasprintf("field name '%s' is ambiguous in %s: write "
+		    "record.%s", u.ambiguous, where, u.ambiguous);
+		goto out;
+	}
 	if (ch != NULL) /* the choice is the outer scope: see the top */
 		sbuf_add(&sql, "SELECT (");
+	if (xr->parent != NULL) /* the parent next: a correlated subquery */
+		sbuf_add(&sql, "SELECT (");
 	sbuf_addf(&sql, "SELECT (\n%s\n) FROM ", e->text);
-	sql_record(&sql, xr->def, *use, &param);
+	sql_used(&sql, xr->def, u.flags, 0, b, &param);
 	if (xr->parent != NULL) {
-		sbuf_add(&sql, ", ");
-		sql_record(&sql, xr->parent, *use != NULL ? *use +
-		    xr->def->nfields : NULL, &param);
+		sbuf_add(&sql, ") FROM ");
+		sql_used(&sql, xr->parent, u.flags + nf, nf, b, &param);
 	}
 	if (ch != NULL) {
 		sbuf_add(&sql, ") FROM ");
@@ -1112,6 +1150,8 @@ out:
 		report(c, e->line, e->col, "%s", err);
 		free(err);
 	}
+	free(u.flags);
+	free(u.ambiguous);
 	sbuf_free(&sql);
 	return st;
 }
@@ -1157,7 +1197,7 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
 	if (xr->parent != NULL) {
 		sbuf_add(&b, ") FROM ");
-		sql_record(&b, xr->parent, rr->puse, &param);
+		sql_record(&b, xr->parent, &param);
 	}
 	*nparams = param - 1;
 	return sbuf_steal(&b);
@@ -1313,8 +1353,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 	if (xr->parent == def)
 		xr->parent = NULL;
 	xr->fst = xcalloc(nf * XK_NKINDS, sizeof *xr->fst);
-	xr->fuse = xcalloc(nf * XK_NKINDS, sizeof *xr->fuse);
-	xr->ruse = xcalloc(def->nrules, sizeof *xr->ruse);
+	xr->fbind = xcalloc(nf * XK_NKINDS, sizeof *xr->fbind);
+	xr->rbind = xcalloc(def->nrules, sizeof *xr->rbind);
 	xr->ch = xcalloc(nf, sizeof *xr->ch);
 	xr->rules = xcalloc(def->nrules, sizeof *xr->rules);
 	xr->rr = xcalloc(def->nroster_rules, sizeof *xr->rr);
@@ -1342,7 +1382,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 				ch = &xr->ch[i];
 			}
 			xr->fst[i * XK_NKINDS + k] = compile_expr(c, xr, e,
-			    where, ch, &xr->fuse[i * XK_NKINDS + k]);
+			    where, ch, &xr->fbind[i * XK_NKINDS + k]);
 			free(where);
 		}
 	}
@@ -1350,7 +1390,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 		where = xasprintf("rule '%s'", def->rules[k].name);
 		if (def->rules[k].check.text != NULL)
 			xr->rules[k] = compile_expr(c, xr, &def->rules[k].check,
-			    where, NULL, &xr->ruse[k]);
+			    where, NULL, &xr->rbind[k]);
 		free(where);
 	}
 	for (k = 0; k < def->nroster_rules; k++) {
@@ -1369,18 +1409,6 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 				if (used[i] &&
 				    schema_field_stored(&def->fields[i]))
 					rr->cols[rr->ncols++] = i;
-			if (xr->parent != NULL) {
-				/* the parent's fields it names */
-				unsigned char *all = used_fields(def,
-				    xr->parent, e->text);
-				if (all != NULL) {
-					rr->puse = xmalloc(xr->parent->nfields +
-					    1);
-					memcpy(rr->puse, all + nf,
-					    xr->parent->nfields);
-					free(all);
-				}
-			}
 			/* checked for one row; re-prepared for each count */
 			roster_prepare(c->x->h, xr, k, 1, &err);
 		}
@@ -1433,22 +1461,23 @@ expr_free(struct expr_set *x)
 			continue;
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
-			free(xr->fuse[k]);
+			free(xr->fbind[k].field);
+			free(xr->fbind[k].param);
 		}
 		for (k = 0; k < xr->def->nfields; k++)
 			free(xr->ch[k].cols);
 		for (k = 0; k < xr->def->nrules; k++) {
 			sqlite3_finalize(xr->rules[k]);
-			free(xr->ruse[k]);
+			free(xr->rbind[k].field);
+			free(xr->rbind[k].param);
 		}
 		for (k = 0; k < xr->def->nroster_rules; k++) {
 			sqlite3_finalize(xr->rr[k].st);
 			free(xr->rr[k].cols);
-			free(xr->rr[k].puse);
 		}
 		free(xr->fst);
-		free(xr->fuse);
-		free(xr->ruse);
+		free(xr->fbind);
+		free(xr->rbind);
 		free(xr->ch);
 		free(xr->rules);
 		free(xr->rr);
@@ -1538,18 +1567,14 @@ bind_value(sqlite3_stmt *st, int i, const char *sqltype, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/*
- * Bind def's stored fields that the statement names (use[j]; all when use
- * is NULL) from r (NULLs when r is NULL) from ?first.
- */
+/* Bind def's stored fields from r (NULLs when r is NULL) from ?first. */
 static int
 bind_record(sqlite3_stmt *st, int first, const struct sch_record *def,
-    const struct record *r, const unsigned char *use)
+    const struct record *r)
 {
 	size_t j;
 	for (j = 0; j < def->nfields; j++) {
-		if (!schema_field_stored(&def->fields[j]) ||
-		    (use != NULL && !use[j]))
+		if (!schema_field_stored(&def->fields[j]))
 			continue;
 		bind_value(st, first++, schema_field_sql_type(&def->fields[j]),
 		    r != NULL ? r->val[j] : NULL);
@@ -1586,6 +1611,28 @@ xrec_of(struct expr_set *x, const struct sch_record *def)
 	return NULL;
 }
 
+/* Bind the fields b lists from r (and parent; NULLs when absent). */
+static void
+bind_used(sqlite3_stmt *st, const struct xbind *b, const struct xrec *xr,
+    const struct record *r, const struct record *parent)
+{
+	size_t i, f, nf = xr->def->nfields;
+	const struct sch_field *fd;
+	const char *v;
+
+	for (i = 0; i < b->n; i++) {
+		f = b->field[i];
+		if (f < nf) {
+			fd = &xr->def->fields[f];
+			v = r != NULL ? r->val[f] : NULL;
+		} else {
+			fd = &xr->parent->fields[f - nf];
+			v = parent != NULL ? parent->val[f - nf] : NULL;
+		}
+		bind_value(st, b->param[i], schema_field_sql_type(fd), v);
+	}
+}
+
 /* The parent record to bind: NULL unless it is of the expected type. */
 static const struct record *
 parent_of(const struct xrec *xr, const struct record *parent)
@@ -1601,20 +1648,16 @@ field_bound(struct expr_set *x, const struct record *r,
     const struct sch_choice *c)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
-	const unsigned char *use;
+	const struct xbind *b;
 	sqlite3_stmt *st;
-	int p;
 
 	if (xr == NULL || field >= xr->def->nfields ||
 	    (st = xr->fst[field * XK_NKINDS + kind]) == NULL)
 		return NULL;
-	use = xr->fuse[field * XK_NKINDS + kind];
-	p = bind_record(st, 1, xr->def, r, use);
-	if (xr->parent != NULL)
-		p = bind_record(st, p, xr->parent, parent_of(xr, parent),
-		    use != NULL ? use + xr->def->nfields : NULL);
+	b = &xr->fbind[field * XK_NKINDS + kind];
+	bind_used(st, b, xr, r, parent_of(xr, parent));
 	if (kind == XK_CHOICE)
-		bind_choice(st, p, &xr->ch[field], c);
+		bind_choice(st, (int)b->n + 1, &xr->ch[field], c);
 	return st;
 }
 
@@ -1709,16 +1752,12 @@ expr_rule(struct expr_set *x, const struct record *r,
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	sqlite3_stmt *st;
-	int p, v;
+	int v;
 
 	if (xr == NULL || rule >= xr->def->nrules ||
 	    (st = xr->rules[rule]) == NULL)
 		return 1;
-	p = bind_record(st, 1, xr->def, r, xr->ruse[rule]);
-	if (xr->parent != NULL)
-		bind_record(st, p, xr->parent, parent_of(xr, parent),
-		    xr->ruse[rule] != NULL ? xr->ruse[rule] + xr->def->nfields :
-		    NULL);
+	bind_used(st, &xr->rbind[rule], xr, r, parent_of(xr, parent));
 	v = eval_truth(st);
 	return v == EV_TRUE || v == EV_NULL;
 }
@@ -1750,8 +1789,7 @@ expr_roster_rule(struct expr_set *x, const struct sch_record *child,
 			    rows[i]->val[rr->cols[c]] : NULL);
 		}
 	if (xr->parent != NULL)
-		bind_record(rr->st, p, xr->parent, parent_of(xr, parent),
-		    rr->puse);
+		bind_record(rr->st, p, xr->parent, parent_of(xr, parent));
 	v = eval_truth(rr->st);
 	return v == EV_TRUE || v == EV_NULL;
 }
