@@ -511,7 +511,8 @@ static void
 demo_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
-	fprintf(stderr, _("\r%ld of %ld households"), done, total);
+	fputc('\r', stderr);
+	fprintf(stderr, _("%ld of %ld households"), done, total);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
