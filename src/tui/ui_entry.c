@@ -103,8 +103,8 @@ show_all(struct entry *e)
 		if (i == e->cur && e->form != NULL &&
 		    uif_changed(e->form, i))
 			continue; /* keep what is being typed */
-		uif_show(e->form, i, record_get(e->rec, i));
-		if (e->def->fields[i].type == FT_REGION)
+		if (uif_show(e->form, i, record_get(e->rec, i)) &&
+		    e->def->fields[i].type == FT_REGION)
 			show_region(e, i);
 		uif_enable(e->form, i, e->relevant[i]);
 	}

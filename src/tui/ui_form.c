@@ -342,13 +342,20 @@ choice_labels(const struct uif *f, const struct sch_field *sf, const char *v)
 	return sbuf_steal(&b);
 }
 
-void
+int
 uif_show(struct uif *f, size_t idx, const char *v)
 {
 	char *t;
 	if (idx >= f->def->nfields || f->input[idx] == NULL)
-		return;
+		return 0;
 	t = ui_fit(v != NULL ? v : "", TEXT_CHARS);
+	/* a field showing this value already is left alone (the current
+	 * one is always set: its buffer may hold typed text) */
+	if (f->shown[idx] != NULL && strcmp(f->shown[idx], t) == 0 &&
+	    current_field(f->form) != f->input[idx]) {
+		free(t);
+		return 0;
+	}
 	must(set_field_buffer(f->input[idx], 0, t), "set_field_buffer");
 	free(f->shown[idx]);
 	f->shown[idx] = t;
@@ -357,6 +364,7 @@ uif_show(struct uif *f, size_t idx, const char *v)
 		uif_side(f, idx, side);
 		free(side);
 	}
+	return 1;
 }
 
 void

@@ -43,8 +43,9 @@ int uif_goto_page(struct uif *f, int p);
  * Show value v (stored form; may be NULL) in field idx, sanitised, with the
  * label of a chosen code beside it. The text shown is remembered, so that
  * uif_changed() can tell an edit from the display of the stored value.
+ * Returns 1 when the field was set, 0 when it showed that value already.
  */
-void uif_show(struct uif *f, size_t idx, const char *v);
+int uif_show(struct uif *f, size_t idx, const char *v);
 /* Text beside field idx (the label of a code, a region's name). */
 void uif_side(struct uif *f, size_t idx, const char *text);
 /* Show (on) or hide and dim (off) field idx: skip logic. */
