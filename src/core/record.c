@@ -171,3 +171,27 @@ record_title(const struct sch_record *def,
 		return t;
 	}
 }
+
+const char *
+record_region_above(const struct record *r, const struct record *parent,
+    enum region_level level)
+{
+	const struct record *recs[2] = {r, parent};
+	const char *best = NULL;
+	int bl = 0;
+	size_t k, i;
+
+	for (k = 0; k < 2 && best == NULL; k++) {
+		if (recs[k] == NULL)
+			continue;
+		for (i = 0; i < recs[k]->def->nfields; i++) {
+			const struct sch_field *g = &recs[k]->def->fields[i];
+			if (g->type == FT_REGION && (int)g->level < (int)level &&
+			    (int)g->level > bl && recs[k]->val[i] != NULL) {
+				bl = (int)g->level;
+				best = recs[k]->val[i];
+			}
+		}
+	}
+	return best;
+}

@@ -47,6 +47,14 @@ void record_accept(struct record *r, const char *rule, const char *reason);
 /* The reason warning `rule` was accepted with, or NULL. */
 const char *record_accepted(const struct record *r, const char *rule);
 
+/*
+ * The value of the nearest region field above level (the highest level
+ * below it that has a value) in r, else in parent (may be NULL); NULL when
+ * none. Cascading region fields are filtered and checked against it.
+ */
+const char *record_region_above(const struct record *r,
+    const struct record *parent, enum region_level level);
+
 /* 1 if the two records hold the same field values. */
 int record_values_equal(const struct record *a, const struct record *b);
 

@@ -510,32 +510,6 @@ level_label(enum region_level l)
 	}
 }
 
-/* The nearest region field one level up in r or parent, with a value. */
-static const char *
-region_above(const struct record *r, const struct record *parent,
-    enum region_level level)
-{
-	const struct record *recs[2] = {r, parent};
-	const char *best = NULL;
-	int bl = 0;
-	size_t k, i;
-	for (k = 0; k < 2; k++) {
-		if (recs[k] == NULL)
-			continue;
-		for (i = 0; i < recs[k]->def->nfields; i++) {
-			const struct sch_field *g = &recs[k]->def->fields[i];
-			if (g->type == FT_REGION && (int)g->level < (int)level &&
-			    (int)g->level > bl && recs[k]->val[i] != NULL) {
-				bl = (int)g->level;
-				best = recs[k]->val[i];
-			}
-		}
-		if (best != NULL)
-			break;
-	}
-	return best;
-}
-
 int
 validate_field(const struct validate_ctx *c, const struct record *r,
     const struct record *parent, struct record *const *siblings, size_t nsib,
@@ -591,7 +565,7 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 	if (f->type == FT_REGION && c->db != NULL) {
 		struct db_region reg;
 		char *err = NULL;
-		const char *above = region_above(r, parent, f->level);
+		const char *above = record_region_above(r, parent, f->level);
 		int found = db_region_get(c->db, v, &reg, &err);
 		free(err);
 		if (found != 1 || reg.level != (int)f->level) {

@@ -558,31 +558,11 @@ region_fetch(void *ctx, const char *filter, char ***items)
 	struct entry *e = ctx;
 	size_t idx = uif_current(e->form), i, n = 0;
 	const struct sch_field *f = &e->def->fields[idx];
-	const char *parent = NULL;
+	const char *parent = record_region_above(e->rec, parent_rec(e),
+	    f->level);
 	struct db_region *v = NULL;
 	char *err = NULL;
-	int best = 0;
 
-	/* the nearest field one level up, here or in the parent record */
-	for (i = 0; i < e->def->nfields; i++) {
-		const struct sch_field *g = &e->def->fields[i];
-		if (g->type == FT_REGION && (int)g->level < (int)f->level &&
-		    (int)g->level > best && record_get(e->rec, i) != NULL) {
-			best = (int)g->level;
-			parent = record_get(e->rec, i);
-		}
-	}
-	if (parent == NULL && e->parent != NULL)
-		for (i = 0; i < e->parent->def->nfields; i++) {
-			const struct sch_field *g = &e->parent->def->fields[i];
-			if (g->type == FT_REGION &&
-			    (int)g->level < (int)f->level &&
-			    (int)g->level > best &&
-			    record_get(e->parent->rec, i) != NULL) {
-				best = (int)g->level;
-				parent = record_get(e->parent->rec, i);
-			}
-		}
 	if (db_region_children(e->app->db, parent, (int)f->level, filter, 500,
 	    &v, &n, &err) < 0) {
 		free(err);
