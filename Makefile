@@ -36,7 +36,8 @@ CORE_SRC  := $(wildcard src/core/*.c)
 TUI_SRC   := $(wildcard src/tui/*.c)
 CORE_OBJ  := $(CORE_SRC:src/%.c=$(B)/%.o)
 TUI_OBJ   := $(TUI_SRC:src/%.c=$(B)/%.o)
-MAIN_OBJ  := $(B)/main.o
+CLI_SRC   := $(wildcard src/*.c)
+MAIN_OBJ  := $(CLI_SRC:src/%.c=$(B)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PO        := $(wildcard po/*.po)
@@ -64,9 +65,9 @@ $(B)/config.h: FORCE
 	    '$(VERSION)' '$(SHAREDIR)' '$(LOCALEDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(MAIN_OBJ): src/main.c $(B)/config.h $(wildcard src/core/*.h src/tui/*.h)
+$(MAIN_OBJ): $(B)/%.o: src/%.c $(B)/config.h $(wildcard src/*.h src/core/*.h src/tui/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -I$(B) -c -o $@ $<
+	$(CC) $(CFLAGS) -I$(B) -Isrc -c -o $@ $<
 
 $(B)/core/%.o: src/core/%.c $(wildcard src/core/*.h)
 	@mkdir -p $(dir $@)

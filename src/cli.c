@@ -1,0 +1,336 @@
+/*
+ * cli: what every command-line verb shares: paths, language, the dictionary,
+ * opening the database, options and messages. No curses here.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cli.h"
+#include "expr.h"
+#include "i18n.h"
+#include "schema_yaml.h"
+#include "util.h"
+
+char exe_dir[PATH_MAX];
+
+int
+is_dir(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+int
+is_file(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* mkdir -p with mode 0700 for the folders we create. */
+int
+mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *q;
+	int rc = 0;
+	for (q = p + 1; *q != '\0'; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		*q = '/';
+	}
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+void
+find_exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	snprintf(exe_dir, sizeof exe_dir, "%s", dirname(buf));
+}
+
+/* 1 when the binary runs from a source tree (./kesra beside src/main.c). */
+int
+in_source_tree(void)
+{
+	char *p = xasprintf("%s/src/main.c", exe_dir);
+	int r = exe_dir[0] != '\0' && is_file(p);
+	free(p);
+	return r;
+}
+
+void
+resolve_paths(struct opts *o)
+{
+	const char *v;
+	char real[PATH_MAX];
+	char *dir, *sub;
+
+	/* Schema folder. */
+	if ((v = o->schema) != NULL || ((v = getenv("KESRA_SCHEMA")) != NULL &&
+	    v[0] != '\0'))
+		dir = xstrdup(v);
+	else if (in_source_tree())
+		dir = xasprintf("%s/schema", exe_dir);
+	else if (is_dir(KESRA_SHAREDIR "/schema"))
+		dir = xstrdup(KESRA_SHAREDIR "/schema");
+	else
+		dir = xstrdup("./schema");
+	/* A folder holding schema/ (and forms/) is accepted too. */
+	sub = xasprintf("%s/schema", dir);
+	if (is_dir(sub)) {
+		free(dir);
+		dir = sub;
+	} else
+		free(sub);
+	if (realpath(dir, real) != NULL) {
+		free(dir);
+		dir = xstrdup(real);
+	}
+	o->schema_dir = dir;
+	sub = xasprintf("%s/forms", dir);
+	if (is_dir(sub))
+		o->forms_dir = sub;
+	else {
+		char *copy = xstrdup(dir);
+		free(sub);
+		o->forms_dir = xasprintf("%s/forms", dirname(copy));
+		free(copy);
+	}
+
+	/* Database file. */
+	if ((v = o->db) != NULL || ((v = getenv("KESRA_DB")) != NULL &&
+	    v[0] != '\0'))
+		o->db_path = xstrdup(v);
+	else {
+		const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+		char *base;
+		if (xdg != NULL && xdg[0] == '/')
+			base = xasprintf("%s/kesra", xdg);
+		else if (home != NULL && home[0] != '\0')
+			base = xasprintf("%s/.local/share/kesra", home);
+		else
+			base = xstrdup(".");
+		if (mkdirs(base) < 0)
+			fprintf(stderr, "kesra: %s: %s\n", base, strerror(errno));
+		o->db_path = xasprintf("%s/kesra.db", base);
+		free(base);
+	}
+}
+
+const char *
+current_user(void)
+{
+	static char buf[64];
+	struct passwd *pw = getpwuid(getuid());
+	if (pw != NULL && pw->pw_name != NULL)
+		snprintf(buf, sizeof buf, "%s", pw->pw_name);
+	else if (getenv("USER") != NULL)
+		snprintf(buf, sizeof buf, "%s", getenv("USER"));
+	else
+		snprintf(buf, sizeof buf, "uid%ld", (long)getuid());
+	return buf;
+}
+
+void
+setup_i18n(const char *lang)
+{
+	const char *m;
+	char *dir;
+
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	m = setlocale(LC_MESSAGES, NULL);
+	/* gettext ignores LANGUAGE under the C locale. */
+	if (m == NULL || strcmp(m, "C") == 0 || strcmp(m, "POSIX") == 0)
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	setenv("LANGUAGE", lang, 1);
+	dir = xasprintf("%s/build/locale", exe_dir);
+	if (!(in_source_tree() && is_dir(dir))) {
+		free(dir);
+		dir = xstrdup(getenv("KESRA_LOCALEDIR") != NULL ?
+		    getenv("KESRA_LOCALEDIR") : KESRA_LOCALEDIR);
+	}
+	bindtextdomain(KESRA_DOMAIN, dir);
+	bind_textdomain_codeset(KESRA_DOMAIN, "UTF-8");
+	textdomain(KESRA_DOMAIN);
+	free(dir);
+}
+
+/* Load and check the dictionary; prints every mistake. */
+struct schema *
+load_schema(struct opts *o)
+{
+	struct diags d = {0};
+	struct schema *s = schema_yaml_load_partial(o->schema_dir, o->forms_dir,
+	    &d);
+	/* expressions are checked even when the structure has mistakes, so
+	 * that every mistake is listed at once */
+	if (s != NULL)
+		expr_check_schema(s, &d);
+	if (s != NULL && d.n > 0) {
+		schema_free(s);
+		s = NULL;
+	}
+	if (s == NULL) {
+		diags_print(&d, stderr);
+		fprintf(stderr, _("kesra: %zu problem(s) in the dictionary; "
+		    "nothing was written\n"), d.n);
+	} else {
+		o->lang_index = schema_lang_index(s, o->lang);
+		if (o->lang_index < 0)
+			o->lang_index = 0;
+	}
+	diags_free(&d);
+	return s;
+}
+
+void
+print_err(char *err)
+{
+	char *e = util_sanitize(err != NULL ? err : "error", 0);
+	fprintf(stderr, "kesra: %s\n", e);
+	free(e);
+	free(err);
+}
+
+/* Open (creating when asked) and migrate; prints the plan when verbose. */
+int
+open_db(struct opts *o, struct schema *s, int create, int dry_run,
+    int verbose, struct db **out)
+{
+	struct sbuf plan = {0};
+	char *err = NULL;
+	struct db *db;
+
+	if (db_open(&db, o->db_path, s, create ? DB_OPEN_CREATE : 0,
+	    &err) < 0) {
+		print_err(err);
+		return -1;
+	}
+	if ((dry_run || !db_is_current(db)) &&
+	    db_migrate(db, dry_run, &plan, &err) < 0) {
+		print_err(err);
+		sbuf_free(&plan);
+		db_close(db);
+		return -1;
+	}
+	if (verbose && plan.len > 0)
+		fputs(plan.s, stdout);
+	sbuf_free(&plan);
+	*out = db;
+	return 0;
+}
+
+/* Value of --name N or --name=N in o->args at *i; NULL if not it. */
+const char *
+arg_value(struct opts *o, int *i, const char *name, int *bad)
+{
+	size_t n = strlen(name);
+	const char *a = o->args[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= o->nargs) {
+		fprintf(stderr, _("kesra: %s needs a value\n"), name);
+		*bad = 1;
+		return NULL;
+	}
+	return o->args[++*i];
+}
+
+/* A whole number of digits only, at most max: 0, or -1 with a message. */
+int
+parse_count(const char *opt, const char *v, unsigned long long max,
+    unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (v[0] < '0' || v[0] > '9' || (*out = strtoull(v, &end, 10), *end) ||
+	    errno != 0 || *out > max) {
+		char *sv = util_sanitize(v, 0);
+		fprintf(stderr, _("kesra: %s must be a whole number up to %llu, "
+		    "not '%s'\n"), opt, max, sv);
+		free(sv);
+		return -1;
+	}
+	return 0;
+}
+
+double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * The dictionary, the database (migrated when behind) and the compiled
+ * expressions, for a verb that works on records: 0, or -1 after printing
+ * why (everything released).
+ */
+int
+cli_open_all(struct opts *o, int create, struct schema **s, struct db **db,
+    struct expr_set **x)
+{
+	struct diags d = {0};
+	char *err = NULL;
+
+	*s = NULL;
+	*db = NULL;
+	*x = NULL;
+	if ((*s = load_schema(o)) == NULL)
+		return -1;
+	if (open_db(o, *s, create, 0, 0, db) < 0)
+		goto fail;
+	if (expr_register_functions(db_sqlite(*db), &err) < 0) {
+		print_err(err);
+		goto fail;
+	}
+	if ((*x = expr_compile(db_sqlite(*db), *s, &d)) == NULL) {
+		diags_print(&d, stderr);
+		diags_free(&d);
+		goto fail;
+	}
+	diags_free(&d);
+	return 0;
+fail:
+	cli_close_all(*s, *db, *x);
+	*s = NULL;
+	*db = NULL;
+	return -1;
+}
+
+void
+cli_close_all(struct schema *s, struct db *db, struct expr_set *x)
+{
+	expr_free(x);
+	db_close(db);
+	schema_free(s);
+}
