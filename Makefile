@@ -96,6 +96,18 @@ unit: $(UNIT_BIN)
 tui: all
 	@B=$(B) ONLY=tui sh tests/run.sh
 
+# Benchmarks (not part of `make test`): tests/bench/run.sh, see its header.
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+
+$(B)/bench/%: tests/bench/%.c tests/bench/bench.h $(B)/libkesra.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/bench $(LDFLAGS) -o $@ $< $(B)/libkesra.a \
+	    $(TUI_LIBS) $(CORE_LIBS)
+
+bench: all $(BENCH_BIN)
+	@B=$(B) sh tests/bench/run.sh
+
 check-layers:
 	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|form|panel|menu|term)\.h' src/core; then \
 	    echo 'check-layers: core must not include curses or form headers' >&2; exit 1; \
