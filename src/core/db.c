@@ -906,6 +906,19 @@ out:
 }
 
 /*
+ * kesra's own tables, indexes and triggers beyond the record tables, each
+ * module's function in turn, after the record tables are migrated. Each
+ * brings its part up to date (creating what is missing, with IF NOT
+ * EXISTS), adds a line to plan for each change, and writes nothing when
+ * dry_run. Adding one here needs a new DB_LAYOUT so that older files are
+ * migrated on open.
+ */
+static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
+    char **err) = {
+	db_region_sync,
+};
+
+/*
  * The migration. apply: make the changes; commit: keep them (else roll
  * back at the end, after calling cb on the migrated tables).
  */
@@ -973,8 +986,9 @@ migrate(struct db *db, int apply, int commit, struct sbuf *plan,
 			goto fail;
 		cols_free(&c);
 	}
-	if (db_region_sync(db, dry_run, plan, err) < 0)
-		goto fail;
+	for (i = 0; i < NITEMS(sys_syncs); i++)
+		if (sys_syncs[i](db, dry_run, plan, err) < 0)
+			goto fail;
 	if (commit) {
 		snprintf(vbuf, sizeof vbuf, "%d", s->version);
 		util_now(now, sizeof now);
