@@ -14,6 +14,18 @@
 #include "ui.h"
 #include "util.h"
 
+/*
+ * The other screens, listed under the registers: a letter opens one.
+ * Each screen's file adds its line here.
+ */
+static const struct tool {
+	int key;           /* lower-case letter */
+	const char *label; /* N_() */
+	void (*open)(struct ui_app *);
+} tools[] = {
+	{0, NULL, NULL}
+};
+
 struct menu {
 	size_t *recs; /* indices into schema records */
 	size_t n;
@@ -55,6 +67,12 @@ menu_draw(struct screen *s)
 		free(line);
 	}
 	m->stale = 0;
+	for (i = 0; tools[i].label != NULL; i++) {
+		if (i == 0)
+			mvaddstr(5 + (int)m->n, 2, _("Other screens:"));
+		mvprintw(7 + (int)(m->n + i), 4, "%c  %s", tools[i].key,
+		    _(tools[i].label));
+	}
 	ui_keys(_("Enter list  n/Ins new  F1/^G help  F10/^X quit"));
 	move(4 + m->sel, 4);
 	refresh();
@@ -99,6 +117,15 @@ menu_key(struct screen *s, const struct ui_event *ev)
 			m->sel = (int)(ev->ch - '1');
 		if (ev->ch == 'q')
 			return UI_QUIT;
+		{
+			size_t i;
+			for (i = 0; tools[i].label != NULL; i++)
+				if (ev->ch == tools[i].key) {
+					m->stale = 1;
+					tools[i].open(s->app);
+					return UI_OK;
+				}
+		}
 		break;
 	case ACT_HELP:
 		ui_help_show(_("Up/Down or 1-9: choose a register\n"
