@@ -120,7 +120,7 @@ menu_key(struct screen *s, const struct ui_event *ev)
 		{
 			size_t i;
 			for (i = 0; tools[i].label != NULL; i++)
-				if (ev->ch == tools[i].key) {
+				if (ev->ch == (wint_t)tools[i].key) {
 					m->stale = 1;
 					tools[i].open(s->app);
 					return UI_OK;
