@@ -126,6 +126,11 @@ void ui_menu_open(struct ui_app *app);
 void ui_list_open(struct ui_app *app, const char *record);
 /* Open the entry form for record type `record`; id 0 = new record. */
 void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
+/* Open record id at a place: the roster row of record `child` whose id is
+ * child_id (NULL or 0: none), and there, or in the record itself, the field
+ * named `field` (NULL: the first). For search results and findings. */
+void ui_entry_open_at(struct ui_app *app, const char *record, int64_t id,
+    const char *child, int64_t child_id, const char *field);
 /* Help pop-up for the current screen; field_help may be NULL. */
 void ui_help_show(const char *screen_help, const char *field_help);
 /* Pick list: returns the index chosen among n items, or -1. */

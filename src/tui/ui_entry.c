@@ -881,8 +881,8 @@ entry_start(struct entry *e)
 	}
 }
 
-void
-ui_entry_open(struct ui_app *app, const char *record, int64_t id)
+static struct entry *
+open_top(struct ui_app *app, const char *record, int64_t id)
 {
 	const struct sch_record *def = schema_record(app->s, record);
 	const struct sch_record *kids[16];
@@ -892,11 +892,11 @@ ui_entry_open(struct ui_app *app, const char *record, int64_t id)
 	size_t k, nk;
 
 	if (def == NULL)
-		return;
+		return NULL;
 	if (id > 0 && db_record_load(app->db, def, id, &r, &err) < 0) {
 		ui_error("%s", err);
 		free(err);
-		return;
+		return NULL;
 	}
 	e = entry_new(app, def, r);
 	nk = schema_children(app->s, def, kids, 16);
@@ -915,6 +915,52 @@ ui_entry_open(struct ui_app *app, const char *record, int64_t id)
 	}
 	entry_start(e);
 	ui_push(app, &entry_ops, e);
+	return e;
+}
+
+void
+ui_entry_open(struct ui_app *app, const char *record, int64_t id)
+{
+	(void)open_top(app, record, id);
+}
+
+/* Make the field named `field` of e current, when it can be entered. */
+static void
+go_field(struct entry *e, const char *field)
+{
+	int i;
+	if (field == NULL || (i = schema_field_index(e->def, field)) < 0)
+		return;
+	if (enterable(e, (size_t)i))
+		e->cur = (size_t)i;
+}
+
+void
+ui_entry_open_at(struct ui_app *app, const char *record, int64_t id,
+    const char *child, int64_t child_id, const char *field)
+{
+	struct entry *top = open_top(app, record, id);
+	size_t k, j;
+
+	if (top == NULL)
+		return;
+	if (child != NULL && child_id > 0)
+		for (k = 0; k < top->nrosters; k++) {
+			struct roster *ro = &top->rosters[k];
+			if (strcmp(ro->def->name, child) != 0)
+				continue;
+			for (j = 0; j < ro->n; j++)
+				if (ro->rows[j]->id == child_id) {
+					struct entry *row;
+					ui_entry_open_row(top, k, (long)j);
+					row = ui_top() != NULL ?
+					    ui_top()->data : NULL;
+					if (row != NULL && row != top)
+						go_field(row, field);
+					return;
+				}
+		}
+	go_field(top, field);
 }
 
 void
