@@ -761,7 +761,7 @@ report_load(const struct schema *s, sqlite3 *h, struct diags *d)
 	struct sch_reports *r = schema_yaml_load_reports(s, d);
 	if (r == NULL)
 		return NULL;
-	if (d->n == before) {
+	{	/* names too, so that every mistake is listed at once */
 		if (h != NULL)
 			report_check(h, s, r, d);
 		else
