@@ -385,8 +385,16 @@ aggregate_sql(const struct schema *s, const struct sch_report *rep,
 				    rep->cols[j].expr.text);
 				sbuf_addf(&b, " AS kesra_v%zu", j);
 			}
-		sbuf_addf(&b, " FROM \"%s\" AS \"%s\" WHERE deleted_at IS NULL "
-		    "GROUP BY parent_id)", c->record, c->record);
+		sbuf_addf(&b, " FROM \"%s\" AS \"%s\" WHERE deleted_at IS NULL",
+		    c->record, c->record);
+		/* below a province: only the rows of the region's records
+		 * (by the parent index), not the whole roster; a province
+		 * is most often the whole register, read faster in order */
+		if (have_region && lv > RL_REGENCY)
+			sbuf_addf(&b, " AND parent_id IN (SELECT id FROM \"%s\" "
+			    "WHERE substr(\"%s\", 1, ?1) = ?2)", r->name,
+			    rep->region);
+		sbuf_add(&b, " GROUP BY parent_id)");
 		any_cte = 1;
 	}
 	if (any_cte)

@@ -10,6 +10,7 @@
  * than half a second shows the seconds on the message line.
  */
 #include <curses.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,9 +342,12 @@ export_csv(struct screen *s)
 		ui_error(_("Cannot write %s: %s"), path, err != NULL ? err :
 		    strerror(errno));
 		free(err);
-	} else
+	} else {
+		char *full = realpath(path, NULL);
 		ui_message(_("%zu rows written to %s"), (all != NULL ? all :
-		    r->t)->nrows, path);
+		    r->t)->nrows, full != NULL ? full : path);
+		free(full);
+	}
 	report_table_free(all);
 	free(path);
 }

@@ -95,7 +95,7 @@ NFF=$(tr -cd '\f' <"$T/text.out" | wc -c)
 check "text: several pages" test "$NP" -ge 4
 is "$NFF" "$((NP - 1))" "text: a form feed between pages ($NP pages)"
 is "$(grep -c "^$(ui_text District) " "$T/text.out")" "$NP" "text: the headings repeated on every page"
-like "$OUT" "$(ui_text "columns %zu-%zu of %zu (first column repeated)" | sed 's/%zu-%zu.*//')2-" "text: a wide table is split into column groups, and says so"
+check "text: a wide table is split into column groups, and says so (columns 2-N of 22)" grep -E -q '^[^ ]+ 2-[0-9]+ [^ ]+ 22 ' "$T/text.out"
 awk -v RS='\f' 'END { }
 { n = split($0, l, "\n"); if (n - 1 > 12) bad = 1 } END { exit bad }' "$T/text.out"
 is "$?" 0 "text: no page longer than --page-lines 12"
