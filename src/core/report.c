@@ -727,7 +727,7 @@ report_run(struct db *db, const struct sch_report *rep,
 		pg.last = 0;
 		pg.fn = q->progress;
 		pg.ctx = q->progress_ctx;
-		sqlite3_progress_handler(db_sqlite(db), 20000, on_progress, &pg);
+		sqlite3_progress_handler(db_sqlite(db), 1000, on_progress, &pg);
 	}
 	if (rep->kind == SR_AGGREGATE)
 		rc = run_aggregate(db, rep, q, t, err);

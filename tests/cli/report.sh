@@ -139,4 +139,34 @@ run report recap --format pdf
 is "$RC" 2 "bad --format: exit 2"
 KESRA_LANG=en run report recap --format tsv
 like "$(printf '%s\n' "$OUT" | head -1)" "Families	Persons" "--lang en: English headings"
+# ---- kesra check reads reports.yaml ------------------------------------------
+KESRA_LANG=en run check
+is "$RC" 0 "check: the bundled reports are clean"
+like "$OUT" "13 report(s) checked; no problems" "check: says how many reports it checked"
+mkdir "$T/s"
+cp "$TOP"/schema/* "$T/s/"
+cat >"$T/s/reports.yaml" <<'Y'
+reports:
+  r:
+    type: aggregate
+    record: household
+    region: village
+    columns:
+      - {name: a, count: "pkhh = 1"}
+      - {name: b, record: member, count: "frob(age) > 1"}
+  l:
+    type: list
+    record: member
+    colour: red
+    columns: [name]
+Y
+KESRA_LANG=en run --schema "$T/s" check
+is "$RC" 1 "check: mistakes in reports.yaml: exit 1"
+like "$ERR" "$T/s/reports.yaml:7:26: unknown field 'pkhh'" "check: unknown field named at file:line:col"
+like "$ERR" "$T/s/reports.yaml:8:42: unknown function 'frob'" "check: unknown function named at file:line:col"
+like "$ERR" "$T/s/reports.yaml:12:5: a report: unknown key 'colour' (known: type," "check: unknown key, with the known ones"
+like "$ERR" "3 problem(s) in the reports" "check: every mistake at once, counted"
+KESRA_LANG=en run --schema "$T/s" report recap
+is "$RC" 1 "report: refused while reports.yaml has mistakes"
+like "$ERR" "unknown field 'pkhh'" "report: the mistakes are listed"
 finish

@@ -89,6 +89,18 @@ _poll 5 _row_has 0 "Daftar balita stunting"
 like "$(screen_line 1)" "Daftar balita stunting" "a list report opens (its title on top)"
 F=$(sql "$DB" "SELECT m.name FROM member m JOIN household h ON h.id = m.parent_id WHERE m.stunted = 1 ORDER BY h.village, h.id, m.id LIMIT 1")
 expect "$F" "its first row is the first stunted child by region ($N in all)"
+send F4
+wait_for "96.71  Kota Sorong"
+type_text "96.71"
+wait_gone "96.01  Kabupaten Sorong"
+send Enter
+if _poll 5 _row_has 0 "96.71 Kota Sorong"; then
+	ok "F4 picks a region (typed 96.71): its code and name in the title"
+else
+	not_ok "F4 picks a region (typed 96.71): its code and name in the title" "$(screen)"
+fi
+F=$(sql "$DB" "SELECT m.name FROM member m JOIN household h ON h.id = m.parent_id WHERE m.stunted = 1 AND h.village LIKE '96.71%' ORDER BY h.village, h.id, m.id LIMIT 1")
+like "$(screen_line 3)" "$F" "the list shows the stunted children of Kota Sorong first ($F)"
 send F10 F10
 expect "$(ui_text "Choose a register:")" "F10 twice: back to the main menu"
 send F10

@@ -418,6 +418,54 @@ test_run_errors(void **state)
 	assert_null(t);
 }
 
+/* Progress: first called after half a second; non-zero stops the report. */
+struct pcount {
+	int calls;
+	double first;
+};
+
+static int
+stop_it(void *ctx, double secs)
+{
+	struct pcount *p = ctx;
+	if (p->calls++ == 0)
+		p->first = secs;
+	return 1;
+}
+
+static void
+test_progress_interrupts(void **state)
+{
+	struct fx *f = *state;
+	struct diags d = {0};
+	struct sch_reports *rs;
+	struct report_query q;
+	struct report_table *t = NULL;
+	struct pcount pc = {0, 0};
+	char *err = NULL;
+	/* some 400 kB of text per person: a second or so for the register */
+	static const char slow[] = "reports:\n  slow:\n    type: aggregate\n"
+	    "    record: household\n    region: village\n"
+	    "    columns:\n      - {name: n, record: member, sum: "
+	    "\"length(replace(replace(printf('%.*c', 100000 + id % 2, 'x'), 'x', 'yy'), 'y', 'zz'))\"}\n";
+
+	rs = schema_yaml_load_reports_string(f->s, "slow.yaml", slow,
+	    strlen(slow), &d);
+	assert_non_null(rs);
+	assert_int_equal(report_check(db_sqlite(f->db), f->s, rs, &d), 0);
+	memset(&q, 0, sizeof q);
+	q.progress = stop_it;
+	q.progress_ctx = &pc;
+	assert_int_equal(report_run(f->db, &rs->v[0], &q, &t, &err), -1);
+	assert_null(t);
+	assert_int_equal(pc.calls, 1);
+	assert_true(pc.first >= 0.5);
+	assert_contains(err, "interrupted");
+	free(err);
+	sch_reports_free(rs);
+	diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -430,6 +478,7 @@ main(void)
 		T(test_recap_levels),
 		T(test_list_pages),
 		T(test_run_errors),
+		T(test_progress_interrupts),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
