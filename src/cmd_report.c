@@ -205,9 +205,12 @@ tsv_table(const struct report_table *t, int head)
 		    t->totals;
 		if (row == NULL)
 			break;
-		if (off)
-			fputs(i < t->nrows && t->codes[i] != NULL ?
-			    t->codes[i] : "", stdout);
+		if (off) {
+			s = util_sanitize(i < t->nrows && t->codes[i] != NULL ?
+			    t->codes[i] : "", 0);
+			fputs(s, stdout);
+			free(s);
+		}
 		for (c = 0; c < t->ncols; c++) {
 			s = util_sanitize(row[c] != NULL ? row[c] : "", 0);
 			printf("%s%s", off || c ? "\t" : "", s);
@@ -215,6 +218,31 @@ tsv_table(const struct report_table *t, int head)
 		}
 		fputc('\n', stdout);
 	}
+}
+
+/* Every text of t made safe for a terminal (CSV to a terminal). */
+static void
+sanitize_table(struct report_table *t)
+{
+	size_t i, n = t->nrows * t->ncols;
+	char *v;
+	for (i = 0; i < n; i++)
+		if (t->cells[i] != NULL) {
+			v = util_sanitize(t->cells[i], 0);
+			free(t->cells[i]);
+			t->cells[i] = v;
+		}
+	for (i = 0; i < t->ncols; i++) {
+		v = util_sanitize(t->heads[i], 0);
+		free(t->heads[i]);
+		t->heads[i] = v;
+	}
+	for (i = 0; t->codes != NULL && i < t->nrows; i++)
+		if (t->codes[i] != NULL) {
+			v = util_sanitize(t->codes[i], 0);
+			free(t->codes[i]);
+			t->codes[i] = v;
+		}
 }
 
 static int
@@ -288,9 +316,12 @@ run(struct db *db, const struct sch_report *rep, struct report_query *q,
 		o.g0 = g0;
 		o.g1 = g1;
 		for (t = first, chunk = 0; t != NULL; chunk++) {
-			if (fmt == F_CSV)
+			if (fmt == F_CSV) {
+				if (isatty(STDOUT_FILENO))
+					sanitize_table(t);
 				rc = report_write_csv(stdout, t, ',', 1,
 				    chunk == 0, &err);
+			}
 			else if (fmt == F_TSV)
 				tsv_table(t, chunk == 0);
 			else {

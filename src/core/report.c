@@ -449,19 +449,6 @@ aggregate_sql(const struct schema *s, const struct sch_report *rep,
 	return sbuf_steal(&b);
 }
 
-char *
-report_sql(struct db *db, const struct sch_report *rep,
-    const struct report_query *q, char **err)
-{
-	int drill;
-	enum region_level lv = row_level(rep, q->region, &drill);
-	if (rep->kind != SR_AGGREGATE) {
-		util_err(err, "report '%s' is a list", rep->name);
-		return NULL;
-	}
-	return aggregate_sql(db_schema(db), rep, lv, q->region != NULL, err);
-}
-
 static int
 run_aggregate(struct db *db, const struct sch_report *rep,
     const struct report_query *q, struct report_table *t, char **err)

@@ -99,10 +99,6 @@ char *report_region_up(const struct sch_report *rep, const char *code);
 /* The report's title in a language (falls back to its name). */
 const char *report_title(const struct sch_report *rep, int lang);
 
-/* For tests and the bench: the SQL of an aggregate run (caller frees). */
-char *report_sql(struct db *db, const struct sch_report *rep,
-    const struct report_query *q, char **err);
-
 
 /*
  * The reports of s (s->dir/reports.yaml; none when absent) loaded and
