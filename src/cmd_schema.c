@@ -10,6 +10,7 @@
 #include "expr.h"
 #include "i18n.h"
 #include "region.h"
+#include "report.h"
 #include "validate.h"
 #include "util.h"
 
@@ -18,7 +19,8 @@ cmd_check(struct opts *o)
 {
 	struct schema *s = load_schema(o);
 	struct diags d = {0};
-	size_t i, nf = 0;
+	struct sch_reports *rs;
+	size_t i, nf = 0, nrep;
 	if (s == NULL)
 		return 1;
 	/* the region table is checked here only: it is read at migration */
@@ -31,11 +33,23 @@ cmd_check(struct opts *o)
 		return 1;
 	}
 	diags_free(&d);
+	/* reports.yaml: its shape, names and expressions */
+	if ((rs = report_load(s, NULL, &d)) == NULL) {
+		diags_print(&d, stderr);
+		fprintf(stderr, _("kesra: %zu problem(s) in the reports\n"), d.n);
+		diags_free(&d);
+		schema_free(s);
+		return 1;
+	}
+	nrep = rs->n;
+	sch_reports_free(rs);
 	for (i = 0; i < s->nrecords; i++)
 		nf += s->records[i].nfields;
 	printf(_("%s: dictionary '%s' version %d: %zu record(s), %zu field(s), "
 	    "%zu value set(s); no problems\n"), s->file, s->name, s->version,
 	    s->nrecords, nf, s->nvaluesets);
+	if (nrep > 0)
+		printf(_("%zu report(s) checked; no problems\n"), nrep);
 	schema_free(s);
 	return 0;
 }

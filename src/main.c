@@ -25,6 +25,9 @@ static const struct verb verbs[] = {
 	    "to the database")},
 	{"demo", cmd_demo, "--households N [--seed S]", N_("fill a new "
 	    "database with synthetic households (Papua Barat Daya)"), 1},
+	{"report", cmd_report, "[NAME] [--region CODE] [--format text|csv|tsv] "
+	    "[--page-lines N]", N_("run a report of reports.yaml (no NAME: "
+	    "list them)"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 

@@ -1891,3 +1891,47 @@ expr_refresh(struct expr_set *x, struct record *r,
 	free(rel);
 	return count;
 }
+
+/* ---- expressions of other files (reports) ------------------------------ */
+
+static void
+sql_record_sys(struct sbuf *b, const struct sch_record *r, int *param)
+{
+	static const char *const sys[] = {"id", "status", "created_at",
+		"created_by", "updated_at", "updated_by", NULL};
+	size_t j;
+
+	sbuf_add(b, "(SELECT ");
+	for (j = 0; sys[j] != NULL; j++)
+		sbuf_addf(b, "%s?%d AS \"%s\"", j ? ", " : "", (*param)++,
+		    sys[j]);
+	for (j = 0; j < r->nfields; j++)
+		if (schema_field_stored(&r->fields[j]) &&
+		    !schema_reserved_name(r->fields[j].name))
+			sbuf_addf(b, ", ?%d AS \"%s\"", (*param)++,
+			    r->fields[j].name);
+	sbuf_addf(b, ") AS \"%s\"", r->name);
+}
+
+int
+expr_check_text(sqlite3 *h, const struct sch_record *def,
+    const struct sch_record *parent, const char *text, const char *where,
+    char **err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st = NULL;
+	int param = 1, rc = -1;
+
+	if (scan_expr(text, where, NULL, NULL, err) < 0)
+		return -1;
+	sbuf_addf(&sql, "SELECT (\n%s\n) FROM ", text);
+	sql_record_sys(&sql, def, &param);
+	if (parent != NULL) {
+		sbuf_add(&sql, " JOIN ");
+		sql_record_sys(&sql, parent, &param);
+	}
+	rc = prepare_expr(h, sql.s, param - 1, where, NULL, &st, err);
+	sqlite3_finalize(st);
+	sbuf_free(&sql);
+	return rc;
+}

@@ -94,4 +94,18 @@ int expr_calculate(struct expr_set *x, const struct record *r,
 int expr_refresh(struct expr_set *x, struct record *r,
     const struct record *parent, unsigned char *relevant_out);
 
+
+/*
+ * Check one expression written elsewhere (reports.yaml) as the dictionary's
+ * are checked: a single read-only SQLite expression over the stored fields
+ * of def, its system columns (id, status, created_at, created_by,
+ * updated_at, updated_by) and, when parent is not NULL, the parent's as
+ * `parent.field` (a bare name both have is ambiguous). Functions as in the
+ * dictionary (registered on h). 0, or -1 with *err naming the unknown
+ * field or function; where says what is checked.
+ */
+int expr_check_text(sqlite3 *h, const struct sch_record *def,
+    const struct sch_record *parent, const char *text, const char *where,
+    char **err);
+
 #endif

@@ -576,3 +576,41 @@ schema_finish(struct schema *s, struct diags *d)
 	}
 	snprintf(s->hash, sizeof s->hash, "%016llx", (unsigned long long)h);
 }
+
+void
+sch_reports_free(struct sch_reports *r)
+{
+	size_t i, j;
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		struct sch_report *p = &r->v[i];
+		free(p->name);
+		sch_text_free(&p->title);
+		free(p->record);
+		free(p->region);
+		free(p->by.text);
+		sch_text_free(&p->by_label);
+		free(p->filter.text);
+		for (j = 0; j < p->ncols; j++) {
+			free(p->cols[j].name);
+			sch_text_free(&p->cols[j].label);
+			free(p->cols[j].record);
+			free(p->cols[j].expr.text);
+		}
+		free(p->cols);
+	}
+	free(r->v);
+	free(r->file);
+	free(r);
+}
+
+const struct sch_report *
+sch_report_find(const struct sch_reports *r, const char *name)
+{
+	size_t i;
+	for (i = 0; r != NULL && i < r->n; i++)
+		if (strcmp(r->v[i].name, name) == 0)
+			return &r->v[i];
+	return NULL;
+}

@@ -215,4 +215,56 @@ void schema_finish(struct schema *s, struct diags *d);
 /* Names the storage reserves for its system columns. */
 int schema_reserved_name(const char *name);
 
+
+/*
+ * Reports (schema/reports.yaml), loaded on demand by
+ * schema_yaml_load_reports: a mistake there stops reports only, never
+ * data entry. An aggregate report counts or sums expressions over a
+ * record (and its rosters), grouped by the region code of its region
+ * field cut to a level (drill-down through `levels`) and/or by an
+ * expression (`by`); a list report shows columns of the records a filter
+ * selects. Names are checked against the dictionary by report_check.
+ */
+enum sch_report_kind { SR_AGGREGATE, SR_LIST };
+enum sch_agg {
+	SA_COUNT, /* rows where the expression is true */
+	SA_SUM,   /* sum of the expression */
+	SA_ANY    /* roster columns: parents with a row where it is true */
+};
+
+struct sch_rcol {
+	char *name;
+	struct sch_text label;
+	char *record;        /* aggregate: the record counted (NULL: report's) */
+	enum sch_agg agg;    /* aggregate */
+	struct sch_expr expr;
+	int width;           /* list: 0 = from the field or the label */
+	int line, col;
+};
+
+struct sch_report {
+	char *name;
+	struct sch_text title;
+	enum sch_report_kind kind;
+	char *record;
+	char *region;        /* region field (of record or its parent) */
+	enum region_level levels[4]; /* aggregate drill-down, top first */
+	int nlevels;
+	struct sch_expr by;  /* aggregate: a second grouping (or the only) */
+	struct sch_text by_label;
+	struct sch_expr filter;
+	struct sch_rcol *cols;
+	size_t ncols;
+	int line, col;
+};
+
+struct sch_reports {
+	char *file;
+	struct sch_report *v;
+	size_t n;
+};
+void sch_reports_free(struct sch_reports *r);
+const struct sch_report *sch_report_find(const struct sch_reports *r,
+    const char *name);
+
 #endif

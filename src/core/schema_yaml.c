@@ -1043,3 +1043,247 @@ schema_yaml_load_partial(const char *schema_dir, const char *forms_dir,
 	schema_finish(s, d);
 	return s;
 }
+
+/* ---- reports.yaml ------------------------------------------------------ */
+
+static const char *const reports_top_keys[] = {"reports", NULL};
+static const char *const report_keys[] = {"type", "title", "record",
+	"region", "levels", "by", "by_label", "filter", "columns", NULL};
+static const char *const agg_col_keys[] = {"name", "label", "record",
+	"count", "sum", "any", NULL};
+static const char *const list_col_keys[] = {"name", "label", "expr",
+	"width", NULL};
+
+static void
+parse_rcol(struct ctx *c, const yaml_node_t *n, enum sch_report_kind kind,
+    struct sch_rcol *col)
+{
+	static const char *const aggs[] = {"count", "sum", "any"};
+	const char *v;
+	yaml_node_t *e = NULL;
+	int i, nagg = 0;
+
+	col->line = LINE(n);
+	col->col = COL(n);
+	if (kind == SR_LIST && n->type == YAML_SCALAR_NODE) {
+		/* a bare field name: `name` or `household.address` */
+		if ((v = want_scalar(c, n, "a column")) == NULL)
+			return;
+		col->name = xstrdup(strchr(v, '.') != NULL ?
+		    strchr(v, '.') + 1 : v);
+		parse_expr(c, n, "a column", &col->expr);
+		return;
+	}
+	if (check_keys(c, n, "a report column", kind == SR_AGGREGATE ?
+	    agg_col_keys : list_col_keys) < 0)
+		return;
+	if ((v = want_key(c, n, "name", "a report column")) != NULL) {
+		if (!util_is_ident(v))
+			err_at(c, get(c, n, "name"), "column name '%s' is not "
+			    "an identifier ([a-z_][a-z0-9_]*)", v);
+		col->name = xstrdup(v);
+	}
+	parse_text(c, get(c, n, "label"), "label", &col->label);
+	if (kind == SR_LIST) {
+		if ((e = get(c, n, "expr")) == NULL && col->name != NULL)
+			e = get(c, n, "name"); /* the field of that name */
+		parse_expr(c, e, "expr", &col->expr);
+		if (get(c, n, "width") != NULL)
+			parse_int(c, get(c, n, "width"), "width", 1, 200,
+			    &col->width);
+		return;
+	}
+	if (get(c, n, "record") != NULL &&
+	    (v = want_scalar(c, get(c, n, "record"), "record")) != NULL)
+		col->record = xstrdup(v);
+	for (i = 0; i < 3; i++)
+		if (get(c, n, aggs[i]) != NULL) {
+			if (nagg++ == 0) {
+				col->agg = (enum sch_agg)i;
+				e = get(c, n, aggs[i]);
+			}
+		}
+	if (nagg != 1) {
+		err_at(c, n, "a report column needs exactly one of 'count: "
+		    "EXPR' (rows where it is true), 'sum: EXPR' or 'any: "
+		    "EXPR' (records with a roster row where it is true)");
+		return;
+	}
+	parse_expr(c, e, aggs[col->agg], &col->expr);
+	if (col->agg == SA_ANY && col->record == NULL)
+		err_at(c, e, "'any:' counts records by their roster rows: give "
+		    "the roster as 'record:'");
+}
+
+static void
+parse_report(struct ctx *c, const char *name, const yaml_node_t *n,
+    struct sch_report *r)
+{
+	const char *v;
+	yaml_node_t *lv, *cols;
+	yaml_node_item_t *it;
+	size_t i;
+
+	r->name = xstrdup(name);
+	r->line = LINE(n);
+	r->col = COL(n);
+	if (check_keys(c, n, "a report", report_keys) < 0)
+		return;
+	v = want_key(c, n, "type", "a report");
+	if (v != NULL && strcmp(v, "aggregate") == 0)
+		r->kind = SR_AGGREGATE;
+	else if (v != NULL && strcmp(v, "list") == 0)
+		r->kind = SR_LIST;
+	else if (v != NULL)
+		err_at(c, get(c, n, "type"), "unknown report type '%s' (known: "
+		    "aggregate, list)", v);
+	parse_text(c, get(c, n, "title"), "title", &r->title);
+	if ((v = want_key(c, n, "record", "a report")) != NULL)
+		r->record = xstrdup(v);
+	if (get(c, n, "region") != NULL &&
+	    (v = want_scalar(c, get(c, n, "region"), "region")) != NULL)
+		r->region = xstrdup(v);
+	if ((lv = get(c, n, "levels")) != NULL) {
+		if (r->kind != SR_AGGREGATE || r->region == NULL)
+			err_at(c, lv, "'levels' belongs to an aggregate report "
+			    "with a 'region' field");
+		else if (lv->type != YAML_SEQUENCE_NODE)
+			err_at(c, lv, "levels must be a list, e.g. [regency, "
+			    "district, village]");
+		else
+			for (it = lv->data.sequence.items.start;
+			    it < lv->data.sequence.items.top; it++) {
+				yaml_node_t *ln = node(c, *it);
+				enum region_level l;
+				if ((v = want_scalar(c, ln, "a level")) == NULL)
+					continue;
+				l = region_level_lookup(v);
+				if (l == RL_NONE)
+					err_at(c, ln, "unknown region level '%s' "
+					    "(known: province, regency, district, "
+					    "village)", v);
+				else if (r->nlevels > 0 &&
+				    l <= r->levels[r->nlevels - 1])
+					err_at(c, ln, "levels go down, each below "
+					    "the one before: '%s'", v);
+				else if (r->nlevels < 4)
+					r->levels[r->nlevels++] = l;
+			}
+	}
+	if (r->kind == SR_AGGREGATE && r->region != NULL && r->nlevels == 0) {
+		r->levels[0] = RL_PROVINCE;
+		r->levels[1] = RL_REGENCY;
+		r->levels[2] = RL_DISTRICT;
+		r->levels[3] = RL_VILLAGE;
+		r->nlevels = 4;
+	}
+	if (get(c, n, "by") != NULL && r->kind != SR_AGGREGATE)
+		err_at(c, get(c, n, "by"), "'by' belongs to an aggregate report");
+	else
+		parse_expr(c, get(c, n, "by"), "by", &r->by);
+	parse_text(c, get(c, n, "by_label"), "by_label", &r->by_label);
+	if (r->kind == SR_AGGREGATE && r->region == NULL && r->by.text == NULL)
+		err_at(c, n, "report '%s': an aggregate is grouped by 'region: "
+		    "FIELD' (a region field), 'by: EXPR', or both", name);
+	parse_expr(c, get(c, n, "filter"), "filter", &r->filter);
+	cols = get(c, n, "columns");
+	if (cols == NULL || cols->type != YAML_SEQUENCE_NODE ||
+	    cols->data.sequence.items.start == cols->data.sequence.items.top) {
+		err_at(c, cols != NULL ? cols : n, "report '%s' needs "
+		    "'columns:', a list of at least one column", name);
+		return;
+	}
+	for (it = cols->data.sequence.items.start;
+	    it < cols->data.sequence.items.top; it++) {
+		r->cols = xreallocarray(r->cols, r->ncols + 1, sizeof *r->cols);
+		memset(&r->cols[r->ncols], 0, sizeof *r->cols);
+		parse_rcol(c, node(c, *it), r->kind, &r->cols[r->ncols++]);
+	}
+	for (i = 1; i < r->ncols; i++) {
+		size_t j;
+		for (j = 0; j < i; j++)
+			if (r->cols[i].name != NULL && r->cols[j].name != NULL &&
+			    strcmp(r->cols[i].name, r->cols[j].name) == 0) {
+				diags_add(c->d, c->file, r->cols[i].line,
+				    r->cols[i].col, "report '%s': column '%s' "
+				    "appears twice", name, r->cols[i].name);
+				break;
+			}
+	}
+}
+
+struct sch_reports *
+schema_yaml_load_reports_string(const struct schema *s, const char *name,
+    const char *text, size_t len, struct diags *d)
+{
+	yaml_document_t doc;
+	yaml_node_t *root, *reps;
+	yaml_node_pair_t *p;
+	struct sch_reports *out;
+	struct ctx c;
+
+	if (load_doc(name, text, len, &doc, d) < 0)
+		return NULL;
+	out = xcalloc(1, sizeof *out);
+	out->file = xstrdup(name);
+	c.file = out->file;
+	c.doc = &doc;
+	c.d = d;
+	c.s = (struct schema *)s; /* for its languages only */
+	root = yaml_document_get_root_node(&doc);
+	if (check_keys(&c, root, "reports.yaml", reports_top_keys) == 0) {
+		reps = get(&c, root, "reports");
+		if (reps == NULL || reps->type != YAML_MAPPING_NODE)
+			err_at(&c, reps != NULL ? reps : root, "reports.yaml "
+			    "needs 'reports:', a mapping of report names to "
+			    "reports");
+		else
+			for (p = reps->data.mapping.pairs.start;
+			    p < reps->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = node(&c, p->key);
+				const char *kn = want_scalar(&c, k, "a report name");
+				if (kn == NULL)
+					continue;
+				if (!util_is_ident(kn)) {
+					err_at(&c, k, "report name '%s' is not an "
+					    "identifier ([a-z_][a-z0-9_]*)", kn);
+					continue;
+				}
+				if (sch_report_find(out, kn) != NULL) {
+					err_at(&c, k, "report '%s' appears "
+					    "twice", kn);
+					continue;
+				}
+				out->v = xreallocarray(out->v, out->n + 1,
+				    sizeof *out->v);
+				memset(&out->v[out->n], 0, sizeof *out->v);
+				parse_report(&c, kn, node(&c, p->value),
+				    &out->v[out->n++]);
+			}
+	}
+	yaml_document_delete(&doc);
+	return out;
+}
+
+struct sch_reports *
+schema_yaml_load_reports(const struct schema *s, struct diags *d)
+{
+	char *path = xasprintf("%s/reports.yaml", s->dir != NULL ? s->dir :
+	    ".");
+	struct sch_reports *r = NULL;
+	struct stat st;
+	size_t len;
+	char *text;
+
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		r = xcalloc(1, sizeof *r); /* none: no reports */
+		r->file = path;
+		return r;
+	}
+	if ((text = read_file(path, &len, d)) != NULL) {
+		r = schema_yaml_load_reports_string(s, path, text, len, d);
+		free(text);
+	}
+	free(path);
+	return r;
+}

@@ -34,4 +34,17 @@ struct schema *schema_yaml_load_file(const char *path, struct diags *d);
 struct schema *schema_yaml_load_string(const char *name, const char *text,
     size_t len, struct diags *d);
 
+
+/*
+ * The reports of schema s: s->dir/reports.yaml (none when absent: an
+ * empty list). Every mistake of shape goes to d; names and expressions are
+ * checked against the dictionary by report_check. Returns the reports as
+ * far as they could be read (NULL only when the file could not be read or
+ * parsed); the caller frees them with sch_reports_free.
+ */
+struct sch_reports *schema_yaml_load_reports(const struct schema *s,
+    struct diags *d);
+struct sch_reports *schema_yaml_load_reports_string(const struct schema *s,
+    const char *name, const char *text, size_t len, struct diags *d);
+
 #endif

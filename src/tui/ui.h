@@ -124,6 +124,8 @@ extern volatile int ui_hangup;
 /* Screens. */
 void ui_menu_open(struct ui_app *app);
 void ui_list_open(struct ui_app *app, const char *record);
+/* The reports of reports.yaml (nothing pushed when it has mistakes). */
+void ui_report_open(struct ui_app *app);
 /* Open the entry form for record type `record`; id 0 = new record. */
 void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
 /* Open record id at a place: the roster row of record `child` whose id is

@@ -23,6 +23,7 @@ static const struct tool {
 	const char *label; /* N_() */
 	void (*open)(struct ui_app *);
 } tools[] = {
+	{'r', N_("Reports"), ui_report_open},
 	{0, NULL, NULL}
 };
 
