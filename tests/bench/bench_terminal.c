@@ -429,8 +429,7 @@ struct keys {
 #define SLS_NAME "Kampung Baru Makbon"
 
 /*
- * The common part: from "Desa" (the field before "Kode SLS"), Tab three
- * times to "Nama SLS", type SLS_NAME, Tab six times (to the last field of the page), then
+ * The common part: from "Kode SLS", Tab twice to "Nama SLS", type SLS_NAME, Tab six times (to the last field of the page), then
  * Ctrl-L.
  */
 static int
@@ -440,7 +439,7 @@ keys_common(struct tty *t, struct keys *k)
 	int i;
 
 	k->moves = k->nmoves = 0;
-	for (i = 0; i < 3; i++, k->nmoves++) {
+	for (i = 0; i < 2; i++, k->nmoves++) {
 		if ((n = tty_key(t, "\t", NULL)) < 0)
 			return -1;
 		k->moves += n;
@@ -469,10 +468,11 @@ run_baseline(struct keys *k)
 
 	if (first_paint(&t, argv, &k->first, &secs) < 0)
 		return -1;
-	/* The form opens on the first field, as kesra's (on a filled
-	 * Provinsi): three moves to Desa, the field before Kode SLS. */
+	/* The form opens on the first field; kesra's cursor comes to
+	 * Kode SLS after the four region fields: four moves. */
 	rc = -1;
 	if ((n = tty_key(&t, "\t", NULL)) >= 0 &&
+	    (n = tty_key(&t, "\t", NULL)) >= 0 &&
 	    (n = tty_key(&t, "\t", NULL)) >= 0 &&
 	    (n = tty_key(&t, "\t", NULL)) >= 0)
 		rc = keys_common(&t, k);
@@ -529,12 +529,11 @@ run_kesra(const char *db, struct keys *k, long *household)
 		TYPE(code);
 		KEY("\r", NULL);
 	}
-	/* now on the field after Desa: step back one to match the
-	 * baseline's start (the field before Kode SLS) */
-	KEY("\033[Z", NULL);
+	/* now on Kode SLS: the common keys (the Ctrl-L is not part of
+	 * entering a household) */
 	if (keys_common(&t, k) < 0)
 		goto out;
-	sum += k->moves + k->typed + k->repaint;
+	sum += k->moves + k->typed;
 	/* on No. urut keluarga: Enter to the family page */
 	KEY("\r", NULL);
 	TYPE("Budi Santoso");
