@@ -9,6 +9,7 @@
  * Every key is sent alone and everything the program writes is read until
  * it has been quiet for QUIET_MS (or until a marker appears, for keys that
  * wait on the database), as an operator typing on a slow link would see it.
+ * BENCH_TRACE=FILE writes every key and its answer (escaped) to FILE.
  *
  * Figures: bytes per typed key, per field move (Tab), per full paint
  * (Ctrl-L on the form), of the first paint (the menu) and of opening the
@@ -247,16 +248,45 @@ tty_mark(struct tty *t)
 	t->len = 0;
 }
 
+/* BENCH_TRACE=FILE: every key and what it was answered with, escaped. */
+static FILE *trace_f;
+
+static void
+trace_bytes(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 033)
+			fputs("\\e", trace_f);
+		else if (c < ' ' || c == 0x7f)
+			fprintf(trace_f, "^%c", c ^ 0x40);
+		else
+			fputc(c, trace_f);
+	}
+}
+
 /* Send key (a byte string) and read its answer; bytes written, or -1. */
 static long
 tty_key(struct tty *t, const char *key, const char *marker)
 {
+	long n;
+
 	while (tty_read(t, 0)) /* nothing left over */
 		;
 	tty_mark(t);
 	if (write(t->fd, key, strlen(key)) < 0)
 		return -1;
-	return tty_settle(t, marker);
+	n = tty_settle(t, marker);
+	if (trace_f != NULL) {
+		fputs("key ", trace_f);
+		trace_bytes(key, strlen(key));
+		fprintf(trace_f, " -> %ld: ", n);
+		trace_bytes(t->buf ? t->buf : "", t->len);
+		fputc('\n', trace_f);
+	}
+	return n;
 }
 
 /* Type s one key at a time; bytes written in all, or -1. */
@@ -638,6 +668,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	self_path = realpath("/proc/self/exe", NULL);
+	if (getenv("BENCH_TRACE") != NULL && (trace_f = fopen(getenv(
+	    "BENCH_TRACE"), "w")) == NULL)
+		perror(getenv("BENCH_TRACE"));
 	signal(SIGPIPE, SIG_IGN);
 
 	if (run_baseline(&bk) < 0 || run_kesra(argv[1], &kk, &household) < 0) {
