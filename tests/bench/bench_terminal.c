@@ -2,9 +2,8 @@
  * bench_terminal: bytes written to the terminal, start-up time and peak
  * RSS of the real ./kesra, driven on a pseudo-terminal at 80x24
  * (TERM=xterm-256color, LANG=C.UTF-8) with the register of the run, beside
- * a bare libform program (this same binary run as `bench_terminal
- * --libform`: the 13 fields of the household's first page, underlined, the
- * same title and key lines) driven with the same keys.
+ * a bare libform program (bare_libform beside this program, from
+ * tests/bench/bare_libform.c) driven with the same keys.
  *
  * Every key is sent alone and everything the program writes is read until
  * it has been quiet for QUIET_MS (or until a marker appears, for keys that
@@ -19,11 +18,9 @@
  * time from exec to the first paint (p50 of START_RUNS runs of each,
  * alternating) and peak RSS (VmHWM) while entering the household.
  */
-#include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <form.h>
-#include <locale.h>
+#include <libgen.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -38,107 +35,6 @@
 #define START_RUNS 7
 #define SLOW_MS 20000 /* a marker that takes longer: cannot measure */
 #define FIRST_MS 2000 /* the longest wait for a key's answer to begin */
-#define KEY_CTRL(c) ((c) & 0x1f)
-
-/* ---- the bare libform program ------------------------------------------ */
-
-static const struct {
-	const char *label;
-	int width;
-} lf_fields[] = {
-	{"Provinsi *", 14}, {"Kabupaten/kota *", 14}, {"Kecamatan *", 14},
-	{"Desa/kelurahan *", 14}, {"Kode SLS/non SLS", 4},
-	{"Kode sub SLS", 2}, {"Nama SLS/non SLS", 40}, {"RT", 3},
-	{"RW", 3}, {"Alamat (jalan/gang, nomor rumah)", 46},
-	{"Landmark/patokan", 40}, {"No. urut bangunan tempat tinggal", 3},
-	{"No. urut keluarga (verifikasi)", 3},
-};
-#define LF_N (sizeof lf_fields / sizeof lf_fields[0])
-
-static int
-libform_main(void)
-{
-	FIELD *fields[LF_N + 1];
-	FORM *form;
-	SCREEN *scr;
-	wint_t ch;
-	size_t i;
-	int r;
-
-	setlocale(LC_ALL, "");
-	set_escdelay(25);
-	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
-		return 1;
-	set_term(scr);
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-	}
-	curs_set(1);
-	for (i = 0; i < LF_N; i++) {
-		fields[i] = new_field(1, lf_fields[i].width, 3 + (int)i, 33,
-		    0, 0);
-		set_field_back(fields[i], A_UNDERLINE);
-		field_opts_off(fields[i], O_AUTOSKIP);
-	}
-	fields[LF_N] = NULL;
-	form = new_form(fields);
-	set_form_win(form, stdscr);
-	set_form_sub(form, stdscr);
-	/* post_form erases the window: the labels come after */
-	post_form(form);
-	attron(A_REVERSE);
-	mvprintw(0, 0, "%-80s", " Keluarga: baru - Lokasi");
-	mvaddstr(0, 72, "hal 1/7");
-	attroff(A_REVERSE);
-	attron(A_BOLD);
-	mvaddstr(1, 0, "Lokasi");
-	attroff(A_BOLD);
-	for (i = 0; i < LF_N; i++)
-		mvaddstr(3 + (int)i, 0, lf_fields[i].label);
-	mvaddstr(23, 0, "F1/^G bantuan  F2/^O simpan  F4/^P pilihan  "
-	    "F10/^X kembali  PgDn/^V daftar");
-	pos_form_cursor(form);
-	refresh();
-	for (;;) {
-		r = get_wch(&ch);
-		if (r == ERR)
-			continue;
-		if (r == KEY_CODE_YES) {
-			if (ch == KEY_BTAB || ch == KEY_UP)
-				form_driver(form, REQ_PREV_FIELD);
-			else if (ch == KEY_DOWN)
-				form_driver(form, REQ_NEXT_FIELD);
-			else if (ch == KEY_BACKSPACE)
-				form_driver(form, REQ_DEL_PREV);
-			else if (ch == KEY_F(10))
-				break;
-		} else if (ch == '\t' || ch == '\r' || ch == '\n') {
-			form_driver(form, REQ_NEXT_FIELD);
-			form_driver(form, REQ_END_LINE);
-		} else if (ch == KEY_CTRL('L')) {
-			clearok(curscr, TRUE);
-		} else if (ch == KEY_CTRL('X')) {
-			break;
-		} else if (ch == 0x7f || ch == KEY_CTRL('H')) {
-			form_driver(form, REQ_DEL_PREV);
-		} else if (ch >= ' ') {
-			form_driver_w(form, OK, ch);
-		}
-		refresh();
-	}
-	unpost_form(form);
-	free_form(form);
-	for (i = 0; i < LF_N; i++)
-		free_field(fields[i]);
-	endwin();
-	delscreen(scr);
-	return 0;
-}
 
 /* ---- the pseudo-terminal driver ------------------------------------------ */
 
@@ -152,7 +48,7 @@ struct tty {
 	int dead;
 };
 
-static char *self_path;
+static char *bare_path; /* the baseline program */
 
 static int
 tty_start(struct tty *t, char *const argv[])
@@ -359,7 +255,7 @@ first_paint(struct tty *t, char *const argv[], long *bytes, double *secs)
 {
 	if (tty_start(t, argv) < 0)
 		return -1;
-	if ((*bytes = tty_settle(t, "F10/^X")) < 0)
+	if ((*bytes = tty_settle(t, "^X")) < 0)
 		return -1;
 	*secs = t->last - t->t0;
 	return 0;
@@ -490,7 +386,7 @@ keys_common(struct tty *t, struct keys *k)
 static int
 run_baseline(struct keys *k)
 {
-	char *argv[] = {self_path, "--libform", NULL};
+	char *argv[] = {bare_path, NULL};
 	struct tty t;
 	double secs;
 	long n;
@@ -549,7 +445,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 	sum += n; } while (0)
 #define TYPE(s) do { if ((n = tty_type(&t, (s))) < 0) goto out; \
 	sum += n; } while (0)
-	KEY("n", "hal 1/");
+	KEY("n", NULL);
 	k->open = n;
 	for (i = 0; i < sizeof fill / sizeof fill[0]; i++) {
 		const char *s = fill[i];
@@ -605,8 +501,23 @@ run_kesra(const char *db, struct keys *k, long *household)
 	KEY("\r", NULL);
 	TYPE("1");         /* relationship: head */
 	KEY("\r", NULL);
-	KEY("\017", "+/-"); /* the row into the list */
-	KEY("\017", "(#");  /* the household saved */
+	KEY("\017", NULL); /* the row into the list */
+	/* Ctrl-O saves the household: wait until SQLite holds it */
+	while (tty_read(&t, 0))
+		;
+	tty_mark(&t);
+	if (write(t.fd, "\017", 1) < 0)
+		goto out;
+	for (j = 0; j < SLOW_MS / 50 && !household_saved(db, kk); j++)
+		tty_read(&t, 50);
+	if (j == SLOW_MS / 50) {
+		fprintf(stderr, "bench_terminal: Ctrl-O did not save the "
+		    "household (last output: %.300s)\n", t.buf ? t.buf : "");
+		goto out;
+	}
+	if ((n = tty_settle(&t, NULL)) < 0)
+		goto out;
+	sum += n;
 #undef KEY
 #undef TYPE
 	k->hwm_kb = tty_hwm(&t);
@@ -627,7 +538,7 @@ run_startup(const char *db, double *kesra_p50, double *base_p50)
 {
 	char *kargv[] = {getenv("KESRA"), "--db", (char *)db, "--lang", "id",
 	    NULL};
-	char *bargv[] = {self_path, "--libform", NULL};
+	char *bargv[] = {bare_path, NULL};
 	double k[START_RUNS], b[START_RUNS], s;
 	struct tty t;
 	long bytes;
@@ -657,17 +568,23 @@ int
 main(int argc, char **argv)
 {
 	struct keys kk, bk;
+	char *self;
 	long household = 0;
 	double ks, bs;
 	int rc = 0;
 
-	if (argc > 1 && strcmp(argv[1], "--libform") == 0)
-		return libform_main();
 	if (argc < 2 || getenv("KESRA") == NULL) {
 		fprintf(stderr, "usage: KESRA=./kesra bench_terminal DB\n");
 		return 2;
 	}
-	self_path = realpath("/proc/self/exe", NULL);
+	if ((self = realpath("/proc/self/exe", NULL)) == NULL)
+		return 1;
+	if (asprintf(&bare_path, "%s/bare_libform", dirname(self)) < 0 ||
+	    access(bare_path, X_OK) != 0) {
+		fprintf(stderr, "bench_terminal: no %s (make bench builds it)\n",
+		    bare_path);
+		return 1;
+	}
 	if (getenv("BENCH_TRACE") != NULL && (trace_f = fopen(getenv(
 	    "BENCH_TRACE"), "w")) == NULL)
 		perror(getenv("BENCH_TRACE"));
