@@ -12,20 +12,18 @@
  *
  * Figures: bytes per typed key, per field move (Tab), per full paint
  * (Ctrl-L on the form), of the first paint (the menu) and of opening the
- * new household form (both beside the baseline's first paint: its form), bytes per saved household (a whole household of the bundled
- * dictionary: location, family, one member, saved with Ctrl-O; the
- * household is deleted again afterwards so that the register is unchanged),
- * time from exec to the first paint (p50 of START_RUNS runs of each,
- * alternating) and peak RSS (VmHWM) while entering the household.
+ * new household form (both beside the baseline's first paint: its form);
+ * bytes per saved household (a whole household of the bundled dictionary:
+ * location, family, one member, saved with Ctrl-O and seen in SQLite; it is
+ * deleted again afterwards so that the register is unchanged); time from
+ * exec to the first paint (p50 of START_RUNS runs of each, alternating);
+ * peak RSS (VmHWM) after entering the household.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +41,6 @@ struct tty {
 	int fd;
 	char *buf; /* everything written since the last mark */
 	size_t len, cap;
-	size_t total;
 	double t0, last; /* exec time, time of the last byte read */
 	int dead;
 };
@@ -96,7 +93,6 @@ tty_read(struct tty *t, int ms)
 	memcpy(t->buf + t->len, b, (size_t)n);
 	t->len += (size_t)n;
 	t->buf[t->len] = '\0';
-	t->total += (size_t)n;
 	t->last = bench_now();
 	return 1;
 }
