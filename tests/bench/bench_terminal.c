@@ -608,8 +608,10 @@ main(int argc, char **argv)
 	}
 	if ((self = realpath("/proc/self/exe", NULL)) == NULL)
 		return 1;
-	if (asprintf(&bare_path, "%s/bare_libform", dirname(self)) < 0 ||
-	    access(bare_path, X_OK) != 0) {
+	if (asprintf(&bare_path, "%s/bare_libform", dirname(self)) < 0)
+		return 1;
+	free(self);
+	if (access(bare_path, X_OK) != 0) {
 		fprintf(stderr, "bench_terminal: no %s (make bench builds it)\n",
 		    bare_path);
 		return 1;
@@ -655,5 +657,6 @@ main(int argc, char **argv)
 		bench_figure("start-up, new register p50", ks * 1000,
 		    bs * 1000, "ms", 0);
 	free(empty);
+	free(bare_path);
 	return rc;
 }
