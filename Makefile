@@ -105,7 +105,7 @@ $(B)/bench/%: tests/bench/%.c tests/bench/bench.h $(B)/libkesra.a
 	$(CC) $(CFLAGS) -Itests/bench $(LDFLAGS) -o $@ $< $(B)/libkesra.a \
 	    $(TUI_LIBS) $(CORE_LIBS)
 
-# The bare libform baseline of bench_terminal: libform and ncurses only.
+# The bare libform baseline of bench_tui: libform and ncurses only.
 $(B)/bench/bare_libform: tests/bench/bare_libform.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TUI_LIBS)

@@ -1,5 +1,5 @@
 /*
- * bare_libform: the baseline of bench_terminal. A bare libform program with
+ * bare_libform: the baseline of bench_tui. A bare libform program with
  * the 13 fields of the household's first page (same labels, widths and
  * places), underlined, with the same title and key lines as kesra's form:
  * Tab/Enter next field, Shift-Tab previous, Ctrl-L repaints, Ctrl-X or F10

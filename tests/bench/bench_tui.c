@@ -1,5 +1,5 @@
 /*
- * bench_terminal: bytes written to the terminal, start-up time and peak
+ * bench_tui: bytes written to the terminal, start-up time and peak
  * RSS of the real ./kesra, driven on a pseudo-terminal at 80x24
  * (TERM=xterm-256color, LANG=C.UTF-8) with the register of the run, beside
  * a bare libform program (bare_libform beside this program, from
@@ -123,7 +123,7 @@ tty_settle(struct tty *t, const char *marker)
 		tty_read(t, 50);
 	while (marker != NULL && !memfind(t->buf, t->len, marker)) {
 		if (t->dead || bench_now() - start > SLOW_MS / 1000.0) {
-			fprintf(stderr, "bench_terminal: no '%s' on the screen "
+			fprintf(stderr, "bench_tui: no '%s' on the screen "
 			    "(last output: %.300s)\n", marker,
 			    t->len > 300 ? t->buf + t->len - 300 : t->buf ?
 			    t->buf : "");
@@ -313,7 +313,7 @@ forget_household(const char *path, const char *kk)
 		sqlite3_finalize(st);
 	}
 	if (rc < 0)
-		fprintf(stderr, "bench_terminal: could not remove the bench "
+		fprintf(stderr, "bench_tui: could not remove the bench "
 		    "household KK %s: %s\n", kk, sqlite3_errmsg(db));
 	sqlite3_close(db);
 	return rc;
@@ -433,7 +433,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 	    "WHERE nik = ?", "960101290780", nik) < 0;
 	sqlite3_close(sq);
 	if (j) {
-		fprintf(stderr, "bench_terminal: no free KK/NIK number\n");
+		fprintf(stderr, "bench_tui: no free KK/NIK number\n");
 		return -1;
 	}
 	if (first_paint(&t, argv, &k->first, &secs) < 0)
@@ -478,7 +478,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 			break;
 	}
 	if (j == 12) {
-		fprintf(stderr, "bench_terminal: the member roster did not "
+		fprintf(stderr, "bench_tui: the member roster did not "
 		    "come\n");
 		goto out;
 	}
@@ -509,7 +509,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 	for (j = 0; j < SLOW_MS / 50 && !household_saved(db, kk); j++)
 		tty_read(&t, 50);
 	if (j == SLOW_MS / 50) {
-		fprintf(stderr, "bench_terminal: Ctrl-O did not save the "
+		fprintf(stderr, "bench_tui: Ctrl-O did not save the "
 		    "household (last output: %.300s)\n", t.buf ? t.buf : "");
 		goto out;
 	}
@@ -524,7 +524,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 out:
 	tty_stop(&t);
 	if (rc == 0 && !household_saved(db, kk)) {
-		fprintf(stderr, "bench_terminal: the household was not saved\n");
+		fprintf(stderr, "bench_tui: the household was not saved\n");
 		rc = -1;
 	}
 	forget_household(db, kk);
@@ -603,7 +603,7 @@ main(int argc, char **argv)
 	int rc = 0;
 
 	if (argc < 2 || getenv("KESRA") == NULL) {
-		fprintf(stderr, "usage: KESRA=./kesra bench_terminal DB\n");
+		fprintf(stderr, "usage: KESRA=./kesra bench_tui DB\n");
 		return 2;
 	}
 	if ((self = realpath("/proc/self/exe", NULL)) == NULL)
@@ -612,7 +612,7 @@ main(int argc, char **argv)
 		return 1;
 	free(self);
 	if (access(bare_path, X_OK) != 0) {
-		fprintf(stderr, "bench_terminal: no %s (make bench builds it)\n",
+		fprintf(stderr, "bench_tui: no %s (make bench builds it)\n",
 		    bare_path);
 		return 1;
 	}
@@ -622,7 +622,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (run_baseline(&bk) < 0 || run_kesra(argv[1], &kk, &household) < 0) {
-		fprintf(stderr, "bench_terminal: could not drive the "
+		fprintf(stderr, "bench_tui: could not drive the "
 		    "household form\n");
 		rc = 1;
 	} else {
@@ -642,7 +642,7 @@ main(int argc, char **argv)
 		    kk.hwm_kb / 1024.0, bk.hwm_kb / 1024.0, "MB", 8);
 	}
 	if (run_startup(argv[1], &ks, &bs) < 0) {
-		fprintf(stderr, "bench_terminal: could not measure start-up\n");
+		fprintf(stderr, "bench_tui: could not measure start-up\n");
 		rc = 1;
 	} else
 		bench_figure("start-up to first paint p50", ks * 1000,
@@ -650,7 +650,7 @@ main(int argc, char **argv)
 	/* The part that does not grow with the register: a new one. */
 	if ((empty = new_register()) == NULL || run_startup(empty, &ks,
 	    &bs) < 0) {
-		fprintf(stderr, "bench_terminal: could not measure start-up "
+		fprintf(stderr, "bench_tui: could not measure start-up "
 		    "with a new register\n");
 		rc = 1;
 	} else
