@@ -105,7 +105,12 @@ $(B)/bench/%: tests/bench/%.c tests/bench/bench.h $(B)/libkesra.a
 	$(CC) $(CFLAGS) -Itests/bench $(LDFLAGS) -o $@ $< $(B)/libkesra.a \
 	    $(TUI_LIBS) $(CORE_LIBS)
 
-bench: all $(BENCH_BIN)
+# The bare libform baseline of bench_tui: libform and ncurses only.
+$(B)/bench/bare_libform: tests/bench/bare_libform.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TUI_LIBS)
+
+bench: all $(BENCH_BIN) $(B)/bench/bare_libform
 	@B=$(B) sh tests/bench/run.sh
 
 check-layers:

@@ -80,4 +80,17 @@ bench_limit(const char *name, double kesra, const char *unit, double max)
 	fflush(stdout);
 }
 
+/*
+ * A figure beside its baseline whose target is an absolute limit (the
+ * ratio is shown for information): target "<=max".
+ */
+static inline void
+bench_figure_max(const char *name, double kesra, double baseline,
+    const char *unit, double max)
+{
+	printf("FIGURE\t%s\t%.6g\t%.6g\t%s\t<=%g\n", name, kesra, baseline,
+	    unit, max);
+	fflush(stdout);
+}
+
 #endif

@@ -5,6 +5,7 @@
 #   BENCH_PERSONS  size of the demo register (default 1000000; e.g. 20000
 #                  for a quick run)
 #   BENCH_ONLY     run only the benchmarks whose name contains this
+#   BENCH_TIMEOUT  seconds after which one benchmark is stopped (300)
 #
 # The register is made once with `kesra demo` and kept in build/bench/
 # (made again when ./kesra or the dictionary is newer). Every program
@@ -41,6 +42,11 @@ if [ ! -f "$DB" ] || [ -n "$(find "$KESRA" schema -newer "$DB" 2>/dev/null | hea
 fi
 export BENCH_DB="$DB"
 
+# A benchmark that hangs is stopped (BENCH_TIMEOUT seconds each, default
+# 300) so that `make bench` always ends and prints what it measured.
+to=
+command -v timeout >/dev/null 2>&1 && to="timeout ${BENCH_TIMEOUT:-300}"
+
 out=$BENCH_TMP/figures
 : >"$out"
 start=$(date +%s)
@@ -51,8 +57,8 @@ for t in "$B"/bench/bench_* tests/bench/bench_*.sh; do
 	[ -z "$BENCH_ONLY" ] || case $name in *"$BENCH_ONLY"*) ;; *) continue ;; esac
 	echo "bench: $name ..." >&2
 	case $t in
-	*.sh) sh "$t" "$DB" >"$BENCH_TMP/one" 2>"$BENCH_TMP/err" ;;
-	*) "$t" "$DB" >"$BENCH_TMP/one" 2>"$BENCH_TMP/err" ;;
+	*.sh) $to sh "$t" "$DB" >"$BENCH_TMP/one" 2>"$BENCH_TMP/err" ;;
+	*) $to "$t" "$DB" >"$BENCH_TMP/one" 2>"$BENCH_TMP/err" ;;
 	esac
 	rc=$?
 	grep '^FIGURE	' "$BENCH_TMP/one" >>"$out"
