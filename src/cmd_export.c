@@ -89,6 +89,9 @@ cmd_export(struct opts *o)
 			goto done;
 		}
 	}
+	/* On a terminal, text is shown, never sent raw: no escapes. */
+	if (out == NULL && isatty(STDOUT_FILENO))
+		flags |= TRANSFER_SANITIZE;
 	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	n = transfer_export(db, def, f, flags, o->lang_index, &err);
 	if (n < 0)

@@ -152,6 +152,7 @@ enum {
 	TRANSFER_JSON = 1,   /* JSON array of objects instead of CSV */
 	TRANSFER_EXCEL = 2,  /* BOM, ';', CRLF, decimal comma */
 	TRANSFER_LABELS = 4, /* choice labels (in lang) instead of codes */
+	TRANSFER_SANITIZE = 8, /* for a terminal: no control in values */
 };
 
 /*
