@@ -63,13 +63,29 @@ has_table(sqlite3 *h, const char *name)
 
 /* ---- export ------------------------------------------------------------ */
 
+/* 1 when some record of type def has an accepted warning. */
+static int
+any_accepted(sqlite3 *h, const struct sch_record *def)
+{
+	sqlite3_stmt *st;
+	int found = 1;
+	if (sqlite3_prepare_v2(h, "SELECT 1 FROM kesra_accept WHERE record = ? "
+	    "LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 struct db_export {
 	sqlite3 *h;
 	sqlite3_stmt *st;
 	char **names;
 	int *field;
 	size_t n;
-	char **vals; /* current row, owned */
+	const char **vals; /* current row: borrowed from st, or fbuf */
+	char (*fbuf)[40];  /* reals as text, per column */
 };
 
 static void
@@ -122,7 +138,7 @@ db_export_open(struct db *db, const struct sch_record *def,
 			col_add(x, xstrdup(def->fields[i].name), (int)i);
 		}
 	/* Accepted warnings, rule order, as "rule=reason" lines. */
-	if (has_table(x->h, "kesra_accept"))
+	if (has_table(x->h, "kesra_accept") && any_accepted(x->h, def))
 		sbuf_add(&b, ", (SELECT group_concat(rule || '=' || "
 		    "replace(replace(replace(reason, '\\', '\\\\'), char(10), "
 		    "'\\n'), char(13), '\\r'), char(10)) FROM (SELECT rule, "
@@ -146,6 +162,7 @@ db_export_open(struct db *db, const struct sch_record *def,
 	if (sqlite3_bind_parameter_count(x->st) > 0)
 		sqlite3_bind_text(x->st, 1, def->name, -1, SQLITE_STATIC);
 	x->vals = xcalloc(x->n, sizeof *x->vals);
+	x->fbuf = xcalloc(x->n, sizeof *x->fbuf);
 	*out = x;
 	return 0;
 }
@@ -171,14 +188,9 @@ db_export_field(const struct db_export *x, size_t i)
 int
 db_export_next(struct db_export *x, const char *const **vals, char **err)
 {
-	char buf[40];
 	size_t i;
 	int rc;
 
-	for (i = 0; i < x->n; i++) {
-		free(x->vals[i]);
-		x->vals[i] = NULL;
-	}
 	rc = sqlite3_step(x->st);
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -188,20 +200,21 @@ db_export_next(struct db_export *x, const char *const **vals, char **err)
 		int c = (int)i;
 		switch (sqlite3_column_type(x->st, c)) {
 		case SQLITE_NULL:
+			x->vals[i] = NULL;
 			break;
 		case SQLITE_FLOAT:
 			/* as db.c reads a stored real */
-			util_fmt_double(sqlite3_column_double(x->st, c), buf,
-			    sizeof buf);
-			x->vals[i] = xstrdup(buf);
+			util_fmt_double(sqlite3_column_double(x->st, c),
+			    x->fbuf[i], sizeof x->fbuf[i]);
+			x->vals[i] = x->fbuf[i];
 			break;
 		default:
-			x->vals[i] = xstrndup((const char *)
-			    sqlite3_column_text(x->st, c),
-			    (size_t)sqlite3_column_bytes(x->st, c));
+			/* valid until the next step; text holds no NUL */
+			x->vals[i] = (const char *)sqlite3_column_text(x->st,
+			    c);
 		}
 	}
-	*vals = (const char *const *)x->vals;
+	*vals = x->vals;
 	return 1;
 }
 
@@ -219,11 +232,9 @@ db_export_close(struct db_export *x)
 	if (x == NULL)
 		return;
 	sqlite3_finalize(x->st);
-	for (i = 0; i < x->n; i++) {
+	for (i = 0; i < x->n; i++)
 		free(x->names[i]);
-		if (x->vals != NULL)
-			free(x->vals[i]);
-	}
+	free(x->fbuf);
 	free(x->names);
 	free(x->field);
 	free(x->vals);

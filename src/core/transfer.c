@@ -1068,8 +1068,22 @@ transfer_export(struct db *db, const struct sch_record *def, FILE *out,
 				    strerror(errno));
 				goto fail;
 			}
-		} else if (csv_write_record(out, row, n, sep, 0, err) < 0)
-			goto fail;
+		} else {
+			sbuf_reset(&b);
+			for (i = 0; i < n; i++) {
+				if (i > 0)
+					sbuf_addc(&b, sep);
+				csv_quote(&b, row[i], sep);
+			}
+			if (n == 1 && b.len == 0)
+				sbuf_add(&b, "\"\"");
+			sbuf_add(&b, "\r\n");
+			if (fwrite(b.s, 1, b.len, out) != b.len) {
+				util_err(err, _("cannot write: %s"),
+				    strerror(errno));
+				goto fail;
+			}
+		}
 		rows++;
 	}
 	if (k < 0)
