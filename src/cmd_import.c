@@ -209,13 +209,14 @@ cmd_import(struct opts *o)
 		rej = NULL;
 	}
 	printf("rows\tinserted\tupdated\tunchanged\trejected\twarnings\t"
-	    "written\n%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%s\n", res.rows,
-	    res.inserted, res.updated, res.unchanged, res.rejected,
-	    res.warned, res.committed ? "yes" : "no");
+	    "roster_errors\twritten\n%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t"
+	    "%s\n", res.rows, res.inserted, res.updated, res.unchanged,
+	    res.rejected, res.warned, res.roster_errors, res.committed ?
+	    "yes" : "no");
 	if (res.rejected > SHOWN_REJECTS)
 		fprintf(stderr, _("kesra: ... %ld rows rejected in all\n"),
 		    res.rejected);
-	if (res.rejected > 0 && !res.committed) {
+	if ((res.rejected > 0 || res.roster_errors > 0) && !res.committed) {
 		sv = util_sanitize(rejf != NULL ? rejf :
 		    _("--rejects FILE lists them"), 0);
 		fprintf(stderr, _("kesra: nothing written: fix the rejected "
@@ -225,7 +226,7 @@ cmd_import(struct opts *o)
 	if (res.warned > 0)
 		fprintf(stderr, _("kesra: %ld rows have warnings, left open for "
 		    "review\n"), res.warned);
-	rc = res.rejected > 0 ? 1 : 0;
+	rc = res.rejected > 0 || res.roster_errors > 0 ? 1 : 0;
 out:
 	if (rej != NULL) {
 		fclose(rej);

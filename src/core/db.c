@@ -1679,7 +1679,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 	select_sql(&b, child);
 	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
 	    "ORDER BY ord, id");
-	st = prepare(db, b.s, err);
+	st = cache_get(db, b.s, err); /* fixed SQL per record type */
 	sbuf_free(&b);
 	if (st == NULL)
 		return -1;
@@ -1691,7 +1691,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 		}
 		v[nv++] = row_read(st, child);
 	}
-	sqlite3_finalize(st);
+	release_stmt(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, err, child->name);
 		db_records_free(v, nv);

@@ -119,6 +119,7 @@ struct imp {
 	int have[C_NKINDS]; /* column index + 1 of each system column */
 	struct db_import *h;
 	struct idset seen;
+	struct idset parents;  /* parents the rows went to, first line */
 	int64_t par_id;        /* the parent last loaded */
 	struct record *parent;
 };
@@ -791,6 +792,8 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 		goto out;
 	}
 	idset_put(&m->seen, r->id, rec->line);
+	if (m->par != NULL && idset_get(&m->parents, m->par_id) == 0)
+		idset_put(&m->parents, m->par_id, rec->line);
 	rc = old != NULL ? ROW_UPDATED : ROW_INSERTED;
 out:
 	findings_free(&fd);
@@ -798,6 +801,89 @@ out:
 	record_free(r);
 	free(uuid_t);
 	return rc;
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	const long *x = a, *y = b;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/*
+ * The roster rules (and row counts) of every parent the rows went to,
+ * over all its live rows, in the order of their first line. Returns the
+ * number of parents with a broken error rule, or -1 with *err.
+ */
+static long
+check_rosters(struct imp *m, long *warned, char **err)
+{
+	const struct sch_record *def = m->def;
+	struct sbuf why = {0};
+	long (*v)[2], nbad = 0;
+	size_t i, j, n = 0;
+	int r;
+
+	v = xcalloc(m->parents.n + 1, sizeof *v);
+	for (i = 0; i < m->parents.cap; i++)
+		if (m->parents.id[i] != 0) {
+			v[n][0] = (long)m->parents.id[i];
+			v[n++][1] = m->parents.line[i];
+		}
+	qsort(v, n, sizeof *v, cmp_line);
+	for (i = 0; i < n; i++) {
+		struct record *par = NULL, **rows = NULL;
+		size_t nrows = 0;
+		int warn = 0;
+		if (db_record_load(m->db, m->par, v[i][0], &par, err) < 0 ||
+		    db_children_load(m->db, def, v[i][0], &rows, &nrows,
+		    err) < 0) {
+			record_free(par);
+			free(v);
+			sbuf_free(&why);
+			return -1;
+		}
+		sbuf_reset(&why);
+		if (def->min_count > 0 && nrows < (size_t)def->min_count) {
+			reason_add(&why, NULL, "");
+			sbuf_addf(&why, _("at least %d rows"), def->min_count);
+		}
+		if (def->max_count > 0 && nrows > (size_t)def->max_count) {
+			reason_add(&why, NULL, "");
+			sbuf_addf(&why, _("at most %d rows"), def->max_count);
+		}
+		for (j = 0; j < def->nroster_rules; j++) {
+			const struct sch_rule *ru = &def->roster_rules[j];
+			r = expr_roster_rule(m->x, def, rows, nrows, par, j);
+			if (r)
+				continue;
+			if (ru->severity == SEV_ERROR)
+				reason_add(&why, ru->name, sch_text_get(
+				    &ru->message, m->o->lang, ru->name));
+			else if (record_accepted(par, ru->name) == NULL)
+				warn = 1;
+		}
+		if (why.len > 0) {
+			struct sbuf msg = {0};
+			const char *key = m->pkey >= 0 ?
+			    record_get(par, (size_t)m->pkey) : NULL;
+			char *sk = util_sanitize(key != NULL ? key : par->uuid,
+			    0);
+			sbuf_addf(&msg, "%s %s: %s", m->par->name, sk, why.s);
+			free(sk);
+			nbad++;
+			if (m->o->rejected != NULL)
+				m->o->rejected(m->o->rejected_ctx, v[i][1],
+				    msg.s);
+			sbuf_free(&msg);
+		}
+		*warned += warn;
+		db_records_free(rows, nrows);
+		record_free(par);
+	}
+	free(v);
+	sbuf_free(&why);
+	return nbad;
 }
 
 static int
@@ -904,10 +990,17 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	}
 	if (k < 0)
 		goto out;
+	if (m.par != NULL && m.x != NULL) {
+		long wr = 0, nb = check_rosters(&m, &wr, err);
+		if (nb < 0)
+			goto out;
+		res->roster_errors = nb;
+		res->warned += wr;
+	}
 	if (o->progress != NULL)
 		o->progress(o->progress_ctx, res->rows, o->total_bytes,
 		    o->total_bytes);
-	if (res->rejected > 0 && !o->partial)
+	if ((res->rejected > 0 || res->roster_errors > 0) && !o->partial)
 		db_rollback(db);
 	else {
 		if (db_commit(db, err) < 0) {
@@ -927,6 +1020,7 @@ out:
 	db_import_close(m.h);
 	record_free(m.parent);
 	idset_free(&m.seen);
+	idset_free(&m.parents);
 	map_free(&mp);
 	free(m.cols);
 	sbuf_free(&why);

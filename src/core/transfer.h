@@ -127,7 +127,8 @@ struct transfer_import_result {
 	long updated;   /* existing records changed */
 	long unchanged; /* existing records already equal */
 	long rejected;  /* rows refused (written to rejects) */
-	long warned;    /* rows whose warnings were accepted as 'import' */
+	long warned;    /* rows with warnings (left open, not accepted) */
+	long roster_errors; /* parents whose roster breaks an error rule */
 	int committed;  /* 1 when the good rows were written */
 };
 
@@ -138,10 +139,14 @@ struct transfer_import_result {
  * top for the system columns). Each row: values checked and normalised as
  * the forms do (codes or labels for choices, yes/no as 1/0 or 1/2),
  * calculations refreshed, every check of the forms run; an error rejects
- * the row, warnings are accepted with the reason "import". A row whose
- * uuid (or else key) is stored updates that record. Everything happens in
- * one transaction: with a rejected row and no o->partial, nothing is
- * written. Returns 0 (see *res), or -1 with *err for a problem with the
+ * the row; warnings are left open (not accepted: only an operator gives
+ * a reason) and counted. A row whose uuid (or else key) is stored updates
+ * that record. For a roster, after the last row, the roster rules and row
+ * counts of every parent the rows went to are checked on all its live
+ * rows; a broken error rule is reported through o->rejected (line: the
+ * first row of that parent) and counted in res->roster_errors. Everything
+ * happens in one transaction: with a rejected row or a roster error and
+ * no o->partial, nothing is written. Returns 0 (see *res), or -1 with *err for a problem with the
  * file as a whole (header, encoding, mapping, storage): nothing written.
  */
 int transfer_import(struct db *db, struct expr_set *x, FILE *in,

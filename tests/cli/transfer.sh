@@ -29,7 +29,7 @@ is "$(head -c 2 "$T/member.1.csv" | od -An -c | tr -d ' ')" "uu" "plain CSV has 
 k --db "$T/b.db" init >/dev/null
 run --schema "$SCH" --db "$T/b.db" import "$T/household.1.csv" --record household
 is "$RC" 0 "households import into an empty database"
-like "$OUT" "300	300	0	0	0	0	yes" "summary: 300 rows, 300 inserted"
+like "$OUT" "300	300	0	0	0	0	0	yes" "summary: 300 rows, 300 inserted"
 run --schema "$SCH" --db "$T/b.db" import "$T/member.1.csv" --record member
 is "$RC" 0 "members import, linked by household uuid"
 for r in household member; do
@@ -59,7 +59,7 @@ check "labels and Excel format come back as the same codes" cmp -s "$T/member.1.
 
 # ---- re-import updates instead of duplicating --------------------------------
 run --schema "$SCH" --db "$T/b.db" import "$T/member.1.csv" --record member
-like "$OUT" "$nm	0	0	$nm	0	0	yes" "the same rows again: all unchanged"
+like "$OUT" "$nm	0	0	$nm	0	0	0	yes" "the same rows again: all unchanged"
 is "$(count "$T/b.db" member)" "$nm" "no member duplicated"
 # Without uuid columns, by NIK; a changed name updates the record.
 nik=$(sqlite3 "$T/b.db" "SELECT nik FROM member ORDER BY id LIMIT 1")
@@ -74,12 +74,12 @@ is "$(sqlite3 "$T/b.db" "SELECT name, rev FROM member WHERE nik = '$nik'")" "Nam
 is "$(count "$T/b.db" member)" "$nm" "still no duplicate"
 # A member linked by KK only (no uuid), new NIK: lands in that household.
 newnik=$(printf '%s' "$nik" | sed 's/....$/9998/')
-# newrow OUT NIK KK: a copy of the first member with its uuids dropped,
-# linked by the KK number only, with another NIK.
+# newrow OUT NIK KK [RELATIONSHIP]: a copy of the first member (a head)
+# with its uuids dropped, linked by the KK number only, with another NIK.
 newrow() {
-	python3 - "$T/member.1.csv" "$1" "$2" "$3" <<'PY'
+	python3 - "$T/member.1.csv" "$1" "$2" "$3" "${4:--}" <<'PY'
 import csv, sys
-src, out, nik, kk = sys.argv[1:]
+src, out, nik, kk, rel = sys.argv[1:]
 rows = list(csv.reader(open(src, newline='')))
 h = rows[0]
 keep = [i for i, c in enumerate(h) if c not in ('uuid', 'household.uuid', 'ord',
@@ -88,13 +88,21 @@ r = rows[1]
 r[h.index('nik')] = nik
 r[h.index('household.kk_number')] = kk
 r[h.index('row_no')] = '9'
+if rel != '-':
+    r[h.index('relationship')] = rel
 with open(out, 'w', newline='') as f:
     w = csv.writer(f)
     w.writerow(['kk_number'] + [h[i] for i in keep])
     w.writerow([kk] + [r[i] for i in keep])
 PY
 }
-newrow "$T/new.csv" "$newnik" "$hh"
+# A second head: the row passes, the household's roster rule does not.
+newrow "$T/head2.csv" "$newnik" "$hh"
+run --schema "$SCH" --db "$T/b.db" --lang en import "$T/head2.csv" --record member
+like "$ERR" "head2.csv:2: household $hh: one_head: There must be exactly one head" \
+    "a roster rule broken by the new rows (two heads) is named with the household"
+is "$RC/$(count "$T/b.db" member)" "1/$nm" "and nothing is written"
+newrow "$T/new.csv" "$newnik" "$hh" 3
 run --schema "$SCH" --db "$T/b.db" import "$T/new.csv" --record member
 is "$RC" 0 "a new member linked by KK number imports"
 is "$(sqlite3 "$T/b.db" "SELECT h.kk_number FROM member m JOIN household h ON h.id = m.parent_id WHERE m.nik = '$newnik'")" \
@@ -104,10 +112,10 @@ is "$(sqlite3 "$T/b.db" "SELECT ord FROM member WHERE nik = '$newnik'")" \
     "it is placed last in the household's roster"
 is "$(sqlite3 "$T/b.db" "SELECT age = CAST((julianday('2026-06-15') - julianday(birth_date)) / 365.2425 AS INTEGER) FROM member WHERE nik = '$newnik'")" \
     "1" "its calculated age was computed"
-newrow "$T/nohh.csv" "$(printf '%s' "$nik" | sed 's/....$/9997/')" 9999999999999999
+newrow "$T/nohh.csv" "$(printf '%s' "$nik" | sed 's/....$/9997/')" 9999999999999999 3
 run --schema "$SCH" --db "$T/b.db" --lang en import "$T/nohh.csv" --record member
 like "$ERR" "no household with kk_number 9999999999999999" "an unknown KK number rejects the row, named"
-newrow "$T/new2.csv" "$(printf '%s' "$nik" | sed 's/....$/9996/')" "$hh"
+newrow "$T/new2.csv" "$(printf '%s' "$nik" | sed 's/....$/9996/')" "$hh" 3
 # The same NIK twice in one file: the second row is refused.
 sed -n 2p "$T/new2.csv" >>"$T/new2.csv"
 run --schema "$SCH" --db "$T/b.db" --lang en import "$T/new2.csv" --record member
