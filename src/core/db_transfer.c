@@ -246,7 +246,7 @@ db_export_close(struct db_export *x)
 struct db_import {
 	sqlite3 *h;
 	const struct sch_record *def;
-	sqlite3_stmt *uuid, *key, *ord, *stamp;
+	sqlite3_stmt *uuid, *key, *ord, *stamp, *count;
 	sqlite3_stmt *puuid, *pkey; /* the parent's, for rosters */
 	const struct sch_record *par;
 };
@@ -289,6 +289,9 @@ db_import_open(struct db *db, const struct sch_record *def,
 	    (h->ord = prep(h->h, xasprintf("SELECT coalesce(max(ord) + 1, 0) "
 	    "FROM \"%s\" WHERE parent_id = ? AND deleted_at IS NULL",
 	    def->name), err)) == NULL ||
+	    (h->count = prep(h->h, xasprintf("SELECT count(*) FROM \"%s\" "
+	    "WHERE parent_id = ? AND deleted_at IS NULL", def->name),
+	    err)) == NULL ||
 	    (h->stamp = prep(h->h, xasprintf("UPDATE \"%s\" SET uuid = "
 	    "coalesce(?1, uuid), created_at = coalesce(?2, created_at), "
 	    "created_by = coalesce(?3, created_by), updated_at = coalesce(?4, "
@@ -322,6 +325,7 @@ db_import_close(struct db_import *h)
 	sqlite3_finalize(h->key);
 	sqlite3_finalize(h->ord);
 	sqlite3_finalize(h->stamp);
+	sqlite3_finalize(h->count);
 	sqlite3_finalize(h->puuid);
 	sqlite3_finalize(h->pkey);
 	free(h);
@@ -410,6 +414,19 @@ db_import_next_ord(struct db_import *h, int64_t parent_id, int64_t *ord,
 	rc = sqlite3_step(h->ord);
 	*ord = rc == SQLITE_ROW ? sqlite3_column_int64(h->ord, 0) : 0;
 	sqlite3_reset(h->ord);
+	return rc == SQLITE_ROW ? 0 : fail(h->h, err, "import");
+}
+
+int
+db_import_child_count(struct db_import *h, int64_t parent_id, int64_t *n,
+    char **err)
+{
+	int rc;
+	sqlite3_reset(h->count);
+	sqlite3_bind_int64(h->count, 1, parent_id);
+	rc = sqlite3_step(h->count);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(h->count, 0) : 0;
+	sqlite3_reset(h->count);
 	return rc == SQLITE_ROW ? 0 : fail(h->h, err, "import");
 }
 

@@ -803,11 +803,32 @@ out:
 	return rc;
 }
 
+/* A parent to check: id, first line, live rows. */
+struct pcheck {
+	int64_t id, nrows;
+	long line;
+	char *msg; /* what is wrong, or NULL */
+};
+
+/*
+ * By row count, then line: a roster rule's statement is compiled for a
+ * number of rows, so checking parents of one size together compiles it
+ * once per size instead of once per parent.
+ */
+static int
+cmp_size(const void *a, const void *b)
+{
+	const struct pcheck *x = a, *y = b;
+	if (x->nrows != y->nrows)
+		return (x->nrows > y->nrows) - (x->nrows < y->nrows);
+	return (x->line > y->line) - (x->line < y->line);
+}
+
 static int
 cmp_line(const void *a, const void *b)
 {
-	const long *x = a, *y = b;
-	return (x[1] > y[1]) - (x[1] < y[1]);
+	const struct pcheck *x = a, *y = b;
+	return (x->line > y->line) - (x->line < y->line);
 }
 
 /*
@@ -820,28 +841,30 @@ check_rosters(struct imp *m, long *warned, char **err)
 {
 	const struct sch_record *def = m->def;
 	struct sbuf why = {0};
-	long (*v)[2], nbad = 0;
+	struct pcheck *v;
+	long nbad = 0, rc = -1;
 	size_t i, j, n = 0;
-	int r;
 
 	v = xcalloc(m->parents.n + 1, sizeof *v);
 	for (i = 0; i < m->parents.cap; i++)
 		if (m->parents.id[i] != 0) {
-			v[n][0] = (long)m->parents.id[i];
-			v[n++][1] = m->parents.line[i];
+			v[n].id = m->parents.id[i];
+			v[n].line = m->parents.line[i];
+			if (db_import_child_count(m->h, v[n].id, &v[n].nrows,
+			    err) < 0)
+				goto out;
+			n++;
 		}
-	qsort(v, n, sizeof *v, cmp_line);
+	qsort(v, n, sizeof *v, cmp_size);
 	for (i = 0; i < n; i++) {
 		struct record *par = NULL, **rows = NULL;
 		size_t nrows = 0;
 		int warn = 0;
-		if (db_record_load(m->db, m->par, v[i][0], &par, err) < 0 ||
-		    db_children_load(m->db, def, v[i][0], &rows, &nrows,
+		if (db_record_load(m->db, m->par, v[i].id, &par, err) < 0 ||
+		    db_children_load(m->db, def, v[i].id, &rows, &nrows,
 		    err) < 0) {
 			record_free(par);
-			free(v);
-			sbuf_free(&why);
-			return -1;
+			goto out;
 		}
 		sbuf_reset(&why);
 		if (def->min_count > 0 && nrows < (size_t)def->min_count) {
@@ -854,8 +877,7 @@ check_rosters(struct imp *m, long *warned, char **err)
 		}
 		for (j = 0; j < def->nroster_rules; j++) {
 			const struct sch_rule *ru = &def->roster_rules[j];
-			r = expr_roster_rule(m->x, def, rows, nrows, par, j);
-			if (r)
+			if (expr_roster_rule(m->x, def, rows, nrows, par, j))
 				continue;
 			if (ru->severity == SEV_ERROR)
 				reason_add(&why, ru->name, sch_text_get(
@@ -864,26 +886,30 @@ check_rosters(struct imp *m, long *warned, char **err)
 				warn = 1;
 		}
 		if (why.len > 0) {
-			struct sbuf msg = {0};
 			const char *key = m->pkey >= 0 ?
 			    record_get(par, (size_t)m->pkey) : NULL;
 			char *sk = util_sanitize(key != NULL ? key : par->uuid,
 			    0);
-			sbuf_addf(&msg, "%s %s: %s", m->par->name, sk, why.s);
+			v[i].msg = xasprintf("%s %s: %s", m->par->name, sk,
+			    why.s);
 			free(sk);
 			nbad++;
-			if (m->o->rejected != NULL)
-				m->o->rejected(m->o->rejected_ctx, v[i][1],
-				    msg.s);
-			sbuf_free(&msg);
 		}
 		*warned += warn;
 		db_records_free(rows, nrows);
 		record_free(par);
 	}
+	qsort(v, n, sizeof *v, cmp_line);
+	for (i = 0; i < n; i++)
+		if (v[i].msg != NULL && m->o->rejected != NULL)
+			m->o->rejected(m->o->rejected_ctx, v[i].line, v[i].msg);
+	rc = nbad;
+out:
+	for (i = 0; i < n; i++)
+		free(v[i].msg);
 	free(v);
 	sbuf_free(&why);
-	return nbad;
+	return rc;
 }
 
 static int

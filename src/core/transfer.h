@@ -70,6 +70,9 @@ int db_import_by_key(struct db_import *h, const struct sch_record *def,
 /* The next free position under parent_id (max(ord) + 1, 0 when none). */
 int db_import_next_ord(struct db_import *h, int64_t parent_id, int64_t *ord,
     char **err);
+/* The live rows of the imported roster under parent_id. */
+int db_import_child_count(struct db_import *h, int64_t parent_id,
+    int64_t *n, char **err);
 /*
  * Set the system columns that are not NULL (uuid, created_at, created_by,
  * updated_at, updated_by) of record id, inside the open transaction.
