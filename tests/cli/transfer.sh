@@ -17,6 +17,8 @@ count() { sqlite3 -batch "$1" "SELECT count(*) FROM $2 WHERE deleted_at IS NULL"
 
 # ---- round trip on a demo register -----------------------------------------
 k --db "$T/a.db" demo --households 300 --seed 7 >/dev/null 2>&1
+# an accepted warning whose reason holds a line break and a backslash
+sqlite3 "$T/a.db" "INSERT INTO kesra_accept VALUES ('household', 2, 'floor_area_per_person', 'diukur ulang' || char(10) || 'C:\\ok', 'op', '2026-01-01 10:00:00')"
 for r in household member; do
 	k --db "$T/a.db" export --record "$r" --out "$T/$r.1.csv"
 	k --db "$T/a.db" export --record "$r" --format json --out "$T/$r.1.json"
@@ -40,6 +42,8 @@ for r in household member; do
 done
 is "$(sqlite3 "$T/b.db" "SELECT count(*) FROM member m JOIN household h ON h.id = m.parent_id")" "$nm" \
     "every member is under a household"
+is "$(sqlite3 "$T/b.db" "SELECT hex(reason) FROM kesra_accept a JOIN household h ON h.id = a.record_id AND a.record = 'household' WHERE h.uuid = (SELECT uuid FROM household WHERE id = 2)")" \
+    "$(sqlite3 "$T/a.db" "SELECT hex(reason) FROM kesra_accept")" "an accepted warning comes back with its reason"
 check "JSON export parses" python3 -c "import json,sys; d=json.load(open('$T/member.1.json')); sys.exit(len(d) != $nm)"
 
 # Excel: BOM, semicolons, CRLF, labels; imported back with --sep ';'.
@@ -120,6 +124,39 @@ newrow "$T/new2.csv" "$(printf '%s' "$nik" | sed 's/....$/9996/')" "$hh" 3
 sed -n 2p "$T/new2.csv" >>"$T/new2.csv"
 run --schema "$SCH" --db "$T/b.db" --lang en import "$T/new2.csv" --record member
 like "$ERR" "new2.csv:3: the same member as line 2" "a record given twice in a file is refused at its line"
+
+# Paper-form yes/no (1 = yes, 2 = no), labels in any language and case, a
+# warning (floor < 2 m2 per person) left open: an update by uuid.
+python3 - "$T/household.1.csv" "$T/hw.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+h, r = rows[0], rows[1]
+r[h.index('pkh')] = '2'
+r[h.index('bpnt')] = '1'
+r[h.index('floor_area')] = '1'
+with open(sys.argv[2], 'w', newline='') as f:
+    csv.writer(f).writerows([h, r])
+PY
+u1=$(sed -n 2p "$T/household.1.csv" | cut -d, -f1)
+run --schema "$SCH" --db "$T/b.db" import "$T/hw.csv" --record household
+like "$OUT" "1	0	1	0	0	1	0	yes" "a row with a warning is imported (updated), the warning counted"
+is "$(sqlite3 "$T/b.db" "SELECT pkh, bpnt, floor_area FROM household WHERE uuid = '$u1'")" "0|1|1.0" \
+    "yes/no from the paper form: 2 is stored as 0, 1 as 1"
+is "$(sqlite3 "$T/b.db" "SELECT count(*) FROM kesra_accept a JOIN household h ON a.record = 'household' AND a.record_id = h.id WHERE h.uuid = '$u1'")" 0 \
+    "the warning is left open, not accepted on the operator's behalf"
+python3 - "$T/member.1.csv" "$T/lab.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+h, r = rows[0], rows[1]
+r[h.index('sex')] = 'MALE' if r[h.index('sex')] == '1' else 'female'
+with open(sys.argv[2], 'w', newline='') as f:
+    csv.writer(f).writerows([h, r])
+PY
+run --schema "$SCH" --db "$T/b.db" import "$T/lab.csv" --record member
+like "$OUT" "1	0	0	1	0" "English labels in capitals are taken as the same code (row unchanged)"
+# from stdin
+k --db "$T/b.db" import - --record member <"$T/lab.csv" >"$T/stdin.out" 2>"$T/stdin.err"
+is "$?/$(sed -n 2p "$T/stdin.out")" "0/1	0	0	1	0	0	0	yes" "import - reads stdin"
 
 # ---- all or nothing, rejects, --partial (own dictionary) ---------------------
 km --db "$T/m.db" init >/dev/null
@@ -228,7 +265,14 @@ else
 	km --db "$T/big.db" import "$T/big2.csv" --record person >/dev/null
 fi
 is "$(count "$T/big.db" person)" 110000 "every row of the 100 MB file is stored"
-rm -f "$T/big.csv" "$T/big2.csv" "$T/big.db" "$T/big.db-wal"
+if command -v script >/dev/null 2>&1; then
+	km --db "$T/big3.db" init >/dev/null
+	script -qc "$KESRA --schema $MINI --db $T/big3.db --lang en import $T/big2.csv --record person" /dev/null >"$T/bar.out" 2>&1
+	like "$(tr '\r' '\n' <"$T/bar.out")" "rows/s" "on a terminal a progress bar shows the rate"
+	like "$(tr '\r' '\n' <"$T/bar.out")" "left" "and the time left"
+	like "$(tr '\r' '\n' <"$T/bar.out")" "[####################] 100%" "and ends full"
+fi
+rm -f "$T/big.csv" "$T/big2.csv" "$T/big.db" "$T/big.db-wal" "$T/big3.db" "$T/big3.db-wal"
 
 # ---- backup while another process writes -----------------------------------
 km --db "$T/live.db" init >/dev/null
