@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,15 @@
 #include "i18n.h"
 #include "transfer.h"
 #include "util.h"
+
+/* 1 when path names the database file itself. */
+static int
+same_file(const char *path, const char *db)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && stat(db, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 /* The one FILE argument of backup / restore, or NULL after a message. */
 static const char *
@@ -55,6 +65,12 @@ cmd_backup(struct opts *o)
 
 	if (file == NULL)
 		return 2;
+	if (same_file(file, o->db_path)) {
+		sv = util_sanitize(file, 0);
+		fprintf(stderr, _("kesra: %s is the database itself\n"), sv);
+		free(sv);
+		return 1;
+	}
 	if ((s = load_schema(o)) == NULL)
 		return 1;
 	if (open_db(o, s, 0, 0, 0, &db) < 0) {
@@ -88,6 +104,12 @@ cmd_restore(struct opts *o)
 
 	if (file == NULL)
 		return 2;
+	if (same_file(file, o->db_path)) {
+		sv = util_sanitize(file, 0);
+		fprintf(stderr, _("kesra: %s is the database itself\n"), sv);
+		free(sv);
+		return 1;
+	}
 	if ((s = load_schema(o)) == NULL)
 		return 1;
 	if (open_db(o, s, 1, 0, 0, &db) < 0) {

@@ -281,6 +281,17 @@ map_header(struct imp *m, const struct csv_record *hd, const struct map *mp,
 	for (i = 0; i < hd->n; i++) {
 		struct col *c = &m->cols[i];
 		const char *target = NULL;
+		char *t = util_trim(hd->field[i]);
+		if (t[0] == '\0') {
+			char *what = xasprintf(_("column %zu (no header)"),
+			    i + 1);
+			list_add(&unknown, what);
+			free(what);
+			free(t);
+			c->kind = C_IGNORE;
+			continue;
+		}
+		free(t);
 		for (k = 0; k < mp->n; k++)
 			if (name_eq(hd->field[i], mp->from[k]))
 				target = mp->to[k];
@@ -1177,7 +1188,7 @@ transfer_export(struct db *db, const struct sch_record *def, FILE *out,
 				if (row[i] == NULL)
 					sbuf_add(&b, "null");
 				else if (db_export_is_number(x, i) &&
-				    tmp[i] == NULL)
+				    row[i] == vals[i])
 					sbuf_add(&b, row[i]);
 				else
 					json_string(&b, row[i]);

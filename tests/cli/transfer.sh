@@ -44,6 +44,8 @@ is "$(sqlite3 "$T/b.db" "SELECT count(*) FROM member m JOIN household h ON h.id 
     "every member is under a household"
 is "$(sqlite3 "$T/b.db" "SELECT hex(reason) FROM kesra_accept a JOIN household h ON h.id = a.record_id AND a.record = 'household' WHERE h.uuid = (SELECT uuid FROM household WHERE id = 2)")" \
     "$(sqlite3 "$T/a.db" "SELECT hex(reason) FROM kesra_accept")" "an accepted warning comes back with its reason"
+k --db "$T/a.db" export --record member --format json --labels --out "$T/member.l.json"
+check "JSON export with labels parses, labels as strings" python3 -c "import json,sys; d=json.load(open('$T/member.l.json')); sys.exit(not isinstance(d[0]['sex'], str))"
 check "JSON export parses" python3 -c "import json,sys; d=json.load(open('$T/member.1.json')); sys.exit(len(d) != $nm)"
 
 # Excel: BOM, semicolons, CRLF, labels; imported back with --sep ';'.
@@ -234,6 +236,8 @@ bad "invalid UTF-8 is refused with its line" "utf.csv:4:" "$T/utf.csv"
 bad "an empty file is refused" "empty" "$T/empty.csv"
 printf 'name,age\n"Ani,3\n' >"$T/quote.csv"
 bad "an unterminated quote is refused with its line" "quote.csv:2:" "$T/quote.csv"
+printf 'name,age,\nAni,3,\n' >"$T/nohead.csv"
+bad "a column without a header is named by its number" "column 3 (no header)" "$T/nohead.csv"
 printf 'name,age\nAni,3,extra\n' >"$T/ncol.csv"
 bad "a row with more columns than the header is rejected" "3 columns, the header has 2" "$T/ncol.csv"
 # a mapping file: other headers, an ignored column
@@ -335,6 +339,10 @@ cp "$T/bk2.db" "$T/corrupt.db"
 ps=$(sqlite3 "$T/corrupt.db" "PRAGMA page_size")
 yes garbage | head -c "$ps" | dd of="$T/corrupt.db" bs="$ps" seek=$(($(sqlite3 "$T/corrupt.db" "PRAGMA page_count") - 2)) conv=notrunc 2>/dev/null
 refuse "restore refuses a backup that fails integrity_check" "integrity" "$T/corrupt.db"
+run --schema "$MINI" --db "$T/live.db" --lang en backup "$T/live.db"
+like "$RC $ERR" "1 kesra: $T/live.db is the database itself" "backup onto the database itself is refused"
+run --schema "$MINI" --db "$T/live.db" --lang en restore "$T/live.db"
+like "$RC $ERR" "1 kesra: $T/live.db is the database itself" "restore from the database itself is refused"
 run --schema "$MINI" --db "$T/live.db" restore "$T/nonexistent.db"
 is "$RC" 1 "restore of a missing file fails"
 run --schema "$MINI" --db "$T/live.db" backup
