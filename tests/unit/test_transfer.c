@@ -311,9 +311,8 @@ test_backup_restore(void **state)
 	assert_int_equal(db_restore(f->db[1], bk, &err), 0);
 	assert_int_equal(count(f, 1, "SELECT count(*) FROM person"), 2);
 	/* a file that is not a database: refused, nothing replaced */
-	tu_write_file(f->dir, "junk.db", "junk junk junk junk");
 	free(bk);
-	bk = tu_path(f->dir, "junk.db");
+	bk = tu_write_file(f->dir, "junk.db", "junk junk junk junk");
 	assert_int_equal(db_restore(f->db[1], bk, &err), -1);
 	assert_contains(err, "junk.db");
 	free(err);
