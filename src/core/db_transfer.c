@@ -24,6 +24,7 @@
 #include "i18n.h"
 
 #define BACKUP_PAGES 256 /* pages copied per step */
+#define BACKUP_BUSY_TRIES 20 /* steps in a row refused by a lock */
 /*
  * Page cache of an import (KiB): large enough to keep the indexes' pages
  * of a big transaction, bounded so that memory does not grow with the
@@ -479,7 +480,7 @@ copy_pages(sqlite3 *dst, sqlite3 *src, int pages,
     void (*progress)(void *, long, long), void *ctx)
 {
 	sqlite3_backup *bk = sqlite3_backup_init(dst, "main", src, "main");
-	int rc;
+	int rc, busy = 0;
 
 	if (bk == NULL)
 		return sqlite3_errcode(dst);
@@ -489,12 +490,19 @@ copy_pages(sqlite3 *dst, sqlite3 *src, int pages,
 			progress(ctx, sqlite3_backup_pagecount(bk) -
 			    sqlite3_backup_remaining(bk),
 			    sqlite3_backup_pagecount(bk));
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(20);
+		/* each try has waited the connection's busy timeout */
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			if (++busy > BACKUP_BUSY_TRIES)
+				break;
+			sqlite3_sleep(100);
+		} else
+			busy = 0;
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	rc = sqlite3_backup_finish(bk) == SQLITE_OK && rc == SQLITE_DONE ?
-	    SQLITE_OK : sqlite3_errcode(dst);
-	return rc == SQLITE_OK ? 0 : rc;
+	if (sqlite3_backup_finish(bk) == SQLITE_OK && rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_errcode(dst);
+	return rc != SQLITE_OK ? rc : SQLITE_ERROR;
 }
 
 int
