@@ -62,5 +62,9 @@ int cmd_demo(struct opts *);
 int cmd_init(struct opts *);
 int cmd_migrate(struct opts *);
 int cmd_report(struct opts *);
+int cmd_import(struct opts *);
+int cmd_export(struct opts *);
+int cmd_backup(struct opts *);
+int cmd_restore(struct opts *);
 
 #endif

@@ -28,6 +28,16 @@ static const struct verb verbs[] = {
 	{"report", cmd_report, "[NAME] [--region CODE] [--format text|csv|tsv] "
 	    "[--page-lines N]", N_("run a report of reports.yaml (no NAME: "
 	    "list them)"), 1},
+	{"import", cmd_import, "FILE.csv --record NAME [--map F] [--rejects F] "
+	    "[--partial] [--sep C]", N_("load a CSV file, every row checked; "
+	    "all or nothing"), 1},
+	{"export", cmd_export, "--record NAME [--format csv|json] [--excel] "
+	    "[--labels] [--out F]", N_("write the records of a type as CSV or "
+	    "JSON"), 1},
+	{"backup", cmd_backup, "FILE", N_("a consistent copy of the database, "
+	    "while others keep working"), 1},
+	{"restore", cmd_restore, "FILE", N_("replace the database by a backup "
+	    "of the same dictionary"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 

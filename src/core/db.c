@@ -1590,7 +1590,10 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 	size_t i;
 	int rc;
 
-	if (n == 0 || !table_exists(db, "kesra_accept"))
+	if (n == 0)
+		return 0;
+	if (!db->has_accept && !(db->has_accept = table_exists(db,
+	    "kesra_accept")))
 		return 0;
 	if (by_parent)
 		sql = xasprintf("SELECT record_id, rule, reason FROM "
@@ -1600,7 +1603,7 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 	else
 		sql = xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
 		    "WHERE record = ? AND record_id = ? ORDER BY rule");
-	st = prepare(db, sql, err);
+	st = cache_get(db, sql, err); /* fixed SQL per record type */
 	free(sql);
 	if (st == NULL)
 		return -1;
@@ -1618,7 +1621,7 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 				break;
 			}
 	}
-	sqlite3_finalize(st);
+	release_stmt(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "kesra_accept");
 }
 
@@ -1634,7 +1637,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	*out = NULL;
 	select_sql(&b, def);
 	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
-	st = prepare(db, b.s, err);
+	st = cache_get(db, b.s, err); /* fixed SQL per record type */
 	sbuf_free(&b);
 	if (st == NULL)
 		return -1;
@@ -1646,11 +1649,11 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 			    (long long)id);
 		else
 			db_fail(db, err, def->name);
-		sqlite3_finalize(st);
+		release_stmt(st);
 		return -1;
 	}
 	r = row_read(st, def);
-	sqlite3_finalize(st);
+	release_stmt(st);
 	if (accept_load(db, def, id, 0, &r, 1, err) < 0) {
 		record_free(r);
 		return -1;
@@ -1676,7 +1679,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 	select_sql(&b, child);
 	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
 	    "ORDER BY ord, id");
-	st = prepare(db, b.s, err);
+	st = cache_get(db, b.s, err); /* fixed SQL per record type */
 	sbuf_free(&b);
 	if (st == NULL)
 		return -1;
@@ -1688,7 +1691,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 		}
 		v[nv++] = row_read(st, child);
 	}
-	sqlite3_finalize(st);
+	release_stmt(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, err, child->name);
 		db_records_free(v, nv);
@@ -1734,7 +1737,7 @@ db_find_duplicate(struct db *db, const struct sch_record *def,
 	sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND "
 	    "deleted_at IS NULL AND \"%s\" IS NOT NULL AND id <> ? ORDER BY id "
 	    "LIMIT 1", def->name, f->name, f->name);
-	st = prepare(db, sql, err);
+	st = cache_get(db, sql, err); /* fixed SQL per field */
 	free(sql);
 	if (st == NULL)
 		return -1;
@@ -1749,7 +1752,7 @@ db_find_duplicate(struct db *db, const struct sch_record *def,
 		rc = 0;
 	else
 		rc = db_fail(db, err, def->name);
-	sqlite3_finalize(st);
+	release_stmt(st);
 	return rc;
 }
 
