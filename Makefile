@@ -43,7 +43,20 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PO        := $(wildcard po/*.po)
 MO        := $(PO:po/%.po=build/locale/%/LC_MESSAGES/kesra.mo)
 
-.PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE
+# libFuzzer targets: see the fuzz section below.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FZ           = build/fuzz
+FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FZ)/%)
+FUZZ_OBJ    := $(CORE_SRC:src/%.c=$(FZ)/%.o)
+FUZZ_DEP    := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),fuzz-build)
+
+.PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE \
+	fuzz fuzz-build
 
 all: kesra $(MO)
 
@@ -87,7 +100,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libkesra.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkesra.a $(CORE_LIBS) -lcmocka
 
-test: check-layers all $(UNIT_BIN)
+# Helper programs of the shell tests (tests/tools/*.c, linked to the core).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libkesra.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkesra.a $(CORE_LIBS)
+
+test: check-layers all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_DEP)
 	@B=$(B) sh tests/run.sh
 
 unit: $(UNIT_BIN)
@@ -107,6 +128,28 @@ $(B)/bench/%: tests/bench/%.c tests/bench/bench.h $(B)/libkesra.a
 
 bench: all $(BENCH_BIN)
 	@B=$(B) sh tests/bench/run.sh
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c) and the core built for them with
+# clang -fsanitize=fuzzer-no-link,address,undefined in build/fuzz. `make
+# fuzz` runs each for FUZZ_SECONDS over a copy of its corpus
+# (tests/fuzz/run.sh); `make test` builds them when clang is there and
+# tests/cli/fuzz.sh runs each over its corpus and briefly.
+$(FZ)/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -c -o $@ $<
+
+$(FZ)/libkesra.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJ)
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libkesra.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE \
+	    $(PKG_CFLAGS) -Isrc/core -o $@ $< $(FZ)/libkesra.a $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FZ=$(FZ) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 check-layers:
 	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|form|panel|menu|term)\.h' src/core; then \

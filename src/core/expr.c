@@ -301,7 +301,7 @@ static void
 fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	regex_t *re;
-	const char *pat, *text;
+	const char *pat, *text, *why;
 	char buf[160], *msg;
 	int rc, fresh = 0;
 
@@ -315,6 +315,13 @@ fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (re == NULL) {
 		if ((pat = (const char *)sqlite3_value_text(argv[0])) == NULL) {
 			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (util_regex_check(pat, &why) < 0) {
+			msg = xasprintf("regexp: refused regular expression: "
+			    "%s", why);
+			sqlite3_result_error(ctx, msg, -1);
+			free(msg);
 			return;
 		}
 		re = xmalloc(sizeof *re);
