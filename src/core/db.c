@@ -235,6 +235,27 @@ dir_writable(const char *path)
 	return ok;
 }
 
+/* "file:PATH?immutable=1" with PATH percent-encoded (sqlite3_free). */
+static char *
+uri_of(const char *path)
+{
+	struct sbuf b = {0};
+	const unsigned char *p;
+	char *uri;
+	sbuf_add(&b, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 ||
+		    *p >= 0x7f)
+			sbuf_addf(&b, "%%%02x", *p);
+		else
+			sbuf_addc(&b, (char)*p);
+	}
+	sbuf_add(&b, "?immutable=1");
+	uri = sqlite3_mprintf("%s", b.s);
+	sbuf_free(&b);
+	return uri;
+}
+
 /* 1 when the schema of the open file can be read. */
 static int
 can_read(struct db *db)
@@ -307,7 +328,7 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 		 * way. Nobody can write it there either (only its owner could
 		 * make the folder writable), so read it as immutable.
 		 */
-		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+		char *uri = uri_of(path);
 		sqlite3_close(db->h);
 		db->h = NULL;
 		if (uri == NULL || sqlite3_open_v2(uri, &db->h, oflags |

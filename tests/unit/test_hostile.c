@@ -4,7 +4,8 @@
  * C0 and C1 controls, bidi overrides, invalid UTF-8 and 10 KB strings are
  * stored through db_tree_save and read back byte for byte (the record,
  * its roster rows, the list title); util_sanitize, which every output
- * path uses, leaves none of them in what reaches a terminal.
+ * path uses, leaves none of them in what reaches a terminal. SQL text
+ * in a value (quotes, a DROP TABLE, parameters) is stored as text.
  */
 #include "testutil.h"
 
@@ -37,6 +38,7 @@ static const char *const hostile[] = {
 	    "\xe2\x80\x8f\xe2\x80\x8e",
 	"invalid \xff\xfe \xc0\xaf \xed\xa0\x80 \xf8\x88\x80\x80\x80 \xc3",
 	"tab\there\r\nnew line",
+	"x'); DROP TABLE household; -- \" \"\" ' '' ?1 :a @b $c %s",
 	NULL, /* the 10 KB string */
 };
 #define NHOSTILE (sizeof hostile / sizeof hostile[0])
