@@ -31,6 +31,21 @@ put(const char *path, const void *data, size_t n)
 	}
 }
 
+/* Remove the private folder when the fuzzer exits. */
+static void
+cleanup(void)
+{
+	static const char *const names[] = {"dict.yaml", "regions.csv",
+	    "wilayah.csv", "wilayah_retired.csv"};
+	size_t i;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *p = xasprintf("%s/%s", dir, names[i]);
+		unlink(p);
+		free(p);
+	}
+	rmdir(dir);
+}
+
 static void
 setup(void)
 {
@@ -61,6 +76,7 @@ setup(void)
 	put(p, retired, sizeof retired - 1);
 	free(p);
 	dict = xasprintf("%s/dict.yaml", dir);
+	atexit(cleanup);
 }
 
 int
