@@ -108,7 +108,15 @@ $(B)/tools/%: tests/tools/%.c $(B)/libkesra.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkesra.a $(CORE_LIBS)
 
-test: check-layers all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_DEP)
+# LD_PRELOAD shims of the shell tests (tests/tools/shim/*.c), plain C.
+SHIM_SRC := $(wildcard tests/tools/shim/*.c)
+SHIM_BIN := $(SHIM_SRC:tests/tools/shim/%.c=$(B)/tools/%.so)
+
+$(B)/tools/%.so: tests/tools/shim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fPIC -shared -Wall -Wextra -o $@ $< -ldl
+
+test: check-layers all $(UNIT_BIN) $(TOOL_BIN) $(SHIM_BIN) $(FUZZ_DEP)
 	@B=$(B) sh tests/run.sh
 
 unit: $(UNIT_BIN)
