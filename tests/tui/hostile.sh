@@ -6,7 +6,8 @@
 # saved by the core) is listed and opened in the form at 80x24. Every
 # byte kesra sends is recorded (tmux pipe-pane): none of the hostile
 # sequences is in it; the pane title is unchanged, the screen shows
-# replacement characters and the record is left as it was.
+# replacement characters, leaving the name flags its invalid UTF-8, and
+# the record is left as it was.
 . tests/lib.sh
 B=${B:-build/rel}
 SAVER=$TOP/$B/tools/fault_saver
@@ -40,6 +41,10 @@ unlike "$scr" "$(printf '\342\200\256')" "no bidi override on the screen"
 title1=$(tm display-message -p -t "$TM_SESSION" '#{pane_title}')
 is "$title1" "$title0" "the pane title is unchanged (no OSC 0 reached it)"
 unlike "$title1" "pwned" "the title is not 'pwned'"
+# leaving the name field checks the stored value: invalid UTF-8 is an
+# error naming the field, and the cursor stays there
+send Tab
+msg_has "Nama kepala: " "the invalid UTF-8 in the name is flagged on leaving it"
 send F10
 expect "h2" "back to the list"
 send F10
@@ -62,5 +67,5 @@ for spec in 'OSC 0 title|\033]0;pwned' 'OSC 52 clipboard|\033]52;' \
 	fi
 done
 is "$(sql "$DB" "SELECT hex(name), hex(address) FROM household WHERE id = 1")" \
-    "$before" "the stored record is unchanged, byte for byte"
+    "$before" "the hostile name and address unchanged, byte for byte"
 finish
