@@ -1045,6 +1045,23 @@ out:
 	return ret;
 }
 
+/*
+ * An identifier in double quotes, its quotes doubled. Names of a loaded
+ * dictionary are [a-z_][a-z0-9_]* already; a dictionary with mistakes,
+ * which `kesra check` still compiles, may hold anything.
+ */
+static void
+add_ident(struct sbuf *b, const char *name)
+{
+	sbuf_addc(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *name);
+	}
+	sbuf_addc(b, '"');
+}
+
 /* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
 static void
 sql_record(struct sbuf *b, const struct sch_record *r, int *param)
@@ -1056,13 +1073,14 @@ sql_record(struct sbuf *b, const struct sch_record *r, int *param)
 	for (j = 0; j < r->nfields; j++) {
 		if (!schema_field_stored(&r->fields[j]))
 			continue;
-		sbuf_addf(b, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
-		    r->fields[j].name);
+		sbuf_addf(b, "%s?%d AS ", any ? ", " : "", (*param)++);
+		add_ident(b, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(b, "1");
-	sbuf_addf(b, ") AS \"%s\"", r->name);
+	sbuf_add(b, ") AS ");
+	add_ident(b, r->name);
 }
 
 /*
@@ -1082,13 +1100,14 @@ sql_used(struct sbuf *s, const struct sch_record *r, const unsigned char *used,
 			continue;
 		b->field[b->n] = offset + j;
 		b->param[b->n++] = *param;
-		sbuf_addf(s, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
-		    r->fields[j].name);
+		sbuf_addf(s, "%s?%d AS ", any ? ", " : "", (*param)++);
+		add_ident(s, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(s, "1");
-	sbuf_addf(s, ") AS \"%s\"", r->name);
+	sbuf_add(s, ") AS ");
+	add_ident(s, r->name);
 }
 
 /* (SELECT ?p AS "code", ?p+1 AS "col", ...) AS "choice" */
@@ -1098,8 +1117,10 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
 	size_t i;
 
 	sbuf_addf(b, "(SELECT ?%d AS \"code\"", (*param)++);
-	for (i = 0; i < ch->ncols; i++)
-		sbuf_addf(b, ", ?%d AS \"%s\"", (*param)++, ch->cols[i]);
+	for (i = 0; i < ch->ncols; i++) {
+		sbuf_addf(b, ", ?%d AS ", (*param)++);
+		add_ident(b, ch->cols[i]);
+	}
 	sbuf_add(b, ") AS \"choice\"");
 }
 
@@ -1182,7 +1203,8 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 			sbuf_add(&b, c > 0 ? ", NULL" : "NULL");
 		else
 			sbuf_addf(&b, "%scolumn%zu", c > 0 ? ", " : "", c + 1);
-		sbuf_addf(&b, " AS \"%s\"", xr->def->fields[rr->cols[c]].name);
+		sbuf_add(&b, " AS ");
+		add_ident(&b, xr->def->fields[rr->cols[c]].name);
 	}
 	if (rr->ncols == 0)
 		sbuf_add(&b, "1");
@@ -1201,7 +1223,8 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 		}
 		sbuf_add(&b, ")");
 	}
-	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
+	sbuf_add(&b, ") AS ");
+	add_ident(&b, xr->def->name);
 	if (xr->parent != NULL) {
 		sbuf_add(&b, ") FROM ");
 		sql_record(&b, xr->parent, &param);
