@@ -1,6 +1,7 @@
 # kesra — plain Makefile (nnn style). `make` builds ./kesra.
 #   make test        unit tests (cmocka, real SQLite files) and TUI tests (tmux)
 #   make test SAN=1  the same under AddressSanitizer and UBSan
+#   make fuzz        each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (clang)
 #   make install     PREFIX=/usr/local DESTDIR= honoured
 #   make check-layers  core never includes curses
 
@@ -55,8 +56,8 @@ FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FZ)/%)
 FUZZ_OBJ    := $(CORE_SRC:src/%.c=$(FZ)/%.o)
 FUZZ_DEP    := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),fuzz-build)
 
-.PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE \
-	fuzz fuzz-build
+.PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE
+.PHONY: fuzz fuzz-build
 
 all: kesra $(MO)
 
