@@ -1,6 +1,7 @@
 # kesra — plain Makefile (nnn style). `make` builds ./kesra.
 #   make test        unit tests (cmocka, real SQLite files) and TUI tests (tmux)
 #   make test SAN=1  the same under AddressSanitizer and UBSan
+#   make fuzz        each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (clang)
 #   make install     PREFIX=/usr/local DESTDIR= honoured
 #   make check-layers  core never includes curses
 
@@ -43,7 +44,20 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 PO        := $(wildcard po/*.po)
 MO        := $(PO:po/%.po=build/locale/%/LC_MESSAGES/kesra.mo)
 
+# libFuzzer targets: see the fuzz section below.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FZ           = build/fuzz
+FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FZ)/%)
+FUZZ_OBJ    := $(CORE_SRC:src/%.c=$(FZ)/%.o)
+FUZZ_DEP    := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),fuzz-build)
+
 .PHONY: all test unit tui install uninstall clean check-layers bench pot FORCE
+.PHONY: fuzz fuzz-build
 
 all: kesra $(MO)
 
@@ -87,7 +101,23 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libkesra.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkesra.a $(CORE_LIBS) -lcmocka
 
-test: check-layers all $(UNIT_BIN)
+# Helper programs of the shell tests (tests/tools/*.c, linked to the core).
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libkesra.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkesra.a $(CORE_LIBS)
+
+# LD_PRELOAD shims of the shell tests (tests/tools/shim/*.c), plain C.
+SHIM_SRC := $(wildcard tests/tools/shim/*.c)
+SHIM_BIN := $(SHIM_SRC:tests/tools/shim/%.c=$(B)/tools/%.so)
+
+$(B)/tools/%.so: tests/tools/shim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fPIC -shared -Wall -Wextra -o $@ $< -ldl
+
+test: check-layers all $(UNIT_BIN) $(TOOL_BIN) $(SHIM_BIN) $(FUZZ_DEP)
 	@B=$(B) sh tests/run.sh
 
 unit: $(UNIT_BIN)
@@ -112,6 +142,28 @@ $(B)/bench/bare_libform: tests/bench/bare_libform.c
 
 bench: all $(BENCH_BIN) $(B)/bench/bare_libform
 	@B=$(B) sh tests/bench/run.sh
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c) and the core built for them with
+# clang -fsanitize=fuzzer-no-link,address,undefined in build/fuzz. `make
+# fuzz` runs each for FUZZ_SECONDS over a copy of its corpus
+# (tests/fuzz/run.sh); `make test` builds them when clang is there and
+# tests/cli/fuzz.sh runs each over its corpus and briefly.
+$(FZ)/core/%.o: src/core/%.c $(wildcard src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -c -o $@ $<
+
+$(FZ)/libkesra.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJ)
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libkesra.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE \
+	    $(PKG_CFLAGS) -Isrc/core -o $@ $< $(FZ)/libkesra.a $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FZ=$(FZ) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 check-layers:
 	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|form|panel|menu|term)\.h' src/core; then \

@@ -11,7 +11,8 @@
 set -eu
 
 PACKAGES=(build-essential pkg-config libncurses-dev libyaml-dev
-	libsqlite3-dev sqlite3 gettext libcmocka-dev tmux)
+	libsqlite3-dev sqlite3 gettext libcmocka-dev tmux
+	valgrind clang libclang-rt-dev)
 
 prefix=/usr/local
 deps_only=0
@@ -33,6 +34,7 @@ missing), then runs `make PREFIX=DIR` and `make install PREFIX=DIR`.
 
 Packages: build-essential pkg-config libncurses-dev libyaml-dev
 libsqlite3-dev sqlite3 gettext libcmocka-dev tmux
+valgrind clang libclang-rt-dev (tests: valgrind, libFuzzer)
 EOF
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -121,6 +122,13 @@ main(int argc, char **argv)
 	const char *verb_name = NULL;
 	int i, bad = 0, rc;
 
+	/*
+	 * Files kesra makes (the database, its WAL and lock files) hold
+	 * personal data: never readable by other users, whatever the umask
+	 * (the group keeps what the umask gives, for offices that share a
+	 * database among the operators of one group).
+	 */
+	umask(umask(0) | 007);
 	memset(&o, 0, sizeof o);
 	o.args = xcalloc((size_t)argc + 1, sizeof *o.args);
 	find_exe_dir();

@@ -452,7 +452,7 @@ csv_quote(struct sbuf *b, const char *s, char sep)
 	n = strlen(s);
 	if (strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL &&
 	    s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' &&
-	    s[n - 1] != '\t') {
+	    s[n - 1] != '\t' && strncmp(s, CSV_BOM, 3) != 0) {
 		sbuf_addn(b, s, n);
 		return;
 	}

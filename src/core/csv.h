@@ -12,8 +12,10 @@
  * field over CSV_FIELD_MAX bytes, a record over CSV_MAX_FIELDS fields.
  * After an error the reader stays failed: every later csv_read returns -1.
  *
- * Writer: quotes a field only when it must (separator, quote, CR, LF, or
- * leading or trailing white space) and doubles its quotes.
+ * Writer: quotes a field only when it must (separator, quote, CR, LF,
+ * leading or trailing white space, or a leading byte-order mark, which
+ * the reader would take off at the start of a file) and doubles its
+ * quotes.
  */
 #ifndef KESRA_CSV_H
 #define KESRA_CSV_H

@@ -216,6 +216,65 @@ check_identity(struct db *db, char **err)
 	return 0;
 }
 
+/* 1 when the folder of path may be written by this user. */
+static int
+dir_writable(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+	int ok;
+	if (slash == NULL)
+		ok = access(".", W_OK) == 0;
+	else {
+		if (slash == copy)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		ok = access(copy, W_OK) == 0;
+	}
+	free(copy);
+	return ok;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded (sqlite3_free). */
+static char *
+uri_of(const char *path)
+{
+	struct sbuf b = {0};
+	const unsigned char *p;
+	char *uri;
+	sbuf_add(&b, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 ||
+		    *p >= 0x7f)
+			sbuf_addf(&b, "%%%02x", *p);
+		else
+			sbuf_addc(&b, (char)*p);
+	}
+	sbuf_add(&b, "?immutable=1");
+	uri = sqlite3_mprintf("%s", b.s);
+	sbuf_free(&b);
+	return uri;
+}
+
+/* 1 when the schema of the open file can be read. */
+static int
+can_read(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_schema",
+	    -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+int
+db_readonly(const struct db *db)
+{
+	return db->readonly != 0;
+}
+
 int
 db_open(struct db **out, const char *path, const struct schema *s, int flags,
     char **err)
@@ -236,6 +295,14 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 	db->path = xstrdup(path);
 	db->s = s;
 	db->readonly = (flags & DB_OPEN_READONLY) != 0;
+	/*
+	 * A file (or its folder, where the WAL and lock files go) that this
+	 * user may not write is opened read-only: it can be read, and every
+	 * write is refused with a message (db_readonly tells the caller).
+	 */
+	if (!db->readonly && access(path, F_OK) == 0 && (access(path, W_OK) != 0
+	    || !dir_writable(path)))
+		db->readonly = 2;
 	oflags = db->readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | ((flags & DB_OPEN_CREATE) ?
 	    SQLITE_OPEN_CREATE : 0);
@@ -254,6 +321,30 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 		return -1;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	if (db->readonly && !can_read(db)) {
+		/*
+		 * A WAL database in a folder this user cannot write, with no
+		 * -shm file: SQLite cannot open it for reading in the usual
+		 * way. Nobody can write it there either (only its owner could
+		 * make the folder writable), so read it as immutable.
+		 */
+		char *uri = uri_of(path);
+		sqlite3_close(db->h);
+		db->h = NULL;
+		if (uri == NULL || sqlite3_open_v2(uri, &db->h, oflags |
+		    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+		    NULL) != SQLITE_OK) {
+			sqlite3_free(uri);
+			if (db->h == NULL)
+				util_fatal("out of memory");
+			util_err(err, _("%s: cannot open the database: %s"),
+			    path, sqlite3_errmsg(db->h));
+			db_close(db);
+			return -1;
+		}
+		sqlite3_free(uri);
+		sqlite3_extended_result_codes(db->h, 1);
+	}
 	if ((env = getenv("KESRA_BUSY_TIMEOUT_MS")) != NULL && atoi(env) >= 0)
 		ms = atoi(env);
 	db->busy_ms = ms;

@@ -35,11 +35,18 @@ typedef struct sqlite3 sqlite3;
 /*
  * Open path for dictionary s (borrowed; must outlive the db). Fails, without
  * writing anything, when the file is not SQLite, belongs to another program,
- * comes from a newer kesra or was made for another dictionary.
+ * comes from a newer kesra or was made for another dictionary. A file that
+ * this user may not write is opened read-only (see db_readonly).
  */
 int db_open(struct db **out, const char *path, const struct schema *s,
     int flags, char **err);
 void db_close(struct db *db);
+/*
+ * 1 when the database is open read-only: asked for (DB_OPEN_READONLY), or
+ * because this user may not write the file or its folder (then db_open
+ * opens it read-only by itself; every write fails with "read-only").
+ */
+int db_readonly(const struct db *db);
 sqlite3 *db_sqlite(struct db *db);
 const char *db_path(const struct db *db);
 const struct schema *db_schema(const struct db *db);

@@ -301,7 +301,7 @@ static void
 fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	regex_t *re;
-	const char *pat, *text;
+	const char *pat, *text, *why;
 	char buf[160], *msg;
 	int rc, fresh = 0;
 
@@ -315,6 +315,13 @@ fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (re == NULL) {
 		if ((pat = (const char *)sqlite3_value_text(argv[0])) == NULL) {
 			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (util_regex_check(pat, &why) < 0) {
+			msg = xasprintf("regexp: refused regular expression: "
+			    "%s", why);
+			sqlite3_result_error(ctx, msg, -1);
+			free(msg);
 			return;
 		}
 		re = xmalloc(sizeof *re);
@@ -1038,6 +1045,23 @@ out:
 	return ret;
 }
 
+/*
+ * An identifier in double quotes, its quotes doubled. Names of a loaded
+ * dictionary are [a-z_][a-z0-9_]* already; a dictionary with mistakes,
+ * which `kesra check` still compiles, may hold anything.
+ */
+static void
+add_ident(struct sbuf *b, const char *name)
+{
+	sbuf_addc(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *name);
+	}
+	sbuf_addc(b, '"');
+}
+
 /* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
 static void
 sql_record(struct sbuf *b, const struct sch_record *r, int *param)
@@ -1049,13 +1073,14 @@ sql_record(struct sbuf *b, const struct sch_record *r, int *param)
 	for (j = 0; j < r->nfields; j++) {
 		if (!schema_field_stored(&r->fields[j]))
 			continue;
-		sbuf_addf(b, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
-		    r->fields[j].name);
+		sbuf_addf(b, "%s?%d AS ", any ? ", " : "", (*param)++);
+		add_ident(b, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(b, "1");
-	sbuf_addf(b, ") AS \"%s\"", r->name);
+	sbuf_add(b, ") AS ");
+	add_ident(b, r->name);
 }
 
 /*
@@ -1075,13 +1100,14 @@ sql_used(struct sbuf *s, const struct sch_record *r, const unsigned char *used,
 			continue;
 		b->field[b->n] = offset + j;
 		b->param[b->n++] = *param;
-		sbuf_addf(s, "%s?%d AS \"%s\"", any ? ", " : "", (*param)++,
-		    r->fields[j].name);
+		sbuf_addf(s, "%s?%d AS ", any ? ", " : "", (*param)++);
+		add_ident(s, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(s, "1");
-	sbuf_addf(s, ") AS \"%s\"", r->name);
+	sbuf_add(s, ") AS ");
+	add_ident(s, r->name);
 }
 
 /* (SELECT ?p AS "code", ?p+1 AS "col", ...) AS "choice" */
@@ -1091,8 +1117,10 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
 	size_t i;
 
 	sbuf_addf(b, "(SELECT ?%d AS \"code\"", (*param)++);
-	for (i = 0; i < ch->ncols; i++)
-		sbuf_addf(b, ", ?%d AS \"%s\"", (*param)++, ch->cols[i]);
+	for (i = 0; i < ch->ncols; i++) {
+		sbuf_addf(b, ", ?%d AS ", (*param)++);
+		add_ident(b, ch->cols[i]);
+	}
 	sbuf_add(b, ") AS \"choice\"");
 }
 
@@ -1175,7 +1203,8 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 			sbuf_add(&b, c > 0 ? ", NULL" : "NULL");
 		else
 			sbuf_addf(&b, "%scolumn%zu", c > 0 ? ", " : "", c + 1);
-		sbuf_addf(&b, " AS \"%s\"", xr->def->fields[rr->cols[c]].name);
+		sbuf_add(&b, " AS ");
+		add_ident(&b, xr->def->fields[rr->cols[c]].name);
 	}
 	if (rr->ncols == 0)
 		sbuf_add(&b, "1");
@@ -1194,7 +1223,8 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 		}
 		sbuf_add(&b, ")");
 	}
-	sbuf_addf(&b, ") AS \"%s\"", xr->def->name);
+	sbuf_add(&b, ") AS ");
+	add_ident(&b, xr->def->name);
 	if (xr->parent != NULL) {
 		sbuf_add(&b, ") FROM ");
 		sql_record(&b, xr->parent, &param);

@@ -410,7 +410,12 @@ finish_field(struct schema *s, struct sch_record *r, struct sch_field *f,
 	if (f->pattern != NULL) {
 		char *anch = xasprintf("^(%s)$", f->pattern);
 		regex_t *re = xcalloc(1, sizeof *re);
-		if (regcomp(re, anch, REG_EXTENDED | REG_NOSUB) != 0) {
+		const char *why;
+		if (util_regex_check(f->pattern, &why) < 0) {
+			diags_add(d, s->file, f->line, f->col,
+			    "field '%s': pattern refused: %s", f->name, why);
+			free(re);
+		} else if (regcomp(re, anch, REG_EXTENDED | REG_NOSUB) != 0) {
 			diags_add(d, s->file, f->line, f->col,
 			    "field '%s': pattern '%s' is not a valid regular "
 			    "expression", f->name, f->pattern);

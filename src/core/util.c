@@ -457,3 +457,128 @@ util_fmt_double(double v, char *buf, size_t n)
 	}
 	snprintf(buf, n, "%.17g", v); /* too small for plain decimals */
 }
+
+/* After `[`: the index just past the closing `]` of a bracket expression. */
+static size_t
+regex_bracket_end(const char *p, size_t i)
+{
+	if (p[i] == '^')
+		i++;
+	if (p[i] == ']')
+		i++;
+	while (p[i] != '\0' && p[i] != ']') {
+		if (p[i] == '[' && (p[i + 1] == ':' || p[i + 1] == '.' ||
+		    p[i + 1] == '=')) {
+			char c = p[i + 1];
+			i += 2;
+			while (p[i] != '\0' && !(p[i] == c && p[i + 1] == ']'))
+				i++;
+			if (p[i] != '\0')
+				i += 2;
+			continue;
+		}
+		i++;
+	}
+	return p[i] == ']' ? i + 1 : i;
+}
+
+int
+util_regex_check(const char *pat, const char **why)
+{
+	/* atoms in the open groups; the last atom's size, for a repetition */
+	double stack[32], cur = 0, last = 0;
+	size_t i = 0, depth = 0;
+	int quant = 0; /* the previous token was a repetition */
+
+	if (strlen(pat) > UTIL_REGEX_MAX) {
+		*why = "regular expression too long";
+		return -1;
+	}
+	while (pat[i] != '\0') {
+		char c = pat[i];
+		double times = -1;
+		if (c == '*' || c == '+' || c == '?' || (c == '{' &&
+		    pat[i + 1] >= '0' && pat[i + 1] <= '9')) {
+			if (quant) {
+				*why = "regular expression repeats a repetition";
+				return -1;
+			}
+			if (c == '{') {
+				long m = 0, n;
+				for (i++; pat[i] >= '0' && pat[i] <= '9'; i++)
+					if ((m = m * 10 + (pat[i] - '0')) > 255)
+						break;
+				n = m;
+				if (pat[i] == ',') {
+					n = m + 1;
+					if (pat[i + 1] >= '0' && pat[i + 1] <= '9') {
+						for (n = 0, i++; pat[i] >= '0' &&
+						    pat[i] <= '9'; i++)
+							if ((n = n * 10 +
+							    (pat[i] - '0')) > 255)
+								break;
+					} else
+						i++;
+				}
+				if (m > 255 || n > 255) {
+					*why = "regular expression repeats more "
+					    "than 255 times";
+					return -1;
+				}
+				while (pat[i] != '\0' && pat[i] != '}')
+					i++;
+				if (pat[i] != '\0')
+					i++;
+				times = n > 1 ? (double)n : 1;
+			} else {
+				times = c == '+' ? 2 : 1;
+				i++;
+			}
+			cur += last * (times - 1);
+			last *= times;
+			quant = 1;
+		} else {
+			quant = 0;
+			if (c == '(') {
+				if (depth == sizeof stack / sizeof stack[0]) {
+					*why = "regular expression nests too "
+					    "deep";
+					return -1;
+				}
+				stack[depth++] = cur;
+				cur = 0;
+				last = 0;
+				i++;
+				continue;
+			}
+			if (c == ')' && depth > 0) {
+				last = cur;
+				cur = stack[--depth] + last;
+				i++;
+			} else if (c == '[') {
+				i = regex_bracket_end(pat, i + 1);
+				last = 1;
+				cur += 1;
+			} else if (c == '\\' && pat[i + 1] != '\0') {
+				i += 2;
+				last = 1;
+				cur += 1;
+			} else {
+				i++;
+				last = c == '|' || c == '^' || c == '$' ? 0 : 1;
+				cur += last;
+			}
+		}
+		if (cur > UTIL_REGEX_NODES) {
+			*why = "regular expression expands too much";
+			return -1;
+		}
+	}
+	while (depth > 0)
+		cur += stack[--depth];
+	if (cur > UTIL_REGEX_NODES) {
+		*why = "regular expression expands too much";
+		return -1;
+	}
+	return 0;
+}

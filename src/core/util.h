@@ -67,6 +67,19 @@ size_t utf8_count(const char *s);
  */
 char *util_sanitize(const char *s, int ascii_only);
 
+/*
+ * A bound on what a POSIX extended regular expression may cost to compile:
+ * glibc's regcomp copies a group once per repetition (a+ is aa*, a{3} is
+ * aaa), so stacked or nested repetitions grow exponentially and a short
+ * pattern can take gigabytes. Returns 0 when pat is at most
+ * UTIL_REGEX_MAX bytes, repeats nothing twice in a row (a++), bounds
+ * repetitions at 255 and expands to at most UTIL_REGEX_NODES atoms;
+ * else -1 and why (static text, English).
+ */
+#define UTIL_REGEX_MAX 1024
+#define UTIL_REGEX_NODES 20000
+int util_regex_check(const char *pat, const char **why);
+
 /* 64-bit FNV-1a: used for the dictionary hash (change detection only). */
 uint64_t util_fnv1a(uint64_t h, const void *data, size_t n);
 #define UTIL_FNV_INIT 0xcbf29ce484222325ULL

@@ -393,6 +393,9 @@ ui_run(struct ui_app *app, char **err)
 	if (ui_begin(err) < 0)
 		return -1;
 	ui_menu_open(app);
+	if (db_readonly(app->db))
+		ui_error(_("Read-only database: records can be viewed, not "
+		    "saved"));
 	while (depth > 0 && !ui_hangup) {
 		struct screen *top = stack[depth - 1];
 		int r;

@@ -334,6 +334,10 @@ test_quote_writer(void **state)
 		{"in side", "in side", ','},
 		{"+6281234567890", "+6281234567890", ','},
 		{"Kota Sorong \xe2\x80\x99", "Kota Sorong \xe2\x80\x99", ','},
+		/* a leading byte-order mark is quoted, else a reader takes it
+		 * off when the field starts a file (found by fuzz_csv) */
+		{"\xef\xbb\xbfnik", "\"\xef\xbb\xbfnik\"", ','},
+		{"a\xef\xbb\xbf", "a\xef\xbb\xbf", ','},
 	};
 	struct sbuf b = {0};
 	size_t i;

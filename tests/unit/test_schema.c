@@ -374,6 +374,27 @@ test_malformed_yaml(void **state)
 	diags_free(&d);
 }
 
+/* A pattern whose compilation would blow up is refused before regcomp. */
+static void
+test_pattern_refused(void **state)
+{
+	struct diags d = {0};
+	(void)state;
+	tu_schema_bad("dictionary: bad\n"
+	    "records:\n"
+	    "  r:\n"
+	    "    fields:\n"
+	    "      - {name: a, type: text, pattern: \"((((a+)+)+)+)++\"}\n"
+	    "      - {name: b, type: text, pattern: \"[0-9]{1,999}\"}\n"
+	    "      - {name: c, type: text, pattern: \"[0-9]{16}\"}\n", &d);
+	assert_int_equal(d.n, 2);
+	assert_contains(d.v[0].msg, "field 'a': pattern refused: regular "
+	    "expression repeats a repetition");
+	assert_contains(d.v[1].msg, "field 'b': pattern refused: regular "
+	    "expression repeats more than 255 times");
+	diags_free(&d);
+}
+
 static void
 test_unknown_type(void **state)
 {
@@ -909,6 +930,7 @@ main(void)
 		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_all_mistakes_reported),
 		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_pattern_refused),
 		cmocka_unit_test(test_field_types_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
