@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -67,6 +68,8 @@ struct db {
 	const struct schema *s;
 	int readonly;
 	int busy_ms;
+	struct timespec busy_since; /* first refusal of the current wait */
+	unsigned busy_seed;
 	struct cached *cache;
 	size_t ncache, capcache;
 	sqlite3_stmt **rec_st; /* s->nrecords * ST_NKINDS, NULL = not yet */
@@ -225,6 +228,36 @@ check_identity(struct db *db, char **err)
 	return 0;
 }
 
+/*
+ * While another process writes: try again every 0.2 to 1 ms (random, so
+ * that waiters do not march in step) until busy_ms have passed. SQLite's
+ * own handler sleeps up to 100 ms between tries, and a writer that sleeps
+ * that long can be overtaken again and again by busier ones until its
+ * time is up: with eight processes saving at once some of them failed
+ * with "database is locked" after 5 s, at their first save.
+ */
+static int
+busy_wait(void *p, int count)
+{
+	struct db *db = p;
+	struct timespec now, nap;
+	long ms;
+
+	if (db->busy_ms <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		db->busy_since = now;
+	ms = (long)(now.tv_sec - db->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - db->busy_since.tv_nsec) / 1000000;
+	if (ms >= db->busy_ms)
+		return 0;
+	nap.tv_sec = 0;
+	nap.tv_nsec = 200000 + (long)(rand_r(&db->busy_seed) % 800) * 1000;
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 int
 db_open(struct db **out, const char *path, const struct schema *s, int flags,
     char **err)
@@ -266,7 +299,8 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 	if ((env = getenv("KESRA_BUSY_TIMEOUT_MS")) != NULL && atoi(env) >= 0)
 		ms = atoi(env);
 	db->busy_ms = ms;
-	sqlite3_busy_timeout(db->h, ms);
+	db->busy_seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	if (check_identity(db, err) < 0) {
 		db_close(db);
 		return -1;
