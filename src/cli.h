@@ -44,6 +44,8 @@ void setup_i18n(const char *lang);
 struct schema *load_schema(struct opts *);
 /* Print "kesra: ERR" sanitised, and free err. */
 void print_err(char *err);
+/* umask 007 when the database's folder is setgid (group-shared). */
+int shared_umask(const char *db_path);
 int open_db(struct opts *, struct schema *, int create, int dry_run,
     int verbose, struct db **out);
 int cli_open_all(struct opts *, int create, struct schema **,
@@ -61,5 +63,9 @@ int cmd_check(struct opts *);
 int cmd_demo(struct opts *);
 int cmd_init(struct opts *);
 int cmd_migrate(struct opts *);
+int cmd_user(struct opts *);
+int cmd_audit(struct opts *);
+int cmd_status(struct opts *);
+int cmd_verify(struct opts *);
 
 #endif

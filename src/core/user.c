@@ -141,7 +141,9 @@ user_lookup(struct db *db, const char *name, struct user_info *out,
 		    (const char *)sqlite3_column_text(st, 0));
 		split_regions(out, (const char *)sqlite3_column_text(st, 1));
 	}
-	if (out->role == ROLE_NONE && sqlite3_column_text(st, 4) != NULL &&
+	/* a disabled user is refused, read-only policy or not */
+	if (out->role == ROLE_NONE && !out->known &&
+	    sqlite3_column_text(st, 4) != NULL &&
 	    strcmp((const char *)sqlite3_column_text(st, 4), "read-only") == 0)
 		out->read_only = 1;
 	sqlite3_reset(st);
@@ -190,9 +192,9 @@ user_info_can(const struct user_info *u, enum user_action action,
 		    "ask an admin to run 'kesra user add %s --role operator'"),
 		    sn, sn);
 	else
-		util_err(err, _("user %s is %s: only a %s may %s"), sn,
-		    _(user_role_name(u->role)), _(user_role_name(need[action])),
-		    _(what[action]));
+		util_err(err, _("user %s (%s) may not %s: that needs the role "
+		    "%s"), sn, user_role_name(u->role), _(what[action]),
+		    user_role_name(need[action]));
 	free(sn);
 	return 0;
 }
