@@ -1628,8 +1628,9 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (insert) {
 		t->nchanges++;
 		if (db->audit_bulk || !t->has_audit) {
-			if (audit_row(t, def, sv->id, sv->uuid, parent_id, NULL,
-			    NULL, NULL, "insert", err) < 0)
+			/* bulk: one row for a household and its roster */
+			if (is_root && audit_row(t, def, sv->id, sv->uuid,
+			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
 				goto out;
 		} else
 			for (i = 0; i < def->nfields; i++)

@@ -234,8 +234,8 @@ const char *db_list_status(const struct db *db);
 /* The reason of the next save (audit trail; needed to change a verified
  * record); cleared by a successful save. */
 void db_set_reason(struct db *db, const char *reason);
-/* Bulk writers (demo): an inserted record gets one audit row, not one per
- * field. */
+/* Bulk writers (demo): a new top-level record gets one audit row (action
+ * insert, no field) for itself and its rosters, not one per field. */
 void db_set_audit_bulk(struct db *db, int on);
 /*
  * Change the status of top-level record id: complete -> verified and
