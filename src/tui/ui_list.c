@@ -145,7 +145,7 @@ list_draw(struct screen *s)
 	}
 	if (l->n == 0)
 		mvaddstr(3, 2, _("No records yet. Press n to enter one."));
-	ui_keys(_("Enter open  n/Ins new  s status  PgDn/PgUp page  "
+	ui_keys(_("Enter open  n/Ins new  PgDn/PgUp page  Home/End  "
 	    "F10/^X back"));
 	move(2 + l->sel, 0);
 	refresh();
