@@ -115,7 +115,15 @@ user_lookup(struct db *db, const char *name, struct user_info *out,
 
 	memset(out, 0, sizeof *out);
 	snprintf(out->name, sizeof out->name, "%s", name != NULL ? name : "");
-	if (!have_table(db)) {
+	/* once per save: a statement kept on the connection */
+	if ((st = db_cached(db, "SELECT 1 FROM sqlite_schema WHERE type = "
+	    "'table' AND name = 'kesra_user'", err)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, err);
+	if (rc == SQLITE_DONE) {
 		out->open = 1;
 		out->role = ROLE_ADMIN;
 		return 0;

@@ -25,6 +25,7 @@
 #include "ui.h"
 #include "ui_entry.h"
 #include "ui_form.h"
+#include "user.h"
 #include "util.h"
 #include "validate.h"
 
@@ -341,11 +342,25 @@ move_page(struct screen *s, int delta)
 		ui_roster_open(e, 0);
 }
 
-/* Ask a reason for each warning not yet accepted; 0 when all are. */
+/*
+ * Ask a reason for each warning not yet accepted; 0 when all are, 1 when
+ * some are open and this user may not accept warnings (an operator: the
+ * record is saved as a draft for a supervisor to accept them).
+ */
 static int
 accept_warnings(struct entry *e, struct findings *fs)
 {
 	size_t i;
+	for (i = 0; i < fs->n; i++)
+		if (fs->v[i].severity == SEV_WARNING && !fs->v[i].accepted) {
+			char *err = NULL;
+			int can = user_can(e->app->db, e->app->user,
+			    ACTION_ACCEPT, &err);
+			free(err);
+			if (can != 1)
+				return 1;
+			break;
+		}
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
 		struct record *r;
@@ -499,12 +514,15 @@ ui_entry_save(struct entry *e)
 		}
 		snprintf(e->rec->status, sizeof e->rec->status, "draft");
 	} else {
-		if (accept_warnings(e, &fs) < 0) {
+		int a = accept_warnings(e, &fs);
+		if (a < 0) {
 			ui_message("%s", _("Not saved: each warning needs a "
 			    "reason"));
 			goto out;
 		}
-		snprintf(e->rec->status, sizeof e->rec->status, "complete");
+		/* warnings left for a supervisor: a draft */
+		snprintf(e->rec->status, sizeof e->rec->status, "%s", a == 1 ?
+		    "draft" : "complete");
 	}
 	if (e->nrosters > 0) {
 		dr = xcalloc(e->nrosters, sizeof *dr);

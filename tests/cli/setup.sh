@@ -16,8 +16,6 @@ umask 022
 run --schema "$TOP/schema" --db "$S/kesra.db" init
 is "$RC" 0 "kesra init in the shared folder"
 is "$(stat -c '%a %G' "$S/kesra.db")" "660 $G" "the database file is 0660 with the folder's group"
-# a session leaves -wal and -shm while it runs: same modes
-sqlite3 "$S/kesra.db" "PRAGMA journal_mode" >/dev/null
 run --schema "$TOP/schema" --db "$S/kesra.db" user list
 is "$RC" 0 "a verb opens it"
 chmod 0644 "$S/kesra.db"
