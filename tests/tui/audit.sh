@@ -40,7 +40,7 @@ if at_field "Alamat"; then
 fi
 CHANGED=$(ui_text "Changed by %s at %s: not saved. Reload it? y = reload, n = keep")
 CHANGED=$(printf '%s' "$CHANGED" | sed 's/ %s.*//')
-msg_has "$CHANGED $ME at " "the second save is refused naming who changed it"
+msg_has "$CHANGED $ME " "the second save is refused naming who changed it"
 like "$(msg_line)" "$(sql "$DB" "SELECT substr(updated_at, 1, 16) FROM household")" \
     "... and when"
 is "$(sql "$DB" "SELECT address, rev FROM household")" "Jl. Pattimura 12|2" \
