@@ -30,6 +30,11 @@
  *   rule); a save replaces the record's rows with its acc list.
  * - kesra_meta "layout" = DB_LAYOUT once the file has the system columns and
  *   tables of this kesra; older files are not current and get migrated.
+ * - A save checks the saver (user.c: role, regions, locked and verified
+ *   records) and writes its audit rows (audit.c: one per changed field,
+ *   from the stored row read before the update) in its own transaction:
+ *   the change and its trail are committed or rolled back together.
+ * - Waiting for another writer: busy_wait, short random naps.
  */
 #include "db.h"
 
