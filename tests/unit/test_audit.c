@@ -43,6 +43,17 @@ static const char regions_csv[] =
     "96.71.01,Sorong,district\n"
     "96.71.01.1001,Kampung Baru,village\n";
 
+/* got (allocated, freed here) equals want */
+static void
+assert_str(char *got, const char *want)
+{
+	int same = got != NULL && strcmp(got, want) == 0;
+	if (!same)
+		fail_msg("got \"%s\", want \"%s\"", got != NULL ? got :
+		    "(null)", want);
+	free(got);
+}
+
 struct fx {
 	char *dir, *path;
 	struct schema *s;
@@ -157,7 +168,7 @@ test_trail_complete(void **state)
 	assert_int_equal(db_tree_save(f->db, h, &ro, 1, "ani", &err), 0);
 	q = tu_sql_open(f->path);
 	/* insert: one row per field with a value */
-	assert_string_equal(tu_sql_rows(q, "SELECT record, field, "
+	assert_str(tu_sql_rows(q, "SELECT record, field, "
 	    "coalesce(old_value, '-'), new_value, action, user, client FROM "
 	    "kesra_audit ORDER BY seq"),
 	    "household|head|-|Ani|insert|ani|10.1.2.3\n"
@@ -181,7 +192,7 @@ test_trail_complete(void **state)
 	ro.ndeleted = 1;
 	db_set_reason(f->db, "typo");
 	assert_int_equal(db_tree_save(f->db, h, &ro, 1, "budi", &err), 0);
-	assert_string_equal(tu_sql_rows(q, "SELECT record, record_id, "
+	assert_str(tu_sql_rows(q, "SELECT record, record_id, "
 	    "coalesce(field, '-'), coalesce(old_value, '-'), "
 	    "coalesce(new_value, '-'), action, user, reason FROM kesra_audit "
 	    "WHERE user = 'budi' ORDER BY seq"),
@@ -196,7 +207,7 @@ test_trail_complete(void **state)
 	/* an accepted warning */
 	record_accept(h, "size_small", "Lives alone");
 	assert_int_equal(db_tree_save(f->db, h, &ro, 1, "budi", &err), 0);
-	assert_string_equal(tu_sql_rows(q, "SELECT field, new_value, action "
+	assert_str(tu_sql_rows(q, "SELECT field, new_value, action "
 	    "FROM kesra_audit WHERE action = 'accept'"),
 	    "size_small|Lives alone|accept");
 	sqlite3_close(q);
@@ -271,7 +282,7 @@ test_concurrent_edit(void **state)
 	free(err);
 	err = NULL;
 	q = tu_sql_open(f->path);
-	assert_string_equal(tu_sql_text(q, "SELECT head FROM household"),
+	assert_str(tu_sql_text(q, "SELECT head FROM household"),
 	    "From A");
 	assert_int_equal(tu_sql_int(q, "SELECT count(*) FROM kesra_audit "
 	    "WHERE user = 'budi'"), 0);
@@ -279,7 +290,7 @@ test_concurrent_edit(void **state)
 	assert_int_equal(db_record_load(db2, h->def, h->id, &b, &err), 0);
 	record_set_by_name(b, "head", "From B");
 	assert_int_equal(db_record_save(db2, b, "budi", &err), 0);
-	assert_string_equal(tu_sql_rows(q, "SELECT old_value, new_value FROM "
+	assert_str(tu_sql_rows(q, "SELECT old_value, new_value FROM "
 	    "kesra_audit WHERE user = 'budi'"), "From A|From B");
 	sqlite3_close(q);
 	record_free(a);
@@ -499,13 +510,13 @@ test_workflow(void **state)
 	assert_int_equal(db_record_save(f->db, r, "sup", &err), 0);
 	assert_string_equal(r->status, "complete");
 	q = tu_sql_open(f->path);
-	assert_string_equal(tu_sql_rows(q, "SELECT field, old_value, "
+	assert_str(tu_sql_rows(q, "SELECT field, old_value, "
 	    "new_value, reason, action FROM kesra_audit WHERE user = 'sup' "
 	    "ORDER BY seq"),
 	    "status|complete|verified|NULL|status\n"
 	    "size|2|5|new baby|update\n"
 	    "status|verified|complete|new baby|status");
-	assert_string_equal(tu_sql_text(q, "SELECT status FROM household"),
+	assert_str(tu_sql_text(q, "SELECT status FROM household"),
 	    "complete");
 
 	/* verified -> locked; locked refuses every save; admin unlocks */
@@ -535,7 +546,7 @@ test_workflow(void **state)
 	err = NULL;
 	assert_int_equal(db_record_set_status(f->db, hd, h->id, "complete",
 	    "sup", "recheck", &err), 0);
-	assert_string_equal(tu_sql_text(q, "SELECT status FROM household"),
+	assert_str(tu_sql_text(q, "SELECT status FROM household"),
 	    "complete");
 	sqlite3_close(q);
 	db_set_reason(f->db, NULL);
