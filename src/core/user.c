@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "db.h"
 #include "i18n.h"
+#include "record.h"
 
 static const char user_ddl[] =
     "CREATE TABLE IF NOT EXISTS kesra_user (name TEXT PRIMARY KEY, role "
@@ -236,6 +237,34 @@ user_in_region(const struct user_info *u, const char *code)
 			return 1;
 	}
 	return 0;
+}
+
+int
+user_can_see(struct db *db, const char *user, const struct record *r,
+    char **err)
+{
+	struct user_info u;
+	const char *code;
+	char *sc, *su;
+	int rf, rc = 1;
+
+	if (r->def->parent != NULL || (rf = user_region_field(r->def)) < 0)
+		return 1;
+	if (user_lookup(db, user, &u, err) < 0)
+		return -1;
+	code = r->val[rf];
+	if (!(u.role == ROLE_NONE && u.read_only) && !user_in_region(&u,
+	    code)) {
+		sc = util_sanitize(code != NULL ? code : "-", 0);
+		su = util_sanitize(user, 0);
+		util_err(err, _("%s in region %s is outside the regions of user "
+		    "%s"), r->def->name, sc, su);
+		free(sc);
+		free(su);
+		rc = 0;
+	}
+	user_info_free(&u);
+	return rc;
 }
 
 int

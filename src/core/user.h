@@ -78,6 +78,15 @@ int user_info_can(const struct user_info *u, enum user_action action,
 /* 1 when region code (NULL: none) is within u's regions. */
 int user_in_region(const struct user_info *u, const char *code);
 
+/*
+ * 1 when user may see top-level record r (its region is theirs, or it has
+ * none), 0 when not (*err says why), -1 on error. For screens and verbs
+ * that open a record by id (lists filter through db_set_session).
+ */
+struct record;
+int user_can_see(struct db *db, const char *user, const struct record *r,
+    char **err);
+
 /* Index of the region field of a top-level record (the deepest), or -1. */
 int user_region_field(const struct sch_record *def);
 

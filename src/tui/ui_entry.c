@@ -1093,6 +1093,13 @@ open_top(struct ui_app *app, const char *record, int64_t id)
 		free(err);
 		return NULL;
 	}
+	/* a record of another region (opened by id, e.g. from a search) */
+	if (r != NULL && user_can_see(app->db, app->user, r, &err) != 1) {
+		ui_error("%s", err);
+		free(err);
+		record_free(r);
+		return NULL;
+	}
 	e = entry_new(app, def, r);
 	nk = schema_children(app->s, def, kids, 16);
 	if (nk > 16)

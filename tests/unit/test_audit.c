@@ -446,6 +446,13 @@ test_roles_enforced(void **state)
 	db_set_session(f->db, "boss");
 	assert_int_equal(db_record_count(f->db, hd, &cnt, &err), 0);
 	assert_int_equal(cnt, 2);
+	/* opened by id: the operator cannot see the other region's record */
+	assert_int_equal(user_can_see(f->db, "op", mine, &err), 1);
+	assert_int_equal(user_can_see(f->db, "op", other, &err), 0);
+	assert_contains(err, "outside the regions");
+	free(err);
+	err = NULL;
+	assert_int_equal(user_can_see(f->db, "boss", other, &err), 1);
 	/* the status filter */
 	db_set_list_status(f->db, "verified");
 	assert_int_equal(db_record_count(f->db, hd, &cnt, &err), 0);
