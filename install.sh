@@ -5,6 +5,8 @@
 #   ./install.sh                    dependencies, then make and make install
 #   ./install.sh --prefix DIR       install under DIR (default /usr/local)
 #   ./install.sh --deps-only        dependencies only (what CI uses)
+#   ./install.sh --server [--dir DIR] [--group G] [--no-profile]
+#                                   the shared database folder of a server
 #
 # Safe to run again: a package already installed is not touched, and
 # `apt-get update` runs only when something must be installed.
@@ -16,6 +18,10 @@ PACKAGES=(build-essential pkg-config libncurses-dev libyaml-dev
 
 prefix=/usr/local
 deps_only=0
+server=0
+server_dir=/var/lib/kesra
+server_group=kesra
+server_profile=1
 
 say() { printf 'kesra: %s\n' "$*"; }
 die() { printf 'kesra: %s\n' "$*" >&2; exit 1; }
@@ -30,6 +36,14 @@ missing), then runs `make PREFIX=DIR` and `make install PREFIX=DIR`.
   --prefix DIR   where to install (default /usr/local): DIR/bin/kesra,
                  DIR/share/kesra, DIR/share/man/man1/kesra.1, DIR/share/locale
   --deps-only    install the packages only; do not build or install kesra
+  --server       set up the shared database folder of a server (only that):
+                 DIR (default /var/lib/kesra) owned by group G (default
+                 kesra, created when missing), mode 2770 (setgid: new files
+                 get the group; kesra then makes them 0660), existing
+                 database files 0660, and /etc/profile.d/kesra.sh setting
+                 KESRA_DB=DIR/kesra.db for every login (not with
+                 --no-profile). Needs root to create the group or the folder
+                 in /var/lib.
   -h, --help     this help
 
 Packages: build-essential pkg-config libncurses-dev libyaml-dev
@@ -55,6 +69,22 @@ while [ $# -gt 0 ]; do
 		;;
 	--deps-only)
 		deps_only=1
+		shift
+		;;
+	--server)
+		server=1
+		shift
+		;;
+	--dir | --group)
+		if [ $# -lt 2 ] || [ -z "$2" ]; then
+			usage >&2
+			exit 2
+		fi
+		if [ "$1" = --dir ]; then server_dir=$2; else server_group=$2; fi
+		shift 2
+		;;
+	--no-profile)
+		server_profile=0
 		shift
 		;;
 	-h | --help)
@@ -93,6 +123,43 @@ find_root() {
 		as_root=none
 	fi
 }
+
+# --- server: the shared database folder ------------------------------------
+
+# Operators log in over SSH as themselves and all write one database: the
+# folder belongs to a group they are members of, setgid so that every file
+# made in it gets that group, and closed to everyone else. kesra sees the
+# setgid folder and makes its files 0660 (umask 007).
+server_setup() {
+	local f
+	if ! getent group "$server_group" >/dev/null 2>&1; then
+		[ "$(id -u)" -eq 0 ] || die "group $server_group does not exist; creating it needs root"
+		groupadd --system "$server_group" || die "groupadd $server_group failed"
+		say "created group $server_group"
+	fi
+	mkdir -p "$server_dir" || die "cannot create $server_dir"
+	chgrp "$server_group" "$server_dir" || die "cannot give $server_dir to group $server_group"
+	chmod 2770 "$server_dir" || die "cannot set the mode of $server_dir"
+	for f in "$server_dir"/*.db "$server_dir"/*.db-wal "$server_dir"/*.db-shm; do
+		[ -f "$f" ] || continue
+		chgrp "$server_group" "$f" && chmod 0660 "$f" ||
+		    die "cannot set group and mode of $f"
+	done
+	if [ "$server_profile" -eq 1 ]; then
+		[ "$(id -u)" -eq 0 ] || die "writing /etc/profile.d/kesra.sh needs root (or use --no-profile)"
+		printf '# kesra: the shared database (install.sh --server)\nexport KESRA_DB=%s/kesra.db\n' \
+		    "$server_dir" >/etc/profile.d/kesra.sh
+		say "wrote /etc/profile.d/kesra.sh (KESRA_DB=$server_dir/kesra.db)"
+	fi
+	say "shared database folder $server_dir: group $server_group, mode 2770"
+	say "next: add each operator to the group (usermod -aG $server_group NAME),"
+	say "then, as the admin: kesra user add NAME --role operator --region CODE"
+}
+
+if [ "$server" -eq 1 ]; then
+	server_setup
+	exit 0
+fi
 
 # --- dependencies -----------------------------------------------------------
 

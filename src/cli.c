@@ -3,6 +3,7 @@
  * opening the database, options and messages. No curses here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <libgen.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include "expr.h"
 #include "i18n.h"
 #include "schema_yaml.h"
+#include "user.h"
 #include "util.h"
 
 char exe_dir[PATH_MAX];
@@ -143,10 +145,10 @@ current_user(void)
 {
 	static char buf[64];
 	struct passwd *pw = getpwuid(getuid());
+	/* Identity for roles and the audit trail: never $USER, which
+	 * anyone can set. */
 	if (pw != NULL && pw->pw_name != NULL)
 		snprintf(buf, sizeof buf, "%s", pw->pw_name);
-	else if (getenv("USER") != NULL)
-		snprintf(buf, sizeof buf, "%s", getenv("USER"));
 	else
 		snprintf(buf, sizeof buf, "uid%ld", (long)getuid());
 	return buf;
@@ -215,6 +217,55 @@ print_err(char *err)
 	free(err);
 }
 
+/*
+ * A database in a group-shared folder (setgid, as `install.sh --server`
+ * makes it): the files kesra creates there (the database, its -wal and
+ * -shm) get group read and write and nothing for others (umask 007), so
+ * that every operator's process can write them. Elsewhere the umask is
+ * left as it is. Returns 1 when the umask was set.
+ */
+int
+shared_umask(const char *db_path)
+{
+	struct stat sb;
+	char *dir = xstrdup(db_path), *d;
+	int shared;
+
+	d = dirname(dir);
+	shared = stat(d, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (sb.st_mode & S_ISGID) != 0;
+	free(dir);
+	if (shared)
+		umask(007);
+	return shared;
+}
+
+/*
+ * In a shared folder: SQLite makes a new database file 0644 (less the
+ * umask) and its -wal and -shm files with the mode of the database file,
+ * so a new file is made here first, 0660; files of ours that lack group
+ * read and write get them.
+ */
+static void
+shared_files(const char *path, int create)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+	    0660)) >= 0)
+		close(fd);
+	for (i = 0; i < 3; i++) {
+		char *p = xasprintf("%s%s", path, suffix[i]);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_uid == geteuid() && (sb.st_mode & 0667) != 0660)
+			chmod(p, (sb.st_mode & 0770) | 0660);
+		free(p);
+	}
+}
+
 /* Open (creating when asked) and migrate; prints the plan when verbose. */
 int
 open_db(struct opts *o, struct schema *s, int create, int dry_run,
@@ -224,11 +275,24 @@ open_db(struct opts *o, struct schema *s, int create, int dry_run,
 	char *err = NULL;
 	struct db *db;
 
+	if (shared_umask(o->db_path))
+		shared_files(o->db_path, create);
 	if (db_open(&db, o->db_path, s, create ? DB_OPEN_CREATE : 0,
 	    &err) < 0) {
 		print_err(err);
 		return -1;
 	}
+	/* Who may open it, and apply a changed dictionary (user.h). */
+	if (user_can(db, current_user(), ACTION_READ, &err) != 1 ||
+	    (!dry_run && !db_is_current(db) && user_can(db, current_user(),
+	    ACTION_MIGRATE, &err) != 1)) {
+		print_err(err);
+		db_close(db);
+		return -1;
+	}
+	db_set_session(db, current_user());
+	if (shared_umask(o->db_path))
+		shared_files(o->db_path, 0);
 	if ((dry_run || !db_is_current(db)) &&
 	    db_migrate(db, dry_run, &plan, &err) < 0) {
 		print_err(err);
@@ -288,6 +352,17 @@ seconds_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) +
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* 1 when the current user may do action on db; else 0 after saying why. */
+int
+cli_allowed(struct db *db, int action)
+{
+	char *err = NULL;
+	if (user_can(db, current_user(), (enum user_action)action, &err) == 1)
+		return 1;
+	print_err(err);
+	return 0;
 }
 
 /*

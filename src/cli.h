@@ -44,8 +44,13 @@ void setup_i18n(const char *lang);
 struct schema *load_schema(struct opts *);
 /* Print "kesra: ERR" sanitised, and free err. */
 void print_err(char *err);
+/* umask 007 when the database's folder is setgid (group-shared). */
+int shared_umask(const char *db_path);
 int open_db(struct opts *, struct schema *, int create, int dry_run,
     int verbose, struct db **out);
+/* 1 when the current user may do action (enum user_action of user.h) on
+ * db; else 0 after printing why. */
+int cli_allowed(struct db *db, int action);
 int cli_open_all(struct opts *, int create, struct schema **,
     struct db **, struct expr_set **);
 void cli_close_all(struct schema *, struct db *, struct expr_set *);
@@ -66,5 +71,9 @@ int cmd_import(struct opts *);
 int cmd_export(struct opts *);
 int cmd_backup(struct opts *);
 int cmd_restore(struct opts *);
+int cmd_user(struct opts *);
+int cmd_audit(struct opts *);
+int cmd_status(struct opts *);
+int cmd_verify(struct opts *);
 
 #endif

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "transfer.h"
+#include "user.h"
 #include "util.h"
 
 /* 1 when path names the database file itself. */
@@ -77,6 +78,12 @@ cmd_backup(struct opts *o)
 		schema_free(s);
 		return 1;
 	}
+	/* a backup is a full copy of the register: as much as an export */
+	if (!cli_allowed(db, ACTION_EXPORT)) {
+		db_close(db);
+		schema_free(s);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = db_backup(db, file, isatty(STDERR_FILENO) ? backup_progress :
 	    NULL, &t0, &err);
@@ -113,6 +120,12 @@ cmd_restore(struct opts *o)
 	if ((s = load_schema(o)) == NULL)
 		return 1;
 	if (open_db(o, s, 1, 0, 0, &db) < 0) {
+		schema_free(s);
+		return 1;
+	}
+	/* replacing the whole register: an admin's job, as a migration */
+	if (!cli_allowed(db, ACTION_MIGRATE)) {
+		db_close(db);
 		schema_free(s);
 		return 1;
 	}

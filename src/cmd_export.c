@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "transfer.h"
+#include "user.h"
 #include "util.h"
 
 int
@@ -80,6 +81,8 @@ cmd_export(struct opts *o)
 		schema_free(s);
 		return 1;
 	}
+	if (!cli_allowed(db, ACTION_EXPORT))
+		goto done;
 	if (out != NULL) {
 		tmp = xasprintf("%s.tmp", out);
 		if ((f = fopen(tmp, "wb")) == NULL) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "user.h"
 #include "db.h"
 #include "expr.h"
 #include "i18n.h"
@@ -139,12 +140,12 @@ cmd_migrate(struct opts *o)
 {
 	struct schema *s = load_schema(o);
 	struct db *db;
+	char *err = NULL;
 	if (s == NULL)
 		return 1;
 	if (o->dry_run) {
 		struct preview p = {s, o->lang_index, {NULL, NULL, 0}, 0};
 		struct sbuf plan = {0};
-		char *err = NULL;
 		size_t i;
 		if (db_open(&db, o->db_path, s, 0, &err) < 0 ||
 		    db_migrate_preview(db, &plan, preview_scan, &p, &err) < 0) {
@@ -173,6 +174,12 @@ cmd_migrate(struct opts *o)
 		return 0;
 	}
 	if (open_db(o, s, 0, o->dry_run, 1, &db) < 0) {
+		schema_free(s);
+		return 1;
+	}
+	if (user_can(db, current_user(), ACTION_MIGRATE, &err) != 1) {
+		print_err(err);
+		db_close(db);
 		schema_free(s);
 		return 1;
 	}

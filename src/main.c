@@ -39,6 +39,14 @@ static const struct verb verbs[] = {
 	    "while others keep working"), 1},
 	{"restore", cmd_restore, "FILE", N_("replace the database by a backup "
 	    "of the same dictionary"), 1},
+	{"user", cmd_user, "list|add|set-role|set-region|disable|enable ...",
+	    N_("users of a shared database and their roles"), 1},
+	{"audit", cmd_audit, "[--record ID] [--user U] [--since DATE]",
+	    N_("the audit trail as TSV"), 1},
+	{"status", cmd_status, "ID verified|locked|complete [--reason R]",
+	    N_("verify, lock, unlock or return a record"), 1},
+	{"verify", cmd_verify, "ID", N_("mark a record verified "
+	    "(supervisor)"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 

@@ -30,6 +30,11 @@
  *   rule); a save replaces the record's rows with its acc list.
  * - kesra_meta "layout" = DB_LAYOUT once the file has the system columns and
  *   tables of this kesra; older files are not current and get migrated.
+ * - A save checks the saver (user.c: role, regions, locked and verified
+ *   records) and writes its audit rows (audit.c: one per changed field,
+ *   from the stored row read before the update) in its own transaction:
+ *   the change and its trail are committed or rolled back together.
+ * - Waiting for another writer: busy_wait, short random naps.
  */
 #include "db.h"
 
@@ -38,14 +43,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "i18n.h"
+#include "user.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
-#define DB_LAYOUT "2"
+#define DB_LAYOUT "3"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -57,7 +65,7 @@ struct cached {
 };
 
 /* The statements a record type's saves use (borrowed from the cache). */
-enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_NKINDS };
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -65,10 +73,19 @@ struct db {
 	const struct schema *s;
 	int readonly;
 	int busy_ms;
+	struct timespec busy_since; /* first refusal of the current wait */
+	unsigned busy_seed;
 	struct cached *cache;
 	size_t ncache, capcache;
 	sqlite3_stmt **rec_st; /* s->nrecords * ST_NKINDS, NULL = not yet */
 	int has_accept;        /* kesra_accept seen (tables never go) */
+	int has_audit;         /* kesra_audit seen */
+	/* Session (db_set_session and friends): whose lists, which status
+	 * they show, the reason of the next save, bulk audit. */
+	char *session_user;
+	char *list_status;
+	char *reason;
+	int audit_bulk;
 };
 
 static int
@@ -275,6 +292,36 @@ db_readonly(const struct db *db)
 	return db->readonly != 0;
 }
 
+/*
+ * While another process writes: try again every 0.2 to 1 ms (random, so
+ * that waiters do not march in step) until busy_ms have passed. SQLite's
+ * own handler sleeps up to 100 ms between tries, and a writer that sleeps
+ * that long can be overtaken again and again by busier ones until its
+ * time is up: with eight processes saving at once some of them failed
+ * with "database is locked" after 5 s, at their first save.
+ */
+static int
+busy_wait(void *p, int count)
+{
+	struct db *db = p;
+	struct timespec now, nap;
+	long ms;
+
+	if (db->busy_ms <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		db->busy_since = now;
+	ms = (long)(now.tv_sec - db->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - db->busy_since.tv_nsec) / 1000000;
+	if (ms >= db->busy_ms)
+		return 0;
+	nap.tv_sec = 0;
+	nap.tv_nsec = 200000 + (long)(rand_r(&db->busy_seed) % 800) * 1000;
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 int
 db_open(struct db **out, const char *path, const struct schema *s, int flags,
     char **err)
@@ -348,7 +395,8 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 	if ((env = getenv("KESRA_BUSY_TIMEOUT_MS")) != NULL && atoi(env) >= 0)
 		ms = atoi(env);
 	db->busy_ms = ms;
-	sqlite3_busy_timeout(db->h, ms);
+	db->busy_seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	if (check_identity(db, err) < 0) {
 		db_close(db);
 		return -1;
@@ -376,6 +424,9 @@ db_close(struct db *db)
 	}
 	free(db->cache);
 	free(db->rec_st);
+	free(db->session_user);
+	free(db->list_status);
+	free(db->reason);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
@@ -417,6 +468,47 @@ cache_get(struct db *db, const char *sql, char **err)
 	c->sql = xstrdup(sql);
 	c->st = st;
 	return st;
+}
+
+sqlite3_stmt *
+db_cached(struct db *db, const char *sql, char **err)
+{
+	return cache_get(db, sql, err);
+}
+
+void
+db_set_session(struct db *db, const char *user)
+{
+	free(db->session_user);
+	db->session_user = user != NULL ? xstrdup(user) : NULL;
+}
+
+void
+db_set_list_status(struct db *db, const char *status)
+{
+	free(db->list_status);
+	db->list_status = status != NULL && *status != '\0' ?
+	    xstrdup(status) : NULL;
+}
+
+const char *
+db_list_status(const struct db *db)
+{
+	return db->list_status;
+}
+
+void
+db_set_reason(struct db *db, const char *reason)
+{
+	free(db->reason);
+	db->reason = reason != NULL && *reason != '\0' ? xstrdup(reason) :
+	    NULL;
+}
+
+void
+db_set_audit_bulk(struct db *db, int on)
+{
+	db->audit_bulk = on;
 }
 
 /* Step a cached statement of fixed SQL that returns no row. */
@@ -1007,6 +1099,8 @@ out:
 static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
     char **err) = {
 	db_region_sync,
+	db_user_sync,
+	db_audit_sync,
 };
 
 /*
@@ -1167,11 +1261,12 @@ struct saved {
 	struct record *r;
 	int64_t id, rev, parent_id, ord;
 	char uuid[37];
+	char status[16];
 };
 
 struct writer {
 	const struct sch_record *def;
-	sqlite3_stmt *ins, *upd, *del; /* borrowed from db->cache */
+	sqlite3_stmt *ins, *upd, *del, *sel; /* borrowed from db->cache */
 };
 
 struct txn {
@@ -1185,6 +1280,13 @@ struct txn {
 	/* The row and field a unique index refused, for the message. */
 	const struct record *urec;
 	int ufield;
+	/* Who saves (role, regions), the audit trail, the reason given
+	 * (db_set_reason), what the save changed. */
+	struct user_info ui;
+	int has_audit;
+	const char *reason;
+	int64_t nchanges;  /* fields changed, rows inserted or deleted */
+	int root_verified; /* the stored top-level record was verified */
 };
 
 /* Leave a cached statement with no read open and no borrowed pointer. */
@@ -1203,7 +1305,8 @@ writer_done(struct writer *w)
 	release_stmt(w->ins);
 	release_stmt(w->upd);
 	release_stmt(w->del);
-	w->ins = w->upd = w->del = NULL;
+	release_stmt(w->sel);
+	w->ins = w->upd = w->del = w->sel = NULL;
 }
 
 /*
@@ -1241,6 +1344,78 @@ reuse(struct db *db, sqlite3_stmt **pst, int kind, char *(*make)(const
 	if (memo != NULL)
 		*memo = *pst;
 	return *pst;
+}
+
+static void select_sql(struct sbuf *b, const struct sch_record *def);
+
+/* The stored row of a record, before an update (for the audit trail). */
+static char *
+select_one_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
+	return sbuf_steal(&b);
+}
+
+/* 1 when column col holds the stored text form v (NULL: NULL). */
+static int
+col_equals(sqlite3_stmt *st, int col, const char *v)
+{
+	char buf[40];
+	const char *t;
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		return v == NULL;
+	case SQLITE_FLOAT:
+		util_fmt_double(sqlite3_column_double(st, col), buf, sizeof buf);
+		return v != NULL && strcmp(buf, v) == 0;
+	default:
+		t = (const char *)sqlite3_column_text(st, col);
+		return v != NULL && t != NULL && strcmp(t, v) == 0;
+	}
+}
+
+/* One row of the audit trail for record r (id, uuid) of this save. */
+static int
+audit_row(struct txn *t, const struct sch_record *def, int64_t id,
+    const char *uuid, int64_t parent_id, const char *field,
+    const char *old, const char *new, const char *action, char **err)
+{
+	struct audit_entry e;
+
+	if (!t->has_audit)
+		return 0;
+	memset(&e, 0, sizeof e);
+	e.record = def->name;
+	e.record_id = id;
+	e.uuid = uuid;
+	e.parent_id = def->parent != NULL ? parent_id : 0;
+	e.field = field;
+	e.old_value = old;
+	e.new_value = new;
+	e.reason = t->reason;
+	e.action = action;
+	return db_audit_add(t->db, t->now, t->user, &e, err);
+}
+
+/* Refuse a top-level record outside the saver's regions. */
+static int
+region_check(struct txn *t, const struct sch_record *def, const char *code,
+    char **err)
+{
+	char *sc, *su;
+
+	if (user_in_region(&t->ui, code))
+		return 0;
+	sc = util_sanitize(code != NULL ? code : "-", 0);
+	su = util_sanitize(t->ui.name, 0);
+	util_err(err, _("%s in region %s is outside the regions of user %s"),
+	    def->name, sc, su);
+	free(sc);
+	free(su);
+	return -1;
 }
 
 static char *
@@ -1322,6 +1497,8 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
     const struct record *r, char **err)
 {
 	struct db *db = t->db;
+	/* Called by write_record after it noted the row. */
+	const struct saved *sv = &t->sv[t->nsv - 1];
 	char **stale = NULL;
 	size_t nstale = 0, i;
 	int rc = -1, s;
@@ -1333,8 +1510,9 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 		    "before the database is migrated (run 'kesra migrate')"),
 		    db->path);
 	}
-	if ((t->acc_sel == NULL && (t->acc_sel = cache_get(db, "SELECT rule "
-	    "FROM kesra_accept WHERE record = ? AND record_id = ?", err)) ==
+	if ((t->acc_sel == NULL && (t->acc_sel = cache_get(db, "SELECT rule, "
+	    "reason FROM kesra_accept WHERE record = ? AND record_id = ?",
+	    err)) ==
 	    NULL) || (t->acc_del == NULL && (t->acc_del = cache_get(db,
 	    "DELETE FROM kesra_accept WHERE record = ? AND record_id = ? AND "
 	    "rule = ?", err)) == NULL) || (t->acc_ups == NULL &&
@@ -1353,8 +1531,11 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 		const char *rule = (const char *)sqlite3_column_text(t->acc_sel,
 		    0);
 		if (rule != NULL && record_accepted(r, rule) == NULL) {
-			stale = xreallocarray(stale, nstale + 1, sizeof *stale);
+			const char *why = (const char *)sqlite3_column_text(
+			    t->acc_sel, 1);
+			stale = xreallocarray(stale, nstale + 2, sizeof *stale);
 			stale[nstale++] = xstrdup(rule);
+			stale[nstale++] = xstrdup(why != NULL ? why : "");
 		}
 	}
 	sqlite3_reset(t->acc_sel);
@@ -1362,7 +1543,7 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 		db_fail(db, err, "kesra_accept");
 		goto out;
 	}
-	for (i = 0; i < nstale; i++) {
+	for (i = 0; i < nstale; i += 2) {
 		sqlite3_reset(t->acc_del);
 		sqlite3_bind_text(t->acc_del, 1, def->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(t->acc_del, 2, id);
@@ -1371,6 +1552,9 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 			db_fail(db, err, "kesra_accept");
 			goto out;
 		}
+		if (audit_row(t, def, id, sv->uuid, sv->parent_id, stale[i],
+		    stale[i + 1], NULL, "accept", err) < 0)
+			goto out;
 	}
 	sqlite3_reset(t->acc_del);
 	for (i = 0; i < r->nacc; i++) {
@@ -1387,6 +1571,12 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 			db_fail(db, err, "kesra_accept");
 			goto out;
 		}
+		if (sqlite3_changes(db->h) > 0 && (user_info_can(&t->ui,
+		    ACTION_ACCEPT, err) != 1 || audit_row(t, def, id,
+		    sv->uuid, sv->parent_id,
+		    r->acc[i].rule, NULL, r->acc[i].reason, "accept",
+		    err) < 0))
+			goto out;
 	}
 	sqlite3_reset(t->acc_ups);
 	rc = 0;
@@ -1400,25 +1590,86 @@ out:
 /*
  * Insert (r->id == 0) or update r, with parent_id and ord (rosters), and
  * its accepted warnings. check_parent: an update must find the row under
- * parent_id. The result goes to t->sv; r itself is not changed.
+ * parent_id. is_root: the top-level record of the save (status rules and
+ * regions). Every field that changes gets a row in the audit trail (an
+ * insert: every field with a value, or one row in bulk mode). The result
+ * goes to t->sv; r itself is not changed.
  */
 static int
 write_record(struct txn *t, struct writer *w, struct record *r,
-    int64_t parent_id, int check_parent, int64_t ord, char **err)
+    int64_t parent_id, int check_parent, int64_t ord, int is_root,
+    char **err)
 {
 	struct db *db = t->db;
 	const struct sch_record *def = r->def;
 	struct saved *sv = &t->sv[t->nsv];
+	struct change {
+		size_t field;
+		char *old;
+	} *ch = NULL;
 	sqlite3_stmt *st;
-	size_t i;
-	int k = 1, insert = r->id == 0;
+	const char *status = r->status;
+	size_t i, nch = 0;
+	int k = 1, insert = r->id == 0, rc = -1, rf;
 
+	rf = is_root ? user_region_field(def) : -1;
+	memset(sv, 0, sizeof *sv);
+	sv->r = r;
+	if (!insert) {
+		/* The stored row: its status, region and the old values. */
+		if ((st = reuse(db, &w->sel, ST_SELECT, select_one_sql, def,
+		    err)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, r->id);
+		if ((k = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return k == SQLITE_DONE ? conflict(db, r, check_parent ?
+			    parent_id : 0, err) : db_fail(db, err, def->name);
+		}
+		if (is_root) {
+			const char *old = (const char *)sqlite3_column_text(st,
+			    3);
+			if (old != NULL && strcmp(old, "locked") == 0) {
+				sqlite3_reset(st);
+				return util_err(err, _("%s %lld is locked: an "
+				    "admin must unlock it before it can be "
+				    "changed"), def->name, (long long)r->id);
+			}
+			t->root_verified = old != NULL &&
+			    strcmp(old, "verified") == 0;
+		}
+		ch = xcalloc(def->nfields, sizeof *ch);
+		for (i = 0, k = 8; i < def->nfields; i++) {
+			if (!schema_field_stored(&def->fields[i]))
+				continue;
+			if ((int)i == rf && region_check(t, def,
+			    (const char *)sqlite3_column_text(st, k), err) < 0) {
+				sqlite3_reset(st);
+				goto out;
+			}
+			if (!col_equals(st, k, r->val[i])) {
+				ch[nch].field = i;
+				ch[nch++].old = column_value(st, k);
+			}
+			k++;
+		}
+		sqlite3_reset(st);
+	}
+	if (rf >= 0 && region_check(t, def, r->val[rf], err) < 0)
+		goto out;
+	/* Verified and locked are given by db_record_set_status only. */
+	if (is_root && t->root_verified)
+		status = "verified";
+	else if (strcmp(status, "verified") == 0 ||
+	    strcmp(status, "locked") == 0)
+		status = "complete";
+	snprintf(sv->status, sizeof sv->status, "%s", status);
+
+	k = 1;
 	st = insert ? reuse(db, &w->ins, ST_INSERT, insert_sql, def, err) :
 	    reuse(db, &w->upd, ST_UPDATE, update_sql, def, err);
 	if (st == NULL)
-		return -1;
-	memset(sv, 0, sizeof *sv);
-	sv->r = r;
+		goto out;
 	if (insert) {
 		util_uuid(sv->uuid, sizeof sv->uuid);
 		sqlite3_bind_text(st, k++, sv->uuid, -1, SQLITE_STATIC);
@@ -1426,11 +1677,11 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 			sqlite3_bind_int64(st, k++, parent_id);
 		else
 			sqlite3_bind_null(st, k++);
-		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
 	} else
-		sqlite3_bind_text(st, k++, r->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
 	if (def->parent != NULL)
@@ -1451,16 +1702,18 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(db->h) == SQLITE_CONSTRAINT_UNIQUE)
 			note_unique(t, r);
-		return db_fail(db, err, def->name);
+		db_fail(db, err, def->name);
+		goto out;
 	}
 	if (insert) {
 		sv->id = sqlite3_last_insert_rowid(db->h);
 		sv->rev = 1;
 		sv->parent_id = parent_id;
 	} else {
-		if (sqlite3_changes(db->h) == 0)
-			return conflict(db, r, check_parent ? parent_id : 0,
-			    err);
+		if (sqlite3_changes(db->h) == 0) {
+			conflict(db, r, check_parent ? parent_id : 0, err);
+			goto out;
+		}
 		sv->id = r->id;
 		sv->rev = r->rev + 1;
 		memcpy(sv->uuid, r->uuid, sizeof sv->uuid);
@@ -1468,7 +1721,36 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	}
 	sv->ord = def->parent != NULL ? ord : r->ord;
 	t->nsv++;
-	return accept_write(t, def, sv->id, r, err);
+	if (insert) {
+		t->nchanges++;
+		if (db->audit_bulk || !t->has_audit) {
+			/* bulk: one row for a household and its roster */
+			if (is_root && audit_row(t, def, sv->id, sv->uuid,
+			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
+				goto out;
+		} else
+			for (i = 0; i < def->nfields; i++)
+				if (schema_field_stored(&def->fields[i]) &&
+				    r->val[i] != NULL && audit_row(t, def,
+				    sv->id, sv->uuid, parent_id,
+				    def->fields[i].name, NULL, r->val[i],
+				    "insert", err) < 0)
+					goto out;
+	}
+	for (i = 0; i < nch; i++) {
+		size_t f = ch[i].field;
+		t->nchanges++;
+		if (audit_row(t, def, sv->id, sv->uuid, sv->parent_id,
+		    def->fields[f].name, ch[i].old, r->val[f], "update",
+		    err) < 0)
+			goto out;
+	}
+	rc = accept_write(t, def, sv->id, r, err);
+out:
+	for (i = 0; i < nch; i++)
+		free(ch[i].old);
+	free(ch);
+	return rc;
 }
 
 /* Mark a roster's removed rows deleted, those under parent_id only. */
@@ -1489,6 +1771,12 @@ delete_rows(struct txn *t, struct writer *w, const struct db_roster *ro,
 		sqlite3_bind_int64(st, 4, parent_id);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return db_fail(t->db, err, ro->def->name);
+		if (sqlite3_changes(t->db->h) > 0) {
+			t->nchanges++;
+			if (audit_row(t, ro->def, ro->deleted[i], NULL,
+			    parent_id, NULL, NULL, NULL, "delete", err) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -1506,6 +1794,7 @@ txn_apply(struct txn *t)
 		r->rev = sv->rev;
 		r->parent_id = sv->parent_id;
 		r->ord = sv->ord;
+		memcpy(r->status, sv->status, sizeof r->status);
 		free(r->updated_at);
 		free(r->updated_by);
 		r->updated_at = xstrdup(t->now);
@@ -1533,6 +1822,49 @@ unique_message(struct db *db, const struct txn *t, char **err)
 		    "given to more than one record in this save"),
 		    def->fields[t->ufield].name, def->name, sv);
 	free(sv);
+}
+
+/*
+ * A save changed a verified record: only a supervisor may, with a reason;
+ * the record goes back to complete (or draft, when the save says so).
+ */
+static int
+verified_changed(struct txn *t, struct record *root, char **err)
+{
+	const struct sch_record *def = root->def;
+	struct saved *sv = &t->sv[0];
+	const char *to = strcmp(root->status, "draft") == 0 ? "draft" :
+	    "complete";
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	if (user_info_can(&t->ui, ACTION_VERIFY, err) != 1) {
+		char *why = *err;
+		*err = NULL;
+		util_err(err, _("%s %lld is verified: %s"), def->name,
+		    (long long)root->id, why);
+		free(why);
+		return -1;
+	}
+	if (t->reason == NULL)
+		return util_err(err, _("%s %lld is verified: a change needs a "
+		    "reason"), def->name, (long long)root->id);
+	sql = xasprintf("UPDATE \"%s\" SET status = ? WHERE id = ?",
+	    def->name);
+	st = cache_get(t->db, sql, err);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sv->id);
+	rc = sqlite3_step(st);
+	release_stmt(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(t->db, err, def->name);
+	snprintf(sv->status, sizeof sv->status, "%s", to);
+	return audit_row(t, def, sv->id, sv->uuid, 0, "status", "verified",
+	    to, "status", err);
 }
 
 int
@@ -1582,8 +1914,15 @@ db_tree_save(struct db *db, struct record *root,
 	if (!db->has_accept)
 		db->has_accept = table_exists(db, "kesra_accept");
 	t.has_accept = db->has_accept;
+	if (!db->has_audit)
+		db->has_audit = table_exists(db, "kesra_audit");
+	t.has_audit = db->has_audit;
+	t.reason = db->reason;
+	if (user_lookup(db, user, &t.ui, err) < 0 ||
+	    user_info_can(&t.ui, ACTION_EDIT, err) != 1)
+		goto out;
 	if (write_record(&t, &w[0], root, root->parent_id, 0, root->ord,
-	    err) < 0)
+	    root->def->parent == NULL, err) < 0)
 		goto out;
 	root_id = t.sv[0].id;
 	/* Removed rows first: their unique values become free for others. */
@@ -1595,12 +1934,16 @@ db_tree_save(struct db *db, struct record *root,
 	for (i = 0; i < nrosters; i++)
 		for (j = 0; j < rosters[i].n; j++)
 			if (write_record(&t, &w[i + 1], rosters[i].rows[j],
-			    root_id, 1, (int64_t)j, err) < 0)
+			    root_id, 1, (int64_t)j, 0, err) < 0)
 				goto out;
+	if (t.root_verified && t.nchanges > 0 &&
+	    verified_changed(&t, root, err) < 0)
+		goto out;
 	if (nested ? cache_exec(db, "RELEASE kesra_save", err) < 0 :
 	    exec(db, "COMMIT", err) < 0)
 		goto out;
 	txn_apply(&t);
+	db_set_reason(db, NULL);
 	rc = 0;
 out:
 	for (i = 0; i <= nrosters; i++)
@@ -1620,6 +1963,7 @@ out:
 	}
 	free(t.sv);
 	free(w);
+	user_info_free(&t.ui);
 	return rc;
 }
 
@@ -1847,6 +2191,61 @@ db_find_duplicate(struct db *db, const struct sch_record *def,
 	return rc;
 }
 
+/*
+ * The list filter of the session (db_set_session, db_set_list_status):
+ * appended to a WHERE as "AND ..." with parameters from ?3 on, which
+ * scope_bind binds. A user limited to regions sees the top-level records
+ * of those regions only.
+ */
+struct scope {
+	struct user_info ui;
+	int rf; /* region field, or -1: no region condition */
+};
+
+static int
+scope_sql(struct db *db, const struct sch_record *def, struct sbuf *b,
+    struct scope *sc, char **err)
+{
+	size_t i;
+
+	memset(sc, 0, sizeof *sc);
+	sc->rf = -1;
+	if (db->list_status != NULL)
+		sbuf_add(b, " AND status = ?3");
+	if (db->session_user == NULL || def->parent != NULL)
+		return 0;
+	if (user_lookup(db, db->session_user, &sc->ui, err) < 0)
+		return -1;
+	if (sc->ui.role == ROLE_ADMIN || (sc->ui.role == ROLE_NONE &&
+	    sc->ui.read_only) || (sc->ui.role != ROLE_NONE &&
+	    sc->ui.nregions == 0))
+		return 0;
+	if (sc->ui.role == ROLE_NONE) { /* refused: sees nothing */
+		sbuf_add(b, " AND 0");
+		return 0;
+	}
+	if ((sc->rf = user_region_field(def)) < 0)
+		return 0;
+	sbuf_add(b, " AND (0");
+	for (i = 0; i < sc->ui.nregions; i++)
+		sbuf_addf(b, " OR substr(\"%s\", 1, length(?%zu)) = ?%zu",
+		    def->fields[sc->rf].name, i + 4, i + 4);
+	sbuf_add(b, ")");
+	return 0;
+}
+
+static void
+scope_bind(struct db *db, sqlite3_stmt *st, const struct scope *sc)
+{
+	size_t i;
+	if (db->list_status != NULL)
+		sqlite3_bind_text(st, 3, db->list_status, -1, SQLITE_STATIC);
+	if (sc->rf >= 0)
+		for (i = 0; i < sc->ui.nregions; i++)
+			sqlite3_bind_text(st, (int)i + 4, sc->ui.regions[i],
+			    -1, SQLITE_STATIC);
+}
+
 int
 db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
     char **err)
@@ -1855,15 +2254,25 @@ db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
 	sqlite3_stmt *st;
 	int rc;
 
+	struct scope sc;
+
 	sbuf_addf(&b, "SELECT count(*) FROM \"%s\" WHERE deleted_at IS NULL",
 	    def->name);
+	if (scope_sql(db, def, &b, &sc, err) < 0) {
+		sbuf_free(&b);
+		return -1;
+	}
 	st = prepare(db, b.s, err);
 	sbuf_free(&b);
-	if (st == NULL)
+	if (st == NULL) {
+		user_info_free(&sc.ui);
 		return -1;
+	}
+	scope_bind(db, st, &sc);
 	rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
+	user_info_free(&sc.ui);
 	return rc == SQLITE_ROW ? 0 : db_fail(db, err, def->name);
 }
 
@@ -1896,6 +2305,7 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 {
 	struct sbuf b = {0};
 	struct title_ctx tc;
+	struct scope sc;
 	sqlite3_stmt *st;
 	size_t i, cap = 0;
 	int ncols = 0, rc;
@@ -1915,18 +2325,26 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 		if (used)
 			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
 	}
-	sbuf_addf(&b, " FROM \"%s\" WHERE deleted_at IS NULL AND id %s ? "
-	    "ORDER BY id %s LIMIT ?", def->name, backward ? "<" : ">",
-	    backward ? "DESC" : "ASC");
+	sbuf_addf(&b, " FROM \"%s\" WHERE deleted_at IS NULL AND id %s ?1",
+	    def->name, backward ? "<" : ">");
+	if (scope_sql(db, def, &b, &sc, err) < 0) {
+		sbuf_free(&b);
+		free(tc.col_of);
+		free(tc.vals);
+		return -1;
+	}
+	sbuf_addf(&b, " ORDER BY id %s LIMIT ?2", backward ? "DESC" : "ASC");
 	st = prepare(db, b.s, err);
 	sbuf_free(&b);
 	if (st == NULL) {
 		free(tc.col_of);
 		free(tc.vals);
+		user_info_free(&sc.ui);
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
+	scope_bind(db, st, &sc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct db_row *row;
 		if (*n == cap) {
@@ -1951,6 +2369,7 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 	sqlite3_finalize(st);
 	free(tc.col_of);
 	free(tc.vals);
+	user_info_free(&sc.ui);
 	if (rc != SQLITE_DONE) {
 		db_rows_free(*rows, *n);
 		*rows = NULL;
@@ -1964,4 +2383,135 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 			(*rows)[*n - 1 - i] = t;
 		}
 	return 0;
+}
+
+int
+db_record_set_status(struct db *db, const struct sch_record *def,
+    int64_t id, const char *status, const char *user, const char *reason,
+    char **err)
+{
+	struct audit_entry e;
+	struct user_info ui;
+	sqlite3_stmt *st = NULL;
+	char now[32], *sql, *old = NULL, *region = NULL;
+	int rf = user_region_field(def), rc = -1;
+	enum user_action need = ACTION_VERIFY;
+
+	if (db->readonly)
+		return util_err(err, _("%s: the database is read-only"),
+		    db->path);
+	if (def->parent != NULL)
+		return util_err(err, _("%s is a roster: the status belongs to "
+		    "its %s"), def->name, def->parent);
+	if (strcmp(status, "verified") != 0 && strcmp(status, "locked") != 0 &&
+	    strcmp(status, "complete") != 0)
+		return util_err(err, _("status '%s': verified, locked or "
+		    "complete"), status);
+	if (reason != NULL && *reason == '\0')
+		reason = NULL;
+	memset(&ui, 0, sizeof ui);
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (user_lookup(db, user, &ui, err) < 0)
+		goto out;
+	sql = xasprintf("SELECT status, %s%s%s FROM \"%s\" WHERE id = ? AND "
+	    "deleted_at IS NULL", rf >= 0 ? "\"" : "", rf >= 0 ?
+	    def->fields[rf].name : "NULL", rf >= 0 ? "\"" : "", def->name);
+	st = prepare(db, sql, err);
+	free(sql);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			util_err(err, _("%s %lld: no such record"), def->name,
+			    (long long)id);
+		else
+			db_fail(db, err, def->name);
+		rc = -1;
+		goto out;
+	}
+	old = column_value(st, 0);
+	region = column_value(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = -1;
+	if (old == NULL)
+		old = xstrdup("draft");
+	/* The moves: complete -> verified -> locked -> (admin) verified;
+	 * verified -> complete with a reason. */
+	if (strcmp(old, status) == 0) {
+		util_err(err, _("%s %lld is %s already"), def->name,
+		    (long long)id, status);
+		goto out;
+	}
+	if (strcmp(status, "verified") == 0 && strcmp(old, "locked") == 0)
+		need = ACTION_UNLOCK;
+	else if (strcmp(status, "verified") == 0 && strcmp(old, "complete") !=
+	    0) {
+		util_err(err, _("%s %lld is %s: only a complete record (saved "
+		    "with no open errors) can be verified"), def->name,
+		    (long long)id, old);
+		goto out;
+	} else if (strcmp(status, "locked") == 0 && strcmp(old, "verified") !=
+	    0) {
+		util_err(err, _("%s %lld is %s: only a verified record can be "
+		    "locked"), def->name, (long long)id, old);
+		goto out;
+	} else if (strcmp(status, "complete") == 0 && strcmp(old,
+	    "verified") != 0) {
+		util_err(err, _("%s %lld is %s: only a verified record goes "
+		    "back to complete"), def->name, (long long)id, old);
+		goto out;
+	} else if (strcmp(status, "complete") == 0 && reason == NULL) {
+		util_err(err, _("%s %lld: returning a verified record needs a "
+		    "reason"), def->name, (long long)id);
+		goto out;
+	}
+	if (user_info_can(&ui, need, err) != 1)
+		goto out;
+	if (rf >= 0 && !user_in_region(&ui, region)) {
+		char *sc = util_sanitize(region != NULL ? region : "-", 0);
+		char *su = util_sanitize(user, 0);
+		util_err(err, _("%s in region %s is outside the regions of "
+		    "user %s"), def->name, sc, su);
+		free(sc);
+		free(su);
+		goto out;
+	}
+	util_now(now, sizeof now);
+	sql = xasprintf("UPDATE \"%s\" SET status = ?, rev = rev + 1, "
+	    "updated_at = ?, updated_by = ? WHERE id = ?", def->name);
+	st = prepare(db, sql, err);
+	free(sql);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(db, err, def->name);
+		goto out;
+	}
+	memset(&e, 0, sizeof e);
+	e.record = def->name;
+	e.record_id = id;
+	e.field = "status";
+	e.old_value = old;
+	e.new_value = status;
+	e.reason = reason;
+	e.action = "status";
+	if (table_exists(db, "kesra_audit") &&
+	    db_audit_add(db, now, user, &e, err) < 0)
+		goto out;
+	rc = exec(db, "COMMIT", err);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	user_info_free(&ui);
+	free(old);
+	free(region);
+	return rc;
 }

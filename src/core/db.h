@@ -219,4 +219,39 @@ int db_region_children(struct db *db, const char *parent, int level,
 int db_region_retired(struct db *db, const char *parent, int level,
     struct db_region **out, size_t *n, char **err);
 
+/*
+ * Users, workflow and the audit trail (see user.h, audit.h).
+ *
+ * Every save checks the saver (the user argument) against kesra_user: the
+ * role (operator at least), the regions (the top-level record's region
+ * field, before and after), a locked record is refused, a verified one may
+ * be changed by a supervisor with a reason (db_set_reason) and goes back
+ * to complete, an accepted warning needs a supervisor. The save writes
+ * its audit rows (a row per changed field) in its transaction.
+ */
+typedef struct sqlite3_stmt sqlite3_stmt;
+/* A statement prepared once per connection (kept until db_close), reset. */
+sqlite3_stmt *db_cached(struct db *db, const char *sql, char **err);
+/* The user of this session: lists (db_record_page, db_record_count) show
+ * the top-level records of their regions only. NULL: no filter. */
+void db_set_session(struct db *db, const char *user);
+/* Lists show records of this status only (NULL: all). */
+void db_set_list_status(struct db *db, const char *status);
+const char *db_list_status(const struct db *db);
+/* The reason of the next save (audit trail; needed to change a verified
+ * record); cleared by a successful save. */
+void db_set_reason(struct db *db, const char *reason);
+/* Bulk writers (demo): a new top-level record gets one audit row (action
+ * insert, no field) for itself and its rosters, not one per field. */
+void db_set_audit_bulk(struct db *db, int on);
+/*
+ * Change the status of top-level record id: complete -> verified and
+ * verified -> locked (supervisor), locked -> verified (admin: unlock),
+ * verified -> complete (supervisor, with a reason). In the user's regions
+ * only; written to the audit trail. 0, or -1 with *err.
+ */
+int db_record_set_status(struct db *db, const struct sch_record *def,
+    int64_t id, const char *status, const char *user, const char *reason,
+    char **err);
+
 #endif

@@ -2286,6 +2286,7 @@ demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
 	rng_seed(&g.r, o->seed);
 	if (find_records(&g, err) < 0)
 		return -1;
+	db_set_session(db, NULL); /* count every record, of every region */
 	if (db_record_count(db, g.hh, &existing, err) < 0)
 		return -1;
 	if (existing > 0)
@@ -2296,6 +2297,7 @@ demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
 	setup_roles(&g);
 	if (load_regions(&g, err) < 0 || db_tune_bulk(db, err) < 0)
 		goto out;
+	db_set_audit_bulk(db, 1); /* one audit row per household */
 	if (!o->single_thread && open_maker(db, &db2, &x2) == 0) {
 		p = xcalloc(1, sizeof *p);
 		pthread_mutex_init(&p->mu, NULL);

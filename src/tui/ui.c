@@ -41,6 +41,8 @@ static const struct keybind {
 	{KEY_F(3), 1, ACT_SEARCH},    {'W' & 0x1f, 0, ACT_SEARCH},
 	{KEY_F(4), 1, ACT_PICK},      {'P' & 0x1f, 0, ACT_PICK},
 	{KEY_F(10), 1, ACT_BACK},     {'X' & 0x1f, 0, ACT_BACK},
+	{KEY_F(8), 1, ACT_STATUS},    {'R' & 0x1f, 0, ACT_STATUS},
+	{KEY_F(9), 1, ACT_AUDIT},     {'T' & 0x1f, 0, ACT_AUDIT},
 	{KEY_IC, 1, ACT_NEW},
 	{KEY_NPAGE, 1, ACT_NEXT_PAGE}, {'V' & 0x1f, 0, ACT_NEXT_PAGE},
 	{KEY_PPAGE, 1, ACT_PREV_PAGE},

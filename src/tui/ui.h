@@ -56,6 +56,8 @@ enum ui_action {
 	ACT_ESC,
 	ACT_REDRAW,    /* Ctrl-L */
 	ACT_RESIZE,
+	ACT_STATUS,    /* F8, Ctrl-R: verify, lock, unlock the record */
+	ACT_AUDIT,     /* F9, Ctrl-T: the record's audit trail */
 };
 
 struct ui_event {
@@ -133,6 +135,9 @@ void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
  * named `field` (NULL: the first). For search results and findings. */
 void ui_entry_open_at(struct ui_app *app, const char *record, int64_t id,
     const char *child, int64_t child_id, const char *field);
+/* The audit trail of top-level record id of type record (and its
+ * roster rows), newest last. */
+void ui_audit_open(struct ui_app *app, const char *record, int64_t id);
 /* Help pop-up for the current screen; field_help may be NULL. */
 void ui_help_show(const char *screen_help, const char *field_help);
 /* Pick list: returns the index chosen among n items, or -1. */

@@ -25,6 +25,7 @@
 #include "ui.h"
 #include "ui_entry.h"
 #include "ui_form.h"
+#include "user.h"
 #include "util.h"
 #include "validate.h"
 
@@ -341,11 +342,25 @@ move_page(struct screen *s, int delta)
 		ui_roster_open(e, 0);
 }
 
-/* Ask a reason for each warning not yet accepted; 0 when all are. */
+/*
+ * Ask a reason for each warning not yet accepted; 0 when all are, 1 when
+ * some are open and this user may not accept warnings (an operator: the
+ * record is saved as a draft for a supervisor to accept them).
+ */
 static int
 accept_warnings(struct entry *e, struct findings *fs)
 {
 	size_t i;
+	for (i = 0; i < fs->n; i++)
+		if (fs->v[i].severity == SEV_WARNING && !fs->v[i].accepted) {
+			char *err = NULL;
+			int can = user_can(e->app->db, e->app->user,
+			    ACTION_ACCEPT, &err);
+			free(err);
+			if (can != 1)
+				return 1;
+			break;
+		}
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
 		struct record *r;
@@ -434,6 +449,43 @@ remember_persistent(struct entry *e)
 	e->app->last[t] = record_copy(e->rec);
 }
 
+static int entry_reload(struct entry *e);
+static void change_status(struct screen *s);
+
+/*
+ * After a save was refused: when someone else saved the record in
+ * between (its stored revision moved on), offer to reload it.
+ */
+static void
+offer_reload(struct entry *e)
+{
+	struct record *now = NULL;
+	char *err = NULL;
+	int moved;
+
+	if (e->rec->id == 0 || db_record_load(e->app->db, e->def, e->rec->id,
+	    &now, &err) < 0) {
+		free(err);
+		return;
+	}
+	moved = now->rev != e->rec->rev;
+	if (moved) {
+		char *q = xasprintf(_("Changed by %s at %s: not saved. Reload "
+		    "it? y = reload, n = keep"), now->updated_by != NULL ?
+		    now->updated_by : "?", now->updated_at != NULL ?
+		    now->updated_at : "?");
+		if (ui_confirm(q) != 1)
+			ui_error(_("Not saved: changed by %s at %s"),
+			    now->updated_by != NULL ? now->updated_by : "?",
+			    now->updated_at != NULL ? now->updated_at : "?");
+		else if (entry_reload(e) == 0)
+			ui_message("%s", _("Reloaded as saved now; your changes "
+			    "were dropped"));
+		free(q);
+	}
+	record_free(now);
+}
+
 int
 ui_entry_save(struct entry *e)
 {
@@ -462,12 +514,15 @@ ui_entry_save(struct entry *e)
 		}
 		snprintf(e->rec->status, sizeof e->rec->status, "draft");
 	} else {
-		if (accept_warnings(e, &fs) < 0) {
+		int a = accept_warnings(e, &fs);
+		if (a < 0) {
 			ui_message("%s", _("Not saved: each warning needs a "
 			    "reason"));
 			goto out;
 		}
-		snprintf(e->rec->status, sizeof e->rec->status, "complete");
+		/* warnings left for a supervisor: a draft */
+		snprintf(e->rec->status, sizeof e->rec->status, "%s", a == 1 ?
+		    "draft" : "complete");
 	}
 	if (e->nrosters > 0) {
 		dr = xcalloc(e->nrosters, sizeof *dr);
@@ -485,10 +540,25 @@ ui_entry_save(struct entry *e)
 			dr[k].ndeleted = e->rosters[k].ndeleted;
 		}
 	}
+	/* A verified record: the change needs a reason (audit trail). */
+	if (e->orig != NULL && e->rec->id != 0 &&
+	    strcmp(e->orig->status, "verified") == 0) {
+		char *reason = NULL;
+		if (ui_prompt(_("This record is verified. Reason for the "
+		    "change:"), &reason) < 0) {
+			ui_message("%s", _("Not saved"));
+			goto out;
+		}
+		db_set_reason(e->app->db, reason);
+		free(reason);
+	}
 	if (db_tree_save(e->app->db, e->rec, dr, e->nrosters, e->app->user,
 	    &err) < 0) {
+		db_set_reason(e->app->db, NULL);
 		ui_error("%s: %s", _("Not saved"), err);
 		free(err);
+		refresh();
+		offer_reload(e);
 		goto out;
 	}
 	for (k = 0; k < e->nrosters; k++) {
@@ -708,6 +778,8 @@ help(struct screen *s)
 	    "F4, Ctrl-P: list of choices (type to filter)\n"
 	    "PgDn, Ctrl-V / PgUp, Alt-V: next / previous page\n"
 	    "Ctrl-K: clear the field   Ctrl-L: redraw\n"
+	    "F8, Ctrl-R: verify, lock or unlock (supervisor)\n"
+	    "F9, Ctrl-T: history of the record (audit trail)\n"
 	    "F10, Ctrl-X: back"), b.s);
 	sbuf_free(&b);
 	s->needs_draw = 1;
@@ -778,6 +850,16 @@ entry_key(struct screen *s, const struct ui_event *ev)
 	case ACT_SEARCH:
 		ui_message("%s", _("Search is not available in this version"));
 		break;
+	case ACT_STATUS:
+		change_status(s);
+		break;
+	case ACT_AUDIT:
+		if (e->parent != NULL || e->rec->id == 0)
+			ui_message("%s", _("No history yet: the record is not "
+			    "saved"));
+		else
+			ui_audit_open(e->app, e->def->name, e->rec->id);
+		return UI_OK;
 	case ACT_BACK:
 		if (!ui_entry_modified(e))
 			return UI_POP;
@@ -806,6 +888,119 @@ free_rosters(struct entry *e)
 		free(e->rosters[k].deleted);
 	}
 	free(e->rosters);
+}
+
+/* Load the record and its rosters again as stored (after a conflict or
+ * a status change). */
+static int
+entry_reload(struct entry *e)
+{
+	struct record *r = NULL;
+	struct roster *ro;
+	char *err = NULL;
+	size_t k;
+
+	if (db_record_load(e->app->db, e->def, e->rec->id, &r, &err) < 0)
+		goto fail;
+	ro = xcalloc(e->nrosters ? e->nrosters : 1, sizeof *ro);
+	for (k = 0; k < e->nrosters; k++) {
+		ro[k].def = e->rosters[k].def;
+		if (db_children_load(e->app->db, ro[k].def, r->id, &ro[k].rows,
+		    &ro[k].n, &err) < 0) {
+			while (k-- > 0)
+				db_records_free(ro[k].rows, ro[k].n);
+			free(ro);
+			record_free(r);
+			goto fail;
+		}
+	}
+	free_rosters(e);
+	e->rosters = ro;
+	e->rosters_dirty = 0;
+	record_free(e->rec);
+	record_free(e->orig);
+	e->rec = r;
+	if (e->app->x != NULL)
+		expr_refresh(e->app->x, e->rec, NULL, e->relevant);
+	e->orig = record_copy(e->rec);
+	uif_free(e->form); /* the next paint lays out the new values */
+	e->form = NULL;
+	if (e->win != NULL)
+		delwin(e->win);
+	e->win = NULL;
+	ui_top()->needs_draw = 1;
+	return 0;
+fail:
+	ui_error("%s", err);
+	free(err);
+	return -1;
+}
+
+static const char *
+status_name(const char *st)
+{
+	if (strcmp(st, "verified") == 0)
+		return _("verified");
+	if (strcmp(st, "locked") == 0)
+		return _("locked");
+	if (strcmp(st, "complete") == 0)
+		return _("complete");
+	return _("draft");
+}
+
+/* F8 / Ctrl-R: verify, lock, unlock or return the saved record. */
+static void
+change_status(struct screen *s)
+{
+	struct entry *e = s->data;
+	const char *items[4], *to[4];
+	const char *st = e->orig != NULL ? e->orig->status : "draft";
+	char *reason = NULL, *err = NULL, *q;
+	size_t n = 0;
+	int i;
+
+	if (e->parent != NULL || e->rec->id == 0) {
+		ui_message("%s", _("Save the record first; the status belongs "
+		    "to the household record"));
+		return;
+	}
+	if (ui_entry_modified(e)) {
+		ui_message("%s", _("Save or discard the changes first"));
+		return;
+	}
+	if (strcmp(st, "complete") == 0) {
+		items[n] = _("Verify");
+		to[n++] = "verified";
+	} else if (strcmp(st, "verified") == 0) {
+		items[n] = _("Lock");
+		to[n++] = "locked";
+		items[n] = _("Return to complete (needs a reason)");
+		to[n++] = "complete";
+	} else if (strcmp(st, "locked") == 0) {
+		items[n] = _("Unlock (admin)");
+		to[n++] = "verified";
+	}
+	if (n == 0) {
+		ui_message(_("The record is %s: only a complete record can be "
+		    "verified"), status_name(st));
+		return;
+	}
+	q = xasprintf(_("Status: %s"), status_name(st));
+	i = ui_pick(q, items, n, 0);
+	free(q);
+	s->needs_draw = 1;
+	if (i < 0)
+		return;
+	if (strcmp(to[i], "complete") == 0 && ui_prompt(_("Reason:"),
+	    &reason) < 0)
+		return;
+	if (db_record_set_status(e->app->db, e->def, e->rec->id, to[i],
+	    e->app->user, reason, &err) < 0) {
+		ui_error("%s", err);
+		free(err);
+	} else if (entry_reload(e) == 0)
+		ui_message(_("Status: %s"), status_name(to[i]));
+	free(reason);
 }
 
 static void
@@ -896,6 +1091,13 @@ open_top(struct ui_app *app, const char *record, int64_t id)
 	if (id > 0 && db_record_load(app->db, def, id, &r, &err) < 0) {
 		ui_error("%s", err);
 		free(err);
+		return NULL;
+	}
+	/* a record of another region (opened by id, e.g. from a search) */
+	if (r != NULL && user_can_see(app->db, app->user, r, &err) != 1) {
+		ui_error("%s", err);
+		free(err);
+		record_free(r);
 		return NULL;
 	}
 	e = entry_new(app, def, r);

@@ -61,7 +61,36 @@ status_label(const char *st)
 		return _("complete");
 	if (strcmp(st, "draft") == 0)
 		return _("draft");
+	if (strcmp(st, "verified") == 0)
+		return _("verified");
+	if (strcmp(st, "locked") == 0)
+		return _("locked");
 	return st;
+}
+
+/* 's': show only records of the next status (all, draft, complete,
+ * verified, locked, all ...). */
+static void
+next_status(struct screen *s)
+{
+	static const char *const cycle[] = {
+		NULL, "draft", "complete", "verified", "locked",
+	};
+	struct list *l = s->data;
+	const char *cur = db_list_status(s->app->db);
+	size_t i, k = 0;
+
+	for (i = 1; i < sizeof cycle / sizeof cycle[0]; i++)
+		if (cur != NULL && strcmp(cur, cycle[i]) == 0)
+			k = i;
+	k = (k + 1) % (sizeof cycle / sizeof cycle[0]);
+	db_set_list_status(s->app->db, cycle[k]);
+	db_rows_free(l->rows, l->n);
+	l->rows = NULL;
+	l->n = 0;
+	l->sel = 0;
+	l->stale = 1;
+	load(s, 0, 0);
 }
 
 static void
@@ -84,8 +113,13 @@ list_draw(struct screen *s)
 	title = xasprintf("%s", schema_record_label(l->def, s->app->lang));
 	{
 		char right[64];
-		snprintf(right, sizeof right, _("%lld records"),
-		    (long long)l->total);
+		const char *f = db_list_status(s->app->db);
+		if (f != NULL)
+			snprintf(right, sizeof right, _("%lld records, %s"),
+			    (long long)l->total, status_label(f));
+		else
+			snprintf(right, sizeof right, _("%lld records"),
+			    (long long)l->total);
 		ui_title(title, right);
 	}
 	free(title);
@@ -161,6 +195,10 @@ list_key(struct screen *s, const struct ui_event *ev)
 		ui_entry_open(s->app, l->def->name, 0);
 		return UI_OK;
 	case ACT_CHAR:
+		if (ev->ch == 's' || ev->ch == 'S') {
+			next_status(s);
+			break;
+		}
 		if (ev->ch == 'n' || ev->ch == 'N') {
 			l->stale = 1;
 			ui_entry_open(s->app, l->def->name, 0);
@@ -177,6 +215,7 @@ list_key(struct screen *s, const struct ui_event *ev)
 		ui_help_show(_("Up/Down: move   PgDn/PgUp, Ctrl-V/Alt-V: page\n"
 		    "Home/End: first/last page\n"
 		    "Enter: open the record   n or Insert: new record\n"
+		    "s: show only draft, complete, verified or locked records\n"
 		    "F10 or Ctrl-X: back"), NULL);
 		break;
 	case ACT_BACK:
@@ -193,6 +232,7 @@ list_leave(struct screen *s)
 {
 	struct list *l = s->data;
 	db_rows_free(l->rows, l->n);
+	db_set_list_status(s->app->db, NULL);
 	free(l);
 }
 

@@ -166,6 +166,8 @@ fill "Age" "40" F2
 msg_has "siti" "F2 on a record changed meanwhile: refused, naming who changed it"
 is "$(sql "$DB" "SELECT age, rev FROM person")" "31|2" \
     "sqlite3: the other operator's change is kept (no lost update)"
+send n # keep the form as typed (the question offers to reload)
+msg_has "siti" "n keeps the form; the message still names who changed it"
 send F10
 msg_has "$(printf '%.20s' "$(ui_text "Unsaved changes. Save them? y = save, n = discard, Esc = stay" en)")" \
     "F10 asks, since the change was not saved"

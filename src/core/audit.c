@@ -1,0 +1,254 @@
+/*
+ * audit: the audit trail kesra_audit (part of the db module): its table,
+ * index and append-only triggers, appending a row (through a statement
+ * cached on the connection, so that a save pays one step per row), and
+ * reading it back for `kesra audit` and the audit screen.
+ *
+ * Invariants: rows are only ever inserted; the triggers raise an abort on
+ * UPDATE and DELETE (also for the sqlite3 shell). Values are bound; the
+ * SQL text is fixed.
+ */
+#include "audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "i18n.h"
+
+static const char audit_ddl[] =
+    "CREATE TABLE IF NOT EXISTS kesra_audit (seq INTEGER PRIMARY KEY, "
+    "at TEXT NOT NULL, user TEXT, client TEXT, record TEXT NOT NULL, "
+    "record_id INTEGER, uuid TEXT, parent_id INTEGER, field TEXT, "
+    "old_value TEXT, new_value TEXT, reason TEXT, action TEXT NOT NULL "
+    "CHECK (action IN ('insert', 'update', 'delete', 'status', 'accept', "
+    "'user'))) STRICT;"
+    "CREATE INDEX IF NOT EXISTS kesra_audit_record ON kesra_audit "
+    "(record_id, record);"
+    "CREATE INDEX IF NOT EXISTS kesra_audit_parent ON kesra_audit "
+    "(parent_id) WHERE parent_id IS NOT NULL;"
+    "CREATE TRIGGER IF NOT EXISTS kesra_audit_no_update BEFORE UPDATE ON "
+    "kesra_audit BEGIN SELECT RAISE(ABORT, 'kesra_audit is append-only: "
+    "its rows cannot be changed'); END;"
+    "CREATE TRIGGER IF NOT EXISTS kesra_audit_no_delete BEFORE DELETE ON "
+    "kesra_audit BEGIN SELECT RAISE(ABORT, 'kesra_audit is append-only: "
+    "its rows cannot be deleted'); END;";
+
+static const char insert_sql[] =
+    "INSERT INTO kesra_audit (at, user, client, record, record_id, uuid, "
+    "parent_id, field, old_value, new_value, reason, action) VALUES (?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+static int
+have(struct db *db, const char *type, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT 1 FROM sqlite_schema "
+	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+db_audit_exists(struct db *db)
+{
+	return have(db, "table", "kesra_audit");
+}
+
+int
+db_audit_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
+{
+	int table = have(db, "table", "kesra_audit");
+	int trig = have(db, "trigger", "kesra_audit_no_update") &&
+	    have(db, "trigger", "kesra_audit_no_delete");
+
+	if (table && trig && have(db, "index", "kesra_audit_record") &&
+	    have(db, "index", "kesra_audit_parent"))
+		return 0;
+	if (plan != NULL)
+		sbuf_add(plan, table ? _("complete table kesra_audit (audit "
+		    "trail: index, append-only triggers)\n") :
+		    _("create table kesra_audit (audit trail, append-only)\n"));
+	if (dry_run)
+		return 0;
+	if (sqlite3_exec(db_sqlite(db), audit_ddl, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return util_err(err, "%s: kesra_audit: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+	return 0;
+}
+
+const char *
+audit_client(void)
+{
+	static char buf[64];
+	static int done;
+	const char *v;
+	size_t n;
+
+	if (done)
+		return buf;
+	done = 1;
+	if ((v = getenv("SSH_CLIENT")) == NULL || *v == '\0')
+		v = getenv("SSH_CONNECTION");
+	if (v == NULL)
+		return buf;
+	n = strcspn(v, " ");
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+db_audit_add(struct db *db, const char *now, const char *user,
+    const struct audit_entry *e, char **err)
+{
+	sqlite3_stmt *st = db_cached(db, insert_sql, err);
+	const char *client = audit_client();
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	bind_opt(st, 2, user);
+	bind_opt(st, 3, *client != '\0' ? client : NULL);
+	sqlite3_bind_text(st, 4, e->record, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, e->record_id);
+	bind_opt(st, 6, e->uuid != NULL && *e->uuid != '\0' ? e->uuid : NULL);
+	if (e->parent_id != 0)
+		sqlite3_bind_int64(st, 7, e->parent_id);
+	else
+		sqlite3_bind_null(st, 7);
+	bind_opt(st, 8, e->field);
+	bind_opt(st, 9, e->old_value);
+	bind_opt(st, 10, e->new_value);
+	bind_opt(st, 11, e->reason);
+	sqlite3_bind_text(st, 12, e->action, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return util_err(err, "%s: kesra_audit: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+	return 0;
+}
+
+void
+audit_rows_free(struct audit_row *rows, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(rows[i].at);
+		free(rows[i].user);
+		free(rows[i].client);
+		free(rows[i].record);
+		free(rows[i].uuid);
+		free(rows[i].field);
+		free(rows[i].old_value);
+		free(rows[i].new_value);
+		free(rows[i].reason);
+		free(rows[i].action);
+	}
+	free(rows);
+}
+
+static char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
+
+int
+db_audit_list(struct db *db, const struct audit_query *q,
+    struct audit_row **rows, size_t *n, char **err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (!db_audit_exists(db))
+		return 0;
+	sbuf_add(&b, "SELECT seq, at, user, client, record, record_id, uuid, "
+	    "parent_id, field, old_value, new_value, reason, action FROM "
+	    "kesra_audit WHERE 1");
+	if (q->record_id != 0)
+		sbuf_add(&b, " AND ((record_id = ?1 AND parent_id IS NULL AND "
+		    "record IS coalesce(?2, record)) OR parent_id = ?1)");
+	if (q->user != NULL)
+		sbuf_add(&b, " AND user = ?3");
+	if (q->since != NULL)
+		sbuf_add(&b, " AND at >= ?4");
+	sbuf_add(&b, " ORDER BY seq");
+	if (q->limit > 0)
+		sbuf_add(&b, " LIMIT ?5");
+	if (sqlite3_prepare_v2(db_sqlite(db), b.s, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sbuf_free(&b);
+		return util_err(err, "%s: kesra_audit: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+	}
+	sbuf_free(&b);
+	if (q->record_id != 0) {
+		sqlite3_bind_int64(st, 1, q->record_id);
+		bind_opt(st, 2, q->record);
+	}
+	if (q->user != NULL)
+		sqlite3_bind_text(st, 3, q->user, -1, SQLITE_STATIC);
+	if (q->since != NULL)
+		sqlite3_bind_text(st, 4, q->since, -1, SQLITE_STATIC);
+	if (q->limit > 0)
+		sqlite3_bind_int(st, 5, q->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_row *r;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*rows = xreallocarray(*rows, cap, sizeof **rows);
+		}
+		r = &(*rows)[(*n)++];
+		r->seq = sqlite3_column_int64(st, 0);
+		r->at = col(st, 1);
+		r->user = col(st, 2);
+		r->client = col(st, 3);
+		r->record = col(st, 4);
+		r->record_id = sqlite3_column_int64(st, 5);
+		r->uuid = col(st, 6);
+		r->parent_id = sqlite3_column_int64(st, 7);
+		r->field = col(st, 8);
+		r->old_value = col(st, 9);
+		r->new_value = col(st, 10);
+		r->reason = col(st, 11);
+		r->action = col(st, 12);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		audit_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return util_err(err, "%s: kesra_audit: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+	}
+	return 0;
+}
