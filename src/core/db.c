@@ -45,7 +45,7 @@
 #include "i18n.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
-#define DB_LAYOUT "2"
+#define DB_LAYOUT "3"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -326,6 +326,12 @@ cache_get(struct db *db, const char *sql, char **err)
 	c->sql = xstrdup(sql);
 	c->st = st;
 	return st;
+}
+
+sqlite3_stmt *
+db_cached(struct db *db, const char *sql, char **err)
+{
+	return cache_get(db, sql, err);
 }
 
 /* Step a cached statement of fixed SQL that returns no row. */
@@ -916,6 +922,7 @@ out:
 static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
     char **err) = {
 	db_region_sync,
+	db_dupkey_sync,
 };
 
 /*

@@ -494,6 +494,169 @@ add_finding(struct findings *out, size_t field, enum severity sev,
 }
 
 static const char *
+title_get(void *ctx, size_t field)
+{
+	return record_get(ctx, field);
+}
+
+/* A record's title, cut and sanitised for a message. */
+static char *
+short_title(const struct record *r)
+{
+	char *t = record_title(r->def, title_get, (void *)r);
+	char *cut = xstrndup(t != NULL ? t : "", 60);
+	char *sv = util_sanitize(cut, 0);
+	free(t);
+	free(cut);
+	return sv;
+}
+
+char *
+validate_describe(struct db *db, const struct sch_record *def, int64_t id,
+    int lang)
+{
+	const struct schema *s = db_schema(db);
+	const struct sch_record *pdef;
+	struct record *r = NULL, *p = NULL;
+	char *err = NULL, *t, *pt, *out;
+
+	if (db_record_load(db, def, id, &r, &err) < 0) {
+		free(err);
+		return xasprintf("%s #%lld", schema_record_label(def, lang),
+		    (long long)id);
+	}
+	t = short_title(r);
+	pdef = def->parent != NULL ? schema_record(s, def->parent) : NULL;
+	if (pdef != NULL && r->parent_id != 0 &&
+	    db_record_load(db, pdef, r->parent_id, &p, &err) == 0) {
+		pt = short_title(p);
+		/* TRANSLATORS: member '2. SITI' in family '3201... BUDI' (#17) */
+		out = xasprintf(_("%s '%s' in %s '%s' (#%lld)"),
+		    schema_record_label(def, lang), t,
+		    schema_record_label(pdef, lang), pt, (long long)p->id);
+		free(pt);
+		record_free(p);
+	} else {
+		free(err);
+		out = xasprintf(_("%s '%s' (#%lld)"),
+		    schema_record_label(def, lang), t, (long long)id);
+	}
+	free(t);
+	record_free(r);
+	return out;
+}
+
+/* Text normalised as db_dupkey_norm does in SQL (ASCII upper case...). */
+static char *
+norm_key_text(const char *v)
+{
+	char *o = xmalloc(strlen(v) + 1), *q = o;
+	int space = 1; /* drop leading spaces */
+	for (; *v != '\0'; v++) {
+		char ch = *v;
+		if (ch == '\'')
+			continue;
+		if (ch == '.' || ch == '-' || ch == ' ') {
+			if (!space)
+				*q++ = ' ';
+			space = 1;
+			continue;
+		}
+		*q++ = (char)((ch >= 'a' && ch <= 'z') ? ch - 'a' + 'A' : ch);
+		space = 0;
+	}
+	while (q > o && q[-1] == ' ')
+		q--;
+	*q = '\0';
+	return o;
+}
+
+/* 1 when a and b hold the same duplicate_key values. */
+static int
+same_key(const struct record *a, const struct record *b)
+{
+	size_t k;
+	for (k = 0; k < a->def->ndup_key; k++) {
+		size_t i = a->def->dup_key[k];
+		const char *x = record_get(a, i), *y = record_get(b, i);
+		int eq;
+		if (x == NULL || y == NULL)
+			return 0;
+		if (a->def->fields[i].type == FT_TEXT) {
+			char *nx = norm_key_text(x), *ny = norm_key_text(y);
+			eq = strcmp(nx, ny) == 0;
+			free(nx);
+			free(ny);
+		} else
+			eq = strcmp(x, y) == 0;
+		if (!eq)
+			return 0;
+	}
+	return 1;
+}
+
+/* "name, birth date": the labels of a duplicate_key. Caller frees. */
+static char *
+key_labels(const struct sch_record *def, int lang)
+{
+	struct sbuf b = {0};
+	size_t k;
+	for (k = 0; k < def->ndup_key; k++) {
+		if (k > 0)
+			sbuf_add(&b, ", ");
+		sbuf_add(&b, schema_field_label(&def->fields[def->dup_key[k]],
+		    lang));
+	}
+	return sbuf_steal(&b);
+}
+
+/*
+ * The probable-duplicate check of r (its record has a duplicate_key): a
+ * sibling row with the same key, else another live record in storage (not
+ * one of the siblings, whose stored values are being edited). Returns a
+ * message naming the other record, or NULL.
+ */
+static char *
+probable_duplicate(const struct validate_ctx *c, const struct record *r,
+    struct record *const *siblings, size_t nsib)
+{
+	int64_t *skip, other = 0;
+	size_t i, ns = 0;
+	char *err = NULL, *d, *m, *kl;
+	int found;
+
+	for (i = 0; i < nsib; i++)
+		if (siblings[i] != NULL && siblings[i]->def == r->def &&
+		    same_key(r, siblings[i])) {
+			char *t = short_title(siblings[i]);
+			kl = key_labels(r->def, c->lang);
+			m = xasprintf(_("Probably entered twice: same %s as '%s' "
+			    "in this form"), kl, t);
+			free(kl);
+			free(t);
+			return m;
+		}
+	if (c->db == NULL)
+		return NULL;
+	skip = xcalloc(nsib + 1, sizeof *skip);
+	for (i = 0; i < nsib; i++)
+		if (siblings[i] != NULL && siblings[i]->id != 0)
+			skip[ns++] = siblings[i]->id;
+	found = db_find_probable_duplicate(c->db, r, r->id, skip, ns, &other,
+	    &err);
+	free(skip);
+	free(err);
+	if (found != 1)
+		return NULL;
+	d = validate_describe(c->db, r->def, other, c->lang);
+	kl = key_labels(r->def, c->lang);
+	m = xasprintf(_("Probably entered twice: same %s as %s"), kl, d);
+	free(kl);
+	free(d);
+	return m;
+}
+
+static const char *
 level_label(enum region_level l)
 {
 	switch (l) {
@@ -605,9 +768,11 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 				if (siblings[i] != NULL && siblings[i]->id == other)
 					dup = 0;
 			if (dup == 1) {
+				char *d = validate_describe(c->db, r->def, other,
+				    c->lang);
 				*rule = "unique";
-				*msg = xasprintf(_("Already used by record #%lld"),
-				    (long long)other);
+				*msg = xasprintf(_("Already used by %s"), d);
+				free(d);
 				return -1;
 			}
 		}
@@ -657,6 +822,13 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		    record_accepted(r, ru->name) != NULL);
 		if (ru->severity == SEV_ERROR)
 			errors++;
+	}
+	if (def->ndup_key > 0) {
+		char *m = probable_duplicate(c, r, siblings, nsib);
+		if (m != NULL)
+			add_finding(out, def->dup_key[0], SEV_WARNING,
+			    VALIDATE_DUPLICATE, m, -1,
+			    record_accepted(r, VALIDATE_DUPLICATE) != NULL);
 	}
 	return errors;
 }
@@ -710,15 +882,14 @@ validate_roster(const struct validate_ctx *c, const struct record *parent,
 static int
 check_tree(const struct validate_ctx *c, struct record *r,
     const struct sch_record *const *kids, size_t nk,
-    void (*fn)(void *, const struct record *, const struct finding *),
-    void *fctx, char **err)
+    const struct validate_scan *o, void *fctx, char **err)
 {
 	struct findings fs = {0};
 	size_t k, j;
 
 	validate_record_full(c, r, NULL, NULL, 0, &fs);
 	for (j = 0; j < fs.n; j++)
-		fn(fctx, r, &fs.v[j]);
+		o->fn(fctx, r, r, &fs.v[j]);
 	findings_free(&fs);
 	for (k = 0; k < nk; k++) {
 		struct record **kr;
@@ -727,7 +898,7 @@ check_tree(const struct validate_ctx *c, struct record *r,
 			return -1;
 		validate_roster(c, r, kids[k], kr, kn, &fs);
 		for (j = 0; j < fs.n; j++)
-			fn(fctx, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
+			o->fn(fctx, r, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
 			    &fs.v[j]);
 		findings_free(&fs);
 		db_records_free(kr, kn);
@@ -735,15 +906,41 @@ check_tree(const struct validate_ctx *c, struct record *r,
 	return 0;
 }
 
+/* 1 when r lies in region code (its region field of code's level). */
+static int
+in_region(const struct record *r, const char *code)
+{
+	enum region_level l = region_code_level(code);
+	size_t i, n = strlen(code);
+	for (i = 0; i < r->def->nfields; i++) {
+		const struct sch_field *f = &r->def->fields[i];
+		const char *v;
+		if (f->type != FT_REGION || f->level < l)
+			continue;
+		if ((v = record_get(r, i)) == NULL)
+			continue;
+		if (strncmp(v, code, n) == 0 && (v[n] == '\0' || v[n] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 long
-validate_all(const struct validate_ctx *c,
-    void (*fn)(void *fctx, const struct record *r, const struct finding *f),
+validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
     void *fctx, char **err)
 {
 	const struct schema *s = db_schema(c->db);
 	size_t t, i;
-	long checked = 0;
+	long checked = 0, done = 0, total = 0;
 
+	if (o->progress != NULL)
+		for (t = 0; t < s->nrecords; t++) {
+			int64_t n = 0;
+			if (s->records[t].parent == NULL &&
+			    db_record_count(c->db, &s->records[t], &n, err) < 0)
+				return -1;
+			total += s->records[t].parent == NULL ? (long)n : 0;
+		}
 	for (t = 0; t < s->nrecords; t++) {
 		const struct sch_record *def = &s->records[t];
 		const struct sch_record *kids[16];
@@ -757,7 +954,7 @@ validate_all(const struct validate_ctx *c,
 			struct db_row *rows;
 			size_t n;
 			int rc = 0;
-			if (db_record_page(c->db, def, after, 0, 200, &rows, &n,
+			if (db_record_page(c->db, def, after, 0, 500, &rows, &n,
 			    err) < 0)
 				return -1;
 			for (i = 0; i < n && rc == 0; i++) {
@@ -767,18 +964,49 @@ validate_all(const struct validate_ctx *c,
 					rc = -1;
 					break;
 				}
-				rc = check_tree(c, r, kids, nk, fn, fctx, err);
+				if (o->region == NULL || in_region(r, o->region)) {
+					rc = check_tree(c, r, kids, nk, o, fctx,
+					    err);
+					checked++;
+				}
 				record_free(r);
-				checked++;
+				done++;
 			}
 			if (n > 0)
 				after = rows[n - 1].id;
 			db_rows_free(rows, n);
 			if (rc < 0)
 				return -1;
+			if (o->progress != NULL)
+				o->progress(o->pctx, done, total);
 			if (n == 0)
 				break;
 		}
 	}
 	return checked;
+}
+
+struct all_ctx {
+	void (*fn)(void *, const struct record *, const struct finding *);
+	void *fctx;
+};
+
+static void
+all_fn(void *ctx, const struct record *top, const struct record *r,
+    const struct finding *f)
+{
+	struct all_ctx *a = ctx;
+	(void)top;
+	a->fn(a->fctx, r, f);
+}
+
+long
+validate_all(const struct validate_ctx *c,
+    void (*fn)(void *fctx, const struct record *r, const struct finding *f),
+    void *fctx, char **err)
+{
+	struct validate_scan o = {0};
+	struct all_ctx a = {fn, fctx};
+	o.fn = all_fn;
+	return validate_scan(c, &o, &a, err);
 }

@@ -81,6 +81,17 @@ size_t validate_roster(const struct validate_ctx *c, const struct record *parent
     const struct sch_record *child, struct record *const *rows, size_t n,
     struct findings *out);
 
+/* The rule name of the probable-duplicate warning (duplicate_key). */
+#define VALIDATE_DUPLICATE "probable_duplicate"
+
+/*
+ * "member '2. SITI' in family '3201... BUDI' (#17)": record id of def
+ * named for a message (titles sanitised), with its parent for a roster
+ * row. Caller frees.
+ */
+char *validate_describe(struct db *db, const struct sch_record *def,
+    int64_t id, int lang);
+
 /* Parse a date in YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or DDMMYYYY. */
 int validate_parse_date(const char *s, int *y, int *m, int *d);
 
@@ -92,6 +103,24 @@ int validate_parse_date(const char *s, int *y, int *m, int *d);
  */
 long validate_all(const struct validate_ctx *c,
     void (*fn)(void *fctx, const struct record *r, const struct finding *f),
+    void *fctx, char **err);
+
+/*
+ * validate_all with options: fn gets the top-level record a finding
+ * belongs to (top) beside the record it concerns (r: top or a roster row
+ * of it). region: only top-level records whose region field at that
+ * code's level (or below) lies in it. progress, when set, after each page
+ * (done and total top-level records). Returns the number of top-level
+ * records checked, or -1 with *err.
+ */
+struct validate_scan {
+	const char *region;
+	void (*fn)(void *fctx, const struct record *top,
+	    const struct record *r, const struct finding *f);
+	void (*progress)(void *pctx, long done, long total);
+	void *pctx;
+};
+long validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
     void *fctx, char **err);
 
 #endif
