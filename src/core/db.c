@@ -1597,7 +1597,10 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 	size_t i;
 	int rc;
 
-	if (n == 0 || !table_exists(db, "kesra_accept"))
+	if (n == 0)
+		return 0;
+	if (!db->has_accept && !(db->has_accept = table_exists(db,
+	    "kesra_accept")))
 		return 0;
 	if (by_parent)
 		sql = xasprintf("SELECT record_id, rule, reason FROM "
@@ -1607,7 +1610,7 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 	else
 		sql = xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
 		    "WHERE record = ? AND record_id = ? ORDER BY rule");
-	st = prepare(db, sql, err);
+	st = cache_get(db, sql, err);
 	free(sql);
 	if (st == NULL)
 		return -1;
@@ -1625,7 +1628,7 @@ accept_load(struct db *db, const struct sch_record *def, int64_t id,
 				break;
 			}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "kesra_accept");
 }
 
@@ -1641,7 +1644,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	*out = NULL;
 	select_sql(&b, def);
 	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
-	st = prepare(db, b.s, err);
+	st = cache_get(db, b.s, err);
 	sbuf_free(&b);
 	if (st == NULL)
 		return -1;
@@ -1653,11 +1656,11 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 			    (long long)id);
 		else
 			db_fail(db, err, def->name);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return -1;
 	}
 	r = row_read(st, def);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (accept_load(db, def, id, 0, &r, 1, err) < 0) {
 		record_free(r);
 		return -1;
@@ -1683,7 +1686,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 	select_sql(&b, child);
 	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
 	    "ORDER BY ord, id");
-	st = prepare(db, b.s, err);
+	st = cache_get(db, b.s, err);
 	sbuf_free(&b);
 	if (st == NULL)
 		return -1;
@@ -1695,7 +1698,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 		}
 		v[nv++] = row_read(st, child);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, err, child->name);
 		db_records_free(v, nv);
@@ -1741,7 +1744,7 @@ db_find_duplicate(struct db *db, const struct sch_record *def,
 	sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND "
 	    "deleted_at IS NULL AND \"%s\" IS NOT NULL AND id <> ? ORDER BY id "
 	    "LIMIT 1", def->name, f->name, f->name);
-	st = prepare(db, sql, err);
+	st = cache_get(db, sql, err);
 	free(sql);
 	if (st == NULL)
 		return -1;
@@ -1756,7 +1759,7 @@ db_find_duplicate(struct db *db, const struct sch_record *def,
 		rc = 0;
 	else
 		rc = db_fail(db, err, def->name);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

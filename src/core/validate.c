@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "db.h"
 #include "expr.h"
 #include "i18n.h"
@@ -954,9 +956,21 @@ validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
 			struct db_row *rows;
 			size_t n;
 			int rc = 0;
+			/*
+			 * A read transaction per page: one snapshot and one
+			 * lock for its records, not one for each look-up;
+			 * writers go on (WAL) between pages.
+			 */
+			int txn = sqlite3_get_autocommit(db_sqlite(c->db)) &&
+			    sqlite3_exec(db_sqlite(c->db), "BEGIN", NULL, NULL,
+			    NULL) == SQLITE_OK;
 			if (db_record_page(c->db, def, after, 0, 500, &rows, &n,
-			    err) < 0)
+			    err) < 0) {
+				if (txn)
+					sqlite3_exec(db_sqlite(c->db), "COMMIT",
+					    NULL, NULL, NULL);
 				return -1;
+			}
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
 				if (db_record_load(c->db, def, rows[i].id, &r,
@@ -975,6 +989,9 @@ validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
 			if (n > 0)
 				after = rows[n - 1].id;
 			db_rows_free(rows, n);
+			if (txn)
+				sqlite3_exec(db_sqlite(c->db), "COMMIT", NULL,
+				    NULL, NULL);
 			if (rc < 0)
 				return -1;
 			if (o->progress != NULL)
