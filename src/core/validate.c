@@ -979,6 +979,8 @@ validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
 					break;
 				}
 				if (o->region == NULL || in_region(r, o->region)) {
+					if (o->record != NULL)
+						o->record(fctx, r);
 					rc = check_tree(c, r, kids, nk, o, fctx,
 					    err);
 					checked++;

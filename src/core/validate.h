@@ -119,6 +119,8 @@ struct validate_scan {
 	    const struct record *r, const struct finding *f);
 	void (*progress)(void *pctx, long done, long total);
 	void *pctx;
+	/* when set: each top-level record checked, before its findings */
+	void (*record)(void *fctx, const struct record *top);
 };
 long validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
     void *fctx, char **err);

@@ -56,6 +56,7 @@ enum ui_action {
 	ACT_ESC,
 	ACT_REDRAW,    /* Ctrl-L */
 	ACT_RESIZE,
+	ACT_FINDINGS,  /* F5, Ctrl-T: the record's open findings */
 };
 
 struct ui_event {
@@ -124,6 +125,8 @@ extern volatile int ui_hangup;
 /* Screens. */
 void ui_menu_open(struct ui_app *app);
 void ui_list_open(struct ui_app *app, const char *record);
+/* The data-quality screen (findings by rule or village, completeness). */
+void ui_quality_open(struct ui_app *app);
 /* Open the entry form for record type `record`; id 0 = new record. */
 void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
 /* Open record id at a place: the roster row of record `child` whose id is

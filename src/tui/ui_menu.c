@@ -23,6 +23,7 @@ static const struct tool {
 	const char *label; /* N_() */
 	void (*open)(struct ui_app *);
 } tools[] = {
+	{'v', N_("Data quality: findings by rule and village"), ui_quality_open},
 	{0, NULL, NULL}
 };
 
