@@ -263,7 +263,7 @@ build(struct screen *s)
 		size_t fi[512], nreq = 0;
 		for (i = 0; i < q->nv; i++) {
 			char *vl = village_label(s, q->v[i].code);
-			add_line(q, xasprintf(_("%-44.44s %7ld records %5.1f%% "
+			add_line(q, xasprintf(_("%-38.38s %7ld records %5.1f%% "
 			    "complete"), vl, q->v[i].records, q->v[i].records ?
 			    100.0 * (double)q->v[i].complete /
 			    (double)q->v[i].records : 0.0));
@@ -328,7 +328,7 @@ build(struct screen *s)
 	qsort(q->g, q->ng, sizeof *q->g, cmp_group);
 	if (q->group < 0) {
 		for (i = 0; i < q->ng; i++)
-			add_line(q, xasprintf(_("%-44.44s %6ld err %6ld warn "
+			add_line(q, xasprintf(_("%-38.38s %6ld err %6ld warn "
 			    "%6ld acc"), q->g[i].label, q->g[i].n[SEV_E],
 			    q->g[i].n[SEV_W], q->g[i].n[SEV_A]));
 		return;
@@ -438,7 +438,8 @@ open_finding(struct screen *s)
 	    f->def != f->top_def ? f->id : 0,
 	    f->field != VALIDATE_NO_FIELD ? f->def->fields[f->field].name :
 	    NULL);
-	if (ui_top() != s)
+	/* a row: its own finding (the family's are on its open) */
+	if (ui_top() != s && f->def != f->top_def)
 		ui_message("%s", f->msg);
 }
 

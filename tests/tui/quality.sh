@@ -1,0 +1,144 @@
+#!/bin/sh
+# tests/tui/quality.sh: the data-quality screen and findings on opening a
+# record, in tmux at 80x24 (in English). The register is the demo with the
+# mistakes of tests/data/quality/plant.sql (see tests/cli/quality.sh).
+#  1. v in the menu runs every check: the counts match `kesra validate`;
+#     the groups by rule list every rule; Tab shows them by village and
+#     then the completeness of each village.
+#  2. Enter on the choice_filter group lists its finding; Enter opens the
+#     member at the offending field (ui_entry_open_at); F10 goes back.
+#  3. Opening a family with findings shows their count and the first on
+#     the message line; F5 lists them; Ctrl-T too.
+#  4. A clean register: "No findings".
+. tests/lib.sh
+
+KESRA_TODAY=2026-11-28
+export KESRA_TODAY
+DB=$T/q.db
+
+"$KESRA" --db "$DB" --schema "$TOP/schema" demo --households 60 --seed 7 \
+    >/dev/null 2>"$T/demo.err"
+cp "$DB" "$T/clean.db"
+sqlite3 -batch "$DB" <"$TOP/tests/data/quality/plant.sql"
+"$KESRA" --db "$DB" --lang en validate >"$T/v.tsv" 2>"$T/v.err"
+nerr=$(awk -F '\t' '$5 == "error"' "$T/v.tsv" | wc -l | tr -d ' ')
+nwarn=$(awk -F '\t' '$5 == "warning"' "$T/v.tsv" | wc -l | tr -d ' ')
+
+_at() { [ "$(cursor_y)" = "$(row_of "$1")" ]; }
+at_field() { _poll 5 _at "$1"; }
+# select TEXT: Down until the cursor is on the line holding TEXT.
+select_line() {
+	_i=0
+	while [ "$_i" -lt 80 ]; do
+		_r=$(row_of "$1")
+		[ "$_r" -ge 0 ] && [ "$(cursor_y)" = "$_r" ] && return 0
+		send Down
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+start --env KESRA_TODAY=$KESRA_TODAY -- --lang en
+wait_for "Choose a register:" >/dev/null
+like "$(screen)" "v  Data quality" "the menu lists the data-quality screen"
+send v
+if wait_for "records checked:" 20; then
+	ok "v opens the data-quality screen"
+else
+	not_ok "v opens the data-quality screen" "$(screen)"
+fi
+like "$(screen)" "Data quality - by rule" "grouped by rule first"
+like "$(screen)" "60 records checked: $nerr errors, $nwarn warnings, 1 accepted" \
+    "the counts are those of kesra validate"
+like "$(screen)" "choice_filter" "a group per rule (choice_filter)"
+like "$(screen)" "unique                                      4 err      0 warn      0 acc" \
+    "a group per rule with its counts (unique: 4 errors)"
+send Tab
+if wait_for "Data quality - by village"; then
+	ok "Tab: by village"
+else
+	not_ok "Tab: by village" "$(screen)"
+fi
+like "$(screen)" "96.01.01.1001" "villages listed by code"
+send Tab
+if wait_for "% complete"; then
+	ok "Tab: completeness of each village"
+else
+	not_ok "Tab: completeness of each village" "$(screen)"
+fi
+send BTab BTab
+wait_for "Data quality - by rule" >/dev/null
+if select_line "choice_filter" && send Enter && wait_for "> choice_filter"; then
+	ok "Enter on a rule lists its findings"
+else
+	not_ok "Enter on a rule lists its findings" "$(screen)"
+fi
+like "$(screen)" "Highest level of education: This choice does not" \
+    "the finding names the field and the message"
+send Enter
+if at_field "Highest level of education"; then
+	ok "Enter opens the member at the offending field"
+else
+	not_ok "Enter opens the member at the offending field" "$(screen)"
+fi
+# back: the member, the family, then the findings of the group
+back_to() {
+	_i=0
+	while [ "$_i" -lt 4 ] && ! _on_screen "$1"; do
+		send F10
+		wait_for "$1" 1 >/dev/null
+		_i=$((_i + 1))
+	done
+	_on_screen "$1"
+}
+if back_to "> choice_filter"; then
+	ok "F10 goes back to the findings"
+else
+	not_ok "F10 goes back to the findings" "$(screen)"
+fi
+send F10
+wait_for "Data quality - by rule" >/dev/null
+if select_line "min_count" && send Enter && wait_for "> min_count"; then
+	send Enter
+	if wait_for "open finding(s)"; then
+		ok "a family opened from the screen shows its open findings"
+	else
+		not_ok "a family opened from the screen shows its open findings" "$(screen)"
+	fi
+	like "$(screen)" "member: at least 1 rows" "the first finding on the message line"
+	send F5
+	if wait_for "Findings (Enter: go to it)"; then
+		ok "F5 lists the record's findings"
+	else
+		not_ok "F5 lists the record's findings" "$(screen)"
+	fi
+	send Escape
+	send C-t
+	if wait_for "Findings (Enter: go to it)"; then
+		ok "Ctrl-T lists them too"
+	else
+		not_ok "Ctrl-T lists them too" "$(screen)"
+	fi
+	send Escape
+else
+	not_ok "the min_count group" "$(screen)"
+fi
+back_to "Choose a register:" >/dev/null
+send F10
+is "$(wait_exit 5)" 0 "kesra quits"
+
+start --db "$T/clean.db" --env KESRA_TODAY=$KESRA_TODAY -- --lang en
+wait_for "Choose a register:" >/dev/null
+send v
+if wait_for "No findings: every check passes." 20; then
+	ok "a clean register: no finding on screen"
+else
+	not_ok "a clean register: no finding on screen" "$(screen)"
+fi
+like "$(screen)" "60 records checked: 0 errors, 0 warnings, 0 accepted" "clean counts"
+send F10
+wait_for "Choose a register:" >/dev/null
+send F10
+is "$(wait_exit 5)" 0 "kesra quits"
+finish
