@@ -94,7 +94,8 @@ static void
 on_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
-	fprintf(stderr, _("\rchecked %ld of %ld records"), done, total);
+	fputc('\r', stderr);
+	fprintf(stderr, _("checked %ld of %ld records"), done, total);
 	if (done >= total)
 		fputc('\n', stderr);
 	fflush(stderr);
