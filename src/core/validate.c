@@ -802,6 +802,10 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		const char *rule = NULL;
 		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
 			continue;
+		/* empty and never required: no check can fail */
+		if (r->val[i] == NULL && !f->required &&
+		    f->required_if.text == NULL)
+			continue;
 		if (c->x != NULL && f->relevant.text != NULL &&
 		    !expr_relevant(c->x, r, parent, i))
 			continue;
