@@ -6,6 +6,9 @@
  * accepted (a warning accepted with a reason). field is empty for a rule
  * over the whole record or roster. The summary by rule goes to stderr, so
  * that stdout stays one table. Exit 1 when any error is open.
+ * With --completeness: instead, per village the records and how many are
+ * complete (not drafts) as TSV, and on stderr the fields most often left
+ * empty where asked; exit 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,8 @@ struct vstat {
 	long *count[3]; /* error, warning, accepted */
 	size_t n;
 	long errors, warnings, accepted;
+	struct validate_completeness *vc; /* --completeness */
+	const struct validate_ctx *c;
 };
 
 static int
@@ -91,6 +96,86 @@ on_finding(void *ctx, const struct record *top, const struct record *r,
 }
 
 static void
+on_record(void *ctx, const struct record *top)
+{
+	struct vstat *st = ctx;
+	validate_completeness_add(st->vc, st->c, top, top);
+}
+
+static void
+on_row(void *ctx, const struct record *top, const struct record *r)
+{
+	struct vstat *st = ctx;
+	validate_completeness_add(st->vc, st->c, top, r);
+}
+
+static void
+on_count(void *ctx, const struct record *top, const struct record *r,
+    const struct finding *f)
+{
+	struct vstat *st = ctx;
+	(void)top;
+	(void)r;
+	if (f->accepted)
+		st->accepted++;
+	else if (f->severity == SEV_ERROR)
+		st->errors++;
+	else
+		st->warnings++;
+}
+
+/* --completeness: villages on stdout, the emptiest fields on stderr. */
+static void
+print_completeness(struct db *db, struct validate_completeness *vc)
+{
+	const struct schema *s = vc->s;
+	size_t i, t, j, k;
+
+	printf("village\tname\trecords\tcomplete\tpercent\n");
+	for (i = 0; i < vc->nv; i++) {
+		const struct validate_village *v = &vc->v[i];
+		struct db_region reg;
+		char *err = NULL;
+		int found = v->code != NULL && db_region_get(db, v->code, &reg,
+		    &err) == 1;
+		free(err);
+		print_field(v->code != NULL ? v->code : "");
+		putchar('\t');
+		print_field(found ? reg.name : "");
+		printf("\t%ld\t%ld\t%.1f\n", v->records, v->complete,
+		    v->records ? 100.0 * (double)v->complete /
+		    (double)v->records : 0.0);
+		if (found) {
+			free(reg.code);
+			free(reg.name);
+		}
+	}
+	fflush(stdout);
+	fprintf(stderr, _("fields most often left empty where asked:\n"));
+	/* descending counts, at most ten lines; taken ones negated */
+	for (k = 0; k < 10; k++) {
+		long best = 0;
+		size_t bt = 0, bi = 0;
+		for (t = 0; t < s->nrecords; t++)
+			for (j = 0; j < s->records[t].nfields; j++)
+				if (vc->empty[t][j] > best) {
+					best = vc->empty[t][j];
+					bt = t;
+					bi = j;
+				}
+		if (best == 0)
+			break;
+		fprintf(stderr, _("  %s.%s: %ld of %ld\n"), s->records[bt].name,
+		    s->records[bt].fields[bi].name, best, vc->seen[bt]);
+		vc->empty[bt][bi] = -best;
+	}
+	for (t = 0; t < s->nrecords; t++)
+		for (j = 0; j < s->records[t].nfields; j++)
+			if (vc->empty[t][j] < 0)
+				vc->empty[t][j] = -vc->empty[t][j];
+}
+
+static void
 on_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
@@ -110,11 +195,12 @@ cmd_validate(struct opts *o)
 	struct expr_set *x;
 	struct schema *s;
 	struct db *db;
+	struct validate_completeness vc;
 	const char *val, *region = NULL;
 	char *err = NULL;
 	long checked;
 	size_t i;
-	int a, bad = 0;
+	int a, bad = 0, completeness = 0;
 
 	for (a = 0; a < o->nargs && !bad; a++) {
 		if ((val = arg_value(o, &a, "--region", &bad)) != NULL) {
@@ -127,6 +213,8 @@ cmd_validate(struct opts *o)
 				bad = 1;
 			}
 			region = val;
+		} else if (strcmp(o->args[a], "--completeness") == 0) {
+			completeness = 1;
 		} else if (!bad) {
 			char *sv = util_sanitize(o->args[a], 0);
 			fprintf(stderr, _("kesra: unexpected argument '%s'; see "
@@ -146,13 +234,32 @@ cmd_validate(struct opts *o)
 	vs.fn = on_finding;
 	if (isatty(STDERR_FILENO))
 		vs.progress = on_progress;
-	printf("record\tuuid\tfield\trule\tseverity\tmessage\n");
+	if (completeness) {
+		validate_completeness_init(&vc, s);
+		st.vc = &vc;
+		st.c = &c;
+		vs.fn = on_count;
+		vs.record = on_record;
+		vs.row = on_row;
+	} else
+		printf("record\tuuid\tfield\trule\tseverity\tmessage\n");
 	checked = validate_scan(&c, &vs, &st, &err);
 	fflush(stdout);
 	if (checked < 0) {
 		print_err(err);
+		if (completeness)
+			validate_completeness_free(&vc);
 		cli_close_all(s, db, x);
 		return 1;
+	}
+	if (completeness) {
+		print_completeness(db, &vc);
+		validate_completeness_free(&vc);
+		fprintf(stderr, _("%ld record(s) checked with their rosters: "
+		    "%ld error(s), %ld warning(s), %ld accepted\n"), checked,
+		    st.errors, st.warnings, st.accepted);
+		cli_close_all(s, db, x);
+		return 0;
 	}
 	fprintf(stderr, _("%ld record(s) checked with their rosters: %ld "
 	    "error(s), %ld warning(s), %ld accepted\n"), checked, st.errors,

@@ -25,7 +25,7 @@ static const struct verb verbs[] = {
 	    "to the database")},
 	{"demo", cmd_demo, "--households N [--seed S]", N_("fill a new "
 	    "database with synthetic households (Papua Barat Daya)"), 1},
-	{"validate", cmd_validate, "[--region CODE]", N_("check every record "
+	{"validate", cmd_validate, "[--region CODE] [--completeness]", N_("check every record "
 	    "(fields, rules, duplicates); findings as TSV"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };

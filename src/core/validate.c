@@ -902,6 +902,8 @@ check_tree(const struct validate_ctx *c, struct record *r,
 		size_t kn;
 		if (db_children_load(c->db, kids[k], r->id, &kr, &kn, err) < 0)
 			return -1;
+		for (j = 0; o->row != NULL && j < kn; j++)
+			o->row(fctx, r, kr[j]);
 		validate_roster(c, r, kids[k], kr, kn, &fs);
 		for (j = 0; j < fs.n; j++)
 			o->fn(fctx, r, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
@@ -910,6 +912,25 @@ check_tree(const struct validate_ctx *c, struct record *r,
 		db_records_free(kr, kn);
 	}
 	return 0;
+}
+
+size_t
+validate_count_empty(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, long *counts)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->def->nfields; i++) {
+		const struct sch_field *f = &r->def->fields[i];
+		if (!schema_field_stored(f) || f->type == FT_CALCULATE ||
+		    r->val[i] != NULL)
+			continue;
+		if (c->x != NULL && f->relevant.text != NULL &&
+		    !expr_relevant(c->x, r, parent, i))
+			continue;
+		counts[i]++;
+		n++;
+	}
+	return n;
 }
 
 /* 1 when r lies in region code (its region field of code's level). */
@@ -1032,4 +1053,73 @@ validate_all(const struct validate_ctx *c,
 	struct all_ctx a = {fn, fctx};
 	o.fn = all_fn;
 	return validate_scan(c, &o, &a, err);
+}
+
+const char *
+validate_village_of(const struct record *r)
+{
+	size_t i;
+	for (i = 0; i < r->def->nfields; i++)
+		if (r->def->fields[i].type == FT_REGION &&
+		    r->def->fields[i].level == RL_VILLAGE)
+			return record_get(r, i);
+	return NULL;
+}
+
+void
+validate_completeness_init(struct validate_completeness *vc,
+    const struct schema *s)
+{
+	size_t t;
+	memset(vc, 0, sizeof *vc);
+	vc->s = s;
+	vc->empty = xcalloc(s->nrecords ? s->nrecords : 1, sizeof *vc->empty);
+	vc->seen = xcalloc(s->nrecords ? s->nrecords : 1, sizeof *vc->seen);
+	for (t = 0; t < s->nrecords; t++)
+		vc->empty[t] = xcalloc(s->records[t].nfields + 1,
+		    sizeof **vc->empty);
+}
+
+void
+validate_completeness_add(struct validate_completeness *vc,
+    const struct validate_ctx *c, const struct record *top,
+    const struct record *r)
+{
+	size_t t = (size_t)(r->def - vc->s->records), i;
+	if (t >= vc->s->nrecords)
+		return;
+	if (r == top) {
+		const char *code = validate_village_of(top);
+		for (i = 0; i < vc->nv; i++)
+			if ((code == NULL && vc->v[i].code == NULL) ||
+			    (code != NULL && vc->v[i].code != NULL &&
+			    strcmp(code, vc->v[i].code) == 0))
+				break;
+		if (i == vc->nv) {
+			vc->v = xreallocarray(vc->v, vc->nv + 1, sizeof *vc->v);
+			vc->v[i].code = code != NULL ? xstrdup(code) : NULL;
+			vc->v[i].records = vc->v[i].complete = 0;
+			vc->nv++;
+		}
+		vc->v[i].records++;
+		if (strcmp(top->status, "draft") != 0)
+			vc->v[i].complete++;
+		vc->cur = i;
+	}
+	vc->seen[t]++;
+	validate_count_empty(c, r, r == top ? NULL : top, vc->empty[t]);
+}
+
+void
+validate_completeness_free(struct validate_completeness *vc)
+{
+	size_t i;
+	for (i = 0; i < vc->nv; i++)
+		free(vc->v[i].code);
+	free(vc->v);
+	for (i = 0; vc->s != NULL && i < vc->s->nrecords; i++)
+		free(vc->empty[i]);
+	free(vc->empty);
+	free(vc->seen);
+	memset(vc, 0, sizeof *vc);
 }

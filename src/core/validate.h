@@ -121,8 +121,47 @@ struct validate_scan {
 	void *pctx;
 	/* when set: each top-level record checked, before its findings */
 	void (*record)(void *fctx, const struct record *top);
+	/* when set: each roster row of top, before the roster's findings */
+	void (*row)(void *fctx, const struct record *top,
+	    const struct record *r);
 };
+
+/*
+ * Completeness: for each field of r that is entered (not a calculation or
+ * note), relevant (c->x; all when NULL) and empty, counts[field]++.
+ * Returns the number of such fields.
+ */
+size_t validate_count_empty(const struct validate_ctx *c,
+    const struct record *r, const struct record *parent, long *counts);
 long validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
     void *fctx, char **err);
+
+/*
+ * Completeness over a scan: top-level records by village (the top's
+ * village field; code NULL when none) with how many are not drafts, and
+ * per record type and field how often it was left empty where asked
+ * (validate_count_empty). validate_completeness_add takes the top-level
+ * record (r == top) and each of its roster rows.
+ */
+struct validate_village {
+	char *code;
+	long records, complete;
+};
+struct validate_completeness {
+	const struct schema *s;
+	struct validate_village *v;
+	size_t nv;
+	long **empty; /* [record index][field]: left empty where asked */
+	long *seen;   /* [record index]: records and rows counted */
+	size_t cur;   /* village of the current top-level record */
+};
+void validate_completeness_init(struct validate_completeness *vc,
+    const struct schema *s);
+void validate_completeness_add(struct validate_completeness *vc,
+    const struct validate_ctx *c, const struct record *top,
+    const struct record *r);
+void validate_completeness_free(struct validate_completeness *vc);
+/* The village field's value of a top-level record, or NULL. */
+const char *validate_village_of(const struct record *r);
 
 #endif

@@ -17,7 +17,6 @@
 
 #include "db.h"
 #include "i18n.h"
-#include "region.h"
 #include "schema.h"
 #include "ui.h"
 #include "util.h"
@@ -35,11 +34,6 @@ struct qfind {
 	size_t village;
 };
 
-struct qvillage {
-	char *code; /* NULL: none given */
-	long records, complete;
-};
-
 struct qgroup {
 	char *label;
 	long n[3];
@@ -50,9 +44,8 @@ struct qgroup {
 struct quality {
 	struct qfind *f;
 	size_t nf;
-	struct qvillage *v;
-	size_t nv;
-	size_t cur_village; /* of the record being checked */
+	struct validate_completeness vc; /* villages, empty fields */
+	struct validate_ctx c;
 	long checked;
 	int view;           /* V_* */
 	struct qgroup *g;
@@ -94,47 +87,22 @@ free_findings(struct quality *q)
 	free(q->f);
 	q->f = NULL;
 	q->nf = 0;
-	for (i = 0; i < q->nv; i++)
-		free(q->v[i].code);
-	free(q->v);
-	q->v = NULL;
-	q->nv = 0;
+	validate_completeness_free(&q->vc);
 	q->checked = 0;
-}
-
-/* The village code of a top-level record (its village field), or NULL. */
-static const char *
-village_of(const struct record *r)
-{
-	size_t i;
-	for (i = 0; i < r->def->nfields; i++)
-		if (r->def->fields[i].type == FT_REGION &&
-		    r->def->fields[i].level == RL_VILLAGE)
-			return record_get(r, i);
-	return NULL;
 }
 
 static void
 on_record(void *ctx, const struct record *top)
 {
 	struct quality *q = ctx;
-	const char *code = village_of(top);
-	size_t i;
+	validate_completeness_add(&q->vc, &q->c, top, top);
+}
 
-	for (i = 0; i < q->nv; i++)
-		if ((code == NULL && q->v[i].code == NULL) || (code != NULL &&
-		    q->v[i].code != NULL && strcmp(code, q->v[i].code) == 0))
-			break;
-	if (i == q->nv) {
-		q->v = xreallocarray(q->v, q->nv + 1, sizeof *q->v);
-		q->v[i].code = code != NULL ? xstrdup(code) : NULL;
-		q->v[i].records = q->v[i].complete = 0;
-		q->nv++;
-	}
-	q->v[i].records++;
-	if (strcmp(top->status, "draft") != 0)
-		q->v[i].complete++;
-	q->cur_village = i;
+static void
+on_row(void *ctx, const struct record *top, const struct record *r)
+{
+	struct quality *q = ctx;
+	validate_completeness_add(&q->vc, &q->c, top, r);
 }
 
 static void
@@ -154,7 +122,7 @@ on_finding(void *ctx, const struct record *top, const struct record *r,
 	x->rule = xstrdup(f->rule);
 	x->msg = xstrdup(f->msg);
 	x->sev = f->accepted ? SEV_A : f->severity == SEV_ERROR ? SEV_E : SEV_W;
-	x->village = q->cur_village;
+	x->village = q->vc.cur;
 }
 
 static void
@@ -169,15 +137,19 @@ static void
 run_checks(struct screen *s)
 {
 	struct quality *q = s->data;
-	struct validate_ctx c = {s->app->x, s->app->db, s->app->lang};
 	struct validate_scan o = {0};
 	char *err = NULL;
 
 	free_findings(q);
+	q->c.x = s->app->x;
+	q->c.db = s->app->db;
+	q->c.lang = s->app->lang;
+	validate_completeness_init(&q->vc, s->app->s);
 	o.fn = on_finding;
 	o.record = on_record;
+	o.row = on_row;
 	o.progress = on_progress;
-	q->checked = validate_scan(&c, &o, q, &err);
+	q->checked = validate_scan(&q->c, &o, q, &err);
 	if (q->checked < 0) {
 		ui_error("%s", err);
 		free(err);
@@ -258,58 +230,52 @@ build(struct screen *s)
 
 	free_groups(q);
 	if (q->view == V_COMPLETE) {
-		long req[512] = {0};
-		const struct sch_record *rd[512] = {0};
-		size_t fi[512], nreq = 0;
-		for (i = 0; i < q->nv; i++) {
-			char *vl = village_label(s, q->v[i].code);
-			add_line(q, xasprintf(_("%-38.38s %7ld records %5.1f%% "
-			    "complete"), vl, q->v[i].records, q->v[i].records ?
-			    100.0 * (double)q->v[i].complete /
-			    (double)q->v[i].records : 0.0));
-			free(vl);
-		}
-		/* the required fields most often left empty */
-		for (i = 0; i < q->nf; i++) {
-			const struct qfind *f = &q->f[i];
-			if (strcmp(f->rule, "required") != 0 ||
-			    f->field == VALIDATE_NO_FIELD)
-				continue;
-			for (j = 0; j < nreq; j++)
-				if (rd[j] == f->def && fi[j] == f->field)
-					break;
-			if (j == nreq) {
-				if (nreq == 512)
-					continue;
-				rd[nreq] = f->def;
-				fi[nreq] = f->field;
-				nreq++;
+		const struct schema *sc = s->app->s;
+		size_t t, best_t = 0, best_i = 0, k;
+		unsigned char *used;
+		size_t nall = 0;
+		/* the ten fields most often left empty where asked, then
+		 * the villages */
+		add_line(q, xstrdup(_("Fields most often left empty where "
+		    "asked:")));
+		for (t = 0; t < sc->nrecords; t++)
+			nall += sc->records[t].nfields;
+		used = xcalloc(nall + 1, 1);
+		for (k = 0; k < 10; k++) {
+			long best = 0;
+			size_t base = 0;
+			for (t = 0; t < sc->nrecords; t++) {
+				for (j = 0; j < sc->records[t].nfields; j++)
+					if (!used[base + j] && q->vc.empty[t][j] >
+					    best) {
+						best = q->vc.empty[t][j];
+						best_t = t;
+						best_i = j;
+					}
+				base += sc->records[t].nfields;
 			}
-			req[j]++;
+			if (best == 0)
+				break;
+			base = 0;
+			for (t = 0; t < best_t; t++)
+				base += sc->records[t].nfields;
+			used[base + best_i] = 1;
+			add_line(q, xasprintf(_("  %-44.44s %7ld of %ld"),
+			    schema_field_label(&sc->records[best_t].fields[best_i],
+			    s->app->lang), best, q->vc.seen[best_t]));
 		}
-		add_line(q, xstrdup(""));
-		add_line(q, xstrdup(_("Required fields most often left empty:")));
-		if (nreq == 0)
+		if (k == 0)
 			add_line(q, xstrdup(_("  none")));
-		for (i = 0; i < 10 && i < nreq; i++) {
-			size_t best = i;
-			for (j = i + 1; j < nreq; j++)
-				if (req[j] > req[best])
-					best = j;
-			if (best != i) {
-				long tn = req[i];
-				const struct sch_record *tr = rd[i];
-				size_t tf = fi[i];
-				req[i] = req[best];
-				rd[i] = rd[best];
-				fi[i] = fi[best];
-				req[best] = tn;
-				rd[best] = tr;
-				fi[best] = tf;
-			}
-			add_line(q, xasprintf("  %-50.50s %7ld",
-			    schema_field_label(&rd[i]->fields[fi[i]],
-			    s->app->lang), req[i]));
+		free(used);
+		add_line(q, xstrdup(""));
+		for (i = 0; i < q->vc.nv; i++) {
+			const struct validate_village *v = &q->vc.v[i];
+			char *vl = village_label(s, v->code);
+			add_line(q, xasprintf(_("%-38.38s %7ld records %5.1f%% "
+			    "complete"), vl, v->records, v->records ?
+			    100.0 * (double)v->complete / (double)v->records :
+			    0.0));
+			free(vl);
 		}
 		return;
 	}
@@ -317,7 +283,7 @@ build(struct screen *s)
 		const struct qfind *f = &q->f[i];
 		struct qgroup *g;
 		char *label = q->view == V_RULE ? xstrdup(f->rule) :
-		    village_label(s, q->v[f->village].code);
+		    village_label(s, q->vc.v[f->village].code);
 		g = group_for(q, label);
 		free(label);
 		g->n[f->sev]++;

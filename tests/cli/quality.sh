@@ -99,6 +99,22 @@ is "$RC" 2 "--region with no region code: usage error"
 run --db "$T/planted.db" validate extra
 is "$RC" 2 "unexpected argument: usage error"
 
+# --completeness: villages with their share of complete records (family 1
+# is a draft), and the fields most often left empty where asked.
+v1=$(sql "$T/planted.db" "SELECT village FROM household WHERE id = 1")
+nv=$(sql "$T/planted.db" "SELECT count(DISTINCT village) FROM household WHERE deleted_at IS NULL")
+run --db "$T/planted.db" --lang en validate --completeness
+is "$RC" 0 "--completeness: exit 0"
+is "$(printf '%s\n' "$OUT" | head -1)" "$(printf 'village\tname\trecords\tcomplete\tpercent')" \
+    "--completeness: the header"
+is "$(printf '%s\n' "$OUT" | sed 1d | wc -l | tr -d ' ')" "$nv" \
+    "--completeness: a line per village"
+like "$OUT" "$(printf '%s\t' "$v1")" "--completeness: the draft's village listed"
+is "$(printf '%s\n' "$OUT" | awk -F '\t' -v v="$v1" '$1 == v { print $3, $4, $5 }')" \
+    "1 0 0.0" "--completeness: the draft's village is 0% complete"
+like "$ERR" "household.head_name: 1 of 60" "--completeness: an empty required field counted"
+like "$ERR" "household.power2: " "--completeness: an empty optional field counted"
+
 # The index uses built-in SQL only: the sqlite3 shell can still write.
 if sql "$DB" "UPDATE member SET name = 'Nama Baru' WHERE id = 1" 2>"$T/w.err"; then
 	ok "the sqlite3 shell can write the member table"

@@ -67,6 +67,8 @@ if wait_for "% complete"; then
 else
 	not_ok "Tab: completeness of each village" "$(screen)"
 fi
+like "$(screen)" "Fields most often left empty where asked:" \
+    "the fields most often left empty are listed"
 send BTab BTab
 wait_for "Data quality - by rule" >/dev/null
 if select_line "choice_filter" && send Enter && wait_for "> choice_filter"; then

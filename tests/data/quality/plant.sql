@@ -3,7 +3,7 @@
 -- that every finding kesra validate reports is one this file planted.
 -- Helper: the member of family P with relationship R (first by ord).
 -- Household field checks.
-UPDATE household SET head_name = NULL WHERE id = 1;                -- required
+UPDATE household SET head_name = NULL, status = 'draft' WHERE id = 1; -- required
 UPDATE household SET rt = 1000 WHERE id = 2;                       -- range
 UPDATE household SET sls_code = '12a4' WHERE id = 3;               -- pattern
 UPDATE household SET enum_date = '2099-01-01', check_date = NULL WHERE id = 4; -- constraint
