@@ -141,6 +141,83 @@ fi
 like "$(screen)" "60 records checked: 0 errors, 0 warnings, 0 accepted" "clean counts"
 send F10
 wait_for "Choose a register:" >/dev/null
+
+# On entry: a new member of family 2 with the NIK of family 1's head is
+# refused naming family 1 and its head; with its own NIK but the head's
+# name (written differently) and birth date, F5 lists the probable
+# duplicate naming the head and family 1.
+q() { sql "$T/clean.db" "$1"; }
+HNAME=$(q "SELECT name FROM member WHERE parent_id = 1 AND relationship = 1")
+HNIK=$(q "SELECT nik FROM member WHERE parent_id = 1 AND relationship = 1")
+HBORN=$(q "SELECT birth_date FROM member WHERE parent_id = 1 AND relationship = 1")
+KK1=$(q "SELECT kk_number FROM household WHERE id = 1")
+NEWNIK=$(printf '%s' "$HNIK" | cut -c1-12)9999
+send Enter
+wait_for "$KK1" >/dev/null
+send Down Enter
+wait_for "Family #2" >/dev/null
+_i=0
+while [ "$_i" -lt 9 ] && ! _on_screen "n add"; do
+	send C-v
+	wait_for "n add" 1 >/dev/null
+	_i=$((_i + 1))
+done
+send n
+if at_field "Row no."; then
+	ok "a new member row of family 2"
+else
+	not_ok "a new member row of family 2" "$(screen)"
+fi
+type_text 9
+send Enter
+type_text "$(printf '%s' "$HNAME" | tr '[:lower:]' '[:upper:]')"
+send Enter
+type_text "$HNIK"
+send Enter
+if wait_for "Already used by Family member"; then
+	ok "a NIK used in another family is refused on entry"
+else
+	not_ok "a NIK used in another family is refused on entry" "$(screen)"
+fi
+like "$(screen)" "in Family '$(printf '%.8s' "$KK1")" "the message names the other family"
+send C-k
+type_text "$NEWNIK"
+send Enter
+at_field "Presence in the family" >/dev/null
+type_text 1
+send Enter
+type_text 1
+send Enter
+type_text "$HBORN"
+send Enter
+send F5
+if wait_for "Findings (Enter: go to it)"; then
+	ok "F5 in the row lists its findings"
+else
+	not_ok "F5 in the row lists its findings" "$(screen)"
+fi
+# the list filters as one types
+type_text "Probably"
+if wait_for "[warning] Name: Probably entered twice"; then
+	ok "the probable duplicate is listed on entry"
+else
+	not_ok "the probable duplicate is listed on entry" "$(screen)"
+fi
+send Enter
+if at_field "Name"; then
+	ok "Enter on it goes to the name"
+else
+	not_ok "Enter on it goes to the name" "$(screen)"
+fi
+like "$(screen)" "Probably entered twice" "its message on the message line"
+like "$(screen)" "1. $(printf '%s' "$HNAME" | cut -d' ' -f1)" "it names the other person"
+send F10
+wait_for "Unsaved" 2 >/dev/null && send n
+back_to "Choose a register:" >/dev/null
+if ! _on_screen "Choose a register:"; then
+	wait_for "Unsaved" 1 >/dev/null && send n
+	back_to "Choose a register:" >/dev/null
+fi
 send F10
 is "$(wait_exit 5)" 0 "kesra quits"
 finish
