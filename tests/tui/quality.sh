@@ -85,11 +85,15 @@ else
 	not_ok "Enter opens the member at the offending field" "$(screen)"
 fi
 # back: the member, the family, then the findings of the group
+# (each F10 waits for the title line to change: no key ahead of the screen)
+_title_changed() { [ "$(screen_line 1)" != "$_prev" ] || _on_screen "$_want"; }
 back_to() {
 	_i=0
-	while [ "$_i" -lt 4 ] && ! _on_screen "$1"; do
+	_want=$1
+	while [ "$_i" -lt 5 ] && ! _on_screen "$1"; do
+		_prev=$(screen_line 1)
 		send F10
-		wait_for "$1" 1 >/dev/null
+		_poll 5 _title_changed
 		_i=$((_i + 1))
 	done
 	_on_screen "$1"
