@@ -291,7 +291,8 @@ build(struct screen *s)
 		    sizeof *g->items);
 		g->items[g->nitems++] = i;
 	}
-	qsort(q->g, q->ng, sizeof *q->g, cmp_group);
+	if (q->ng > 1)
+		qsort(q->g, q->ng, sizeof *q->g, cmp_group);
 	if (q->group < 0) {
 		for (i = 0; i < q->ng; i++)
 			add_line(q, xasprintf(_("%-38.38s %6ld err %6ld warn "
