@@ -175,7 +175,7 @@ print_completeness(struct db *db, struct validate_completeness *vc)
 				vc->empty[t][j] = -vc->empty[t][j];
 }
 
-static void
+static int
 on_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
@@ -184,6 +184,7 @@ on_progress(void *ctx, long done, long total)
 	if (done >= total)
 		fputc('\n', stderr);
 	fflush(stderr);
+	return 0;
 }
 
 int

@@ -953,7 +953,7 @@ in_region(const struct record *r, const char *code)
 }
 
 long
-validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
+validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err)
 {
 	const struct schema *s = db_schema(c->db);
@@ -1021,10 +1021,13 @@ validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
 				    NULL, NULL);
 			if (rc < 0)
 				return -1;
-			if (o->progress != NULL)
-				o->progress(o->pctx, done, total);
 			if (n == 0)
 				break;
+			if (o->progress != NULL &&
+			    o->progress(o->pctx, done, total) != 0) {
+				o->stopped = 1;
+				return checked;
+			}
 		}
 	}
 	return checked;

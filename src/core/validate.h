@@ -110,15 +110,17 @@ long validate_all(const struct validate_ctx *c,
  * belongs to (top) beside the record it concerns (r: top or a roster row
  * of it). region: only top-level records whose region field at that
  * code's level (or below) lies in it. progress, when set, after each page
- * (done and total top-level records). Returns the number of top-level
- * records checked, or -1 with *err.
+ * (done and total top-level records); when it returns non-zero the scan
+ * stops there and sets stopped. Returns the number of top-level records
+ * checked, or -1 with *err.
  */
 struct validate_scan {
 	const char *region;
 	void (*fn)(void *fctx, const struct record *top,
 	    const struct record *r, const struct finding *f);
-	void (*progress)(void *pctx, long done, long total);
+	int (*progress)(void *pctx, long done, long total);
 	void *pctx;
+	int stopped; /* set when progress asked to stop */
 	/* when set: each top-level record checked, before its findings */
 	void (*record)(void *fctx, const struct record *top);
 	/* when set: each roster row of top, before the roster's findings */
@@ -133,7 +135,7 @@ struct validate_scan {
  */
 size_t validate_count_empty(const struct validate_ctx *c,
     const struct record *r, const struct record *parent, long *counts);
-long validate_scan(const struct validate_ctx *c, const struct validate_scan *o,
+long validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err);
 
 /*

@@ -125,12 +125,21 @@ on_finding(void *ctx, const struct record *top, const struct record *r,
 	x->village = q->vc.cur;
 }
 
-static void
+/* After each page: the count, and Esc, F10 or Ctrl-X stops the checks. */
+static int
 on_progress(void *ctx, long done, long total)
 {
+	int stop = 0, ch;
 	(void)ctx;
-	ui_message(_("Checking: %ld of %ld records"), done, total);
+	ui_message(_("Checking: %ld of %ld records (Esc: stop)"), done, total);
 	refresh();
+	/* keys typed meanwhile: Esc, F10 or Ctrl-X stop, others are dropped */
+	nodelay(stdscr, TRUE);
+	while ((ch = getch()) != ERR)
+		if (ch == 27 || ch == KEY_F(10) || ch == ('X' & 0x1f))
+			stop = 1;
+	nodelay(stdscr, FALSE);
+	return stop;
 }
 
 static void
@@ -154,7 +163,10 @@ run_checks(struct screen *s)
 		ui_error("%s", err);
 		free(err);
 		q->checked = 0;
-	} else
+	} else if (o.stopped)
+		ui_message(_("Stopped: %ld records checked (r: check all "
+		    "again)"), q->checked);
+	else
 		ui_clear_message();
 	q->stale = 0;
 }

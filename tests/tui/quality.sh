@@ -9,7 +9,9 @@
 #     member at the offending field (ui_entry_open_at); F10 goes back.
 #  3. Opening a family with findings shows their count and the first on
 #     the message line; F5 lists them; Ctrl-T too.
-#  4. A clean register: "No findings".
+#  4. A clean register: "No findings"; on entry, a NIK of another family
+#     and a probable duplicate name the other record.
+#  5. Esc stops the checks of a large register after a page.
 . tests/lib.sh
 
 KESRA_TODAY=2026-11-28
@@ -222,6 +224,23 @@ if ! _on_screen "Choose a register:"; then
 	wait_for "Unsaved" 1 >/dev/null && send n
 	back_to "Choose a register:" >/dev/null
 fi
+send F10
+is "$(wait_exit 5)" 0 "kesra quits"
+
+# Esc stops a long run after the page being checked (500 families).
+"$KESRA" --db "$T/big.db" --schema "$TOP/schema" demo --households 1500 \
+    --seed 3 >/dev/null 2>"$T/demo2.err"
+start --db "$T/big.db" --env KESRA_TODAY=$KESRA_TODAY -- --lang en
+wait_for "Choose a register:" >/dev/null
+send v Escape
+if wait_for "Stopped: 500 records checked" 20; then
+	ok "Esc stops the checks after a page"
+else
+	not_ok "Esc stops the checks after a page" "$(screen)"
+fi
+like "$(screen)" "500 records checked:" "the findings so far are shown"
+send F10
+wait_for "Choose a register:" >/dev/null
 send F10
 is "$(wait_exit 5)" 0 "kesra quits"
 finish
