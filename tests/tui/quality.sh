@@ -8,7 +8,7 @@
 #  2. Enter on the choice_filter group lists its finding; Enter opens the
 #     member at the offending field (ui_entry_open_at); F10 goes back.
 #  3. Opening a family with findings shows their count and the first on
-#     the message line; F5 lists them; Ctrl-T too.
+#     the message line; F5 lists them; Ctrl-T too; F2 saves it as a draft.
 #  4. A clean register: "No findings"; on entry, a NIK of another family
 #     and a probable duplicate name the other record.
 #  5. Esc stops the checks of a large register after a page.
@@ -129,6 +129,21 @@ if select_line "min_count" && send Enter && wait_for "> min_count"; then
 		not_ok "Ctrl-T lists them too" "$(screen)"
 	fi
 	send Escape
+	wait_gone "Findings (Enter: go to it)" >/dev/null
+	# saved with its open error: stored as a draft, and it says so
+	send F2
+	if wait_for "Errors remain"; then
+		send y
+		if wait_for "Saved as a draft"; then
+			ok "F2 with an open error: saved as a draft, and it says so"
+		else
+			not_ok "F2 with an open error: saved as a draft, and it says so" "$(screen)"
+		fi
+	else
+		not_ok "F2 with an open error asks to save as a draft" "$(screen)"
+	fi
+	is "$(sql "$DB" "SELECT status FROM household WHERE id = 15")" "draft" \
+	    "sqlite3: a family with an open error is stored as draft, not complete"
 else
 	not_ok "the min_count group" "$(screen)"
 fi
