@@ -952,34 +952,104 @@ in_region(const struct record *r, const char *code)
 	return 0;
 }
 
+/* The region field of def that a region code of level l filters, or -1. */
+static int
+region_field(const struct sch_record *def, enum region_level l)
+{
+	size_t i;
+	int best = -1;
+	for (i = 0; i < def->nfields; i++)
+		if (def->fields[i].type == FT_REGION && def->fields[i].level >= l &&
+		    (best < 0 || def->fields[i].level >
+		    def->fields[best].level))
+			best = (int)i;
+	return best;
+}
+
+/*
+ * The live ids of def after `after` (at most SCAN_PAGE), in the region
+ * when rf >= 0 (its field in it: equal to code or below it), or their
+ * count when count is set. Returns the number, or -1 with *err.
+ */
+#define SCAN_PAGE 500
+static long
+scan_ids(struct db *db, const struct sch_record *def, int rf,
+    const char *code, int64_t after, int count, int64_t *ids, char **err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+
+	sbuf_addf(&sql, "SELECT %s FROM \"%s\" WHERE deleted_at IS NULL",
+	    count ? "count(*)" : "id", def->name);
+	if (!count)
+		sbuf_add(&sql, " AND id > ?1");
+	if (rf >= 0)
+		sbuf_addf(&sql, " AND (\"%s\" = ?2 OR substr(\"%s\", 1, "
+		    "length(?2) + 1) = ?2 || '.')", def->fields[rf].name,
+		    def->fields[rf].name);
+	if (!count)
+		sbuf_addf(&sql, " ORDER BY id LIMIT %d", SCAN_PAGE);
+	st = db_cached(db, sql.s, err);
+	sbuf_free(&sql);
+	if (st == NULL)
+		return -1;
+	if (!count)
+		sqlite3_bind_int64(st, 1, after);
+	if (rf >= 0)
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count) {
+			n = (long)sqlite3_column_int64(st, 0);
+			break;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		util_err(err, "%s: %s: %s", db_path(db), def->name,
+		    sqlite3_errmsg(db_sqlite(db)));
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
 long
 validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err)
 {
 	const struct schema *s = db_schema(c->db);
-	size_t t, i;
-	long checked = 0, done = 0, total = 0;
+	enum region_level l = o->region != NULL ?
+	    region_code_level(o->region) : RL_NONE;
+	int64_t ids[SCAN_PAGE];
+	size_t t;
+	long checked = 0, done = 0, total = 0, i, n;
 
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
-			int64_t n = 0;
-			if (s->records[t].parent == NULL &&
-			    db_record_count(c->db, &s->records[t], &n, err) < 0)
+			const struct sch_record *def = &s->records[t];
+			int rf = o->region != NULL ? region_field(def, l) : -1;
+			if (def->parent != NULL || (o->region != NULL && rf < 0))
+				continue;
+			if ((n = scan_ids(c->db, def, rf, o->region, 0, 1, NULL,
+			    err)) < 0)
 				return -1;
-			total += s->records[t].parent == NULL ? (long)n : 0;
+			total += n;
 		}
 	for (t = 0; t < s->nrecords; t++) {
 		const struct sch_record *def = &s->records[t];
 		const struct sch_record *kids[16];
 		size_t nk = schema_children(s, def, kids, 16);
+		int rf = o->region != NULL ? region_field(def, l) : -1;
 		int64_t after = 0;
 		if (def->parent != NULL)
 			continue; /* rows are checked with their parent */
+		if (o->region != NULL && rf < 0)
+			continue; /* no region field: none lies in the region */
 		if (nk > 16)
 			nk = 16;
 		for (;;) {
-			struct db_row *rows;
-			size_t n;
 			int rc = 0;
 			/*
 			 * A read transaction per page: one snapshot and one
@@ -989,16 +1059,11 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			int txn = sqlite3_get_autocommit(db_sqlite(c->db)) &&
 			    sqlite3_exec(db_sqlite(c->db), "BEGIN", NULL, NULL,
 			    NULL) == SQLITE_OK;
-			if (db_record_page(c->db, def, after, 0, 500, &rows, &n,
-			    err) < 0) {
-				if (txn)
-					sqlite3_exec(db_sqlite(c->db), "COMMIT",
-					    NULL, NULL, NULL);
-				return -1;
-			}
+			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
+			    err);
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
-				if (db_record_load(c->db, def, rows[i].id, &r,
+				if (db_record_load(c->db, def, ids[i], &r,
 				    err) < 0) {
 					rc = -1;
 					break;
@@ -1014,12 +1079,11 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				done++;
 			}
 			if (n > 0)
-				after = rows[n - 1].id;
-			db_rows_free(rows, n);
+				after = ids[n - 1];
 			if (txn)
 				sqlite3_exec(db_sqlite(c->db), "COMMIT", NULL,
 				    NULL, NULL);
-			if (rc < 0)
+			if (n < 0 || rc < 0)
 				return -1;
 			if (n == 0)
 				break;
