@@ -122,6 +122,7 @@ if select_line "min_count" && send Enter && wait_for "> min_count"; then
 		not_ok "F5 lists the record's findings" "$(screen)"
 	fi
 	send Escape
+	wait_gone "Findings (Enter: go to it)" >/dev/null
 	send C-t
 	if wait_for "Findings (Enter: go to it)"; then
 		ok "Ctrl-T lists them too"
