@@ -75,5 +75,6 @@ int cmd_user(struct opts *);
 int cmd_audit(struct opts *);
 int cmd_status(struct opts *);
 int cmd_verify(struct opts *);
+int cmd_validate(struct opts *);
 
 #endif

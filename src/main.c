@@ -47,6 +47,8 @@ static const struct verb verbs[] = {
 	    N_("verify, lock, unlock or return a record"), 1},
 	{"verify", cmd_verify, "ID", N_("mark a record verified "
 	    "(supervisor)"), 1},
+	{"validate", cmd_validate, "[--region CODE] [--completeness]", N_("check every record "
+	    "(fields, rules, duplicates); findings as TSV"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 

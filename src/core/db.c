@@ -1101,6 +1101,7 @@ static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
 	db_region_sync,
 	db_user_sync,
 	db_audit_sync,
+	db_dupkey_sync,
 };
 
 /*

@@ -88,6 +88,14 @@ int db_tune_bulk(struct db *db, char **err);
 int db_commit(struct db *db, char **err);
 void db_rollback(struct db *db);
 
+/*
+ * The statement of sql prepared once per connection and kept until
+ * db_close (reset, bindings cleared); NULL with *err. The caller never
+ * finalizes it, and resets it when done so that no read stays open.
+ */
+typedef struct sqlite3_stmt sqlite3_stmt;
+sqlite3_stmt *db_cached(struct db *db, const char *sql, char **err);
+
 /* 1 if the tables match the schema (hash in kesra_meta equals s->hash). */
 int db_is_current(struct db *db);
 
@@ -229,9 +237,6 @@ int db_region_retired(struct db *db, const char *parent, int level,
  * to complete, an accepted warning needs a supervisor. The save writes
  * its audit rows (a row per changed field) in its transaction.
  */
-typedef struct sqlite3_stmt sqlite3_stmt;
-/* A statement prepared once per connection (kept until db_close), reset. */
-sqlite3_stmt *db_cached(struct db *db, const char *sql, char **err);
 /* The user of this session: lists (db_record_page, db_record_count) show
  * the top-level records of their regions only. NULL: no filter. */
 void db_set_session(struct db *db, const char *user);
@@ -252,6 +257,30 @@ void db_set_audit_bulk(struct db *db, int on);
  */
 int db_record_set_status(struct db *db, const struct sch_record *def,
     int64_t id, const char *status, const char *user, const char *reason,
+    char **err);
+/*
+ * Probable duplicates (db_quality.c). A record with a duplicate_key has an
+ * index "<record>_duplicate_key" over the key's columns, text columns
+ * through db_dupkey_norm's expression (built-in SQL functions only, so
+ * that any SQLite tool can still write the table), over live rows whose
+ * key fields all hold a value. db_dupkey_sync creates, replaces (when the
+ * key changed) and drops these indexes (a sys_syncs member).
+ */
+int db_dupkey_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+/*
+ * The normalised form of a text operand as SQL (operand: a quoted column
+ * or a parameter): upper case (ASCII), '.' and '-' as spaces, apostrophes
+ * dropped, runs of up to 8 spaces made one, trimmed. Caller frees.
+ */
+char *db_dupkey_norm(const char *operand);
+/*
+ * Another live record of r's type (not exclude_id, not one of the ids in
+ * skip) whose duplicate_key fields equal r's (text normalised): 1 and its
+ * id, 0 when none (or r lacks a key value or the record a key), -1 on
+ * error.
+ */
+int db_find_probable_duplicate(struct db *db, const struct record *r,
+    int64_t exclude_id, const int64_t *skip, size_t nskip, int64_t *other_id,
     char **err);
 
 #endif

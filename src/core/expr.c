@@ -110,11 +110,18 @@ struct xbind {
 };
 
 /* A roster rule: the child fields it names, its statement for n rows. */
+/*
+ * A roster rule is compiled for a number of rows; the statements for up
+ * to XR_KEEP - 1 rows are kept (byn[n]), so that a batch over households
+ * of varying sizes does not prepare again for each one.
+ */
+#define XR_KEEP 24
 struct xroster {
 	size_t *cols; /* stored child fields the rule names */
 	size_t ncols;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st; /* for n rows: byn[n], or its own when n >= XR_KEEP */
 	size_t n;
+	sqlite3_stmt *byn[XR_KEEP];
 };
 
 struct xrec {
@@ -1241,7 +1248,8 @@ roster_prepare(sqlite3 *h, struct xrec *xr, size_t k, size_t n, char **err)
 	char *sql, *where;
 	int nparams, rc;
 
-	sqlite3_finalize(rr->st);
+	if (rr->st != NULL && (rr->n >= XR_KEEP || rr->byn[rr->n] != rr->st))
+		sqlite3_finalize(rr->st);
 	rr->st = NULL;
 	if (rr->ncols > 0 && n > (size_t)INT32_MAX / 2 / rr->ncols)
 		return util_err(err, "too many roster rows");
@@ -1249,6 +1257,8 @@ roster_prepare(sqlite3 *h, struct xrec *xr, size_t k, size_t n, char **err)
 	where = xasprintf("roster rule '%s'", xr->def->roster_rules[k].name);
 	rc = prepare_expr(h, sql, nparams, where, NULL, &rr->st, err);
 	rr->n = n;
+	if (rc == 0 && n < XR_KEEP)
+		rr->byn[n] = rr->st;
 	free(where);
 	free(sql);
 	return rc;
@@ -1502,7 +1512,13 @@ expr_free(struct expr_set *x)
 			free(xr->rbind[k].param);
 		}
 		for (k = 0; k < xr->def->nroster_rules; k++) {
-			sqlite3_finalize(xr->rr[k].st);
+			struct xroster *rr = &xr->rr[k];
+			size_t j;
+			if (rr->st != NULL && (rr->n >= XR_KEEP ||
+			    rr->byn[rr->n] != rr->st))
+				sqlite3_finalize(rr->st);
+			for (j = 0; j < XR_KEEP; j++)
+				sqlite3_finalize(rr->byn[j]);
 			free(xr->rr[k].cols);
 		}
 		free(xr->fst);
@@ -1806,6 +1822,10 @@ expr_roster_rule(struct expr_set *x, const struct sch_record *child,
 	if (xr == NULL || rule >= child->nroster_rules)
 		return 1;
 	rr = &xr->rr[rule];
+	if (n < XR_KEEP && rr->byn[n] != NULL) {
+		rr->st = rr->byn[n];
+		rr->n = n;
+	}
 	if ((rr->st == NULL || rr->n != n) &&
 	    roster_prepare(x->h, xr, rule, n, &err) < 0) {
 		free(err);

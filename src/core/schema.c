@@ -578,6 +578,11 @@ schema_finish(struct schema *s, struct diags *d)
 			if (r->fields[j].unique)
 				hash_str(&h, "unique");
 		}
+		/* the duplicate_key has an index */
+		for (j = 0; j < r->ndup_key; j++) {
+			hash_str(&h, "dup");
+			hash_str(&h, r->fields[r->dup_key[j]].name);
+		}
 	}
 	snprintf(s->hash, sizeof s->hash, "%016llx", (unsigned long long)h);
 }

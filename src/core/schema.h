@@ -19,6 +19,7 @@
 #include "util.h"
 
 #define SCHEMA_MAX_LANGS 8
+#define SCHEMA_MAX_DUPKEY 4 /* fields in a record's duplicate_key */
 
 enum field_type {
 	FT_TEXT,
@@ -151,6 +152,12 @@ struct sch_record {
 	struct sch_rule *roster_rules; /* aggregate checks over all rows */
 	size_t nroster_rules;
 	int min_count, max_count;      /* rows in a parent; 0 = no limit */
+	/*
+	 * duplicate_key: fields whose equal values (text normalised, see
+	 * validate) mark a probable duplicate of another live record.
+	 */
+	size_t dup_key[SCHEMA_MAX_DUPKEY];
+	size_t ndup_key;
 	int line, col;
 };
 

@@ -501,7 +501,8 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 }
 
 static const char *const record_keys[] = {"label", "title", "parent",
-	"fields", "rules", "roster_rules", "min_count", "max_count", NULL};
+	"fields", "rules", "roster_rules", "min_count", "max_count",
+	"duplicate_key", NULL};
 static const char *const rule_keys[] = {"name", "check", "severity",
 	"message", NULL};
 
@@ -550,6 +551,60 @@ parse_rules(struct ctx *c, const yaml_node_t *n, const char *what,
 		parse_text(c, get(c, rn, "message"), "message", &r->message);
 		if (r->message.s[0] == NULL)
 			err_at(c, rn, "rule '%s' needs a 'message:'", r->name);
+	}
+}
+
+/*
+ * duplicate_key: [field, ...]: the fields whose equal values (text
+ * normalised) mark a probable duplicate record; stored fields other than
+ * calculations, each once, at most SCHEMA_MAX_DUPKEY.
+ */
+static void
+parse_duplicate_key(struct ctx *c, const yaml_node_t *v, struct sch_record *r)
+{
+	yaml_node_item_t *it;
+	if (v == NULL)
+		return;
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top ==
+	    v->data.sequence.items.start) {
+		err_at(c, v, "duplicate_key must be a list of field names, "
+		    "like [name, birth_date]");
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	    it++) {
+		yaml_node_t *fn = node(c, *it);
+		const char *fname = want_scalar(c, fn, "a field name");
+		int fi = fname != NULL ? schema_field_index(r, fname) : -1;
+		size_t k;
+		if (fname == NULL)
+			continue;
+		if (fi < 0) {
+			err_at(c, fn, "record '%s': duplicate_key names unknown "
+			    "field '%s'", r->name, fname);
+			continue;
+		}
+		if (!schema_field_stored(&r->fields[fi]) ||
+		    r->fields[fi].type == FT_CALCULATE) {
+			err_at(c, fn, "record '%s': duplicate_key field '%s' "
+			    "must be an entered field (not a note or "
+			    "calculation)", r->name, fname);
+			continue;
+		}
+		for (k = 0; k < r->ndup_key; k++)
+			if (r->dup_key[k] == (size_t)fi)
+				break;
+		if (k < r->ndup_key) {
+			err_at(c, fn, "record '%s': duplicate_key names '%s' "
+			    "twice", r->name, fname);
+			continue;
+		}
+		if (r->ndup_key == SCHEMA_MAX_DUPKEY) {
+			err_at(c, fn, "record '%s': duplicate_key has at most "
+			    "%d fields", r->name, SCHEMA_MAX_DUPKEY);
+			return;
+		}
+		r->dup_key[r->ndup_key++] = (size_t)fi;
 	}
 }
 
@@ -614,6 +669,7 @@ parse_records(struct ctx *c, const yaml_node_t *n)
 			memset(f, 0, sizeof *f);
 			parse_field(c, node(c, *it), f);
 		}
+		parse_duplicate_key(c, get(c, v, "duplicate_key"), r);
 	}
 }
 

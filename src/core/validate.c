@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "db.h"
 #include "expr.h"
 #include "i18n.h"
@@ -494,6 +496,169 @@ add_finding(struct findings *out, size_t field, enum severity sev,
 }
 
 static const char *
+title_get(void *ctx, size_t field)
+{
+	return record_get(ctx, field);
+}
+
+/* A record's title, cut and sanitised for a message. */
+static char *
+short_title(const struct record *r)
+{
+	char *t = record_title(r->def, title_get, (void *)r);
+	char *cut = xstrndup(t != NULL ? t : "", 60);
+	char *sv = util_sanitize(cut, 0);
+	free(t);
+	free(cut);
+	return sv;
+}
+
+char *
+validate_describe(struct db *db, const struct sch_record *def, int64_t id,
+    int lang)
+{
+	const struct schema *s = db_schema(db);
+	const struct sch_record *pdef;
+	struct record *r = NULL, *p = NULL;
+	char *err = NULL, *t, *pt, *out;
+
+	if (db_record_load(db, def, id, &r, &err) < 0) {
+		free(err);
+		return xasprintf("%s #%lld", schema_record_label(def, lang),
+		    (long long)id);
+	}
+	t = short_title(r);
+	pdef = def->parent != NULL ? schema_record(s, def->parent) : NULL;
+	if (pdef != NULL && r->parent_id != 0 &&
+	    db_record_load(db, pdef, r->parent_id, &p, &err) == 0) {
+		pt = short_title(p);
+		/* TRANSLATORS: member '2. SITI' in family '3201... BUDI' (#17) */
+		out = xasprintf(_("%s '%s' in %s '%s' (#%lld)"),
+		    schema_record_label(def, lang), t,
+		    schema_record_label(pdef, lang), pt, (long long)p->id);
+		free(pt);
+		record_free(p);
+	} else {
+		free(err);
+		out = xasprintf(_("%s '%s' (#%lld)"),
+		    schema_record_label(def, lang), t, (long long)id);
+	}
+	free(t);
+	record_free(r);
+	return out;
+}
+
+/* Text normalised as db_dupkey_norm does in SQL (ASCII upper case...). */
+static char *
+norm_key_text(const char *v)
+{
+	char *o = xmalloc(strlen(v) + 1), *q = o;
+	int space = 1; /* drop leading spaces */
+	for (; *v != '\0'; v++) {
+		char ch = *v;
+		if (ch == '\'')
+			continue;
+		if (ch == '.' || ch == '-' || ch == ' ') {
+			if (!space)
+				*q++ = ' ';
+			space = 1;
+			continue;
+		}
+		*q++ = (char)((ch >= 'a' && ch <= 'z') ? ch - 'a' + 'A' : ch);
+		space = 0;
+	}
+	while (q > o && q[-1] == ' ')
+		q--;
+	*q = '\0';
+	return o;
+}
+
+/* 1 when a and b hold the same duplicate_key values. */
+static int
+same_key(const struct record *a, const struct record *b)
+{
+	size_t k;
+	for (k = 0; k < a->def->ndup_key; k++) {
+		size_t i = a->def->dup_key[k];
+		const char *x = record_get(a, i), *y = record_get(b, i);
+		int eq;
+		if (x == NULL || y == NULL)
+			return 0;
+		if (a->def->fields[i].type == FT_TEXT) {
+			char *nx = norm_key_text(x), *ny = norm_key_text(y);
+			eq = strcmp(nx, ny) == 0;
+			free(nx);
+			free(ny);
+		} else
+			eq = strcmp(x, y) == 0;
+		if (!eq)
+			return 0;
+	}
+	return 1;
+}
+
+/* "name, birth date": the labels of a duplicate_key. Caller frees. */
+static char *
+key_labels(const struct sch_record *def, int lang)
+{
+	struct sbuf b = {0};
+	size_t k;
+	for (k = 0; k < def->ndup_key; k++) {
+		if (k > 0)
+			sbuf_add(&b, ", ");
+		sbuf_add(&b, schema_field_label(&def->fields[def->dup_key[k]],
+		    lang));
+	}
+	return sbuf_steal(&b);
+}
+
+/*
+ * The probable-duplicate check of r (its record has a duplicate_key): a
+ * sibling row with the same key, else another live record in storage (not
+ * one of the siblings, whose stored values are being edited). Returns a
+ * message naming the other record, or NULL.
+ */
+static char *
+probable_duplicate(const struct validate_ctx *c, const struct record *r,
+    struct record *const *siblings, size_t nsib)
+{
+	int64_t *skip, other = 0;
+	size_t i, ns = 0;
+	char *err = NULL, *d, *m, *kl;
+	int found;
+
+	for (i = 0; i < nsib; i++)
+		if (siblings[i] != NULL && siblings[i]->def == r->def &&
+		    same_key(r, siblings[i])) {
+			char *t = short_title(siblings[i]);
+			kl = key_labels(r->def, c->lang);
+			m = xasprintf(_("Probably entered twice: same %s as '%s' "
+			    "in this form"), kl, t);
+			free(kl);
+			free(t);
+			return m;
+		}
+	if (c->db == NULL)
+		return NULL;
+	skip = xcalloc(nsib + 1, sizeof *skip);
+	for (i = 0; i < nsib; i++)
+		if (siblings[i] != NULL && siblings[i]->id != 0)
+			skip[ns++] = siblings[i]->id;
+	found = db_find_probable_duplicate(c->db, r, r->id, skip, ns, &other,
+	    &err);
+	free(skip);
+	free(err);
+	if (found != 1)
+		return NULL;
+	d = validate_describe(c->db, r->def, other, c->lang);
+	kl = key_labels(r->def, c->lang);
+	m = xasprintf(_("Probably entered twice: same %s as %s"), kl, d);
+	free(kl);
+	free(d);
+	return m;
+}
+
+static const char *
 level_label(enum region_level l)
 {
 	switch (l) {
@@ -605,9 +770,11 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 				if (siblings[i] != NULL && siblings[i]->id == other)
 					dup = 0;
 			if (dup == 1) {
+				char *d = validate_describe(c->db, r->def, other,
+				    c->lang);
 				*rule = "unique";
-				*msg = xasprintf(_("Already used by record #%lld"),
-				    (long long)other);
+				*msg = xasprintf(_("Already used by %s"), d);
+				free(d);
 				return -1;
 			}
 		}
@@ -635,6 +802,10 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		const char *rule = NULL;
 		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
 			continue;
+		/* empty and never required: no check can fail */
+		if (r->val[i] == NULL && !f->required &&
+		    f->required_if.text == NULL)
+			continue;
 		if (c->x != NULL && f->relevant.text != NULL &&
 		    !expr_relevant(c->x, r, parent, i))
 			continue;
@@ -657,6 +828,13 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		    record_accepted(r, ru->name) != NULL);
 		if (ru->severity == SEV_ERROR)
 			errors++;
+	}
+	if (def->ndup_key > 0) {
+		char *m = probable_duplicate(c, r, siblings, nsib);
+		if (m != NULL)
+			add_finding(out, def->dup_key[0], SEV_WARNING,
+			    VALIDATE_DUPLICATE, m, -1,
+			    record_accepted(r, VALIDATE_DUPLICATE) != NULL);
 	}
 	return errors;
 }
@@ -710,24 +888,25 @@ validate_roster(const struct validate_ctx *c, const struct record *parent,
 static int
 check_tree(const struct validate_ctx *c, struct record *r,
     const struct sch_record *const *kids, size_t nk,
-    void (*fn)(void *, const struct record *, const struct finding *),
-    void *fctx, char **err)
+    const struct validate_scan *o, void *fctx, char **err)
 {
 	struct findings fs = {0};
 	size_t k, j;
 
 	validate_record_full(c, r, NULL, NULL, 0, &fs);
 	for (j = 0; j < fs.n; j++)
-		fn(fctx, r, &fs.v[j]);
+		o->fn(fctx, r, r, &fs.v[j]);
 	findings_free(&fs);
 	for (k = 0; k < nk; k++) {
 		struct record **kr;
 		size_t kn;
 		if (db_children_load(c->db, kids[k], r->id, &kr, &kn, err) < 0)
 			return -1;
+		for (j = 0; o->row != NULL && j < kn; j++)
+			o->row(fctx, r, kr[j]);
 		validate_roster(c, r, kids[k], kr, kn, &fs);
 		for (j = 0; j < fs.n; j++)
-			fn(fctx, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
+			o->fn(fctx, r, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
 			    &fs.v[j]);
 		findings_free(&fs);
 		db_records_free(kr, kn);
@@ -735,50 +914,279 @@ check_tree(const struct validate_ctx *c, struct record *r,
 	return 0;
 }
 
+size_t
+validate_count_empty(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, long *counts)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->def->nfields; i++) {
+		const struct sch_field *f = &r->def->fields[i];
+		if (!schema_field_stored(f) || f->type == FT_CALCULATE ||
+		    r->val[i] != NULL)
+			continue;
+		if (c->x != NULL && f->relevant.text != NULL &&
+		    !expr_relevant(c->x, r, parent, i))
+			continue;
+		counts[i]++;
+		n++;
+	}
+	return n;
+}
+
+/* 1 when r lies in region code (its region field of code's level). */
+static int
+in_region(const struct record *r, const char *code)
+{
+	enum region_level l = region_code_level(code);
+	size_t i, n = strlen(code);
+	for (i = 0; i < r->def->nfields; i++) {
+		const struct sch_field *f = &r->def->fields[i];
+		const char *v;
+		if (f->type != FT_REGION || f->level < l)
+			continue;
+		if ((v = record_get(r, i)) == NULL)
+			continue;
+		if (strncmp(v, code, n) == 0 && (v[n] == '\0' || v[n] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The region field of def that a region code of level l filters, or -1. */
+static int
+region_field(const struct sch_record *def, enum region_level l)
+{
+	size_t i;
+	int best = -1;
+	for (i = 0; i < def->nfields; i++)
+		if (def->fields[i].type == FT_REGION && def->fields[i].level >= l &&
+		    (best < 0 || def->fields[i].level >
+		    def->fields[best].level))
+			best = (int)i;
+	return best;
+}
+
+/*
+ * The live ids of def after `after` (at most SCAN_PAGE), in the region
+ * when rf >= 0 (its field in it: equal to code or below it), or their
+ * count when count is set. Returns the number, or -1 with *err.
+ */
+#define SCAN_PAGE 500
+static long
+scan_ids(struct db *db, const struct sch_record *def, int rf,
+    const char *code, int64_t after, int count, int64_t *ids, char **err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+
+	sbuf_addf(&sql, "SELECT %s FROM \"%s\" WHERE deleted_at IS NULL",
+	    count ? "count(*)" : "id", def->name);
+	if (!count)
+		sbuf_add(&sql, " AND id > ?1");
+	if (rf >= 0)
+		sbuf_addf(&sql, " AND (\"%s\" = ?2 OR substr(\"%s\", 1, "
+		    "length(?2) + 1) = ?2 || '.')", def->fields[rf].name,
+		    def->fields[rf].name);
+	if (!count)
+		sbuf_addf(&sql, " ORDER BY id LIMIT %d", SCAN_PAGE);
+	st = db_cached(db, sql.s, err);
+	sbuf_free(&sql);
+	if (st == NULL)
+		return -1;
+	if (!count)
+		sqlite3_bind_int64(st, 1, after);
+	if (rf >= 0)
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count) {
+			n = (long)sqlite3_column_int64(st, 0);
+			break;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		util_err(err, "%s: %s: %s", db_path(db), def->name,
+		    sqlite3_errmsg(db_sqlite(db)));
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+long
+validate_scan(const struct validate_ctx *c, struct validate_scan *o,
+    void *fctx, char **err)
+{
+	const struct schema *s = db_schema(c->db);
+	enum region_level l = o->region != NULL ?
+	    region_code_level(o->region) : RL_NONE;
+	int64_t ids[SCAN_PAGE];
+	size_t t;
+	long checked = 0, done = 0, total = 0, i, n;
+
+	if (o->progress != NULL)
+		for (t = 0; t < s->nrecords; t++) {
+			const struct sch_record *def = &s->records[t];
+			int rf = o->region != NULL ? region_field(def, l) : -1;
+			if (def->parent != NULL || (o->region != NULL && rf < 0))
+				continue;
+			if ((n = scan_ids(c->db, def, rf, o->region, 0, 1, NULL,
+			    err)) < 0)
+				return -1;
+			total += n;
+		}
+	for (t = 0; t < s->nrecords; t++) {
+		const struct sch_record *def = &s->records[t];
+		const struct sch_record *kids[16];
+		size_t nk = schema_children(s, def, kids, 16);
+		int rf = o->region != NULL ? region_field(def, l) : -1;
+		int64_t after = 0;
+		if (def->parent != NULL)
+			continue; /* rows are checked with their parent */
+		if (o->region != NULL && rf < 0)
+			continue; /* no region field: none lies in the region */
+		if (nk > 16)
+			nk = 16;
+		for (;;) {
+			int rc = 0;
+			/*
+			 * A read transaction per page: one snapshot and one
+			 * lock for its records, not one for each look-up;
+			 * writers go on (WAL) between pages.
+			 */
+			int txn = sqlite3_get_autocommit(db_sqlite(c->db)) &&
+			    sqlite3_exec(db_sqlite(c->db), "BEGIN", NULL, NULL,
+			    NULL) == SQLITE_OK;
+			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
+			    err);
+			for (i = 0; i < n && rc == 0; i++) {
+				struct record *r;
+				if (db_record_load(c->db, def, ids[i], &r,
+				    err) < 0) {
+					rc = -1;
+					break;
+				}
+				if (o->region == NULL || in_region(r, o->region)) {
+					if (o->record != NULL)
+						o->record(fctx, r);
+					rc = check_tree(c, r, kids, nk, o, fctx,
+					    err);
+					checked++;
+				}
+				record_free(r);
+				done++;
+			}
+			if (n > 0)
+				after = ids[n - 1];
+			if (txn)
+				sqlite3_exec(db_sqlite(c->db), "COMMIT", NULL,
+				    NULL, NULL);
+			if (n < 0 || rc < 0)
+				return -1;
+			if (n == 0)
+				break;
+			if (o->progress != NULL &&
+			    o->progress(o->pctx, done, total) != 0) {
+				o->stopped = 1;
+				return checked;
+			}
+		}
+	}
+	return checked;
+}
+
+struct all_ctx {
+	void (*fn)(void *, const struct record *, const struct finding *);
+	void *fctx;
+};
+
+static void
+all_fn(void *ctx, const struct record *top, const struct record *r,
+    const struct finding *f)
+{
+	struct all_ctx *a = ctx;
+	(void)top;
+	a->fn(a->fctx, r, f);
+}
+
 long
 validate_all(const struct validate_ctx *c,
     void (*fn)(void *fctx, const struct record *r, const struct finding *f),
     void *fctx, char **err)
 {
-	const struct schema *s = db_schema(c->db);
-	size_t t, i;
-	long checked = 0;
+	struct validate_scan o = {0};
+	struct all_ctx a = {fn, fctx};
+	o.fn = all_fn;
+	return validate_scan(c, &o, &a, err);
+}
 
-	for (t = 0; t < s->nrecords; t++) {
-		const struct sch_record *def = &s->records[t];
-		const struct sch_record *kids[16];
-		size_t nk = schema_children(s, def, kids, 16);
-		int64_t after = 0;
-		if (def->parent != NULL)
-			continue; /* rows are checked with their parent */
-		if (nk > 16)
-			nk = 16;
-		for (;;) {
-			struct db_row *rows;
-			size_t n;
-			int rc = 0;
-			if (db_record_page(c->db, def, after, 0, 200, &rows, &n,
-			    err) < 0)
-				return -1;
-			for (i = 0; i < n && rc == 0; i++) {
-				struct record *r;
-				if (db_record_load(c->db, def, rows[i].id, &r,
-				    err) < 0) {
-					rc = -1;
-					break;
-				}
-				rc = check_tree(c, r, kids, nk, fn, fctx, err);
-				record_free(r);
-				checked++;
-			}
-			if (n > 0)
-				after = rows[n - 1].id;
-			db_rows_free(rows, n);
-			if (rc < 0)
-				return -1;
-			if (n == 0)
+const char *
+validate_village_of(const struct record *r)
+{
+	size_t i;
+	for (i = 0; i < r->def->nfields; i++)
+		if (r->def->fields[i].type == FT_REGION &&
+		    r->def->fields[i].level == RL_VILLAGE)
+			return record_get(r, i);
+	return NULL;
+}
+
+void
+validate_completeness_init(struct validate_completeness *vc,
+    const struct schema *s)
+{
+	size_t t;
+	memset(vc, 0, sizeof *vc);
+	vc->s = s;
+	vc->empty = xcalloc(s->nrecords ? s->nrecords : 1, sizeof *vc->empty);
+	vc->seen = xcalloc(s->nrecords ? s->nrecords : 1, sizeof *vc->seen);
+	for (t = 0; t < s->nrecords; t++)
+		vc->empty[t] = xcalloc(s->records[t].nfields + 1,
+		    sizeof **vc->empty);
+}
+
+void
+validate_completeness_add(struct validate_completeness *vc,
+    const struct validate_ctx *c, const struct record *top,
+    const struct record *r)
+{
+	size_t t = (size_t)(r->def - vc->s->records), i;
+	if (t >= vc->s->nrecords)
+		return;
+	if (r == top) {
+		const char *code = validate_village_of(top);
+		for (i = 0; i < vc->nv; i++)
+			if ((code == NULL && vc->v[i].code == NULL) ||
+			    (code != NULL && vc->v[i].code != NULL &&
+			    strcmp(code, vc->v[i].code) == 0))
 				break;
+		if (i == vc->nv) {
+			vc->v = xreallocarray(vc->v, vc->nv + 1, sizeof *vc->v);
+			vc->v[i].code = code != NULL ? xstrdup(code) : NULL;
+			vc->v[i].records = vc->v[i].complete = 0;
+			vc->nv++;
 		}
+		vc->v[i].records++;
+		if (strcmp(top->status, "draft") != 0)
+			vc->v[i].complete++;
+		vc->cur = i;
 	}
-	return checked;
+	vc->seen[t]++;
+	validate_count_empty(c, r, r == top ? NULL : top, vc->empty[t]);
+}
+
+void
+validate_completeness_free(struct validate_completeness *vc)
+{
+	size_t i;
+	for (i = 0; i < vc->nv; i++)
+		free(vc->v[i].code);
+	free(vc->v);
+	for (i = 0; vc->s != NULL && i < vc->s->nrecords; i++)
+		free(vc->empty[i]);
+	free(vc->empty);
+	free(vc->seen);
+	memset(vc, 0, sizeof *vc);
 }

@@ -81,6 +81,17 @@ size_t validate_roster(const struct validate_ctx *c, const struct record *parent
     const struct sch_record *child, struct record *const *rows, size_t n,
     struct findings *out);
 
+/* The rule name of the probable-duplicate warning (duplicate_key). */
+#define VALIDATE_DUPLICATE "probable_duplicate"
+
+/*
+ * "member '2. SITI' in family '3201... BUDI' (#17)": record id of def
+ * named for a message (titles sanitised), with its parent for a roster
+ * row. Caller frees.
+ */
+char *validate_describe(struct db *db, const struct sch_record *def,
+    int64_t id, int lang);
+
 /* Parse a date in YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or DDMMYYYY. */
 int validate_parse_date(const char *s, int *y, int *m, int *d);
 
@@ -93,5 +104,66 @@ int validate_parse_date(const char *s, int *y, int *m, int *d);
 long validate_all(const struct validate_ctx *c,
     void (*fn)(void *fctx, const struct record *r, const struct finding *f),
     void *fctx, char **err);
+
+/*
+ * validate_all with options: fn gets the top-level record a finding
+ * belongs to (top) beside the record it concerns (r: top or a roster row
+ * of it). region: only top-level records whose region field at that
+ * code's level (or below) lies in it. progress, when set, after each page
+ * (done and total top-level records); when it returns non-zero the scan
+ * stops there and sets stopped. Returns the number of top-level records
+ * checked, or -1 with *err.
+ */
+struct validate_scan {
+	const char *region;
+	void (*fn)(void *fctx, const struct record *top,
+	    const struct record *r, const struct finding *f);
+	int (*progress)(void *pctx, long done, long total);
+	void *pctx;
+	int stopped; /* set when progress asked to stop */
+	/* when set: each top-level record checked, before its findings */
+	void (*record)(void *fctx, const struct record *top);
+	/* when set: each roster row of top, before the roster's findings */
+	void (*row)(void *fctx, const struct record *top,
+	    const struct record *r);
+};
+
+/*
+ * Completeness: for each field of r that is entered (not a calculation or
+ * note), relevant (c->x; all when NULL) and empty, counts[field]++.
+ * Returns the number of such fields.
+ */
+size_t validate_count_empty(const struct validate_ctx *c,
+    const struct record *r, const struct record *parent, long *counts);
+long validate_scan(const struct validate_ctx *c, struct validate_scan *o,
+    void *fctx, char **err);
+
+/*
+ * Completeness over a scan: top-level records by village (the top's
+ * village field; code NULL when none) with how many are not drafts, and
+ * per record type and field how often it was left empty where asked
+ * (validate_count_empty). validate_completeness_add takes the top-level
+ * record (r == top) and each of its roster rows.
+ */
+struct validate_village {
+	char *code;
+	long records, complete;
+};
+struct validate_completeness {
+	const struct schema *s;
+	struct validate_village *v;
+	size_t nv;
+	long **empty; /* [record index][field]: left empty where asked */
+	long *seen;   /* [record index]: records and rows counted */
+	size_t cur;   /* village of the current top-level record */
+};
+void validate_completeness_init(struct validate_completeness *vc,
+    const struct schema *s);
+void validate_completeness_add(struct validate_completeness *vc,
+    const struct validate_ctx *c, const struct record *top,
+    const struct record *r);
+void validate_completeness_free(struct validate_completeness *vc);
+/* The village field's value of a top-level record, or NULL. */
+const char *validate_village_of(const struct record *r);
 
 #endif

@@ -59,6 +59,7 @@ static const struct keybind {
 	{'L' & 0x1f, 0, ACT_REDRAW},
 	{KEY_RESIZE, 1, ACT_RESIZE},
 	{27, 0, ACT_ESC},
+	{KEY_F(5), 1, ACT_FINDINGS},  {'F' & 0x1f, 0, ACT_FINDINGS},
 };
 
 static void

@@ -58,6 +58,7 @@ enum ui_action {
 	ACT_RESIZE,
 	ACT_STATUS,    /* F8, Ctrl-R: verify, lock, unlock the record */
 	ACT_AUDIT,     /* F9, Ctrl-T: the record's audit trail */
+	ACT_FINDINGS,  /* F5, Ctrl-F: the record's open findings */
 };
 
 struct ui_event {
@@ -128,6 +129,8 @@ void ui_menu_open(struct ui_app *app);
 void ui_list_open(struct ui_app *app, const char *record);
 /* The reports of reports.yaml (nothing pushed when it has mistakes). */
 void ui_report_open(struct ui_app *app);
+/* The data-quality screen (findings by rule or village, completeness). */
+void ui_quality_open(struct ui_app *app);
 /* Open the entry form for record type `record`; id 0 = new record. */
 void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
 /* Open record id at a place: the roster row of record `child` whose id is

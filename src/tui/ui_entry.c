@@ -419,6 +419,146 @@ check_all(struct entry *e, struct findings *fs)
 	return errors;
 }
 
+/* Every finding of the form: the whole tree at top level, else the row. */
+static size_t
+check_here(struct entry *e, struct findings *fs)
+{
+	struct validate_ctx c = vctx(e);
+	struct record **sib;
+	size_t nsib, errors;
+
+	if (e->parent == NULL)
+		return check_all(e, fs);
+	sib = siblings(e, &nsib);
+	errors = validate_record_full(&c, e->rec, parent_rec(e), sib, nsib, fs);
+	free(sib);
+	return errors;
+}
+
+/* Finding row (counted over all rosters) -> roster k, row j; 0 or -1. */
+static int
+row_at(const struct entry *e, long row, size_t *k, size_t *j)
+{
+	size_t at = (size_t)row;
+	for (*k = 0; row >= 0 && *k < e->nrosters; (*k)++) {
+		if (at < e->rosters[*k].n) {
+			*j = at;
+			return 0;
+		}
+		at -= e->rosters[*k].n;
+	}
+	return -1;
+}
+
+/* Open findings (errors and warnings not accepted); *first: the first. */
+static size_t
+open_findings(const struct findings *fs, const struct finding **first)
+{
+	size_t i, n = 0;
+	*first = NULL;
+	for (i = 0; i < fs->n; i++)
+		if (!fs->v[i].accepted) {
+			if (*first == NULL || (fs->v[i].severity == SEV_ERROR &&
+			    (*first)->severity != SEV_ERROR))
+				*first = &fs->v[i];
+			n++;
+		}
+	return n;
+}
+
+/* "Row 2, Name: message" for a finding of e. Caller frees. */
+static char *
+finding_text(const struct entry *e, const struct finding *f)
+{
+	const struct sch_record *def = e->def;
+	const char *mark = f->accepted ? _("accepted") :
+	    f->severity == SEV_ERROR ? _("error") : _("warning");
+	size_t k, j;
+	struct sbuf b = {0};
+
+	sbuf_addf(&b, "[%s] ", mark);
+	if (f->row >= 0 && row_at(e, f->row, &k, &j) == 0) {
+		sbuf_addf(&b, _("Row %zu"), j + 1);
+		sbuf_add(&b, ", ");
+		def = e->rosters[k].def;
+	}
+	if (f->field != VALIDATE_NO_FIELD)
+		sbuf_addf(&b, "%s: ", schema_field_label(&def->fields[f->field],
+		    e->app->lang));
+	sbuf_add(&b, f->msg);
+	return sbuf_steal(&b);
+}
+
+/* The message line after opening a saved record with open findings. */
+static void
+tell_findings(struct entry *e)
+{
+	struct findings fs = {0};
+	const struct finding *first;
+	size_t n;
+	char *t;
+
+	check_here(e, &fs);
+	n = open_findings(&fs, &first);
+	if (n > 0) {
+		t = finding_text(e, first);
+		if (first->severity == SEV_ERROR)
+			ui_error(_("%zu open finding(s) (F5/^F: list): %s"), n, t);
+		else
+			ui_message(_("%zu open finding(s) (F5/^F: list): %s"), n,
+			    t);
+		free(t);
+	}
+	findings_free(&fs);
+}
+
+static void go_field(struct entry *e, const char *field);
+
+/* F5, Ctrl-F: the list of findings; Enter goes to the one chosen. */
+static void
+list_findings(struct screen *s)
+{
+	struct entry *e = s->data;
+	struct findings fs = {0};
+	char **items;
+	size_t i, k, j;
+	int pick;
+
+	check_here(e, &fs);
+	if (fs.n == 0) {
+		ui_message("%s", _("No findings: every check passes"));
+		return;
+	}
+	items = xcalloc(fs.n, sizeof *items);
+	for (i = 0; i < fs.n; i++)
+		items[i] = finding_text(e, &fs.v[i]);
+	pick = ui_pick(_("Findings (Enter: go to it)"),
+	    (const char *const *)items, fs.n, 0);
+	for (i = 0; i < fs.n; i++)
+		free(items[i]);
+	free(items);
+	s->needs_draw = 1;
+	if (pick >= 0) {
+		const struct finding *f = &fs.v[pick];
+		if (f->row >= 0 && row_at(e, f->row, &k, &j) == 0) {
+			const struct sch_record *rd = e->rosters[k].def;
+			const char *fname = f->field != VALIDATE_NO_FIELD ?
+			    rd->fields[f->field].name : NULL;
+			struct entry *row;
+			ui_entry_open_row(e, k, (long)j);
+			row = ui_top() != NULL ? ui_top()->data : NULL;
+			if (row != NULL && row != e)
+				go_field(row, fname);
+		} else if (f->field != VALIDATE_NO_FIELD) {
+			go_field(e, e->def->fields[f->field].name);
+			if (e->form != NULL)
+				uif_goto(e->form, e->cur);
+		}
+		ui_message("%s", f->msg);
+	}
+	findings_free(&fs);
+}
+
 /* Show the first error: in this form, go to its field. */
 static void
 show_first_error(struct entry *e, const struct findings *fs)
@@ -780,6 +920,7 @@ help(struct screen *s)
 	    "Ctrl-K: clear the field   Ctrl-L: redraw\n"
 	    "F8, Ctrl-R: verify, lock or unlock (supervisor)\n"
 	    "F9, Ctrl-T: history of the record (audit trail)\n"
+	    "F5, Ctrl-F: the record's findings (Enter: go to one)\n"
 	    "F10, Ctrl-X: back"), b.s);
 	sbuf_free(&b);
 	s->needs_draw = 1;
@@ -840,6 +981,9 @@ entry_key(struct screen *s, const struct ui_event *ev)
 		break;
 	case ACT_PICK:
 		pick(s);
+		break;
+	case ACT_FINDINGS:
+		list_findings(s);
 		break;
 	case ACT_HELP:
 		help(s);
@@ -1117,6 +1261,8 @@ open_top(struct ui_app *app, const char *record, int64_t id)
 	}
 	entry_start(e);
 	ui_push(app, &entry_ops, e);
+	if (id > 0)
+		tell_findings(e);
 	return e;
 }
 

@@ -24,6 +24,7 @@ static const struct tool {
 	void (*open)(struct ui_app *);
 } tools[] = {
 	{'r', N_("Reports"), ui_report_open},
+	{'v', N_("Data quality: findings by rule and village"), ui_quality_open},
 	{0, NULL, NULL}
 };
 

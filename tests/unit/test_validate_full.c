@@ -465,17 +465,20 @@ test_field_unique_storage(void **state)
 	m = child(f, h2);
 	set(m, "nik", record_get_by_name(rows[1], "nik"));
 	field_bad(f, m, h2, NULL, 0, "nik", "unique",
-	    "Already used by record #2");
+	    "Already used by Anggota rumah tangga 'Maria Kalami' in Rumah "
+	    "tangga '9601010000000001 Jl. Klamono 1' (#1)");
 	/* an unsaved copy of a saved record (id 0) is another record */
 	copy = record_copy(rows[0]);
 	copy->id = 0;
 	field_bad(f, copy, h, NULL, 0, "nik", "unique",
-	    "Already used by record #1");
+	    "Already used by Anggota rumah tangga 'Yohanes Malak' in Rumah "
+	    "tangga '9601010000000001 Jl. Klamono 1' (#1)");
 	record_free(copy);
 	/* a new household with household 1's KK */
 	set(h2, "kk", record_get_by_name(h, "kk"));
 	field_bad(f, h2, NULL, NULL, 0, "kk", "unique",
-	    "Already used by record #1");
+	    "Already used by Rumah tangga '9601010000000001 Jl. Klamono 1' "
+	    "(#1)");
 
 	/* without storage only siblings count */
 	f->c.db = NULL;
@@ -491,7 +494,8 @@ test_field_unique_storage(void **state)
 	/* and the head's is still taken, by record #1 */
 	set(m, "nik", record_get_by_name(rows[0], "nik"));
 	field_bad(f, m, h2, NULL, 0, "nik", "unique",
-	    "Already used by record #1");
+	    "Already used by Anggota rumah tangga 'Yohanes Malak' in Rumah "
+	    "tangga '9601010000000001 Jl. Klamono 1' (#1)");
 	record_free(m);
 	record_free(rows[0]);
 	record_free(rows[1]);
