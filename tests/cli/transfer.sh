@@ -149,16 +149,17 @@ is "$(sqlite3 "$T/b.db" "SELECT count(*) FROM kesra_accept a JOIN household h ON
 python3 - "$T/member.1.csv" "$T/lab.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline='')))
-h, r = rows[0], rows[1]
+# row 2: a member no earlier step changed (row 1 got a new name above)
+h, r = rows[0], rows[2]
 r[h.index('sex')] = 'MALE' if r[h.index('sex')] == '1' else 'female'
 with open(sys.argv[2], 'w', newline='') as f:
     csv.writer(f).writerows([h, r])
 PY
 run --schema "$SCH" --db "$T/b.db" import "$T/lab.csv" --record member
-like "$OUT" "1	0	0	1	0" "English labels in capitals are taken as the same code (row unchanged)"
+is "$(printf '%s\n' "$OUT" | sed -n 2p | cut -f1-5)" "1	0	0	1	0" "English labels in capitals are taken as the same code (row unchanged)"
 # from stdin
 k --db "$T/b.db" import - --record member <"$T/lab.csv" >"$T/stdin.out" 2>"$T/stdin.err"
-is "$?/$(sed -n 2p "$T/stdin.out")" "0/1	0	0	1	0	0	0	yes" "import - reads stdin"
+is "$?/$(sed -n 2p "$T/stdin.out" | cut -f1-5,7-)" "0/1	0	0	1	0	0	yes" "import - reads stdin"
 
 # ---- all or nothing, rejects, --partial (own dictionary) ---------------------
 km --db "$T/m.db" init >/dev/null
