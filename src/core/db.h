@@ -209,6 +209,14 @@ int db_region_children(struct db *db, const char *parent, int level,
  * (its descendants; NULL: all of that level), by code. Caller frees *out
  * with db_regions_free.
  */
+/*
+ * The search's index (db_search.c): an external-content FTS5 table per
+ * record type with `search: true` fields ("<record>_fts", kept in step by
+ * triggers, live rows only) and an index per nik/kk field that is not
+ * unique. Builds what is missing or different, from the live rows; adds a
+ * line to plan per change; with dry_run writes nothing.
+ */
+int db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
 int db_region_retired(struct db *db, const char *parent, int level,
     struct db_region **out, size_t *n, char **err);
 

@@ -117,6 +117,7 @@ struct sch_field {
 	int unique;      /* no two live records share the value */
 	enum region_level level; /* region fields */
 	char *renamed_from;
+	int search;      /* search: true: words found by the search (FTS5) */
 	int line, col;
 };
 
@@ -126,6 +127,24 @@ struct sch_rule {
 	enum severity severity;
 	struct sch_text message;
 	int line, col;
+};
+
+/*
+ * A named filter of the search (filters:): an expression over the
+ * record's own fields, true for the records it keeps.
+ */
+struct sch_filter {
+	char *name;
+	struct sch_text label;
+	struct sch_expr where;
+	int line, col;
+};
+
+/* A column of a search result (search_columns:): a field of the record
+ * (parent == 0) or of its parent (parent == 1, written parent.field). */
+struct sch_colref {
+	int parent;
+	size_t field;
 };
 
 struct sch_page {
@@ -151,6 +170,11 @@ struct sch_record {
 	struct sch_rule *roster_rules; /* aggregate checks over all rows */
 	size_t nroster_rules;
 	int min_count, max_count;      /* rows in a parent; 0 = no limit */
+	struct sch_filter *filters;    /* search filters */
+	size_t nfilters;
+	char **search_col_names;       /* search_columns as written */
+	struct sch_colref *search_cols; /* resolved by schema_finish */
+	size_t nsearch_cols;
 	int line, col;
 };
 
