@@ -61,5 +61,6 @@ int cmd_check(struct opts *);
 int cmd_demo(struct opts *);
 int cmd_init(struct opts *);
 int cmd_migrate(struct opts *);
+int cmd_search(struct opts *);
 
 #endif

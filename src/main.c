@@ -25,6 +25,9 @@ static const struct verb verbs[] = {
 	    "to the database")},
 	{"demo", cmd_demo, "--households N [--seed S]", N_("fill a new "
 	    "database with synthetic households (Papua Barat Daya)"), 1},
+	{"search", cmd_search, "QUERY [--limit N] [--region CODE|NAME] "
+	    "[--status S] [--filter NAME]...", N_("find persons and "
+	    "households by name, NIK or KK (TSV)"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 
