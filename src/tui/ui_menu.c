@@ -23,6 +23,7 @@ static const struct tool {
 	const char *label; /* N_() */
 	void (*open)(struct ui_app *);
 } tools[] = {
+	{'s', N_("Search (F3)"), ui_search_open},
 	{0, NULL, NULL}
 };
 
@@ -133,6 +134,10 @@ menu_key(struct screen *s, const struct ui_event *ev)
 		    "n or Insert: new record\n"
 		    "F10 or Ctrl-X: quit kesra"), NULL);
 		break;
+	case ACT_SEARCH:
+		m->stale = 1;
+		ui_search_open(s->app);
+		return UI_OK;
 	case ACT_BACK:
 		return UI_QUIT;
 	default:
