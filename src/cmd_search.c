@@ -128,9 +128,13 @@ cmd_search(struct opts *o)
 		int j = (int)i;
 		v = 0;
 		if ((val = arg_value(o, &j, "--limit", &bad)) != NULL) {
-			if (parse_count("--limit", val, 100000, &v) < 0 ||
-			    v == 0)
+			if (parse_count("--limit", val, 100000, &v) < 0)
 				bad = 1;
+			else if (v == 0) {
+				fprintf(stderr, _("kesra: --limit must be 1 to "
+				    "%d\n"), 100000);
+				bad = 1;
+			}
 			limit = (long)v;
 		} else if ((val = arg_value(o, &j, "--region", &bad)) != NULL)
 			region = val;
