@@ -17,7 +17,9 @@
  *   A cached statement is reset and its bindings cleared before each use
  *   and after each save, so none holds a read or a borrowed pointer
  *   between saves. The cache only grows: its keys are the SQL of this
- *   schema's record types plus a few fixed texts.
+ *   schema's record types plus a few fixed texts, and the search's
+ *   statements (db_stmt: one per record stream and combination of
+ *   filters asked in the session).
  * - Note fields have no column: every column list skips
  *   !schema_field_stored().
  * - A save copies its results (id, uuid, rev, parent_id, ord, updated_*)
@@ -326,6 +328,12 @@ cache_get(struct db *db, const char *sql, char **err)
 	c->sql = xstrdup(sql);
 	c->st = st;
 	return st;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql, char **err)
+{
+	return cache_get(db, sql, err);
 }
 
 /* Step a cached statement of fixed SQL that returns no row. */

@@ -81,6 +81,15 @@ int db_tune_bulk(struct db *db, char **err);
 int db_commit(struct db *db, char **err);
 void db_rollback(struct db *db);
 
+/*
+ * A statement of sql prepared once per connection and kept until db_close
+ * (reset, bindings cleared); the caller resets it after use so that it
+ * holds no read between calls. For statements run again and again (the
+ * search). NULL with *err when it does not prepare.
+ */
+typedef struct sqlite3_stmt sqlite3_stmt;
+sqlite3_stmt *db_stmt(struct db *db, const char *sql, char **err);
+
 /* 1 if the tables match the schema (hash in kesra_meta equals s->hash). */
 int db_is_current(struct db *db);
 

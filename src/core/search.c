@@ -321,11 +321,19 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 		size_t n = strlen(pq->number);
 		memcpy(hi, pq->number, n + 1);
 		hi[n - 1]++; /* '9' + 1 is ':', above every digit */
-		sbuf_addf(&b->sql, " AND t.\"%s\" >= ? AND t.\"%s\" < ? AND "
-		    "t.\"%s\" > ?", fn, fn, fn);
-		bind_s(b, pq->number);
-		bind_s(b, hi);
-		bind_s(b, after_key);
+		if (n == 16) { /* a whole number: one probe of the index */
+			sbuf_addf(&b->sql, " AND t.\"%s\" = ?", fn);
+			bind_s(b, pq->number);
+		} else {
+			sbuf_addf(&b->sql, " AND t.\"%s\" >= ? AND t.\"%s\" < ?",
+			    fn, fn);
+			bind_s(b, pq->number);
+			bind_s(b, hi);
+		}
+		if (after_key[0] != '\0') {
+			sbuf_addf(&b->sql, " AND t.\"%s\" > ?", fn);
+			bind_s(b, after_key);
+		}
 		break;
 	}
 	case SK_SCAN:
@@ -396,14 +404,21 @@ none:
 	return 1;
 }
 
+/*
+ * The statement of b with its values bound: from the connection's cache
+ * (cached = 1; reset it after use), or prepared afresh (finalize it).
+ */
 static int
-prepare_built(struct db *db, struct built *b, sqlite3_stmt **out,
+prepare_built(struct db *db, struct built *b, int cached, sqlite3_stmt **out,
     char **err)
 {
 	sqlite3 *h = db_sqlite(db);
 	int i;
 
-	if (sqlite3_prepare_v2(h, b->sql.s, -1, out, NULL) != SQLITE_OK)
+	if (cached) {
+		if ((*out = db_stmt(db, b->sql.s, err)) == NULL)
+			return -1;
+	} else if (sqlite3_prepare_v2(h, b->sql.s, -1, out, NULL) != SQLITE_OK)
 		return util_err(err, "%s: search: %s", db_path(db),
 		    sqlite3_errmsg(h));
 	for (i = 0; i < b->nb; i++) {
@@ -463,7 +478,7 @@ search_run(struct db *db, const struct search_query *q,
 		if (build(s, &pq, sm, pos.id, pos.key, limit - (int)got,
 		    &b) != 0)
 			continue;
-		if (prepare_built(db, &b, &st, err) < 0) {
+		if (prepare_built(db, &b, 1, &st, err) < 0) {
 			built_free(&b);
 			goto out;
 		}
@@ -514,11 +529,11 @@ search_run(struct db *db, const struct search_query *q,
 		if (r != SQLITE_DONE) {
 			util_err(err, "%s: search: %s", db_path(db),
 			    sqlite3_errmsg(db_sqlite(db)));
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			built_free(&b);
 			goto out;
 		}
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		built_free(&b);
 		if (got >= (size_t)limit)
 			break;
@@ -602,7 +617,7 @@ search_explain(struct db *db, const struct search_query *q,
 		sbuf_add(&b.sql, sql);
 		free(sql);
 		sbuf_addf(out, "-- %s\n", streams[i].r->name);
-		if ((rc = prepare_built(db, &b, &st, err)) == 0) {
+		if ((rc = prepare_built(db, &b, 0, &st, err)) == 0) {
 			while (sqlite3_step(st) == SQLITE_ROW)
 				sbuf_addf(out, "%s\n",
 				    (const char *)sqlite3_column_text(st, 3));
