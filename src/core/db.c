@@ -480,7 +480,8 @@ db_is_current(struct db *db)
 	char *h = db_meta_get(db, "hash");
 	char *l = db_meta_get(db, "layout");
 	int ok = h != NULL && strcmp(h, db->s->hash) == 0 && l != NULL &&
-	    strcmp(l, DB_LAYOUT) == 0 && db_region_current(db);
+	    strcmp(l, DB_LAYOUT) == 0 && db_region_current(db) &&
+	    db_search_current(db);
 	free(h);
 	free(l);
 	return ok;

@@ -4,7 +4,8 @@
  * table "<record>_fts" over those columns of the record's table, kept in
  * step by three triggers; per nik/kk field that is not unique (the unique
  * ones have their partial unique index already), an index for number
- * look-ups "<record>_<field>_num".
+ * look-ups "<record>_<field>_num"; and for the lists, per top-level
+ * record, an index of its live rows "<record>_live" (counts scan it).
  *
  * Invariants: the FTS table holds exactly the live rows (deleted_at IS
  * NULL) of its record table. The triggers add a row on insert, remove it
@@ -247,6 +248,119 @@ out:
 	return rc;
 }
 
+/*
+ * The live-record index of a top-level record "<record>_live" (id WHERE
+ * deleted_at IS NULL): the list screen's count of live records (and the
+ * menu's) scans this small index instead of the whole table.
+ */
+static int
+sync_live(struct db *db, const struct sch_record *r, int dry_run,
+    struct sbuf *plan, char **err)
+{
+	char *name = xasprintf("%s_live", r->name), *have, *sql;
+	int rc = 0;
+
+	have = stored_sql(db, "index", name);
+	if (have != NULL || r->parent != NULL)
+		goto out;
+	if (plan != NULL)
+		sbuf_addf(plan, _("add index %s (live records)\n"), name);
+	if (dry_run)
+		goto out;
+	sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (id) WHERE "
+	    "deleted_at IS NULL", name, r->name);
+	rc = run(db, sql, err);
+	free(sql);
+out:
+	free(name);
+	free(have);
+	return rc;
+}
+
+int
+db_search_current(struct db *db)
+{
+	const struct schema *s = db_schema(db);
+	size_t i;
+	int k, same = 1;
+
+	for (i = 0; i < s->nrecords && same; i++) {
+		const struct sch_record *r = &s->records[i];
+		char *name = xasprintf("%s_fts", r->name);
+		char *have = stored_sql(db, "table", name);
+		char *want = has_search(r) ? object_sql(r, -1) : NULL;
+		same = (have == NULL && want == NULL) || (have != NULL &&
+		    want != NULL && strcmp(have, want) == 0);
+		for (k = 0; same && want != NULL && k < NTRIG; k++) {
+			char *tn = xasprintf("%s_fts_%s", r->name,
+			    trig_suffix[k]);
+			char *tw = object_sql(r, k);
+			char *th = stored_sql(db, "trigger", tn);
+			same = th != NULL && strcmp(th, tw) == 0;
+			free(tn);
+			free(tw);
+			free(th);
+		}
+		free(name);
+		free(have);
+		free(want);
+		if (same && r->parent == NULL) {
+			name = xasprintf("%s_live", r->name);
+			have = stored_sql(db, "index", name);
+			same = have != NULL;
+			free(name);
+			free(have);
+		}
+	}
+	return same;
+}
+
+int
+db_search_suspend(struct db *db, char **err)
+{
+	const struct schema *s = db_schema(db);
+	size_t i;
+	int k;
+
+	if (run(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	for (i = 0; i < s->nrecords; i++) {
+		const struct sch_record *r = &s->records[i];
+		char *sql;
+		for (k = 0; k < NTRIG; k++) {
+			sql = xasprintf("DROP TRIGGER IF EXISTS \"%s_fts_%s\"",
+			    r->name, trig_suffix[k]);
+			if (run(db, sql, err) < 0) {
+				free(sql);
+				goto fail;
+			}
+			free(sql);
+		}
+		sql = xasprintf("DROP TABLE IF EXISTS \"%s_fts\"", r->name);
+		if (run(db, sql, err) < 0) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
+	}
+	return run(db, "COMMIT", err);
+fail:
+	sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+db_search_resume(struct db *db, char **err)
+{
+	if (run(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (db_search_sync(db, 0, NULL, err) < 0) {
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return run(db, "COMMIT", err);
+}
+
 int
 db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 {
@@ -255,7 +369,8 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 
 	for (i = 0; i < s->nrecords; i++) {
 		const struct sch_record *r = &s->records[i];
-		if (sync_fts(db, r, dry_run, plan, err) < 0)
+		if (sync_fts(db, r, dry_run, plan, err) < 0 ||
+		    sync_live(db, r, dry_run, plan, err) < 0)
 			return -1;
 		for (j = 0; j < r->nfields; j++)
 			if (schema_field_stored(&r->fields[j]) &&
