@@ -220,7 +220,7 @@ out:
 /* The number index of a nik/kk field that has no unique index. */
 static int
 sync_number(struct db *db, const struct sch_record *r,
-    const struct sch_field *f, int dry_run, struct sbuf *plan, char **err)
+    const struct sch_field *f, int dry_run, char **err)
 {
 	char *name = xasprintf("%s_%s_num", r->name, f->name), *have, *sql;
 	int want = (f->type == FT_NIK || f->type == FT_KK) && !f->unique;
@@ -229,9 +229,7 @@ sync_number(struct db *db, const struct sch_record *r,
 	have = stored_sql(db, "index", name);
 	if ((have != NULL) == want)
 		goto out;
-	if (plan != NULL)
-		sbuf_addf(plan, want ? _("add number index on %s.%s\n") :
-		    _("drop number index on %s.%s\n"), r->name, f->name);
+	/* no plan line: an index of kesra's, as the rosters' parent index */
 	if (dry_run)
 		goto out;
 	if (want)
@@ -263,8 +261,8 @@ sync_live(struct db *db, const struct sch_record *r, int dry_run,
 	have = stored_sql(db, "index", name);
 	if (have != NULL || r->parent != NULL)
 		goto out;
-	if (plan != NULL)
-		sbuf_addf(plan, _("add index %s (live records)\n"), name);
+	/* no plan line: an index of kesra's, as the rosters' parent index */
+	(void)plan;
 	if (dry_run)
 		goto out;
 	sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (id) WHERE "
@@ -374,7 +372,7 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 			return -1;
 		for (j = 0; j < r->nfields; j++)
 			if (schema_field_stored(&r->fields[j]) &&
-			    sync_number(db, r, &r->fields[j], dry_run, plan,
+			    sync_number(db, r, &r->fields[j], dry_run,
 			    err) < 0)
 				return -1;
 	}
