@@ -57,9 +57,11 @@ resolve_region(struct db *db, const char *arg, char **code)
 			db_regions_free(v, n);
 			return -1;
 		}
-		v = xreallocarray(v, n + m + 1, sizeof *v);
-		memcpy(v + n, w, m * sizeof *w);
-		n += m;
+		if (m > 0) {
+			v = xreallocarray(v, n + m, sizeof *v);
+			memcpy(v + n, w, m * sizeof *w);
+			n += m;
+		}
 		free(w);
 	}
 	for (i = 0; i < n; i++)
