@@ -76,5 +76,6 @@ int cmd_audit(struct opts *);
 int cmd_status(struct opts *);
 int cmd_verify(struct opts *);
 int cmd_validate(struct opts *);
+int cmd_search(struct opts *);
 
 #endif

@@ -49,6 +49,9 @@ static const struct verb verbs[] = {
 	    "(supervisor)"), 1},
 	{"validate", cmd_validate, "[--region CODE] [--completeness]", N_("check every record "
 	    "(fields, rules, duplicates); findings as TSV"), 1},
+	{"search", cmd_search, "QUERY [--limit N] [--region CODE|NAME] "
+	    "[--status S] [--filter NAME]...", N_("find persons and "
+	    "households by name, NIK or KK (TSV)"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 

@@ -17,7 +17,9 @@
  *   A cached statement is reset and its bindings cleared before each use
  *   and after each save, so none holds a read or a borrowed pointer
  *   between saves. The cache only grows: its keys are the SQL of this
- *   schema's record types plus a few fixed texts.
+ *   schema's record types plus a few fixed texts, and the search's
+ *   statements (db_cached: one per record stream and combination of
+ *   filters asked in the session).
  * - Note fields have no column: every column list skips
  *   !schema_field_stored().
  * - A save copies its results (id, uuid, rev, parent_id, ord, updated_*)
@@ -655,7 +657,8 @@ db_is_current(struct db *db)
 	char *h = db_meta_get(db, "hash");
 	char *l = db_meta_get(db, "layout");
 	int ok = h != NULL && strcmp(h, db->s->hash) == 0 && l != NULL &&
-	    strcmp(l, DB_LAYOUT) == 0 && db_region_current(db);
+	    strcmp(l, DB_LAYOUT) == 0 && db_region_current(db) &&
+	    db_search_current(db);
 	free(h);
 	free(l);
 	return ok;
@@ -1102,6 +1105,7 @@ static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
 	db_user_sync,
 	db_audit_sync,
 	db_dupkey_sync,
+	db_search_sync,
 };
 
 /*

@@ -224,6 +224,28 @@ int db_region_children(struct db *db, const char *parent, int level,
  * (its descendants; NULL: all of that level), by code. Caller frees *out
  * with db_regions_free.
  */
+/*
+ * The search's index (db_search.c): an external-content FTS5 table per
+ * record type with `search: true` fields ("<record>_fts", kept in step by
+ * triggers, live rows only) and an index per nik/kk field that is not
+ * unique. Builds what is missing or different, from the live rows; adds a
+ * line to plan per change; with dry_run writes nothing.
+ */
+int db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+/* 1 when the search's index is as db_search_sync would make it (for
+ * db_is_current: a file whose index is missing gets it on open). */
+int db_search_current(struct db *db);
+/*
+ * For a bulk writer filling a new register (demo): suspend drops the FTS
+ * tables and their triggers (FTS5 flushes its pending words at every
+ * statement and savepoint, so indexing row by row costs more than the
+ * rows), resume builds them again from the live rows in one go. Each in a
+ * transaction of its own; none may be open. Until resume, the file is not
+ * current (db_search_current), so an interrupted writer leaves a file
+ * whose next open rebuilds the index.
+ */
+int db_search_suspend(struct db *db, char **err);
+int db_search_resume(struct db *db, char **err);
 int db_region_retired(struct db *db, const char *parent, int level,
     struct db_region **out, size_t *n, char **err);
 

@@ -2298,6 +2298,9 @@ demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
 	if (load_regions(&g, err) < 0 || db_tune_bulk(db, err) < 0)
 		goto out;
 	db_set_audit_bulk(db, 1); /* one audit row per household */
+	/* the search's index is built once at the end (db_search_resume) */
+	if (db_search_suspend(db, err) < 0)
+		goto out;
 	if (!o->single_thread && open_maker(db, &db2, &x2) == 0) {
 		p = xcalloc(1, sizeof *p);
 		pthread_mutex_init(&p->mu, NULL);
@@ -2340,6 +2343,8 @@ demo_run(struct db *db, struct expr_set *x, const struct demo_opts *o,
 			committed(o, res, done, persons);
 		}
 	}
+	if (db_search_resume(db, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (open)

@@ -1433,6 +1433,23 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 			    where, NULL, &xr->rbind[k]);
 		free(where);
 	}
+	/* Search filters: checked here, run by the search over the record's
+	 * own table (so they name the record's fields only). */
+	for (k = 0; k < def->nfilters; k++) {
+		struct xrec own = *xr;
+		struct xbind fb = {0};
+		sqlite3_stmt *st;
+		own.parent = NULL;
+		where = xasprintf("filter '%s'", def->filters[k].name);
+		if (def->filters[k].where.text != NULL) {
+			st = compile_expr(c, &own, &def->filters[k].where,
+			    where, NULL, &fb);
+			sqlite3_finalize(st);
+			free(fb.field);
+			free(fb.param);
+		}
+		free(where);
+	}
 	for (k = 0; k < def->nroster_rules; k++) {
 		const struct sch_expr *e = &def->roster_rules[k].check;
 		struct xroster *rr = &xr->rr[k];

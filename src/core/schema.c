@@ -140,6 +140,16 @@ record_free_parts(struct sch_record *r)
 	free(r->roster_columns);
 	rules_free(r->rules, r->nrules);
 	rules_free(r->roster_rules, r->nroster_rules);
+	for (i = 0; i < r->nfilters; i++) {
+		free(r->filters[i].name);
+		sch_text_free(&r->filters[i].label);
+		expr_text_free(&r->filters[i].where);
+	}
+	free(r->filters);
+	for (i = 0; i < r->nsearch_cols; i++)
+		free(r->search_col_names[i]);
+	free(r->search_col_names);
+	free(r->search_cols);
 	sch_text_free(&r->label);
 	free(r->title);
 	free(r->parent);
@@ -404,6 +414,10 @@ finish_field(struct schema *s, struct sch_record *r, struct sch_field *f,
 		diags_add(d, s->file, f->line, f->col,
 		    "field '%s': a note is only shown; it takes no value",
 		    f->name);
+	if (f->search && f->type != FT_TEXT)
+		diags_add(d, s->file, f->line, f->col,
+		    "field '%s': search is for text fields (nik and kk fields "
+		    "are always searched by number)", f->name);
 	if (f->unique && !schema_field_stored(f))
 		diags_add(d, s->file, f->line, f->col,
 		    "field '%s': unique needs a stored field", f->name);
@@ -503,6 +517,68 @@ finish_title(struct schema *s, struct sch_record *r, struct diags *d)
 	}
 }
 
+/*
+ * The search's parts of a record: filter names (unique in the
+ * dictionary, since the search names them alone) and search_columns
+ * (a field of the record, or parent.field).
+ */
+static void
+finish_search(struct schema *s, struct sch_record *r, struct diags *d)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < r->nfilters; i++) {
+		const struct sch_filter *fl = &r->filters[i];
+		if (!util_is_ident(fl->name))
+			diags_add(d, s->file, fl->line, fl->col,
+			    "filter name '%s' is not an identifier", fl->name);
+		for (j = 0; j <= (size_t)(r - s->records); j++)
+			for (k = 0; k < s->records[j].nfilters; k++) {
+				const struct sch_filter *o =
+				    &s->records[j].filters[k];
+				if (o == fl)
+					break;
+				if (strcmp(o->name, fl->name) == 0)
+					diags_add(d, s->file, fl->line, fl->col,
+					    "duplicate filter '%s' (filter "
+					    "names are unique in the "
+					    "dictionary)", fl->name);
+			}
+	}
+	if (r->nsearch_cols > 0)
+		r->search_cols = xcalloc(r->nsearch_cols,
+		    sizeof *r->search_cols);
+	for (i = 0; i < r->nsearch_cols; i++) {
+		const char *n = r->search_col_names[i], *dot = strchr(n, '.');
+		const struct sch_record *in = r;
+		int fi;
+		if (dot != NULL) {
+			in = NULL;
+			if (r->parent != NULL && strlen(r->parent) ==
+			    (size_t)(dot - n) && strncmp(n, r->parent,
+			    (size_t)(dot - n)) == 0)
+				in = schema_record(s, r->parent);
+			if (in == NULL) {
+				diags_add(d, s->file, r->line, r->col,
+				    "record '%s': search column '%s': only the "
+				    "record's fields and its parent's "
+				    "(parent.field) can be shown", r->name, n);
+				continue;
+			}
+			n = dot + 1;
+		}
+		fi = schema_field_index(in, n);
+		if (fi < 0 || !schema_field_stored(&in->fields[fi])) {
+			diags_add(d, s->file, r->line, r->col,
+			    "record '%s': search column '%s' is not a stored "
+			    "field of record '%s'", r->name, n, in->name);
+			continue;
+		}
+		r->search_cols[i].parent = in != r;
+		r->search_cols[i].field = (size_t)fi;
+	}
+}
+
 static void
 hash_str(uint64_t *h, const char *s)
 {
@@ -562,6 +638,7 @@ schema_finish(struct schema *s, struct diags *d)
 			finish_field(s, r, &r->fields[j], d);
 		finish_pages(s, r, d);
 		finish_title(s, r, d);
+		finish_search(s, r, d);
 	}
 
 	/* The hash covers what storage depends on: names and column types. */
@@ -577,6 +654,8 @@ schema_finish(struct schema *s, struct diags *d)
 			hash_str(&h, schema_field_sql_type(&r->fields[j]));
 			if (r->fields[j].unique)
 				hash_str(&h, "unique");
+			if (r->fields[j].search) /* the search index */
+				hash_str(&h, "search");
 		}
 		/* the duplicate_key has an index */
 		for (j = 0; j < r->ndup_key; j++) {

@@ -118,6 +118,7 @@ struct sch_field {
 	int unique;      /* no two live records share the value */
 	enum region_level level; /* region fields */
 	char *renamed_from;
+	int search;      /* search: true: words found by the search (FTS5) */
 	int line, col;
 };
 
@@ -127,6 +128,24 @@ struct sch_rule {
 	enum severity severity;
 	struct sch_text message;
 	int line, col;
+};
+
+/*
+ * A named filter of the search (filters:): an expression over the
+ * record's own fields, true for the records it keeps.
+ */
+struct sch_filter {
+	char *name;
+	struct sch_text label;
+	struct sch_expr where;
+	int line, col;
+};
+
+/* A column of a search result (search_columns:): a field of the record
+ * (parent == 0) or of its parent (parent == 1, written parent.field). */
+struct sch_colref {
+	int parent;
+	size_t field;
 };
 
 struct sch_page {
@@ -158,6 +177,11 @@ struct sch_record {
 	 */
 	size_t dup_key[SCHEMA_MAX_DUPKEY];
 	size_t ndup_key;
+	struct sch_filter *filters;    /* search filters */
+	size_t nfilters;
+	char **search_col_names;       /* search_columns as written */
+	struct sch_colref *search_cols; /* resolved by schema_finish */
+	size_t nsearch_cols;
 	int line, col;
 };
 

@@ -395,7 +395,7 @@ static const char *const field_keys[] = {"name", "type", "label", "hint",
 	"required", "min", "max", "width", "values", "default", "relevant",
 	"constraint", "constraint_message", "calculation", "read_only",
 	"pattern", "persistent", "choice_filter", "unique", "level",
-	"renamed_from", NULL};
+	"renamed_from", "search", NULL};
 
 /* An expression value: a non-empty text; its place is kept for messages. */
 static void
@@ -470,6 +470,8 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 		parse_bool(c, v, "persistent", &f->persistent);
 	if ((v = get(c, n, "unique")) != NULL)
 		parse_bool(c, v, "unique", &f->unique);
+	if ((v = get(c, n, "search")) != NULL)
+		parse_bool(c, v, "search", &f->search);
 	if ((v = get(c, n, "pattern")) != NULL &&
 	    (s = want_scalar(c, v, "pattern")) != NULL)
 		f->pattern = xstrdup(s);
@@ -502,7 +504,67 @@ parse_field(struct ctx *c, const yaml_node_t *n, struct sch_field *f)
 
 static const char *const record_keys[] = {"label", "title", "parent",
 	"fields", "rules", "roster_rules", "min_count", "max_count",
-	"duplicate_key", NULL};
+	"duplicate_key", "filters", "search_columns", NULL};
+static const char *const filter_keys[] = {"name", "label", "where", NULL};
+
+/* filters: a list of {name, label, where}. */
+static void
+parse_filters(struct ctx *c, const yaml_node_t *n, struct sch_record *r)
+{
+	yaml_node_item_t *it;
+	if (n == NULL)
+		return;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err_at(c, n, "filters must be a list of {name: ..., label: ..., "
+		    "where: ...}");
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		yaml_node_t *fn = node(c, *it);
+		struct sch_filter *f;
+		const char *s;
+		if (check_keys(c, fn, "a filter", filter_keys) < 0)
+			continue;
+		r->filters = xreallocarray(r->filters, r->nfilters + 1,
+		    sizeof *r->filters);
+		f = &r->filters[r->nfilters++];
+		memset(f, 0, sizeof *f);
+		f->line = LINE(fn);
+		f->col = COL(fn);
+		s = want_key(c, fn, "name", "a filter");
+		f->name = xstrdup(s != NULL ? s : "?");
+		parse_text(c, get(c, fn, "label"), "label", &f->label);
+		if (get(c, fn, "where") == NULL)
+			err_at(c, fn, "filter '%s' needs 'where:' (an expression "
+			    "over the record's fields, true for the records it "
+			    "keeps)", f->name);
+		parse_expr(c, get(c, fn, "where"), "where", &f->where);
+	}
+}
+
+/* search_columns: a list of field names (parent.field allowed). */
+static void
+parse_search_columns(struct ctx *c, const yaml_node_t *n,
+    struct sch_record *r)
+{
+	yaml_node_item_t *it;
+	if (n == NULL)
+		return;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err_at(c, n, "search_columns must be a list of field names");
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		const char *s = want_scalar(c, node(c, *it), "a search column");
+		if (s == NULL)
+			continue;
+		r->search_col_names = xreallocarray(r->search_col_names,
+		    r->nsearch_cols + 1, sizeof *r->search_col_names);
+		r->search_col_names[r->nsearch_cols++] = xstrdup(s);
+	}
+}
 static const char *const rule_keys[] = {"name", "check", "severity",
 	"message", NULL};
 
@@ -648,6 +710,8 @@ parse_records(struct ctx *c, const yaml_node_t *n)
 		    &r->nrules);
 		parse_rules(c, get(c, v, "roster_rules"), "roster_rules",
 		    &r->roster_rules, &r->nroster_rules);
+		parse_filters(c, get(c, v, "filters"), r);
+		parse_search_columns(c, get(c, v, "search_columns"), r);
 		if (get(c, v, "min_count") != NULL)
 			parse_int(c, get(c, v, "min_count"), "min_count", 0, 1000,
 			    &r->min_count);

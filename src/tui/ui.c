@@ -166,6 +166,24 @@ ui_read(struct ui_event *ev)
 }
 
 int
+ui_key_pending(int ms)
+{
+	wint_t ch;
+	int r;
+
+	timeout(ms);
+	r = get_wch(&ch);
+	timeout(-1);
+	if (r == ERR)
+		return 0;
+	if (r == KEY_CODE_YES)
+		ungetch((int)ch);
+	else
+		unget_wch((wchar_t)ch);
+	return 1;
+}
+
+int
 ui_width(const char *s)
 {
 	char *t = util_sanitize(s, 0);

@@ -121,6 +121,10 @@ int ui_confirm(const char *question);
  * or -1 when the operator pressed Esc. */
 int ui_prompt(const char *question, char **out);
 
+/* 1 when a key arrives within ms milliseconds (it stays to be read by
+ * ui_read), 0 when the keyboard stayed idle. */
+int ui_key_pending(int ms);
+
 /* Set when SIGHUP or SIGTERM arrived: screens must stop. */
 extern volatile int ui_hangup;
 
@@ -131,6 +135,8 @@ void ui_list_open(struct ui_app *app, const char *record);
 void ui_report_open(struct ui_app *app);
 /* The data-quality screen (findings by rule or village, completeness). */
 void ui_quality_open(struct ui_app *app);
+/* The search screen (F3, Ctrl-W, `/` in lists). */
+void ui_search_open(struct ui_app *app);
 /* Open the entry form for record type `record`; id 0 = new record. */
 void ui_entry_open(struct ui_app *app, const char *record, int64_t id);
 /* Open record id at a place: the roster row of record `child` whose id is

@@ -208,14 +208,15 @@ list_key(struct screen *s, const struct ui_event *ev)
 			return UI_OK;
 		/* fall through */
 	case ACT_SEARCH:
-		ui_message("%s", _("Search is not available in this version"));
-		refresh();
+		l->stale = 1;
+		ui_search_open(s->app);
 		return UI_OK;
 	case ACT_HELP:
 		ui_help_show(_("Up/Down: move   PgDn/PgUp, Ctrl-V/Alt-V: page\n"
 		    "Home/End: first/last page\n"
 		    "Enter: open the record   n or Insert: new record\n"
 		    "s: show only draft, complete, verified or locked records\n"
+		    "F3, Ctrl-W or /: search\n"
 		    "F10 or Ctrl-X: back"), NULL);
 		break;
 	case ACT_BACK:

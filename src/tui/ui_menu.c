@@ -25,6 +25,7 @@ static const struct tool {
 } tools[] = {
 	{'r', N_("Reports"), ui_report_open},
 	{'v', N_("Data quality: findings by rule and village"), ui_quality_open},
+	{'s', N_("Search (F3)"), ui_search_open},
 	{0, NULL, NULL}
 };
 
@@ -135,6 +136,10 @@ menu_key(struct screen *s, const struct ui_event *ev)
 		    "n or Insert: new record\n"
 		    "F10 or Ctrl-X: quit kesra"), NULL);
 		break;
+	case ACT_SEARCH:
+		m->stale = 1;
+		ui_search_open(s->app);
+		return UI_OK;
 	case ACT_BACK:
 		return UI_QUIT;
 	default:

@@ -475,7 +475,7 @@ test_unknown_keys(void **state)
 	    "relevant, constraint,", 6, 31);
 	tu_assert_diag_at(&d, "a record: unknown key 'lable' (known: label, "
 	    "title, parent, fields, rules, roster_rules, min_count, "
-	    "max_count, duplicate_key)", 4, 5);
+	    "max_count, duplicate_key, filters, search_columns)", 4, 5);
 	tu_assert_diag_at(&d, "the dictionary: unknown key 'recrods' (known: "
 	    "dictionary, version, languages, regions, regions_retired, "
 	    "value_sets, records)", 7, 1);

@@ -1,0 +1,380 @@
+/*
+ * db_search: the search's part of the storage (part of the db module):
+ * per record type with `search: true` fields, an external-content FTS5
+ * table "<record>_fts" over those columns of the record's table, kept in
+ * step by three triggers; per nik/kk field that is not unique (the unique
+ * ones have their partial unique index already), an index for number
+ * look-ups "<record>_<field>_num"; and for the lists, per top-level
+ * record, an index of its live rows "<record>_live" (counts scan it).
+ *
+ * Invariants: the FTS table holds exactly the live rows (deleted_at IS
+ * NULL) of its record table. The triggers add a row on insert, remove it
+ * on delete, and on an update that changes a searched column or
+ * deleted_at remove the old words (when the old row was live) and add the
+ * new ones (when the new row is live), so a soft delete drops the row from
+ * the index. The FTS table and triggers are compared with the SQL this
+ * file would write (sqlite_schema keeps it as written): any difference (a
+ * field gained or lost `search:`) drops and rebuilds them from the live
+ * rows, in the migration's transaction. Identifiers come from the
+ * dictionary ([a-z_][a-z0-9_]*); no value is ever in SQL text.
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "i18n.h"
+
+#define NTRIG 3
+static const char *const trig_suffix[NTRIG] = {"ai", "ad", "au"};
+
+static int
+fail(struct db *db, char **err, const char *what)
+{
+	return util_err(err, "%s: %s: %s", db_path(db), what,
+	    sqlite3_errmsg(db_sqlite(db)));
+}
+
+static int
+run(struct db *db, const char *sql, char **err)
+{
+	if (sqlite3_exec(db_sqlite(db), sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail(db, err, "search index");
+	return 0;
+}
+
+/* The stored SQL of a schema object (caller frees), or NULL when absent. */
+static char *
+stored_sql(struct db *db, const char *type, const char *name)
+{
+	sqlite3_stmt *st;
+	char *r = NULL;
+	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT sql FROM sqlite_schema "
+	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		r = xstrdup(t != NULL ? t : "");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* "a, b" or with a prefix per name: "new.a, new.b". */
+static void
+col_list(struct sbuf *b, const struct sch_record *r, const char *pfx)
+{
+	size_t i;
+	int first = 1;
+	for (i = 0; i < r->nfields; i++) {
+		if (!r->fields[i].search)
+			continue;
+		sbuf_addf(b, "%s%s\"%s\"", first ? "" : ", ", pfx,
+		    r->fields[i].name);
+		first = 0;
+	}
+}
+
+/* The SQL of the FTS table (k = -1) or of trigger k. Caller frees. */
+static char *
+object_sql(const struct sch_record *r, int k)
+{
+	struct sbuf b = {0};
+	size_t i;
+
+	if (k < 0) {
+		sbuf_addf(&b, "CREATE VIRTUAL TABLE \"%s_fts\" USING fts5(",
+		    r->name);
+		col_list(&b, r, "");
+		sbuf_addf(&b, ", content='%s', content_rowid='id', "
+		    "tokenize='unicode61 remove_diacritics 2', "
+		    "prefix='2 3')", r->name);
+		return sbuf_steal(&b);
+	}
+	sbuf_addf(&b, "CREATE TRIGGER \"%s_fts_%s\" AFTER %s ON \"%s\" ",
+	    r->name, trig_suffix[k], k == 0 ? "INSERT" : k == 1 ? "DELETE" :
+	    "UPDATE", r->name);
+	if (k == 0)
+		sbuf_add(&b, "WHEN new.deleted_at IS NULL ");
+	else if (k == 1)
+		sbuf_add(&b, "WHEN old.deleted_at IS NULL ");
+	else {
+		sbuf_add(&b, "WHEN old.deleted_at IS NOT new.deleted_at");
+		for (i = 0; i < r->nfields; i++)
+			if (r->fields[i].search)
+				sbuf_addf(&b, " OR old.\"%s\" IS NOT new.\"%s\"",
+				    r->fields[i].name, r->fields[i].name);
+		sbuf_add(&b, " ");
+	}
+	sbuf_add(&b, "BEGIN ");
+	if (k >= 1) {
+		sbuf_addf(&b, "INSERT INTO \"%s_fts\" (\"%s_fts\", rowid, ",
+		    r->name, r->name);
+		col_list(&b, r, "");
+		sbuf_add(&b, ") SELECT 'delete', old.id, ");
+		col_list(&b, r, "old.");
+		sbuf_add(&b, k == 2 ? " WHERE old.deleted_at IS NULL; " : "; ");
+	}
+	if (k != 1) {
+		sbuf_addf(&b, "INSERT INTO \"%s_fts\" (rowid, ", r->name);
+		col_list(&b, r, "");
+		sbuf_add(&b, ") SELECT new.id, ");
+		col_list(&b, r, "new.");
+		sbuf_add(&b, k == 2 ? " WHERE new.deleted_at IS NULL; " : "; ");
+	}
+	sbuf_add(&b, "END");
+	return sbuf_steal(&b);
+}
+
+static int
+has_search(const struct sch_record *r)
+{
+	size_t i;
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].search && schema_field_stored(&r->fields[i]))
+			return 1;
+	return 0;
+}
+
+/* Bring one record's FTS table and triggers in line with the schema. */
+static int
+sync_fts(struct db *db, const struct sch_record *r, int dry_run,
+    struct sbuf *plan, char **err)
+{
+	char *name = xasprintf("%s_fts", r->name), *want, *have, *sql;
+	int k, same, rc = -1, want_fts = has_search(r);
+
+	have = stored_sql(db, "table", name);
+	want = want_fts ? object_sql(r, -1) : NULL;
+	same = (have == NULL && want == NULL) || (have != NULL &&
+	    want != NULL && strcmp(have, want) == 0);
+	for (k = 0; same && want_fts && k < NTRIG; k++) {
+		char *tn = xasprintf("%s_fts_%s", r->name, trig_suffix[k]);
+		char *tw = object_sql(r, k), *th = stored_sql(db, "trigger", tn);
+		same = th != NULL && strcmp(th, tw) == 0;
+		free(tn);
+		free(tw);
+		free(th);
+	}
+	if (same) {
+		rc = 0;
+		goto out;
+	}
+	if (plan != NULL) {
+		if (want_fts)
+			sbuf_addf(plan, _("build search index %s\n"), name);
+		else
+			sbuf_addf(plan, _("drop search index %s\n"), name);
+	}
+	if (dry_run) {
+		rc = 0;
+		goto out;
+	}
+	for (k = 0; k < NTRIG; k++) {
+		sql = xasprintf("DROP TRIGGER IF EXISTS \"%s_fts_%s\"", r->name,
+		    trig_suffix[k]);
+		rc = run(db, sql, err);
+		free(sql);
+		if (rc < 0)
+			goto out;
+	}
+	sql = xasprintf("DROP TABLE IF EXISTS \"%s\"", name);
+	rc = run(db, sql, err);
+	free(sql);
+	if (rc < 0 || !want_fts)
+		goto out;
+	if ((rc = run(db, want, err)) < 0)
+		goto out;
+	for (k = 0; k < NTRIG; k++) {
+		sql = object_sql(r, k);
+		rc = run(db, sql, err);
+		free(sql);
+		if (rc < 0)
+			goto out;
+	}
+	/* The live rows only (an external-content 'rebuild' would take the
+	 * deleted ones too). */
+	{
+		struct sbuf b = {0};
+		sbuf_addf(&b, "INSERT INTO \"%s\" (rowid, ", name);
+		col_list(&b, r, "");
+		sbuf_add(&b, ") SELECT id, ");
+		col_list(&b, r, "");
+		sbuf_addf(&b, " FROM \"%s\" WHERE deleted_at IS NULL",
+		    r->name);
+		rc = run(db, b.s, err);
+		sbuf_free(&b);
+	}
+out:
+	free(name);
+	free(want);
+	free(have);
+	return rc;
+}
+
+/* The number index of a nik/kk field that has no unique index. */
+static int
+sync_number(struct db *db, const struct sch_record *r,
+    const struct sch_field *f, int dry_run, char **err)
+{
+	char *name = xasprintf("%s_%s_num", r->name, f->name), *have, *sql;
+	int want = (f->type == FT_NIK || f->type == FT_KK) && !f->unique;
+	int rc = 0;
+
+	have = stored_sql(db, "index", name);
+	if ((have != NULL) == want)
+		goto out;
+	/* no plan line: an index of kesra's, as the rosters' parent index */
+	if (dry_run)
+		goto out;
+	if (want)
+		sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (\"%s\") WHERE "
+		    "deleted_at IS NULL AND \"%s\" IS NOT NULL", name, r->name,
+		    f->name, f->name);
+	else
+		sql = xasprintf("DROP INDEX \"%s\"", name);
+	rc = run(db, sql, err);
+	free(sql);
+out:
+	free(name);
+	free(have);
+	return rc;
+}
+
+/*
+ * The live-record index of a top-level record "<record>_live" (id WHERE
+ * deleted_at IS NULL): the list screen's count of live records (and the
+ * menu's) scans this small index instead of the whole table.
+ */
+static int
+sync_live(struct db *db, const struct sch_record *r, int dry_run,
+    struct sbuf *plan, char **err)
+{
+	char *name = xasprintf("%s_live", r->name), *have, *sql;
+	int rc = 0;
+
+	have = stored_sql(db, "index", name);
+	if (have != NULL || r->parent != NULL)
+		goto out;
+	/* no plan line: an index of kesra's, as the rosters' parent index */
+	(void)plan;
+	if (dry_run)
+		goto out;
+	sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (id) WHERE "
+	    "deleted_at IS NULL", name, r->name);
+	rc = run(db, sql, err);
+	free(sql);
+out:
+	free(name);
+	free(have);
+	return rc;
+}
+
+int
+db_search_current(struct db *db)
+{
+	const struct schema *s = db_schema(db);
+	size_t i;
+	int k, same = 1;
+
+	for (i = 0; i < s->nrecords && same; i++) {
+		const struct sch_record *r = &s->records[i];
+		char *name = xasprintf("%s_fts", r->name);
+		char *have = stored_sql(db, "table", name);
+		char *want = has_search(r) ? object_sql(r, -1) : NULL;
+		same = (have == NULL && want == NULL) || (have != NULL &&
+		    want != NULL && strcmp(have, want) == 0);
+		for (k = 0; same && want != NULL && k < NTRIG; k++) {
+			char *tn = xasprintf("%s_fts_%s", r->name,
+			    trig_suffix[k]);
+			char *tw = object_sql(r, k);
+			char *th = stored_sql(db, "trigger", tn);
+			same = th != NULL && strcmp(th, tw) == 0;
+			free(tn);
+			free(tw);
+			free(th);
+		}
+		free(name);
+		free(have);
+		free(want);
+		if (same && r->parent == NULL) {
+			name = xasprintf("%s_live", r->name);
+			have = stored_sql(db, "index", name);
+			same = have != NULL;
+			free(name);
+			free(have);
+		}
+	}
+	return same;
+}
+
+int
+db_search_suspend(struct db *db, char **err)
+{
+	const struct schema *s = db_schema(db);
+	size_t i;
+	int k;
+
+	if (run(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	for (i = 0; i < s->nrecords; i++) {
+		const struct sch_record *r = &s->records[i];
+		char *sql;
+		for (k = 0; k < NTRIG; k++) {
+			sql = xasprintf("DROP TRIGGER IF EXISTS \"%s_fts_%s\"",
+			    r->name, trig_suffix[k]);
+			if (run(db, sql, err) < 0) {
+				free(sql);
+				goto fail;
+			}
+			free(sql);
+		}
+		sql = xasprintf("DROP TABLE IF EXISTS \"%s_fts\"", r->name);
+		if (run(db, sql, err) < 0) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
+	}
+	return run(db, "COMMIT", err);
+fail:
+	sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+db_search_resume(struct db *db, char **err)
+{
+	if (run(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (db_search_sync(db, 0, NULL, err) < 0) {
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return run(db, "COMMIT", err);
+}
+
+int
+db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
+{
+	const struct schema *s = db_schema(db);
+	size_t i, j;
+
+	for (i = 0; i < s->nrecords; i++) {
+		const struct sch_record *r = &s->records[i];
+		if (sync_fts(db, r, dry_run, plan, err) < 0 ||
+		    sync_live(db, r, dry_run, plan, err) < 0)
+			return -1;
+		for (j = 0; j < r->nfields; j++)
+			if (schema_field_stored(&r->fields[j]) &&
+			    sync_number(db, r, &r->fields[j], dry_run,
+			    err) < 0)
+				return -1;
+	}
+	return 0;
+}
