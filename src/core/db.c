@@ -43,9 +43,10 @@
 #include <sqlite3.h>
 
 #include "i18n.h"
+#include "draft.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
-#define DB_LAYOUT "2"
+#define DB_LAYOUT "3"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -916,6 +917,7 @@ out:
 static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
     char **err) = {
 	db_region_sync,
+	db_draft_sync,
 };
 
 /*
