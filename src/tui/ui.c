@@ -10,11 +10,13 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "i18n.h"
@@ -23,8 +25,19 @@
 
 #define ESC_DELAY_MS 80
 #define MAX_SCREENS 16
+/* A form left modified this long without a key is kept as a draft
+ * (KESRA_DRAFT_IDLE_SECONDS changes it, for tests). */
+#define IDLE_SECONDS 30
+/* get_wch returning ERR this many times in a row with input pending: the
+ * terminal is gone. */
+#define MAX_BAD_READS 3
 
 volatile int ui_hangup;
+
+static int idle_ms = IDLE_SECONDS * 1000;
+static int idle_fired;     /* the last ui_read timed out */
+static int resize_pending; /* a KEY_RESIZE was read (maybe by a pop-up) */
+static int bad_reads;
 
 static struct screen *stack[MAX_SCREENS];
 static int depth;
@@ -107,6 +120,14 @@ ui_begin(char **err)
 		use_default_colors();
 	}
 	curs_set(1);
+	/* Let the terminal scroll and insert/delete lines and characters
+	 * where that costs fewer bytes than repainting. */
+	idlok(stdscr, TRUE);
+	idcok(stdscr, TRUE);
+	if ((term = getenv("KESRA_DRAFT_IDLE_SECONDS")) != NULL &&
+	    atoi(term) > 0)
+		idle_ms = atoi(term) * 1000;
+	timeout(idle_ms);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -126,21 +147,43 @@ ui_read(struct ui_event *ev)
 
 	ev->action = ACT_NONE;
 	ev->ch = 0;
+	idle_fired = 0;
+	if (ui_hangup)
+		return;
 	errno = 0;
 	r = get_wch(&ch);
 	if (r == ERR) {
-		/* Blocking read: ERR is a signal or a terminal that is gone
-		 * (EOF, EIO). Treat the latter as a hang-up, never spin. */
-		if (errno != EINTR)
+		/*
+		 * ERR is the idle time-out, a signal, or a terminal that is
+		 * gone (EIO, EOF: the read returned 0). Tell them apart
+		 * without blocking: a gone terminal reports an error, a
+		 * hang-up, or input that get_wch cannot read. Never spin.
+		 */
+		struct pollfd pf = {STDIN_FILENO, POLLIN, 0};
+		int e = errno;
+		if (e == EINTR)
+			return;
+		if (e != 0 || poll(&pf, 1, 0) < 0 ||
+		    (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0 ||
+		    ((pf.revents & POLLIN) && ++bad_reads >= MAX_BAD_READS)) {
 			ui_hangup = 1;
+			return;
+		}
+		if (!(pf.revents & POLLIN)) {
+			bad_reads = 0;
+			idle_fired = 1;
+		}
 		return;
 	}
+	bad_reads = 0;
+	if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		resize_pending = 1;
 	if (r == OK && ch == 27) {
 		/* Alt-V arrives as Esc then v. */
 		wint_t next;
 		timeout(ESC_DELAY_MS);
 		r = get_wch(&next);
-		timeout(-1);
+		timeout(idle_ms);
 		if (r == OK && (next == 'v' || next == 'V')) {
 			ev->action = ACT_PREV_PAGE;
 			return;
@@ -374,6 +417,18 @@ ui_top(void)
 	return depth > 0 ? stack[depth - 1] : NULL;
 }
 
+int
+ui_depth(void)
+{
+	return depth;
+}
+
+struct screen *
+ui_screen_at(int i)
+{
+	return i >= 0 && i < depth ? stack[i] : NULL;
+}
+
 static void
 pop(void)
 {
@@ -389,6 +444,9 @@ int
 ui_run(struct ui_app *app, char **err)
 {
 	struct ui_event ev;
+	int keyed = 0; /* keys since the last draft */
+	int hangup_saved = 0;
+	int resumed = 0;
 
 	if (ui_begin(err) < 0)
 		return -1;
@@ -396,21 +454,43 @@ ui_run(struct ui_app *app, char **err)
 	while (depth > 0 && !ui_hangup) {
 		struct screen *top = stack[depth - 1];
 		int r;
+		if (resize_pending) {
+			/* read here or inside a pop-up: every screen on the
+			 * stack lays itself out again when it shows */
+			int i;
+			for (i = 0; i < depth; i++)
+				stack[i]->needs_draw = 1;
+			resize_pending = 0;
+		}
 		if (top->needs_draw) {
 			if (ui_too_small()) {
+				/* nothing is lost: keys wait for a size
+				 * that fits (hang-ups and idle still count) */
 				ui_read(&ev);
-				if (ev.action == ACT_BACK)
-					break;
+				if (idle_fired && keyed &&
+				    ui_entry_draft_save(app, 1) >= 0)
+					keyed = 0;
 				continue;
 			}
 			top->needs_draw = 0;
 			top->ops->draw(top);
 		}
+		if (!resumed) {
+			/* after the first paint: a draft to resume? */
+			resumed = 1;
+			ui_entry_resume(app);
+			continue;
+		}
 		ui_read(&ev);
 		if (ui_hangup)
 			break;
-		if (ev.action == ACT_NONE)
+		if (ev.action == ACT_NONE) {
+			if (idle_fired && keyed &&
+			    ui_entry_draft_save(app, 0) >= 0)
+				keyed = 0;
 			continue;
+		}
+		keyed = 1;
 		if (ev.action == ACT_RESIZE || ev.action == ACT_REDRAW) {
 			if (ev.action == ACT_REDRAW)
 				clearok(curscr, TRUE);
@@ -425,11 +505,16 @@ ui_run(struct ui_app *app, char **err)
 		if (r & UI_POP)
 			pop();
 	}
+	if (ui_hangup && ui_entry_draft_save(app, 1) > 0)
+		hangup_saved = 1;
 	while (depth > 0)
 		pop();
 	free(msg_text);
 	msg_text = NULL;
 	ui_end();
 	util_set_fatal_hook(NULL);
+	if (hangup_saved)
+		fprintf(stderr, "kesra: %s\n", _("stopped by a hang-up or a "
+		    "signal; the form being typed was kept as a draft"));
 	return 0;
 }

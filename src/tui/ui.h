@@ -118,8 +118,24 @@ int ui_confirm(const char *question);
  * or -1 when the operator pressed Esc. */
 int ui_prompt(const char *question, char **out);
 
-/* Set when SIGHUP or SIGTERM arrived: screens must stop. */
+/* Set when SIGHUP or SIGTERM arrived, or the terminal is gone (EOF,
+ * EIO): screens must stop; after it, nothing but endwin touches the
+ * terminal. */
 extern volatile int ui_hangup;
+
+/* The screens on the stack: depth, and the one at i (0 = bottom). */
+int ui_depth(void);
+struct screen *ui_screen_at(int i);
+
+/*
+ * Drafts (src/core/draft.h): keep the form being typed (the top-level entry
+ * on the stack, its rosters, an open roster list and row form) in the
+ * database. quiet: no message (hang-up). Returns 1 when a draft was saved,
+ * 0 when no form is modified, -1 on failure.
+ */
+int ui_entry_draft_save(struct ui_app *app, int quiet);
+/* At start: offer to resume the operator's newest draft. */
+void ui_entry_resume(struct ui_app *app);
 
 /* Screens. */
 void ui_menu_open(struct ui_app *app);
