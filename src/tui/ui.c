@@ -31,6 +31,9 @@
 /* get_wch returning ERR this many times in a row with input pending: the
  * terminal is gone. */
 #define MAX_BAD_READS 3
+/* A field's hint waits for a pause this long: heads-down typing never
+ * pays its bytes. */
+#define HINT_MS 1500
 
 volatile int ui_hangup;
 
@@ -38,6 +41,8 @@ static int idle_ms = IDLE_SECONDS * 1000;
 static int idle_fired;     /* the last ui_read timed out */
 static int resize_pending; /* a KEY_RESIZE was read (maybe by a pop-up) */
 static int bad_reads;
+static char *hint_text;    /* waiting for a pause (ui_hint) */
+static void show_hint_now(void);
 
 static struct screen *stack[MAX_SCREENS];
 static int depth;
@@ -150,8 +155,19 @@ ui_read(struct ui_event *ev)
 	idle_fired = 0;
 	if (ui_hangup)
 		return;
+	if (hint_text != NULL)
+		timeout(HINT_MS);
 	errno = 0;
 	r = get_wch(&ch);
+	if (hint_text != NULL) {
+		timeout(idle_ms);
+		if (r == ERR && errno == 0) {
+			show_hint_now(); /* a pause: the hint, not idle */
+			return;
+		}
+		free(hint_text);
+		hint_text = NULL;
+	}
 	if (r == ERR) {
 		/*
 		 * ERR is the idle time-out, a signal, or a terminal that is
@@ -296,6 +312,8 @@ paint_message(void)
 static void
 message(attr_t attr, const char *fmt, va_list ap)
 {
+	free(hint_text);
+	hint_text = NULL;
 	free(msg_text);
 	msg_text = xvasprintf(fmt, ap);
 	msg_attr = attr;
@@ -322,8 +340,33 @@ ui_error(const char *fmt, ...)
 }
 
 void
+ui_hint(const char *text)
+{
+	ui_clear_message();
+	if (text != NULL)
+		hint_text = xstrdup(text);
+}
+
+/* Paint the waiting hint, the cursor left where it stands. */
+static void
+show_hint_now(void)
+{
+	int y = 0, x = 0;
+	msg_text = hint_text;
+	hint_text = NULL;
+	msg_attr = 0;
+	getsyx(y, x);
+	paint_message();
+	wnoutrefresh(stdscr);
+	setsyx(y, x);
+	doupdate();
+}
+
+void
 ui_clear_message(void)
 {
+	free(hint_text);
+	hint_text = NULL;
 	free(msg_text);
 	msg_text = NULL;
 	move(LINES - 2, 0);
@@ -511,6 +554,8 @@ ui_run(struct ui_app *app, char **err)
 		pop();
 	free(msg_text);
 	msg_text = NULL;
+	free(hint_text);
+	hint_text = NULL;
 	ui_end();
 	util_set_fatal_hook(NULL);
 	if (hangup_saved)

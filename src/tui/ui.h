@@ -100,6 +100,9 @@ void ui_message(const char *fmt, ...);
 void ui_error(const char *fmt, ...);
 void ui_keys(const char *keys);
 void ui_clear_message(void);
+/* A hint: cleared now, shown on the message line once the operator pauses
+ * (no key for a moment); a key or another message drops it. NULL: none. */
+void ui_hint(const char *text);
 /* erase() for a screen's full paint, keeping the current message. */
 void ui_erase(void);
 

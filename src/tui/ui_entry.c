@@ -195,10 +195,7 @@ show_hint(struct entry *e)
 {
 	const struct sch_field *f = &e->def->fields[uif_current(e->form)];
 	const char *hint = sch_text_get(&f->hint, e->app->lang, NULL);
-	if (hint != NULL)
-		ui_message("%s", hint);
-	else
-		ui_clear_message();
+	ui_hint(hint);
 }
 
 /*
