@@ -68,6 +68,10 @@ run_tui(struct opts *o)
 	memset(&app, 0, sizeof app);
 	if (cli_open_all(o, 1, &app.s, &app.db, &app.x) < 0)
 		return 1;
+	if (db_tune_interactive(app.db, &err) < 0) {
+		print_err(err);
+		err = NULL;
+	}
 	app.lang = o->lang_index;
 	app.user = current_user();
 	app.last = xcalloc(app.s->nrecords, sizeof *app.last);

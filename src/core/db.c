@@ -374,6 +374,12 @@ db_tune_bulk(struct db *db, char **err)
 	return exec(db, "PRAGMA cache_size = -262144", err);
 }
 
+int
+db_tune_interactive(struct db *db, char **err)
+{
+	return exec(db, "PRAGMA cache_size = -512", err);
+}
+
 void
 db_rollback(struct db *db)
 {

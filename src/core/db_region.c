@@ -188,21 +188,53 @@ src_read(struct db *db, struct region_src *c, char **err)
 	return 0;
 }
 
+/* FNV-1a over a file's bytes, read in chunks: the start-up check never
+ * holds the regions file (megabytes) in memory. */
+static int
+hash_file(const char *path, uint64_t *h)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[16384];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		*h = util_fnv1a(*h, chunk, n);
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
 int
 db_region_current(struct db *db)
 {
-	struct region_src c;
-	char *old = NULL;
-	int ok;
+	const struct schema *s = db_schema(db);
+	char *path, *rpath, *old = NULL, hex[17];
+	uint64_t h;
+	int ok = 0;
 
-	if (src_read(db, &c, NULL) < 0)
-		ok = 0;
-	else
-		ok = c.path == NULL ||
-		    ((old = db_meta_get(db, "regions_hash")) != NULL &&
-		    strcmp(old, c.hex) == 0 && have_table(db));
+	/* the same hash as src_read's, streamed */
+	if ((path = region_schema_path(s)) == NULL)
+		return 1;
+	rpath = region_retired_path(s);
+	h = util_fnv1a(UTIL_FNV_INIT, REGION_FORMAT, strlen(REGION_FORMAT));
+	if (hash_file(path, &h) < 0)
+		goto out;
+	if (rpath != NULL) {
+		h = util_fnv1a(h, "\0retired\0", 9);
+		if (hash_file(rpath, &h) < 0)
+			goto out;
+	}
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+	ok = (old = db_meta_get(db, "regions_hash")) != NULL &&
+	    strcmp(old, hex) == 0 && have_table(db);
+out:
 	free(old);
-	src_free(&c);
+	free(path);
+	free(rpath);
 	return ok;
 }
 

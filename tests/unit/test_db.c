@@ -216,7 +216,9 @@ test_create_new(void **state)
 	assert_string_equal(plan.s,
 	    "create database for dictionary testdict version 1\n"
 	    "create table person (7 fields)\n"
-	    "create table visit (1 fields)\n");
+	    "create table visit (1 fields)\n"
+	    "create table kesra_draft (forms kept when a terminal went "
+	    "away)\n");
 	sbuf_free(&plan);
 
 	h = db_sqlite(f->db);
@@ -272,8 +274,9 @@ test_create_new(void **state)
 	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
 	assert_int_equal(plan.len, 0);
 	sbuf_free(&plan);
+	/* person, visit, kesra_meta, kesra_accept, kesra_draft */
 	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), 4);
+	    "WHERE type = 'table'"), 5);
 }
 
 static void
@@ -1260,7 +1263,9 @@ test_old_file_gains_ord(void **state)
 	static const char want[] =
 	    "create table kesra_accept (accepted warnings)\n"
 	    "add column person.ord INTEGER (kesra system column)\n"
-	    "add column visit.ord INTEGER (kesra system column)\n";
+	    "add column visit.ord INTEGER (kesra system column)\n"
+	    "create table kesra_draft (forms kept when a terminal went "
+	    "away)\n";
 
 	f->s = tu_schema(dict_v1);
 	make_old_file(f->path, f->s->hash);
