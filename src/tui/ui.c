@@ -32,12 +32,13 @@
  * terminal is gone. */
 #define MAX_BAD_READS 3
 /* A field's hint waits for a pause this long: heads-down typing never
- * pays its bytes. */
+ * pays its bytes (KESRA_HINT_MS changes it, for tests). */
 #define HINT_MS 1500
 
 volatile int ui_hangup;
 
 static int idle_ms = IDLE_SECONDS * 1000;
+static int hint_ms = HINT_MS;
 static int idle_fired;     /* the last ui_read timed out */
 static int resize_pending; /* a KEY_RESIZE was read (maybe by a pop-up) */
 static int bad_reads;
@@ -132,6 +133,8 @@ ui_begin(char **err)
 	if ((term = getenv("KESRA_DRAFT_IDLE_SECONDS")) != NULL &&
 	    atoi(term) > 0)
 		idle_ms = atoi(term) * 1000;
+	if ((term = getenv("KESRA_HINT_MS")) != NULL && atoi(term) > 0)
+		hint_ms = atoi(term);
 	timeout(idle_ms);
 
 	memset(&sa, 0, sizeof sa);
@@ -156,7 +159,7 @@ ui_read(struct ui_event *ev)
 	if (ui_hangup)
 		return;
 	if (hint_text != NULL)
-		timeout(HINT_MS);
+		timeout(hint_ms);
 	errno = 0;
 	r = get_wch(&ch);
 	if (hint_text != NULL) {
