@@ -43,6 +43,7 @@ static int idle_fired;     /* the last ui_read timed out */
 static int resize_pending; /* a KEY_RESIZE was read (maybe by a pop-up) */
 static int bad_reads;
 static char *hint_text;    /* waiting for a pause (ui_hint) */
+static int ascii_lines;    /* the terminal has no usable line drawing */
 static void show_hint_now(void);
 
 static struct screen *stack[MAX_SCREENS];
@@ -116,6 +117,19 @@ ui_begin(char **err)
 	}
 	set_term(scr);
 	curses_on = 1;
+	{
+		/* Line drawing: none (no acsc), or a PC code page's bytes
+		 * (TERM=ansi) that a UTF-8 terminal shows as letters: then
+		 * borders are drawn in ASCII. */
+		const char *acsc = tigetstr("acsc");
+		const unsigned char *p;
+		if (acsc == NULL || acsc == (char *)-1 || acsc[0] == '\0')
+			ascii_lines = 1;
+		else
+			for (p = (const unsigned char *)acsc; *p; p++)
+				if (*p >= 0x80)
+					ascii_lines = 1;
+	}
 	util_set_fatal_hook(ui_end);
 	raw();
 	noecho();
@@ -394,6 +408,15 @@ ui_keys(const char *keys)
 	mvaddstr(LINES - 1, 0, f);
 	attroff(A_REVERSE);
 	free(f);
+}
+
+void
+ui_box(void *w)
+{
+	if (ascii_lines)
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(w, 0, 0);
 }
 
 int

@@ -111,6 +111,10 @@ char *ui_fit(const char *s, int width);
 /* Display width of a UTF-8 string (sanitised). */
 int ui_width(const char *s);
 
+/* A border around window w (a WINDOW *): line drawing, or ASCII + - |
+ * where the terminal has none. */
+void ui_box(void *w);
+
 /* Screen too small: 1 while below 80x24 (shows the request to enlarge). */
 int ui_too_small(void);
 

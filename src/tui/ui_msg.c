@@ -118,7 +118,7 @@ pick_run(struct pick *pk)
 		if (sel >= top + rows)
 			top = sel - rows + 1;
 		werase(win);
-		box(win, 0, 0);
+		ui_box(win);
 		t = ui_fit(pk->title, w - 4);
 		mvwaddstr(win, 0, 2, t);
 		free(t);
@@ -137,7 +137,7 @@ pick_run(struct pick *pk)
 			free(it);
 			free(line);
 		}
-		box(win, 0, 0);
+		ui_box(win);
 		t = ui_fit(pk->title, w - 4);
 		mvwaddstr(win, 0, 2, t);
 		free(t);
@@ -287,7 +287,7 @@ ui_help_show(const char *screen_help, const char *field_help)
 	int h = getmaxy(win), w = getmaxx(win), y = 1;
 	struct ui_event ev;
 
-	box(win, 0, 0);
+	ui_box(win);
 	mvwaddstr(win, 0, 2, _(" Help "));
 	if (field_help != NULL) {
 		y = draw_lines(win, y, field_help, w - 4, h - 2);
