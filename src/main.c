@@ -25,6 +25,9 @@ static const struct verb verbs[] = {
 	    "to the database")},
 	{"demo", cmd_demo, "--households N [--seed S]", N_("fill a new "
 	    "database with synthetic households (Papua Barat Daya)"), 1},
+	{"drafts", cmd_drafts, "[--all | --user NAME] [--discard RECORD ID]",
+	    N_("list the forms kept when a terminal went away, or discard "
+	    "one"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 
