@@ -33,6 +33,7 @@ UNSAVEDQ=$(ui_text "Unsaved changes. Save them? y = save, n = discard, Esc = sta
 UNSAVEDQ=$(printf '%.24s' "$UNSAVEDQ")
 MENU=$(ui_text "Choose a register:")
 SAVED=$(ui_text "Saved: %s (#%lld)" | sed 's/%s.*//')
+KEPT=$(ui_text "stopped by a hang-up or a signal; the form being typed was kept as a draft")
 
 _q_is() { [ "$(q "$1")" = "$2" ]; }
 # q_is QUERY WANT DESC [SECONDS]: a check that sqlite3 gives WANT (waits).
@@ -103,7 +104,7 @@ st=$(q "SELECT state FROM kesra_draft")
 like "$st" "pending	960102150590" "the draft holds the half-typed NIK"
 like "$st" "v	name	Ani Wompere" "the draft holds the unfinished row's name"
 like "$st" "v	kk	$KK1" "the draft holds the household's KK"
-if [ -s "$ERR_FILE" ] && grep -q draft "$ERR_FILE"; then
+if grep -q -F -- "$KEPT" "$ERR_FILE"; then
 	ok "kesra says on stderr that the form was kept"
 else
 	not_ok "kesra says on stderr that the form was kept" "$(cat "$ERR_FILE")"

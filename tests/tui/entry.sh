@@ -489,7 +489,8 @@ else
 	not_ok "SIGTERM: kesra exits" "pid '$pid'" "$(screen)"
 fi
 # the typed KK was kept as a draft (issue 11): one line says so, nothing else
-if [ "$(wc -l <"$ERR_FILE")" -eq 1 ] && grep -q draft "$ERR_FILE"; then
+KEPT=$(ui_text "stopped by a hang-up or a signal; the form being typed was kept as a draft")
+if [ "$(wc -l <"$ERR_FILE")" -eq 1 ] && grep -q -F -- "$KEPT" "$ERR_FILE"; then
 	ok "SIGTERM: stderr only says that the form was kept as a draft"
 else
 	not_ok "SIGTERM: stderr only says that the form was kept as a draft" \
