@@ -4,7 +4,11 @@
  *
  *   kesra drafts [--all | --user NAME]        list (default: this operator)
  *   kesra drafts --discard RECORD ID [--user NAME]
+ *
+ * ID is the record's id, or for a record never saved the negative key of
+ * its draft, as listed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,23 @@ put_field(const char *s, int last)
 	free(t);
 }
 
+/* A draft's key: an integer, negative for a record never saved. */
+static int
+parse_id(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno != 0) {
+		char *sv = util_sanitize(s, 0);
+		fprintf(stderr, _("kesra: --discard: '%s' is not a record id\n"),
+		    sv);
+		free(sv);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_drafts(struct opts *o)
 {
@@ -35,7 +56,7 @@ cmd_drafts(struct opts *o)
 	struct expr_set *x;
 	struct schema *s;
 	struct db *db;
-	unsigned long long id = 0;
+	long long id = 0;
 	char *err = NULL;
 	size_t n = 0, i;
 	int all = 0, discard = 0, bad = 0, rc = 0;
@@ -51,8 +72,7 @@ cmd_drafts(struct opts *o)
 				fprintf(stderr, _("kesra: --discard needs a "
 				    "record type and an id\n"));
 				bad = 1;
-			} else if (parse_count("--discard", o->args[k + 2],
-			    INT64_MAX, &id) < 0)
+			} else if (parse_id(o->args[k + 2], &id) < 0)
 				bad = 1;
 			else {
 				record = o->args[k + 1];
@@ -91,7 +111,7 @@ cmd_drafts(struct opts *o)
 		if (i == n) {
 			char *sr = util_sanitize(record, 0);
 			char *su = util_sanitize(user, 0);
-			fprintf(stderr, _("kesra: no draft of %s %llu by %s\n"),
+			fprintf(stderr, _("kesra: no draft of %s %lld by %s\n"),
 			    sr, id, su);
 			free(sr);
 			free(su);

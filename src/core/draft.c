@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -20,6 +22,17 @@
 
 #define DRAFT_MAGIC "kesra-draft"
 #define DRAFT_VERSION "1"
+
+int64_t
+draft_new_key(void)
+{
+	static int64_t last;
+	int64_t k = -((int64_t)time(NULL) * 1000 + (int64_t)(getpid() % 1000));
+	if (last != 0 && k >= last)
+		k = last - 1;
+	last = k;
+	return k;
+}
 
 void
 draft_free(struct draft *d)
@@ -507,7 +520,7 @@ draft_save(struct db *db, const char *user, const struct draft *d,
 	util_now(now, sizeof now);
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->rec->def->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, d->rec->id);
+	sqlite3_bind_int64(st, 3, d->key != 0 ? d->key : d->rec->id);
 	if (field != NULL)
 		sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
@@ -525,7 +538,8 @@ draft_load(struct db *db, const char *user, struct draft **out, char **err)
 	int rc, found = 0;
 
 	*out = NULL;
-	st = prep(db, "SELECT state, saved_at FROM kesra_draft WHERE user = ?1 "
+	st = prep(db, "SELECT state, saved_at, record_id FROM kesra_draft "
+	    "WHERE user = ?1 "
 	    "ORDER BY saved_at DESC, rowid DESC", err);
 	if (st == NULL)
 		return -1;
@@ -538,6 +552,7 @@ draft_load(struct db *db, const char *user, struct draft **out, char **err)
 		    &perr) == 0) {
 			snprintf((*out)->saved_at, sizeof (*out)->saved_at,
 			    "%s", at != NULL ? at : "");
+			(*out)->key = sqlite3_column_int64(st, 2);
 			found = 1;
 			break;
 		}

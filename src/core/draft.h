@@ -6,8 +6,10 @@
  * the cursor stood in and the text typed there but not yet checked.
  *
  * A draft never touches the real record: it lives in its own table,
- * kesra_draft, one row per (operator, record type, record id; 0 for a new
- * record), saved in a transaction of its own.
+ * kesra_draft, one row per (operator, record type, key), saved in a
+ * transaction of its own. The key is the record's id, or for a record not
+ * saved yet a negative number of its own (draft_new_key), so that two new
+ * records never share a draft.
  *
  * The state is text: one line per item, "tag<TAB>value...", every value
  * escaped (backslash, \t, \n, \xHH for any byte outside printable ASCII),
@@ -53,7 +55,12 @@ struct draft {
 	long row_index;    /* its index there; -1 = a new row */
 	struct draft_place row_at;
 	char saved_at[32]; /* when loaded: when it was saved */
+	int64_t key;       /* record_id in kesra_draft; 0: rec->id */
 };
+
+/* A key for the draft of a record not saved yet: negative, and not the
+ * same as another one made by this process or (most likely) another. */
+int64_t draft_new_key(void);
 
 void draft_free(struct draft *d);
 
@@ -71,7 +78,8 @@ char *draft_escape(const char *s);
 /* Inverse of draft_escape; NULL when s is malformed. Caller frees. */
 char *draft_unescape(const char *s);
 
-/* Save (replace) the draft of user for d->rec (type, id). */
+/* Save (replace) the draft of user for d->rec's type and d->key (or
+ * d->rec->id when d->key is 0). */
 int draft_save(struct db *db, const char *user, const struct draft *d,
     char **err);
 /*
@@ -80,7 +88,7 @@ int draft_save(struct db *db, const char *user, const struct draft *d,
  */
 int draft_load(struct db *db, const char *user, struct draft **out,
     char **err);
-/* Delete the draft of user for record type `record`, record id (0 new). */
+/* Delete the draft of user for record type `record` and key id. */
 int draft_delete(struct db *db, const char *user, const char *record,
     int64_t id, char **err);
 

@@ -487,7 +487,7 @@ ui_entry_save(struct entry *e)
 			dr[k].ndeleted = e->rosters[k].ndeleted;
 		}
 	}
-	old_id = e->rec->id;
+	old_id = e->draft_key != 0 ? e->draft_key : e->rec->id;
 	if (db_tree_save(e->app->db, e->rec, dr, e->nrosters, e->app->user,
 	    &err) < 0) {
 		ui_error("%s: %s", _("Not saved"), err);
@@ -495,13 +495,15 @@ ui_entry_save(struct entry *e)
 		goto out;
 	}
 	/* saved normally: a draft of it is done with */
-	if (draft_delete(e->app->db, e->app->user, e->def->name, old_id,
-	    &err) < 0 || (old_id != e->rec->id && draft_delete(e->app->db,
-	    e->app->user, e->def->name, e->rec->id, &err) < 0)) {
+	if ((old_id != 0 && draft_delete(e->app->db, e->app->user,
+	    e->def->name, old_id, &err) < 0) || (old_id != e->rec->id &&
+	    draft_delete(e->app->db, e->app->user, e->def->name, e->rec->id,
+	    &err) < 0)) {
 		ui_error("%s", err);
 		free(err);
 		err = NULL;
 	}
+	e->draft_key = 0;
 	for (k = 0; k < e->nrosters; k++) {
 		free(e->rosters[k].deleted);
 		e->rosters[k].deleted = NULL;
@@ -798,7 +800,8 @@ entry_key(struct screen *s, const struct ui_event *ev)
 			char *err = NULL;
 			/* discarded: so is its draft */
 			if (e->parent == NULL && draft_delete(e->app->db,
-			    e->app->user, e->def->name, e->rec->id, &err) < 0)
+			    e->app->user, e->def->name, e->draft_key != 0 ?
+			    e->draft_key : e->rec->id, &err) < 0)
 				free(err);
 			return UI_POP;
 		}
@@ -1046,6 +1049,11 @@ ui_entry_draft_save(struct ui_app *app, int quiet)
 	    (row == NULL || !ui_entry_modified(row))))
 		return 0;
 	memset(&d, 0, sizeof d);
+	/* a saved record's draft is keyed by its id, a new one's by a key
+	 * of its own (see draft.h) */
+	if (top->rec->id <= 0 && top->draft_key == 0)
+		top->draft_key = draft_new_key();
+	d.key = top->rec->id > 0 ? top->rec->id : top->draft_key;
 	d.rec = record_copy(top->rec);
 	draft_place_of(top, &d.at);
 	d.nrosters = top->nrosters;
@@ -1131,7 +1139,7 @@ ui_entry_resume(struct ui_app *app)
 	free(q);
 	if (r == 0) {
 		if (draft_delete(app->db, app->user, d->rec->def->name,
-		    d->rec->id, &err) < 0) {
+		    d->key, &err) < 0) {
 			ui_error("%s", err);
 			free(err);
 		}
@@ -1173,6 +1181,7 @@ ui_entry_resume(struct ui_app *app)
 				d->row_roster = (long)k;
 		}
 	e->rosters_dirty = 1;
+	e->draft_key = d->key;
 	if (app->x != NULL)
 		expr_refresh(app->x, e->rec, NULL, e->relevant);
 	resume_place(e, &d->at);

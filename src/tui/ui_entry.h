@@ -39,6 +39,7 @@ struct entry {
 	WINDOW *win;
 	size_t cur;             /* current field, kept over re-layout */
 	char *pending;          /* text to put in it on the first paint */
+	int64_t draft_key;      /* key of its draft (draft.h); 0: none yet */
 };
 
 /* Check, accept warnings and save the whole tree (top-level entry only).

@@ -13,6 +13,8 @@
 #  3. tmux kill-server (the terminal gone): kept; resumed in the same field.
 #  4. Idle: with KESRA_DRAFT_IDLE_SECONDS=1 the form is kept while kesra
 #     waits; F10 then n (discard) deletes the draft.
+#  5. A draft kept (Esc at the question) is not touched by another new
+#     record's idle draft or its discarding.
 . tests/lib.sh
 
 SCHEMA=$TOP/tests/data/constructs
@@ -98,8 +100,8 @@ pid=$(kesra_pid)
 kill -HUP "$pid"
 pid_gone "$pid" "SIGHUP: kesra exits"
 q_is "SELECT count(*) FROM household" 0 "SIGHUP: no household was saved"
-q_is "SELECT user = '$(id -un)', record, record_id, field FROM kesra_draft" \
-    "1|household|0|nik" "SIGHUP: the draft is kept for this operator, in field nik"
+q_is "SELECT user = '$(id -un)', record, record_id < 0, field FROM kesra_draft" \
+    "1|household|1|nik" "SIGHUP: the draft is kept for this operator (a new record: a negative key), in field nik"
 st=$(q "SELECT state FROM kesra_draft")
 like "$st" "pending	960102150590" "the draft holds the half-typed NIK"
 like "$st" "v	name	Ani Wompere" "the draft holds the unfinished row's name"
@@ -154,7 +156,7 @@ _poll 5 _field_has "Kecamatan" "96.0"
 pid=$(kesra_pid)
 kill -TERM "$pid"
 pid_gone "$pid" "SIGTERM: kesra exits"
-q_is "SELECT record_id, field FROM kesra_draft" "0|district" \
+q_is "SELECT record_id < 0, field FROM kesra_draft" "1|district" \
     "SIGTERM: the draft is kept, in the district field"
 start --env KESRA_TODAY=$TODAY -- --schema "$SCHEMA"
 msg_has "$RESUMEQ" "offered again after SIGTERM"
@@ -174,7 +176,7 @@ _poll 5 _field_has "Nomor KK" "96010212345"
 pid=$(kesra_pid)
 tm kill-server
 pid_gone "$pid" "kill-server: kesra exits when its terminal goes away"
-q_is "SELECT record_id, field FROM kesra_draft" "0|kk" \
+q_is "SELECT count(*), field FROM kesra_draft" "1|kk" \
     "kill-server: the draft is kept, in the KK field"
 start --env KESRA_TODAY=$TODAY -- --schema "$SCHEMA"
 msg_has "$RESUMEQ" "offered after the terminal went away"
@@ -210,4 +212,34 @@ send F10
 msg_has "$UNSAVEDQ" "F10 asks"
 send n
 q_is "SELECT count(*) FROM kesra_draft" 0 "discarded: no draft"
+send C-x
+wait_exit >/dev/null
+
+# ---- 5. a kept draft and another new record ------------------------------------
+start --env KESRA_TODAY=$TODAY -- --schema "$SCHEMA"
+expect "$MENU" "menu (5)"
+send n
+at_field "Provinsi" && send Enter
+type_text "96.7"
+_poll 5 _field_has "Kabupaten/kota" "96.7"
+pid=$(kesra_pid)
+kill -HUP "$pid"
+pid_gone "$pid" "SIGHUP with a new household"
+start --env KESRA_TODAY=$TODAY --env KESRA_DRAFT_IDLE_SECONDS=1 -- --schema "$SCHEMA"
+msg_has "$RESUMEQ" "offered"
+send Escape
+expect "$MENU" "Esc: not now, the menu"
+q_is "SELECT count(*) FROM kesra_draft" 1 "Esc keeps the draft"
+send n
+at_field "Provinsi" && send Enter
+type_text "96.0"
+sleep 2
+q_is "SELECT count(*) FROM kesra_draft" 2 "another new household idle: a draft of its own beside the kept one"
+send F10
+msg_has "$UNSAVEDQ" "F10 asks"
+send n
+q_is "SELECT count(*) || ' ' || group_concat(field) FROM kesra_draft" "1 regency" \
+    "discarding the other one leaves the kept draft"
+q_is "SELECT instr(state, 'pending	96.7') > 0 FROM kesra_draft" 1 \
+    "the kept draft still holds its own typed text"
 finish

@@ -304,6 +304,21 @@ test_save_load_delete(void **state)
 	assert_string_equal(v[0].field, "age"); /* in the row being typed */
 	draft_infos_free(v, n);
 
+	/* a new record's draft under a key of its own */
+	n2->key = draft_new_key();
+	assert_true(n2->key < 0);
+	assert_true(draft_new_key() != n2->key);
+	record_set(n2->rec, 1, "Jl. Lain");
+	assert_int_equal(draft_save(f->db, "budi", n2, &err), 0);
+	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM kesra_draft "
+	    "WHERE user = 'budi'"), 2);
+	assert_int_equal(draft_load(f->db, "budi", &g, &err), 1);
+	assert_int_equal(g->key, n2->key);
+	assert_string_equal(record_get(g->rec, 1), "Jl. Lain");
+	draft_free(g);
+	assert_int_equal(draft_delete(f->db, "budi", "household", n2->key,
+	    &err), 0);
+
 	assert_int_equal(draft_delete(f->db, "ani", "household", 7, &err), 0);
 	assert_int_equal(draft_load(f->db, "ani", &g, &err), 0);
 	assert_int_equal(draft_load(f->db, "budi", &g, &err), 1);
