@@ -377,7 +377,7 @@ db_tune_bulk(struct db *db, char **err)
 int
 db_tune_interactive(struct db *db, char **err)
 {
-	return exec(db, "PRAGMA cache_size = -512", err);
+	return exec(db, "PRAGMA cache_size = -256", err);
 }
 
 void

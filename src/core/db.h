@@ -79,7 +79,7 @@ int db_begin(struct db *db, char **err);
  */
 int db_tune_bulk(struct db *db, char **err);
 /*
- * For the entry screens: a page cache of 512 KiB on this connection (the
+ * For the entry screens: a page cache of 256 KiB on this connection (the
  * default is 2 MiB), so that the resident size stays small on low-spec
  * machines; a screen reads a few pages at a time.
  */
