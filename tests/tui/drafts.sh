@@ -15,6 +15,8 @@
 #     waits; F10 then n (discard) deletes the draft.
 #  5. A draft kept (Esc at the question) is not touched by another new
 #     record's idle draft or its discarding.
+#  6. A saved household changed and SIGTERM: its draft is keyed by its id,
+#     the record untouched; resumed and saved: one revision more.
 . tests/lib.sh
 
 SCHEMA=$TOP/tests/data/constructs
@@ -242,4 +244,43 @@ q_is "SELECT count(*) || ' ' || group_concat(field) FROM kesra_draft" "1 regency
     "discarding the other one leaves the kept draft"
 q_is "SELECT instr(state, 'pending	96.7') > 0 FROM kesra_draft" 1 \
     "the kept draft still holds its own typed text"
+send C-x
+wait_exit >/dev/null
+
+# ---- 6. a saved record changed, SIGTERM, resumed, saved ----------------------
+start --env KESRA_TODAY=$TODAY -- --schema "$SCHEMA"
+msg_has "$RESUMEQ" "the kept draft is offered"
+send n
+expect "$MENU" "n: discarded"
+send Enter
+wait_for "$KK1" >/dev/null
+send Enter
+at_field "Provinsi"
+rev=$(q "SELECT rev FROM household WHERE id = 1")
+for i in 1 2 3 4 5; do send Enter; sleep 0.2; done
+at_field "Alamat"
+send C-k
+type_text "Jl. Baru 7"
+_poll 5 _field_has "Alamat" "Jl. Baru 7"
+pid=$(kesra_pid)
+kill -TERM "$pid"
+pid_gone "$pid" "SIGTERM in a saved household being changed"
+q_is "SELECT record_id, field FROM kesra_draft" "1|address" \
+    "the draft of a saved record is keyed by its id"
+q_is "SELECT address FROM household WHERE id = 1" "$ADDR" "the record itself is untouched"
+start --env KESRA_TODAY=$TODAY -- --schema "$SCHEMA"
+msg_has "$RESUMEQ" "offered"
+send y
+if at_field "Alamat" && _poll 5 _field_has "Alamat" "Jl. Baru 7"; then
+	ok "resumed in the address with the new text"
+else
+	not_ok "resumed in the address with the new text" "$(screen)"
+fi
+send F2
+msg_has "$SAVED" "F2 saves the change"
+q_is "SELECT address, rev FROM household WHERE id = 1" "Jl. Baru 7|$((rev + 1))" \
+    "sqlite3: the change is saved (one revision more)"
+q_is "SELECT count(*) FROM member WHERE parent_id = 1 AND deleted_at IS NULL" 1 \
+    "the member row is still there"
+q_is "SELECT count(*) FROM kesra_draft" 0 "saved: no draft"
 finish
