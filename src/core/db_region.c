@@ -11,6 +11,9 @@
  * (a savepoint, so it nests in the caller's BEGIN IMMEDIATE). Rows are
  * inserted only after region_load checked both whole files: the table
  * never holds half a file. SQL text is fixed; every value is bound.
+ * kesra_meta 'regions_stamp' (path, size, inode, mtime of the files) is set
+ * with it, or by a migration that found the hash current; while the files
+ * still match it, the start-up check trusts it instead of hashing them.
  * Retired rows (retired = 1) are codes no longer in use; they are there
  * for NIK checks (nik_region_known) only: db_region_get and
  * db_region_children see current rows only.
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -128,7 +132,7 @@ insert_rows(struct db *db, const struct region_table *t, int retired,
 }
 
 static int
-hash_set(struct db *db, const char *hex, char **err)
+meta_put(struct db *db, const char *key, const char *value, char **err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -136,11 +140,43 @@ hash_set(struct db *db, const char *hex, char **err)
 	    "value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
 	    "excluded.value", -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, err, "kesra_meta");
-	sqlite3_bind_text(st, 1, "regions_hash", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sql_fail(db, err, "kesra_meta");
+}
+
+static int
+hash_set(struct db *db, const char *hex, char **err)
+{
+	return meta_put(db, "regions_hash", hex, err);
+}
+
+/*
+ * The stamp of the region files as they are now: path, size, inode and
+ * modification time of each. Kept in kesra_meta "regions_stamp" by the
+ * migration that found or made the table current, it lets the check at
+ * every start (db_region_current) skip hashing megabytes while the files
+ * are untouched. Caller frees; NULL when a file cannot be looked at.
+ */
+static char *
+stamp_now(const char *path, const char *rpath)
+{
+	struct sbuf b = {0};
+	const char *p[2] = {path, rpath};
+	struct stat st;
+	int i;
+	for (i = 0; i < 2 && p[i] != NULL; i++) {
+		if (stat(p[i], &st) < 0) {
+			sbuf_free(&b);
+			return NULL;
+		}
+		sbuf_addf(&b, "%s %lld %llu %lld.%09ld\n", p[i],
+		    (long long)st.st_size, (unsigned long long)st.st_ino,
+		    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	}
+	return sbuf_steal(&b);
 }
 
 /*
@@ -212,14 +248,23 @@ int
 db_region_current(struct db *db)
 {
 	const struct schema *s = db_schema(db);
-	char *path, *rpath, *old = NULL, hex[17];
+	char *path, *rpath, *old = NULL, *stamp = NULL, hex[17];
 	uint64_t h;
 	int ok = 0;
 
-	/* the same hash as src_read's, streamed */
 	if ((path = region_schema_path(s)) == NULL)
 		return 1;
 	rpath = region_retired_path(s);
+	/* untouched since the migration that checked them: current */
+	if ((stamp = stamp_now(path, rpath)) != NULL &&
+	    (old = db_meta_get(db, "regions_stamp")) != NULL &&
+	    strcmp(old, stamp) == 0 && have_table(db)) {
+		ok = 1;
+		goto out;
+	}
+	free(old);
+	old = NULL;
+	/* the same hash as src_read's, streamed */
 	h = util_fnv1a(UTIL_FNV_INIT, REGION_FORMAT, strlen(REGION_FORMAT));
 	if (hash_file(path, &h) < 0)
 		goto out;
@@ -233,9 +278,25 @@ db_region_current(struct db *db)
 	    strcmp(old, hex) == 0 && have_table(db);
 out:
 	free(old);
+	free(stamp);
 	free(path);
 	free(rpath);
 	return ok;
+}
+
+/* Keep the stamp of the files just found current (see stamp_now). */
+static int
+stamp_set(struct db *db, const char *stamp, char **err)
+{
+	char *old;
+	int rc = 0;
+	if (stamp == NULL)
+		return 0;
+	old = db_meta_get(db, "regions_stamp");
+	if (old == NULL || strcmp(old, stamp) != 0)
+		rc = meta_put(db, "regions_stamp", stamp, err);
+	free(old);
+	return rc;
 }
 
 int
@@ -244,9 +305,18 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	struct region_table *t = NULL, *rt = NULL;
 	struct region_src c;
 	struct diags d = {0};
-	char *old = NULL;
+	char *old = NULL, *stamp = NULL;
 	int rc = -1;
 
+	/* the stamp before the bytes: a file changed in between is hashed
+	 * again at the next start */
+	if ((old = region_schema_path(db_schema(db))) != NULL) {
+		char *rpath = region_retired_path(db_schema(db));
+		stamp = stamp_now(old, rpath);
+		free(rpath);
+		free(old);
+		old = NULL;
+	}
 	if (src_read(db, &c, err) < 0)
 		goto out;
 	if (c.path == NULL) {
@@ -255,7 +325,7 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	}
 	old = db_meta_get(db, "regions_hash");
 	if (old != NULL && strcmp(old, c.hex) == 0 && have_table(db)) {
-		rc = 0;
+		rc = dry_run ? 0 : stamp_set(db, stamp, err);
 		goto out;
 	}
 	if (region_load_mem(c.path, c.buf, c.len, &t, &d) < 0 ||
@@ -279,7 +349,7 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	    insert_rows(db, t, 0, err) < 0 ||
 	    (rt != NULL && insert_rows(db, rt, 1, err) < 0) ||
 	    sql_exec(db, region_index, err) < 0 ||
-	    hash_set(db, c.hex, err) < 0) {
+	    hash_set(db, c.hex, err) < 0 || stamp_set(db, stamp, err) < 0) {
 		sqlite3_exec(db_sqlite(db), "ROLLBACK TO region_sync; "
 		    "RELEASE region_sync", NULL, NULL, NULL);
 		goto out;
@@ -292,6 +362,7 @@ out:
 	region_table_free(rt);
 	diags_free(&d);
 	free(old);
+	free(stamp);
 	src_free(&c);
 	return rc;
 }
