@@ -154,19 +154,22 @@ hash_set(struct db *db, const char *hex, char **err)
 }
 
 /*
- * The stamp of the region files as they are now: path, size, inode and
- * modification time of each. Kept in kesra_meta "regions_stamp" by the
+ * The stamp of the region files as they are now: the table format, then
+ * path, size, inode and modification time of each file, then the hash
+ * (hex) it vouches for. Kept in kesra_meta "regions_stamp" by the
  * migration that found or made the table current, it lets the check at
  * every start (db_region_current) skip hashing megabytes while the files
- * are untouched. Caller frees; NULL when a file cannot be looked at.
+ * are untouched and regions_hash is still that hash. Caller frees; NULL
+ * when a file cannot be looked at.
  */
 static char *
-stamp_now(const char *path, const char *rpath)
+stamp_now(const char *path, const char *rpath, const char *hex)
 {
 	struct sbuf b = {0};
 	const char *p[2] = {path, rpath};
 	struct stat st;
 	int i;
+	sbuf_add(&b, REGION_FORMAT);
 	for (i = 0; i < 2 && p[i] != NULL; i++) {
 		if (stat(p[i], &st) < 0) {
 			sbuf_free(&b);
@@ -176,6 +179,7 @@ stamp_now(const char *path, const char *rpath)
 		    (long long)st.st_size, (unsigned long long)st.st_ino,
 		    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
 	}
+	sbuf_addf(&b, "hash %s", hex);
 	return sbuf_steal(&b);
 }
 
@@ -255,12 +259,16 @@ db_region_current(struct db *db)
 	if ((path = region_schema_path(s)) == NULL)
 		return 1;
 	rpath = region_retired_path(s);
-	/* untouched since the migration that checked them: current */
-	if ((stamp = stamp_now(path, rpath)) != NULL &&
-	    (old = db_meta_get(db, "regions_stamp")) != NULL &&
-	    strcmp(old, stamp) == 0 && have_table(db)) {
-		ok = 1;
-		goto out;
+	/* untouched since the migration that checked them, and the hash
+	 * it checked still the table's: current */
+	if ((old = db_meta_get(db, "regions_hash")) != NULL &&
+	    (stamp = stamp_now(path, rpath, old)) != NULL) {
+		char *kept = db_meta_get(db, "regions_stamp");
+		ok = kept != NULL && strcmp(kept, stamp) == 0 &&
+		    have_table(db);
+		free(kept);
+		if (ok)
+			goto out;
 	}
 	free(old);
 	old = NULL;
@@ -284,18 +292,21 @@ out:
 	return ok;
 }
 
-/* Keep the stamp of the files just found current (see stamp_now). */
+/* Keep the stamp (see stamp_now) of the files just found current with
+ * hash hex; stat is its part taken before the files were read. */
 static int
-stamp_set(struct db *db, const char *stamp, char **err)
+stamp_set(struct db *db, const char *stat, const char *hex, char **err)
 {
-	char *old;
+	char *old, *stamp;
 	int rc = 0;
-	if (stamp == NULL)
+	if (stat == NULL)
 		return 0;
+	stamp = xasprintf("%shash %s", stat, hex);
 	old = db_meta_get(db, "regions_stamp");
 	if (old == NULL || strcmp(old, stamp) != 0)
 		rc = meta_put(db, "regions_stamp", stamp, err);
 	free(old);
+	free(stamp);
 	return rc;
 }
 
@@ -312,8 +323,11 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	 * again at the next start */
 	if ((old = region_schema_path(db_schema(db))) != NULL) {
 		char *rpath = region_retired_path(db_schema(db));
-		stamp = stamp_now(old, rpath);
+		stamp = stamp_now(old, rpath, "");
 		free(rpath);
+		/* the stat part: stamp_set adds the hash */
+		if (stamp != NULL)
+			stamp[strlen(stamp) - strlen("hash ")] = '\0';
 		free(old);
 		old = NULL;
 	}
@@ -325,7 +339,7 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	}
 	old = db_meta_get(db, "regions_hash");
 	if (old != NULL && strcmp(old, c.hex) == 0 && have_table(db)) {
-		rc = dry_run ? 0 : stamp_set(db, stamp, err);
+		rc = dry_run ? 0 : stamp_set(db, stamp, c.hex, err);
 		goto out;
 	}
 	if (region_load_mem(c.path, c.buf, c.len, &t, &d) < 0 ||
@@ -349,7 +363,8 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	    insert_rows(db, t, 0, err) < 0 ||
 	    (rt != NULL && insert_rows(db, rt, 1, err) < 0) ||
 	    sql_exec(db, region_index, err) < 0 ||
-	    hash_set(db, c.hex, err) < 0 || stamp_set(db, stamp, err) < 0) {
+	    hash_set(db, c.hex, err) < 0 ||
+	    stamp_set(db, stamp, c.hex, err) < 0) {
 		sqlite3_exec(db_sqlite(db), "ROLLBACK TO region_sync; "
 		    "RELEASE region_sync", NULL, NULL, NULL);
 		goto out;
