@@ -58,6 +58,7 @@ pick_run(struct pick *pk)
 	char **fetched = NULL;
 	size_t nfetched = 0, *shown = NULL, ns = 0, i;
 	int sel = 0, top = 0, result = -1, done = 0, w, h, refetch = 1;
+	int want_w;
 	WINDOW *win;
 
 	w = ui_width(pk->title) + 6;
@@ -76,6 +77,7 @@ pick_run(struct pick *pk)
 		if (iw > w)
 			w = iw;
 	}
+	want_w = w;
 	h = pk->fetch != NULL ? LINES : (int)pk->n + 4;
 	if (h < 8)
 		h = 8;
@@ -183,6 +185,17 @@ pick_run(struct pick *pk)
 		case ACT_ESC:
 		case ACT_BACK:
 			done = 1;
+			break;
+		case ACT_RESIZE:
+			/* centred again in the new size, filter and choice
+			 * kept; the screen below lays itself out after */
+			delwin(win);
+			touchwin(stdscr);
+			wnoutrefresh(stdscr);
+			h = pk->fetch != NULL ? LINES : (int)pk->n + 4;
+			win = popup(h < 8 ? 8 : h, want_w);
+			h = getmaxy(win);
+			w = getmaxx(win);
 			break;
 		case ACT_BACKSPACE:
 			while (filter.len > 0 &&

@@ -14,7 +14,8 @@
 #  3. Resize mid-entry (tmux resize-window): larger, smaller than 80x24
 #     (one line asks to enlarge; keys wait), and back, in the household form
 #     with text typed but not yet checked, in the roster list and in a
-#     member's form: every value, the typed text and the current field stay.
+#     member's form: every value, the typed text and the current field stay;
+#     a pick list open during a resize is centred again, its filter kept.
 . tests/lib.sh
 
 SCHEMA=$TOP/tests/data/constructs
@@ -229,4 +230,31 @@ is "$(q "SELECT kk, address, members FROM household")" \
     "9601021234560002|Jl. Sam Ratulangi 5|1" "sqlite3: the household typed across resizes"
 is "$(q "SELECT name, nik FROM member")" "Maria Sawen|9601021505900001" \
     "sqlite3: the member typed across resizes"
+
+# a pick list open while the terminal is resized: centred again, its
+# filter kept, and the choice still works
+send C-x
+wait_gone "$ROSTER_KEYS" >/dev/null
+send C-x
+wait_for "$MENU" >/dev/null
+send n
+at_field "Provinsi"
+send Enter
+at_field "Kabupaten/kota"
+send C-p
+wait_for "96.01  Kabupaten Sorong" >/dev/null
+type_text "kota"
+wait_gone "96.01  Kabupaten Sorong" >/dev/null
+resize 110 34
+sleep 0.3
+if wait_for "96.71  Kota Sorong" && [ "$(screen | grep -F "96.71  Kota Sorong" |
+    awk '{ print index($0, "96.71") }')" -gt 20 ]; then
+	ok "resize with a pick list open: centred again in 110 columns, filter kept"
+else
+	not_ok "resize with a pick list open: centred again in 110 columns, filter kept" "$(screen)"
+fi
+resize 80 24
+sleep 0.3
+send Enter
+field_has "Kabupaten/kota" "Kota Sorong" "the choice made after the resizes is taken"
 finish
