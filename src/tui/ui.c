@@ -444,6 +444,11 @@ ui_confirm(const char *question)
 			ui_clear_message();
 			return -1;
 		}
+		if (ev.action == ACT_RESIZE) {
+			/* on the message line of the new size */
+			ui_message("%s", question);
+			refresh();
+		}
 		if (ev.action == ACT_CHAR) {
 			wint_t c = ev.ch;
 			if (c == 'y' || c == 'Y') {
