@@ -132,6 +132,9 @@ send Home
 list_is "01-19 19" "Home again"
 send Down Down Down Enter
 expect "Person 04" "Down x3, Enter opens the fourth record"
+# "Person 04" is on the list too: wait for the form's title itself
+_title_has() { screen_line 1 | grep -F -q -- "$1"; }
+_poll 5 _title_has "#4"
 like "$(screen_line 1)" "#4" "the form title says #4"
 send F10
 list_is "01-19 19" "F10 back to the same screenful"
