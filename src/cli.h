@@ -64,6 +64,7 @@ double seconds_since(const struct timespec *t0);
 /* The verbs */
 int cmd_check(struct opts *);
 int cmd_demo(struct opts *);
+int cmd_drafts(struct opts *);
 int cmd_init(struct opts *);
 int cmd_migrate(struct opts *);
 int cmd_report(struct opts *);

@@ -52,6 +52,9 @@ static const struct verb verbs[] = {
 	{"search", cmd_search, "QUERY [--limit N] [--region CODE|NAME] "
 	    "[--status S] [--filter NAME]...", N_("find persons and "
 	    "households by name, NIK or KK (TSV)"), 1},
+	{"drafts", cmd_drafts, "[--all | --user NAME] [--discard RECORD ID]",
+	    N_("list the forms kept when a terminal went away, or discard "
+	    "one"), 1},
 	{NULL, NULL, NULL, NULL, 0}
 };
 
@@ -95,6 +98,10 @@ run_tui(struct opts *o)
 	memset(&app, 0, sizeof app);
 	if (cli_open_all(o, 1, &app.s, &app.db, &app.x) < 0)
 		return 1;
+	if (db_tune_interactive(app.db, &err) < 0) {
+		print_err(err);
+		err = NULL;
+	}
 	app.lang = o->lang_index;
 	app.user = current_user();
 	app.last = xcalloc(app.s->nrecords, sizeof *app.last);

@@ -350,10 +350,20 @@ expect_gone() {
 	fi
 }
 
+# form_screen: the screen with the dotted leaders between a form's labels
+# and its fields shown as blanks (so "Label ...... value" reads as
+# "Label        value").
+form_screen() {
+	screen | awk '{ while (match($0, /\.\.+ /))
+	    $0 = substr($0, 1, RSTART - 1) sprintf("%" RLENGTH "s", "") \
+	    substr($0, RSTART + RLENGTH); print }'
+}
+
 # label_row LABEL: 0-based row of the form line that starts with LABEL
-# (followed by a space, or the end of the line), or -1.
+# (followed by a space, or the end of the line; a leader counts as
+# blanks), or -1.
 label_row() {
-	screen | awk -v t="$1" '
+	form_screen | awk -v t="$1" '
 	    index($0, t) == 1 && (length($0) == length(t) ||
 	    substr($0, length(t) + 1, 1) == " ") { print NR - 1; f = 1; exit }
 	    END { if (!f) print -1 }'
@@ -381,7 +391,7 @@ _row_matches() {
 
 # _field_text LABEL: what the form line of LABEL shows after the label.
 _field_text() {
-	screen | awk -v t="$1" '
+	form_screen | awk -v t="$1" '
 	    index($0, t) == 1 && (length($0) == length(t) ||
 	    substr($0, length(t) + 1, 1) == " ") {
 		print substr($0, length(t) + 1); exit }'

@@ -53,6 +53,7 @@
 #include "audit.h"
 #include "i18n.h"
 #include "user.h"
+#include "draft.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
 #define DB_LAYOUT "3"
@@ -556,6 +557,12 @@ int
 db_tune_bulk(struct db *db, char **err)
 {
 	return exec(db, "PRAGMA cache_size = -262144", err);
+}
+
+int
+db_tune_interactive(struct db *db, char **err)
+{
+	return exec(db, "PRAGMA cache_size = -256", err);
 }
 
 void
@@ -1106,6 +1113,7 @@ static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
 	db_audit_sync,
 	db_dupkey_sync,
 	db_search_sync,
+	db_draft_sync,
 };
 
 /*

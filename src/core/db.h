@@ -85,6 +85,12 @@ int db_begin(struct db *db, char **err);
  * rewriting them. Durability is unchanged.
  */
 int db_tune_bulk(struct db *db, char **err);
+/*
+ * For the entry screens: a page cache of 256 KiB on this connection (the
+ * default is 2 MiB), so that the resident size stays small on low-spec
+ * machines; a screen reads a few pages at a time.
+ */
+int db_tune_interactive(struct db *db, char **err);
 int db_commit(struct db *db, char **err);
 void db_rollback(struct db *db);
 

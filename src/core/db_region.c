@@ -11,6 +11,9 @@
  * (a savepoint, so it nests in the caller's BEGIN IMMEDIATE). Rows are
  * inserted only after region_load checked both whole files: the table
  * never holds half a file. SQL text is fixed; every value is bound.
+ * kesra_meta 'regions_stamp' (path, size, inode, mtime of the files) is set
+ * with it, or by a migration that found the hash current; while the files
+ * still match it, the start-up check trusts it instead of hashing them.
  * Retired rows (retired = 1) are codes no longer in use; they are there
  * for NIK checks (nik_region_known) only: db_region_get and
  * db_region_children see current rows only.
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -128,7 +132,7 @@ insert_rows(struct db *db, const struct region_table *t, int retired,
 }
 
 static int
-hash_set(struct db *db, const char *hex, char **err)
+meta_put(struct db *db, const char *key, const char *value, char **err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -136,11 +140,47 @@ hash_set(struct db *db, const char *hex, char **err)
 	    "value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
 	    "excluded.value", -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, err, "kesra_meta");
-	sqlite3_bind_text(st, 1, "regions_hash", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sql_fail(db, err, "kesra_meta");
+}
+
+static int
+hash_set(struct db *db, const char *hex, char **err)
+{
+	return meta_put(db, "regions_hash", hex, err);
+}
+
+/*
+ * The stamp of the region files as they are now: the table format, then
+ * path, size, inode and modification time of each file, then the hash
+ * (hex) it vouches for. Kept in kesra_meta "regions_stamp" by the
+ * migration that found or made the table current, it lets the check at
+ * every start (db_region_current) skip hashing megabytes while the files
+ * are untouched and regions_hash is still that hash. Caller frees; NULL
+ * when a file cannot be looked at.
+ */
+static char *
+stamp_now(const char *path, const char *rpath, const char *hex)
+{
+	struct sbuf b = {0};
+	const char *p[2] = {path, rpath};
+	struct stat st;
+	int i;
+	sbuf_add(&b, REGION_FORMAT);
+	for (i = 0; i < 2 && p[i] != NULL; i++) {
+		if (stat(p[i], &st) < 0) {
+			sbuf_free(&b);
+			return NULL;
+		}
+		sbuf_addf(&b, "%s %lld %llu %lld.%09ld\n", p[i],
+		    (long long)st.st_size, (unsigned long long)st.st_ino,
+		    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	}
+	sbuf_addf(&b, "hash %s", hex);
+	return sbuf_steal(&b);
 }
 
 /*
@@ -188,22 +228,86 @@ src_read(struct db *db, struct region_src *c, char **err)
 	return 0;
 }
 
+/* FNV-1a over a file's bytes, read in chunks: the start-up check never
+ * holds the regions file (megabytes) in memory. */
+static int
+hash_file(const char *path, uint64_t *h)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[16384];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		*h = util_fnv1a(*h, chunk, n);
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
 int
 db_region_current(struct db *db)
 {
-	struct region_src c;
-	char *old = NULL;
-	int ok;
+	const struct schema *s = db_schema(db);
+	char *path, *rpath, *old = NULL, *stamp = NULL, hex[17];
+	uint64_t h;
+	int ok = 0;
 
-	if (src_read(db, &c, NULL) < 0)
-		ok = 0;
-	else
-		ok = c.path == NULL ||
-		    ((old = db_meta_get(db, "regions_hash")) != NULL &&
-		    strcmp(old, c.hex) == 0 && have_table(db));
+	if ((path = region_schema_path(s)) == NULL)
+		return 1;
+	rpath = region_retired_path(s);
+	/* untouched since the migration that checked them, and the hash
+	 * it checked still the table's: current */
+	if ((old = db_meta_get(db, "regions_hash")) != NULL &&
+	    (stamp = stamp_now(path, rpath, old)) != NULL) {
+		char *kept = db_meta_get(db, "regions_stamp");
+		ok = kept != NULL && strcmp(kept, stamp) == 0 &&
+		    have_table(db);
+		free(kept);
+		if (ok)
+			goto out;
+	}
 	free(old);
-	src_free(&c);
+	old = NULL;
+	/* the same hash as src_read's, streamed */
+	h = util_fnv1a(UTIL_FNV_INIT, REGION_FORMAT, strlen(REGION_FORMAT));
+	if (hash_file(path, &h) < 0)
+		goto out;
+	if (rpath != NULL) {
+		h = util_fnv1a(h, "\0retired\0", 9);
+		if (hash_file(rpath, &h) < 0)
+			goto out;
+	}
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+	ok = (old = db_meta_get(db, "regions_hash")) != NULL &&
+	    strcmp(old, hex) == 0 && have_table(db);
+out:
+	free(old);
+	free(stamp);
+	free(path);
+	free(rpath);
 	return ok;
+}
+
+/* Keep the stamp (see stamp_now) of the files just found current with
+ * hash hex; stat is its part taken before the files were read. */
+static int
+stamp_set(struct db *db, const char *stat, const char *hex, char **err)
+{
+	char *old, *stamp;
+	int rc = 0;
+	if (stat == NULL)
+		return 0;
+	stamp = xasprintf("%shash %s", stat, hex);
+	old = db_meta_get(db, "regions_stamp");
+	if (old == NULL || strcmp(old, stamp) != 0)
+		rc = meta_put(db, "regions_stamp", stamp, err);
+	free(old);
+	free(stamp);
+	return rc;
 }
 
 int
@@ -212,9 +316,21 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	struct region_table *t = NULL, *rt = NULL;
 	struct region_src c;
 	struct diags d = {0};
-	char *old = NULL;
+	char *old = NULL, *stamp = NULL;
 	int rc = -1;
 
+	/* the stamp before the bytes: a file changed in between is hashed
+	 * again at the next start */
+	if ((old = region_schema_path(db_schema(db))) != NULL) {
+		char *rpath = region_retired_path(db_schema(db));
+		stamp = stamp_now(old, rpath, "");
+		free(rpath);
+		/* the stat part: stamp_set adds the hash */
+		if (stamp != NULL)
+			stamp[strlen(stamp) - strlen("hash ")] = '\0';
+		free(old);
+		old = NULL;
+	}
 	if (src_read(db, &c, err) < 0)
 		goto out;
 	if (c.path == NULL) {
@@ -223,7 +339,7 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	}
 	old = db_meta_get(db, "regions_hash");
 	if (old != NULL && strcmp(old, c.hex) == 0 && have_table(db)) {
-		rc = 0;
+		rc = dry_run ? 0 : stamp_set(db, stamp, c.hex, err);
 		goto out;
 	}
 	if (region_load_mem(c.path, c.buf, c.len, &t, &d) < 0 ||
@@ -247,7 +363,8 @@ db_region_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	    insert_rows(db, t, 0, err) < 0 ||
 	    (rt != NULL && insert_rows(db, rt, 1, err) < 0) ||
 	    sql_exec(db, region_index, err) < 0 ||
-	    hash_set(db, c.hex, err) < 0) {
+	    hash_set(db, c.hex, err) < 0 ||
+	    stamp_set(db, stamp, c.hex, err) < 0) {
 		sqlite3_exec(db_sqlite(db), "ROLLBACK TO region_sync; "
 		    "RELEASE region_sync", NULL, NULL, NULL);
 		goto out;
@@ -260,6 +377,7 @@ out:
 	region_table_free(rt);
 	diags_free(&d);
 	free(old);
+	free(stamp);
 	src_free(&c);
 	return rc;
 }

@@ -10,11 +10,13 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "i18n.h"
@@ -23,8 +25,26 @@
 
 #define ESC_DELAY_MS 80
 #define MAX_SCREENS 16
+/* A form left modified this long without a key is kept as a draft
+ * (KESRA_DRAFT_IDLE_SECONDS changes it, for tests). */
+#define IDLE_SECONDS 30
+/* get_wch returning ERR this many times in a row with input pending: the
+ * terminal is gone. */
+#define MAX_BAD_READS 3
+/* A field's hint waits for a pause this long: heads-down typing never
+ * pays its bytes (KESRA_HINT_MS changes it, for tests). */
+#define HINT_MS 1500
 
 volatile int ui_hangup;
+
+static int idle_ms = IDLE_SECONDS * 1000;
+static int hint_ms = HINT_MS;
+static int idle_fired;     /* the last ui_read timed out */
+static int resize_pending; /* a KEY_RESIZE was read (maybe by a pop-up) */
+static int bad_reads;
+static char *hint_text;    /* waiting for a pause (ui_hint) */
+static int ascii_lines;    /* the terminal has no usable line drawing */
+static void show_hint_now(void);
 
 static struct screen *stack[MAX_SCREENS];
 static int depth;
@@ -100,6 +120,19 @@ ui_begin(char **err)
 	}
 	set_term(scr);
 	curses_on = 1;
+	{
+		/* Line drawing: none (no acsc), or a PC code page's bytes
+		 * (TERM=ansi) that a UTF-8 terminal shows as letters: then
+		 * borders are drawn in ASCII. */
+		const char *acsc = tigetstr("acsc");
+		const unsigned char *p;
+		if (acsc == NULL || acsc == (char *)-1 || acsc[0] == '\0')
+			ascii_lines = 1;
+		else
+			for (p = (const unsigned char *)acsc; *p; p++)
+				if (*p >= 0x80)
+					ascii_lines = 1;
+	}
 	util_set_fatal_hook(ui_end);
 	raw();
 	noecho();
@@ -110,6 +143,16 @@ ui_begin(char **err)
 		use_default_colors();
 	}
 	curs_set(1);
+	/* Let the terminal scroll and insert/delete lines and characters
+	 * where that costs fewer bytes than repainting. */
+	idlok(stdscr, TRUE);
+	idcok(stdscr, TRUE);
+	if ((term = getenv("KESRA_DRAFT_IDLE_SECONDS")) != NULL &&
+	    atoi(term) > 0)
+		idle_ms = atoi(term) * 1000;
+	if ((term = getenv("KESRA_HINT_MS")) != NULL && atoi(term) > 0)
+		hint_ms = atoi(term);
+	timeout(idle_ms);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -129,21 +172,54 @@ ui_read(struct ui_event *ev)
 
 	ev->action = ACT_NONE;
 	ev->ch = 0;
+	idle_fired = 0;
+	if (ui_hangup)
+		return;
+	if (hint_text != NULL)
+		timeout(hint_ms);
 	errno = 0;
 	r = get_wch(&ch);
+	if (hint_text != NULL) {
+		timeout(idle_ms);
+		if (r == ERR && errno == 0) {
+			show_hint_now(); /* a pause: the hint, not idle */
+			return;
+		}
+		free(hint_text);
+		hint_text = NULL;
+	}
 	if (r == ERR) {
-		/* Blocking read: ERR is a signal or a terminal that is gone
-		 * (EOF, EIO). Treat the latter as a hang-up, never spin. */
-		if (errno != EINTR)
+		/*
+		 * ERR is the idle time-out, a signal, or a terminal that is
+		 * gone (EIO, EOF: the read returned 0). Tell them apart
+		 * without blocking: a gone terminal reports an error, a
+		 * hang-up, or input that get_wch cannot read. Never spin.
+		 */
+		struct pollfd pf = {STDIN_FILENO, POLLIN, 0};
+		int e = errno;
+		if (e == EINTR)
+			return;
+		if (e != 0 || poll(&pf, 1, 0) < 0 ||
+		    (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0 ||
+		    ((pf.revents & POLLIN) && ++bad_reads >= MAX_BAD_READS)) {
 			ui_hangup = 1;
+			return;
+		}
+		if (!(pf.revents & POLLIN)) {
+			bad_reads = 0;
+			idle_fired = 1;
+		}
 		return;
 	}
+	bad_reads = 0;
+	if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		resize_pending = 1;
 	if (r == OK && ch == 27) {
 		/* Alt-V arrives as Esc then v. */
 		wint_t next;
 		timeout(ESC_DELAY_MS);
 		r = get_wch(&next);
-		timeout(-1);
+		timeout(idle_ms);
 		if (r == OK && (next == 'v' || next == 'V')) {
 			ev->action = ACT_PREV_PAGE;
 			return;
@@ -274,6 +350,8 @@ paint_message(void)
 static void
 message(attr_t attr, const char *fmt, va_list ap)
 {
+	free(hint_text);
+	hint_text = NULL;
 	free(msg_text);
 	msg_text = xvasprintf(fmt, ap);
 	msg_attr = attr;
@@ -300,8 +378,33 @@ ui_error(const char *fmt, ...)
 }
 
 void
+ui_hint(const char *text)
+{
+	ui_clear_message();
+	if (text != NULL)
+		hint_text = xstrdup(text);
+}
+
+/* Paint the waiting hint, the cursor left where it stands. */
+static void
+show_hint_now(void)
+{
+	int y = 0, x = 0;
+	msg_text = hint_text;
+	hint_text = NULL;
+	msg_attr = 0;
+	getsyx(y, x);
+	paint_message();
+	wnoutrefresh(stdscr);
+	setsyx(y, x);
+	doupdate();
+}
+
+void
 ui_clear_message(void)
 {
+	free(hint_text);
+	hint_text = NULL;
 	free(msg_text);
 	msg_text = NULL;
 	move(LINES - 2, 0);
@@ -328,6 +431,15 @@ ui_keys(const char *keys)
 	free(f);
 }
 
+void
+ui_box(void *w)
+{
+	if (ascii_lines)
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(w, 0, 0);
+}
+
 int
 ui_too_small(void)
 {
@@ -352,6 +464,11 @@ ui_confirm(const char *question)
 		if (ev.action == ACT_ESC || ev.action == ACT_BACK) {
 			ui_clear_message();
 			return -1;
+		}
+		if (ev.action == ACT_RESIZE) {
+			/* on the message line of the new size */
+			ui_message("%s", question);
+			refresh();
 		}
 		if (ev.action == ACT_CHAR) {
 			wint_t c = ev.ch;
@@ -395,6 +512,18 @@ ui_top(void)
 	return depth > 0 ? stack[depth - 1] : NULL;
 }
 
+int
+ui_depth(void)
+{
+	return depth;
+}
+
+struct screen *
+ui_screen_at(int i)
+{
+	return i >= 0 && i < depth ? stack[i] : NULL;
+}
+
 static void
 pop(void)
 {
@@ -410,6 +539,9 @@ int
 ui_run(struct ui_app *app, char **err)
 {
 	struct ui_event ev;
+	int keyed = 0; /* keys since the last draft */
+	int hangup_saved = 0;
+	int resumed = 0;
 
 	if (ui_begin(err) < 0)
 		return -1;
@@ -420,21 +552,43 @@ ui_run(struct ui_app *app, char **err)
 	while (depth > 0 && !ui_hangup) {
 		struct screen *top = stack[depth - 1];
 		int r;
+		if (resize_pending) {
+			/* read here or inside a pop-up: every screen on the
+			 * stack lays itself out again when it shows */
+			int i;
+			for (i = 0; i < depth; i++)
+				stack[i]->needs_draw = 1;
+			resize_pending = 0;
+		}
 		if (top->needs_draw) {
 			if (ui_too_small()) {
+				/* nothing is lost: keys wait for a size
+				 * that fits (hang-ups and idle still count) */
 				ui_read(&ev);
-				if (ev.action == ACT_BACK)
-					break;
+				if (idle_fired && keyed &&
+				    ui_entry_draft_save(app, 1) >= 0)
+					keyed = 0;
 				continue;
 			}
 			top->needs_draw = 0;
 			top->ops->draw(top);
 		}
+		if (!resumed) {
+			/* after the first paint: a draft to resume? */
+			resumed = 1;
+			ui_entry_resume(app);
+			continue;
+		}
 		ui_read(&ev);
 		if (ui_hangup)
 			break;
-		if (ev.action == ACT_NONE)
+		if (ev.action == ACT_NONE) {
+			if (idle_fired && keyed &&
+			    ui_entry_draft_save(app, 0) >= 0)
+				keyed = 0;
 			continue;
+		}
+		keyed = 1;
 		if (ev.action == ACT_RESIZE || ev.action == ACT_REDRAW) {
 			if (ev.action == ACT_REDRAW)
 				clearok(curscr, TRUE);
@@ -449,11 +603,18 @@ ui_run(struct ui_app *app, char **err)
 		if (r & UI_POP)
 			pop();
 	}
+	if (ui_hangup && ui_entry_draft_save(app, 1) > 0)
+		hangup_saved = 1;
 	while (depth > 0)
 		pop();
 	free(msg_text);
 	msg_text = NULL;
+	free(hint_text);
+	hint_text = NULL;
 	ui_end();
 	util_set_fatal_hook(NULL);
+	if (hangup_saved)
+		fprintf(stderr, "kesra: %s\n", _("stopped by a hang-up or a "
+		    "signal; the form being typed was kept as a draft"));
 	return 0;
 }

@@ -103,6 +103,9 @@ void ui_message(const char *fmt, ...);
 void ui_error(const char *fmt, ...);
 void ui_keys(const char *keys);
 void ui_clear_message(void);
+/* A hint: cleared now, shown on the message line once the operator pauses
+ * (no key for a moment); a key or another message drops it. NULL: none. */
+void ui_hint(const char *text);
 /* erase() for a screen's full paint, keeping the current message. */
 void ui_erase(void);
 
@@ -110,6 +113,10 @@ void ui_erase(void);
 char *ui_fit(const char *s, int width);
 /* Display width of a UTF-8 string (sanitised). */
 int ui_width(const char *s);
+
+/* A border around window w (a WINDOW *): line drawing, or ASCII + - |
+ * where the terminal has none. */
+void ui_box(void *w);
 
 /* Screen too small: 1 while below 80x24 (shows the request to enlarge). */
 int ui_too_small(void);
@@ -125,8 +132,24 @@ int ui_prompt(const char *question, char **out);
  * ui_read), 0 when the keyboard stayed idle. */
 int ui_key_pending(int ms);
 
-/* Set when SIGHUP or SIGTERM arrived: screens must stop. */
+/* Set when SIGHUP or SIGTERM arrived, or the terminal is gone (EOF,
+ * EIO): screens must stop; after it, nothing but endwin touches the
+ * terminal. */
 extern volatile int ui_hangup;
+
+/* The screens on the stack: depth, and the one at i (0 = bottom). */
+int ui_depth(void);
+struct screen *ui_screen_at(int i);
+
+/*
+ * Drafts (src/core/draft.h): keep the form being typed (the top-level entry
+ * on the stack, its rosters, an open roster list and row form) in the
+ * database. quiet: no message (hang-up). Returns 1 when a draft was saved,
+ * 0 when no form is modified, -1 on failure.
+ */
+int ui_entry_draft_save(struct ui_app *app, int quiet);
+/* At start: offer to resume the operator's newest draft. */
+void ui_entry_resume(struct ui_app *app);
 
 /* Screens. */
 void ui_menu_open(struct ui_app *app);

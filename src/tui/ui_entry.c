@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "draft.h"
 #include "expr.h"
 #include "i18n.h"
 #include "record.h"
@@ -165,6 +166,9 @@ entry_draw(struct screen *s)
 			pending = uif_buffer(e->form, e->cur);
 		uif_free(e->form);
 		delwin(e->win);
+	} else {
+		pending = e->pending; /* a resumed draft's */
+		e->pending = NULL;
 	}
 	ui_erase();
 	e->win = newwin(LINES - 3, COLS, 1, 0);
@@ -192,10 +196,7 @@ show_hint(struct entry *e)
 {
 	const struct sch_field *f = &e->def->fields[uif_current(e->form)];
 	const char *hint = sch_text_get(&f->hint, e->app->lang, NULL);
-	if (hint != NULL)
-		ui_message("%s", hint);
-	else
-		ui_clear_message();
+	ui_hint(hint);
 }
 
 /*
@@ -633,6 +634,7 @@ ui_entry_save(struct entry *e)
 	struct db_roster *dr = NULL;
 	char *err = NULL, *title;
 	size_t k, errors;
+	int64_t old_id;
 	int rc = -1;
 
 	if (e->form != NULL && commit(e, 1) < 0)
@@ -692,6 +694,7 @@ ui_entry_save(struct entry *e)
 		db_set_reason(e->app->db, reason);
 		free(reason);
 	}
+	old_id = e->draft_key != 0 ? e->draft_key : e->rec->id;
 	if (db_tree_save(e->app->db, e->rec, dr, e->nrosters, e->app->user,
 	    &err) < 0) {
 		db_set_reason(e->app->db, NULL);
@@ -701,6 +704,16 @@ ui_entry_save(struct entry *e)
 		offer_reload(e);
 		goto out;
 	}
+	/* saved normally: a draft of it is done with */
+	if ((old_id != 0 && draft_delete(e->app->db, e->app->user,
+	    e->def->name, old_id, &err) < 0) || (old_id != e->rec->id &&
+	    draft_delete(e->app->db, e->app->user, e->def->name, e->rec->id,
+	    &err) < 0)) {
+		ui_error("%s", err);
+		free(err);
+		err = NULL;
+	}
+	e->draft_key = 0;
 	for (k = 0; k < e->nrosters; k++) {
 		free(e->rosters[k].deleted);
 		e->rosters[k].deleted = NULL;
@@ -1009,8 +1022,15 @@ entry_key(struct screen *s, const struct ui_event *ev)
 			return UI_POP;
 		r = ui_confirm(_("Unsaved changes. Save them? y = save, n = "
 		    "discard, Esc = stay"));
-		if (r == 0)
+		if (r == 0) {
+			char *err = NULL;
+			/* discarded: so is its draft */
+			if (e->parent == NULL && draft_delete(e->app->db,
+			    e->app->user, e->def->name, e->draft_key != 0 ?
+			    e->draft_key : e->rec->id, &err) < 0)
+				free(err);
 			return UI_POP;
+		}
 		if (r == 1 && (e->parent != NULL ? keep_row(e) :
 		    ui_entry_save(e)) == 0)
 			return UI_POP;
@@ -1158,6 +1178,7 @@ entry_leave(struct screen *s)
 	record_free(e->orig);
 	free_rosters(e);
 	free(e->relevant);
+	free(e->pending);
 	free(e);
 }
 
@@ -1334,4 +1355,208 @@ ui_entry_open_row(struct entry *top, size_t k, long row)
 	e->row = row;
 	entry_start(e);
 	ui_push(top->app, &entry_ops, e);
+}
+
+/* ---- drafts ---------------------------------------------------------- */
+
+/* The place of the cursor in e's form: field name and unchecked text. */
+static void
+draft_place_of(struct entry *e, struct draft_place *p)
+{
+	size_t idx = e->form != NULL ? uif_current(e->form) : e->cur;
+	p->field = xstrdup(e->def->fields[idx].name);
+	if (e->form != NULL && uif_changed(e->form, idx))
+		p->pending = uif_buffer(e->form, idx);
+	else if (e->form == NULL && e->pending != NULL)
+		p->pending = xstrdup(e->pending);
+}
+
+int
+ui_entry_draft_save(struct ui_app *app, int quiet)
+{
+	struct entry *top = NULL, *row = NULL;
+	struct draft d;
+	size_t k, i, rk = 0;
+	int n = ui_depth(), at, sel = 0, view = 0, rc;
+	char *err = NULL;
+
+	for (at = 0; at < n; at++) {
+		struct screen *s = ui_screen_at(at);
+		struct entry *e = s->data;
+		if (s->ops == &entry_ops && e->parent == NULL) {
+			top = e;
+			row = NULL;
+			view = 0;
+		} else if (s->ops == &entry_ops && top != NULL &&
+		    e->parent == top)
+			row = e;
+		else if (top != NULL && ui_roster_where(s, &rk, &sel))
+			view = 1;
+	}
+	if (top == NULL || (!ui_entry_modified(top) &&
+	    (row == NULL || !ui_entry_modified(row))))
+		return 0;
+	memset(&d, 0, sizeof d);
+	/* a saved record's draft is keyed by its id, a new one's by a key
+	 * of its own (see draft.h) */
+	if (top->rec->id <= 0 && top->draft_key == 0)
+		top->draft_key = draft_new_key();
+	d.key = top->rec->id > 0 ? top->rec->id : top->draft_key;
+	d.rec = record_copy(top->rec);
+	draft_place_of(top, &d.at);
+	d.nrosters = top->nrosters;
+	d.rosters = xcalloc(d.nrosters ? d.nrosters : 1, sizeof *d.rosters);
+	for (k = 0; k < top->nrosters; k++) {
+		const struct roster *ro = &top->rosters[k];
+		struct draft_roster *dr = &d.rosters[k];
+		dr->def = ro->def;
+		dr->n = ro->n;
+		dr->rows = xcalloc(ro->n ? ro->n : 1, sizeof *dr->rows);
+		for (i = 0; i < ro->n; i++)
+			dr->rows[i] = record_copy(ro->rows[i]);
+		dr->ndeleted = ro->ndeleted;
+		dr->deleted = xcalloc(ro->ndeleted ? ro->ndeleted : 1,
+		    sizeof *dr->deleted);
+		for (i = 0; i < ro->ndeleted; i++)
+			dr->deleted[i] = ro->deleted[i];
+	}
+	d.roster = view ? (long)rk : -1;
+	d.roster_sel = sel;
+	d.row_roster = -1;
+	d.row_index = -1;
+	if (row != NULL) {
+		d.row = record_copy(row->rec);
+		d.row_roster = row->in_roster - top->rosters;
+		d.row_index = row->row;
+		draft_place_of(row, &d.row_at);
+	}
+	rc = draft_save(app->db, app->user, &d, &err);
+	/* draft_free frees what d holds; d itself is on the stack */
+	{
+		struct draft *h = xcalloc(1, sizeof *h);
+		*h = d;
+		draft_free(h);
+	}
+	if (rc < 0) {
+		if (!quiet)
+			ui_error("%s: %s", _("The draft was not kept"), err);
+		free(err);
+		return -1;
+	}
+	if (!quiet) {
+		/* reading the typed text may have moved libform's cursor */
+		struct screen *s = ui_top();
+		if (s != NULL && s->ops == &entry_ops) {
+			struct entry *e = s->data;
+			uif_cursor(e->form);
+			wrefresh(e->win);
+		}
+	}
+	return 1;
+}
+
+/* Put the draft's place into entry e: current field and typed text. */
+static void
+resume_place(struct entry *e, struct draft_place *p)
+{
+	go_field(e, p->field);
+	free(e->pending);
+	e->pending = p->pending;
+	p->pending = NULL;
+}
+
+void
+ui_entry_resume(struct ui_app *app)
+{
+	struct draft *d = NULL;
+	struct entry *e;
+	char *err = NULL, *title, *q;
+	size_t k, j;
+	int r;
+
+	if (draft_load(app->db, app->user, &d, &err) <= 0) {
+		free(err);
+		return;
+	}
+	title = ui_record_title(d->rec);
+	q = xasprintf(_("Resume the unfinished %s %s kept at %s? y = resume, "
+	    "n = discard it"), schema_record_label(d->rec->def, app->lang),
+	    title[0] != '\0' ? title : _("(new)"), d->saved_at);
+	free(title);
+	r = ui_confirm(q);
+	free(q);
+	if (r == 0) {
+		if (draft_delete(app->db, app->user, d->rec->def->name,
+		    d->key, &err) < 0) {
+			ui_error("%s", err);
+			free(err);
+		}
+		draft_free(d);
+		return;
+	}
+	if (r < 0) {
+		draft_free(d); /* kept for the next start */
+		return;
+	}
+	e = open_top(app, d->rec->def->name, d->rec->id);
+	if (e == NULL) {
+		draft_free(d);
+		return;
+	}
+	/* the drafted values, revision and rows replace the stored ones */
+	record_free(e->rec);
+	e->rec = d->rec;
+	d->rec = NULL;
+	for (k = 0; k < e->nrosters; k++)
+		for (j = 0; j < d->nrosters; j++) {
+			struct roster *ro = &e->rosters[k];
+			struct draft_roster *dr = &d->rosters[j];
+			if (dr->def != ro->def)
+				continue;
+			db_records_free(ro->rows, ro->n);
+			free(ro->deleted);
+			ro->rows = dr->rows;
+			ro->n = dr->n;
+			ro->deleted = dr->deleted;
+			ro->ndeleted = dr->ndeleted;
+			dr->rows = NULL;
+			dr->n = 0;
+			dr->deleted = NULL;
+			dr->ndeleted = 0;
+			if (d->roster == (long)j)
+				d->roster = (long)k;
+			if (d->row_roster == (long)j)
+				d->row_roster = (long)k;
+		}
+	e->rosters_dirty = 1;
+	e->draft_key = d->key;
+	if (app->x != NULL)
+		expr_refresh(app->x, e->rec, NULL, e->relevant);
+	resume_place(e, &d->at);
+	if (d->roster >= 0 && (size_t)d->roster < e->nrosters) {
+		ui_roster_open(e, (size_t)d->roster);
+		ui_roster_select((int)d->roster_sel);
+	}
+	if (d->row != NULL && d->row_roster >= 0 &&
+	    (size_t)d->row_roster < e->nrosters) {
+		struct roster *ro = &e->rosters[d->row_roster];
+		struct screen *s;
+		ui_entry_open_row(e, (size_t)d->row_roster,
+		    d->row_index >= 0 && (size_t)d->row_index < ro->n ?
+		    d->row_index : -1);
+		s = ui_top();
+		if (s != NULL && s->ops == &entry_ops && s->data != e) {
+			struct entry *re = s->data;
+			record_free(re->rec);
+			re->rec = d->row;
+			d->row = NULL;
+			if (app->x != NULL)
+				expr_refresh(app->x, re->rec, e->rec,
+				    re->relevant);
+			resume_place(re, &d->row_at);
+		}
+	}
+	ui_message("%s", _("Draft resumed: F2 saves the record; F10 then n "
+	    "discards the draft"));
+	draft_free(d);
 }

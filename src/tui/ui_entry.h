@@ -38,6 +38,8 @@ struct entry {
 	struct uif *form;
 	WINDOW *win;
 	size_t cur;             /* current field, kept over re-layout */
+	char *pending;          /* text to put in it on the first paint */
+	int64_t draft_key;      /* key of its draft (draft.h); 0: none yet */
 };
 
 /* Check, accept warnings and save the whole tree (top-level entry only).
@@ -49,6 +51,10 @@ int ui_entry_modified(struct entry *e);
 void ui_entry_open_row(struct entry *e, size_t k, long row);
 /* The roster list screen of entry e, starting at roster k. */
 void ui_roster_open(struct entry *e, size_t k);
+/* When s is a roster list screen: 1, its roster k and highlighted row. */
+int ui_roster_where(const struct screen *s, size_t *k, int *sel);
+/* Highlight row sel of the roster list on top of the stack. */
+void ui_roster_select(int sel);
 /* Title of a record for lists and messages. Caller frees. */
 char *ui_record_title(const struct record *r);
 

@@ -4,9 +4,14 @@
  * fields scroll sideways up to TEXT_CHARS characters.
  *
  * Layout of a page (window rows): the page title on row 0, then one field a
- * row: label (fitted to the label column, '*' when required), input field,
- * and for choice fields the chosen label beside. A page longer than the
- * window continues on the next libform page.
+ * row: label (fitted to the label column, '*' when required), a dim leader
+ * of dots up to the field when it can be typed in, input field, and for
+ * choice fields the chosen label beside. A page longer than the window
+ * continues on the next libform page.
+ *
+ * Bytes on slow links: input fields carry no attribute (no underline, no
+ * reverse), so a typed character costs the character itself; what marks a
+ * field is the leader, drawn once with the page.
  */
 #include "ui_form.h"
 
@@ -32,6 +37,7 @@ struct uif {
 	FIELD **input;    /* by schema index */
 	FIELD **side;     /* by schema index; NULL when none */
 	FIELD **label;    /* by schema index */
+	FIELD **lead;     /* by schema index: the dots; NULL when none */
 	int *fpage;       /* libform page of each schema field */
 	char **shown;     /* by schema index: text last put by uif_show */
 	size_t *order;    /* entry order: schema indices */
@@ -149,6 +155,17 @@ layout(struct uif *f)
 			if (first && l != NULL)
 				must(set_new_page(l, TRUE), "set_new_page");
 			f->label[idx] = l;
+			if (!sf->read_only && sf->type != FT_CALCULATE) {
+				int lw = ui_width(lab) + 1;
+				if (labelw - lw >= 2) {
+					char *dots = xcalloc((size_t)(labelw -
+					    lw) + 1, 1);
+					memset(dots, '.', (size_t)(labelw - lw));
+					f->lead[idx] = add_static(f, dots,
+					    labelw - lw, row, lw, A_DIM);
+					free(dots);
+				}
+			}
 			free(lab);
 			if (w > cols - fcol - 1)
 				w = cols - fcol - 1;
@@ -159,9 +176,6 @@ layout(struct uif *f)
 			    "field_opts_off");
 			if (sf->read_only || sf->type == FT_CALCULATE)
 				must(field_opts_off(in, O_EDIT), "field_opts_off");
-			else
-				must(set_field_back(in, A_UNDERLINE),
-				    "set_field_back");
 			if (sf->type == FT_TEXT) {
 				must(field_opts_off(in, O_STATIC),
 				    "field_opts_off");
@@ -194,6 +208,7 @@ uif_new(const struct sch_record *def, int lang, WINDOW *win)
 	f->input = xcalloc(n, sizeof *f->input);
 	f->side = xcalloc(n, sizeof *f->side);
 	f->label = xcalloc(n, sizeof *f->label);
+	f->lead = xcalloc(n, sizeof *f->lead);
 	f->fpage = xcalloc(n, sizeof *f->fpage);
 	f->shown = xcalloc(n, sizeof *f->shown);
 	f->order = xcalloc(n, sizeof *f->order);
@@ -223,6 +238,7 @@ uif_free(struct uif *f)
 	free(f->input);
 	free(f->side);
 	free(f->label);
+	free(f->lead);
 	free(f->fpage);
 	free(f->shown);
 	free(f->order);
@@ -383,6 +399,9 @@ uif_enable(struct uif *f, size_t idx, int on)
 	if (f->side[idx] != NULL)
 		must(on ? field_opts_on(f->side[idx], O_VISIBLE) :
 		    field_opts_off(f->side[idx], O_VISIBLE), "field_opts");
+	if (f->lead[idx] != NULL)
+		must(on ? field_opts_on(f->lead[idx], O_VISIBLE) :
+		    field_opts_off(f->lead[idx], O_VISIBLE), "field_opts");
 	if (f->label[idx] != NULL)
 		must(set_field_fore(f->label[idx], on ? A_NORMAL : A_DIM),
 		    "set_field_fore");

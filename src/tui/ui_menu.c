@@ -3,6 +3,9 @@
  * own (rosters are entered inside their parent), with their counts. Enter
  * opens the list, n or Insert a new record of the highlighted type (the
  * first by default), F10/Ctrl-X quits.
+ *
+ * The counts come after the first paint: counting a register of a million
+ * rows reads the whole table, and the menu should show at once.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -52,10 +55,7 @@ menu_draw(struct screen *s)
 	mvaddstr(2, 2, _("Choose a register:"));
 	for (i = 0; i < m->n; i++) {
 		const struct sch_record *r = &sc->records[m->recs[i]];
-		char *err = NULL, *f;
-		if (m->stale && db_record_count(s->app->db, r, &m->counts[i],
-		    &err) < 0)
-			free(err);
+		char *f;
 		line = xasprintf("%zu  %s", i + 1, schema_record_label(r,
 		    s->app->lang));
 		f = ui_fit(line, COLS - 24);
@@ -64,12 +64,12 @@ menu_draw(struct screen *s)
 		mvprintw(4 + (int)i, 4, "%-*s", COLS - 24, f);
 		if ((int)i == m->sel)
 			attroff(A_REVERSE);
-		mvprintw(4 + (int)i, COLS - 18, _("%8lld records"),
-		    (long long)m->counts[i]);
+		if (!m->stale)
+			mvprintw(4 + (int)i, COLS - 18, _("%8lld records"),
+			    (long long)m->counts[i]);
 		free(f);
 		free(line);
 	}
-	m->stale = 0;
 	for (i = 0; tools[i].label != NULL; i++) {
 		if (i == 0)
 			mvaddstr(5 + (int)m->n, 2, _("Other screens:"));
@@ -77,6 +77,19 @@ menu_draw(struct screen *s)
 		    _(tools[i].label));
 	}
 	ui_keys(_("Enter list  n/Ins new  F1/^G help  F10/^X quit"));
+	move(4 + m->sel, 4);
+	refresh();
+	if (!m->stale)
+		return;
+	for (i = 0; i < m->n; i++) {
+		char *err = NULL;
+		if (db_record_count(s->app->db, &sc->records[m->recs[i]],
+		    &m->counts[i], &err) < 0)
+			free(err);
+		mvprintw(4 + (int)i, COLS - 18, _("%8lld records"),
+		    (long long)m->counts[i]);
+	}
+	m->stale = 0;
 	move(4 + m->sel, 4);
 	refresh();
 }

@@ -58,6 +58,7 @@ pick_run(struct pick *pk)
 	char **fetched = NULL;
 	size_t nfetched = 0, *shown = NULL, ns = 0, i;
 	int sel = 0, top = 0, result = -1, done = 0, w, h, refetch = 1;
+	int want_w;
 	WINDOW *win;
 
 	w = ui_width(pk->title) + 6;
@@ -76,6 +77,7 @@ pick_run(struct pick *pk)
 		if (iw > w)
 			w = iw;
 	}
+	want_w = w;
 	h = pk->fetch != NULL ? LINES : (int)pk->n + 4;
 	if (h < 8)
 		h = 8;
@@ -118,7 +120,7 @@ pick_run(struct pick *pk)
 		if (sel >= top + rows)
 			top = sel - rows + 1;
 		werase(win);
-		box(win, 0, 0);
+		ui_box(win);
 		t = ui_fit(pk->title, w - 4);
 		mvwaddstr(win, 0, 2, t);
 		free(t);
@@ -137,7 +139,7 @@ pick_run(struct pick *pk)
 			free(it);
 			free(line);
 		}
-		box(win, 0, 0);
+		ui_box(win);
 		t = ui_fit(pk->title, w - 4);
 		mvwaddstr(win, 0, 2, t);
 		free(t);
@@ -183,6 +185,17 @@ pick_run(struct pick *pk)
 		case ACT_ESC:
 		case ACT_BACK:
 			done = 1;
+			break;
+		case ACT_RESIZE:
+			/* centred again in the new size, filter and choice
+			 * kept; the screen below lays itself out after */
+			delwin(win);
+			touchwin(stdscr);
+			wnoutrefresh(stdscr);
+			h = pk->fetch != NULL ? LINES : (int)pk->n + 4;
+			win = popup(h < 8 ? 8 : h, want_w);
+			h = getmaxy(win);
+			w = getmaxx(win);
 			break;
 		case ACT_BACKSPACE:
 			while (filter.len > 0 &&
@@ -287,7 +300,7 @@ ui_help_show(const char *screen_help, const char *field_help)
 	int h = getmaxy(win), w = getmaxx(win), y = 1;
 	struct ui_event ev;
 
-	box(win, 0, 0);
+	ui_box(win);
 	mvwaddstr(win, 0, 2, _(" Help "));
 	if (field_help != NULL) {
 		y = draw_lines(win, y, field_help, w - 4, h - 2);

@@ -265,3 +265,23 @@ ui_roster_open(struct entry *e, size_t k)
 	v->k = k;
 	ui_push(e->app, &roster_ops, v);
 }
+
+int
+ui_roster_where(const struct screen *s, size_t *k, int *sel)
+{
+	const struct rview *v;
+	if (s == NULL || s->ops != &roster_ops)
+		return 0;
+	v = s->data;
+	*k = v->k;
+	*sel = v->sel;
+	return 1;
+}
+
+void
+ui_roster_select(int sel)
+{
+	struct screen *s = ui_top();
+	if (s != NULL && s->ops == &roster_ops && sel >= 0)
+		((struct rview *)s->data)->sel = sel;
+}

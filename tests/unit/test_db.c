@@ -218,7 +218,9 @@ test_create_new(void **state)
 	    "create table person (7 fields)\n"
 	    "create table visit (1 fields)\n"
 	    "create table kesra_user (users and roles)\n"
-	    "create table kesra_audit (audit trail, append-only)\n");
+	    "create table kesra_audit (audit trail, append-only)\n"
+	    "create table kesra_draft (forms kept when a terminal went "
+	    "away)\n");
 	sbuf_free(&plan);
 
 	h = db_sqlite(f->db);
@@ -274,8 +276,10 @@ test_create_new(void **state)
 	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
 	assert_int_equal(plan.len, 0);
 	sbuf_free(&plan);
+	/* person, visit, kesra_meta, kesra_accept, kesra_user, kesra_audit,
+	 * kesra_draft */
 	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), 6);
+	    "WHERE type = 'table'"), 7);
 }
 
 static void
@@ -1264,7 +1268,9 @@ test_old_file_gains_ord(void **state)
 	    "add column person.ord INTEGER (kesra system column)\n"
 	    "add column visit.ord INTEGER (kesra system column)\n"
 	    "create table kesra_user (users and roles)\n"
-	    "create table kesra_audit (audit trail, append-only)\n";
+	    "create table kesra_audit (audit trail, append-only)\n"
+	    "create table kesra_draft (forms kept when a terminal went "
+	    "away)\n";
 
 	f->s = tu_schema(dict_v1);
 	make_old_file(f->path, f->s->hash);

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "db.h"
@@ -516,6 +518,53 @@ test_db_sync(void **state)
 	free(plan);
 }
 
+/*
+ * The start-up check trusts the stamp (path, size, inode, mtime) a
+ * migration kept, and hashes the files again as soon as they differ from
+ * it: a same-size edit is seen; a touched file with the same bytes is
+ * still current; a dry run keeps no stamp.
+ */
+static void
+test_db_stamp(void **state)
+{
+	struct fx *f = *state;
+	char *stamp, *p, *edited;
+	struct timespec ts[2];
+
+	open_db(f);
+	free(migrate(f, 1));
+	assert_null(db_meta_get(f->db, "regions_stamp"));
+	free(migrate(f, 0));
+	stamp = db_meta_get(f->db, "regions_stamp");
+	assert_non_null(stamp);
+	assert_contains(stamp, "wilayah.csv");
+	assert_int_equal(db_region_current(f->db), 1);
+
+	/* the same bytes, touched: hashed again, still current */
+	p = tu_path(f->dir, "wilayah.csv");
+	ts[0].tv_sec = ts[1].tv_sec = 1000000000;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	assert_int_equal(db_region_current(f->db), 1);
+	/* a migration with nothing to load renews the stamp */
+	free(migrate(f, 0));
+	{
+		char *now = db_meta_get(f->db, "regions_stamp");
+		assert_string_not_equal(now, stamp);
+		assert_contains(now, " 1000000000.000000000");
+		free(now);
+	}
+
+	/* an edit of the same size (one byte changed; a new mtime): seen */
+	edited = xstrdup(good);
+	edited[strlen(edited) - 2] = 'X';
+	free(tu_write_file(f->dir, "wilayah.csv", edited));
+	assert_int_equal(db_region_current(f->db), 0);
+	free(edited);
+	free(stamp);
+	free(p);
+}
+
 static void
 test_db_sync_outside_transaction(void **state)
 {
@@ -709,6 +758,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_schema, tu_setup_tmp,
 		    tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_db_sync, db_setup,
+		    db_teardown),
+		cmocka_unit_test_setup_teardown(test_db_stamp, db_setup,
 		    db_teardown),
 		cmocka_unit_test_setup_teardown(test_db_sync_outside_transaction,
 		    db_setup, db_teardown),
