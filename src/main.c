@@ -140,7 +140,7 @@ main(int argc, char **argv)
 	struct opts o;
 	const struct verb *verb = NULL;
 	const char *verb_name = NULL;
-	int i, bad = 0, rc;
+	int i, bad = 0, want_help = 0, rc;
 
 	/*
 	 * Files kesra makes (the database, its WAL and lock files) hold
@@ -164,13 +164,9 @@ main(int argc, char **argv)
 		else if (bad)
 			break;
 		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
-			setup_i18n(o.lang != NULL && strcmp(o.lang, "en") == 0 ?
-			    "en" : "id");
-			usage(stdout);
-			free(o.args);
-			return 0;
-		} else if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			want_help = 1; /* after the loop: --lang may follow */
+		else if (strcmp(argv[i], "-V") == 0 ||
 		    strcmp(argv[i], "--version") == 0) {
 			printf("kesra %s\n", KESRA_VERSION);
 			free(o.args);
@@ -181,6 +177,13 @@ main(int argc, char **argv)
 			verb_name = argv[i];
 		else
 			o.args[o.nargs++] = argv[i];
+	}
+	if (want_help) {
+		setup_i18n(o.lang != NULL && strcmp(o.lang, "en") == 0 ?
+		    "en" : "id");
+		usage(stdout);
+		free(o.args);
+		return 0;
 	}
 	if (!bad && ((o.db != NULL && o.db[0] == '\0') ||
 	    (o.schema != NULL && o.schema[0] == '\0'))) {

@@ -72,6 +72,11 @@ run -h
 is "$RC" 0 "-h exits 0"
 run --lang en --help
 like "$OUT" "Usage" "--lang en --help is in English"
+run --help --lang en
+like "$OUT" "Usage" "--help --lang en is in English too (options in any order)"
+for w in import export backup restore validate search report user audit drafts; do
+	like "$OUT" "$w" "--help lists the verb $w"
+done
 
 expect_usage "unknown verb: exit 2, one line on stderr" frobnicate
 like "$ERR" "frobnicate" "the message names the unknown verb"
