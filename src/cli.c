@@ -180,16 +180,21 @@ setup_i18n(const char *lang)
 	free(dir);
 }
 
-/* Load and check the dictionary; prints every mistake. */
-struct schema *
-load_schema(struct opts *o)
+/*
+ * Load the dictionary; prints every mistake. With check_expr 0 the
+ * expressions are left to the caller's expr_compile (which reports the same
+ * mistakes) unless the structure has mistakes: then they are checked here
+ * too, so that every mistake is listed at once.
+ */
+static struct schema *
+load_schema_x(struct opts *o, int check_expr)
 {
 	struct diags d = {0};
 	struct schema *s = schema_yaml_load_partial(o->schema_dir, o->forms_dir,
 	    &d);
 	/* expressions are checked even when the structure has mistakes, so
 	 * that every mistake is listed at once */
-	if (s != NULL)
+	if (s != NULL && (check_expr || d.n > 0))
 		expr_check_schema(s, &d);
 	if (s != NULL && d.n > 0) {
 		schema_free(s);
@@ -206,6 +211,13 @@ load_schema(struct opts *o)
 	}
 	diags_free(&d);
 	return s;
+}
+
+/* Load and check the dictionary; prints every mistake. */
+struct schema *
+load_schema(struct opts *o)
+{
+	return load_schema_x(o, 1);
 }
 
 void
@@ -266,14 +278,22 @@ shared_files(const char *path, int create)
 	}
 }
 
-/* Open (creating when asked) and migrate; prints the plan when verbose. */
-int
-open_db(struct opts *o, struct schema *s, int create, int dry_run,
-    int verbose, struct db **out)
+/*
+ * Open (creating when asked) and migrate; prints the plan when verbose.
+ * With x not NULL the dictionary's expressions are compiled on the
+ * connection into *x before anything is written (their mistakes printed as
+ * load_schema prints them); with late, not when the database is current
+ * (nothing to write): *x stays NULL, for cli_compile later.
+ */
+static int
+open_db_x(struct opts *o, struct schema *s, int create, int dry_run,
+    int verbose, struct db **out, struct expr_set **x, int late)
 {
 	struct sbuf plan = {0};
+	struct diags d = {0};
 	char *err = NULL;
 	struct db *db;
+	int current;
 
 	if (shared_umask(o->db_path))
 		shared_files(o->db_path, create);
@@ -282,29 +302,51 @@ open_db(struct opts *o, struct schema *s, int create, int dry_run,
 		print_err(err);
 		return -1;
 	}
-	/* Who may open it, and apply a changed dictionary (user.h). */
-	if (user_can(db, current_user(), ACTION_READ, &err) != 1 ||
-	    (!dry_run && !db_is_current(db) && user_can(db, current_user(),
-	    ACTION_MIGRATE, &err) != 1)) {
-		print_err(err);
+	current = dry_run || db_is_current(db);
+	if (x != NULL && !(late && current) && (*x = expr_compile(db_sqlite(db),
+	    s, &d)) == NULL) {
+		diags_print(&d, stderr);
+		fprintf(stderr, _("kesra: %zu problem(s) in the dictionary; "
+		    "nothing was written\n"), d.n);
+		diags_free(&d);
 		db_close(db);
 		return -1;
+	}
+	diags_free(&d);
+	/* Who may open it, and apply a changed dictionary (user.h). */
+	if (user_can(db, current_user(), ACTION_READ, &err) != 1 ||
+	    (!current && user_can(db, current_user(), ACTION_MIGRATE,
+	    &err) != 1)) {
+		goto fail;
 	}
 	db_set_session(db, current_user());
 	if (shared_umask(o->db_path))
 		shared_files(o->db_path, 0);
-	if ((dry_run || !db_is_current(db)) &&
+	if ((dry_run || !current) &&
 	    db_migrate(db, dry_run, &plan, &err) < 0) {
-		print_err(err);
 		sbuf_free(&plan);
-		db_close(db);
-		return -1;
+		goto fail;
 	}
 	if (verbose && plan.len > 0)
 		fputs(plan.s, stdout);
 	sbuf_free(&plan);
 	*out = db;
 	return 0;
+fail:
+	print_err(err);
+	if (x != NULL) {
+		expr_free(*x);
+		*x = NULL;
+	}
+	db_close(db);
+	return -1;
+}
+
+int
+open_db(struct opts *o, struct schema *s, int create, int dry_run,
+    int verbose, struct db **out)
+{
+	return open_db_x(o, s, create, dry_run, verbose, out, NULL, 0);
 }
 
 /* Value of --name N or --name=N in o->args at *i; NULL if not it. */
@@ -370,36 +412,53 @@ cli_allowed(struct db *db, int action)
  * expressions, for a verb that works on records: 0, or -1 after printing
  * why (everything released).
  */
-int
-cli_open_all(struct opts *o, int create, struct schema **s, struct db **db,
-    struct expr_set **x)
+static int
+open_all(struct opts *o, int create, struct schema **s, struct db **db,
+    struct expr_set **x, int late)
 {
-	struct diags d = {0};
-	char *err = NULL;
-
 	*s = NULL;
 	*db = NULL;
 	*x = NULL;
-	if ((*s = load_schema(o)) == NULL)
+	/*
+	 * The expressions are compiled once, on the database's connection
+	 * before anything is written there (expr_compile reports what
+	 * load_schema's check would). A database file that is not there yet
+	 * gets the check first, so that a dictionary with mistakes leaves no
+	 * file behind.
+	 */
+	if ((*s = load_schema_x(o, access(o->db_path, F_OK) != 0)) == NULL)
 		return -1;
-	if (open_db(o, *s, create, 0, 0, db) < 0)
+	if (open_db_x(o, *s, create, 0, 0, db, x, late) < 0)
 		goto fail;
-	if (expr_register_functions(db_sqlite(*db), &err) < 0) {
-		print_err(err);
-		goto fail;
-	}
-	if ((*x = expr_compile(db_sqlite(*db), *s, &d)) == NULL) {
-		diags_print(&d, stderr);
-		diags_free(&d);
-		goto fail;
-	}
-	diags_free(&d);
 	return 0;
 fail:
 	cli_close_all(*s, *db, *x);
 	*s = NULL;
 	*db = NULL;
 	return -1;
+}
+
+int
+cli_open_all(struct opts *o, int create, struct schema **s, struct db **db,
+    struct expr_set **x)
+{
+	return open_all(o, create, s, db, x, 0);
+}
+
+int
+cli_open_all_late(struct opts *o, int create, struct schema **s,
+    struct db **db, struct expr_set **x)
+{
+	return open_all(o, create, s, db, x, 1);
+}
+
+int
+cli_compile(struct schema *s, struct db *db, struct expr_set **x,
+    struct diags *d)
+{
+	if (*x == NULL)
+		*x = expr_compile(db_sqlite(db), s, d);
+	return *x != NULL ? 0 : -1;
 }
 
 void

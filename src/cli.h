@@ -54,6 +54,16 @@ int cli_allowed(struct db *db, int action);
 int cli_open_all(struct opts *, int create, struct schema **,
     struct db **, struct expr_set **);
 void cli_close_all(struct schema *, struct db *, struct expr_set *);
+/*
+ * cli_open_all, except that the expressions of a database that is current
+ * (nothing to write) are left for cli_compile: *x may be NULL. For the
+ * entry screens, which compile them after the first paint.
+ */
+int cli_open_all_late(struct opts *, int create, struct schema **,
+    struct db **, struct expr_set **);
+/* Compile the expressions into *x when NULL: 0, or -1 with d's mistakes. */
+int cli_compile(struct schema *, struct db *, struct expr_set **,
+    struct diags *d);
 /* Value of --name N or --name=N in o->args at *i; NULL if not it (and *bad
  * set when the value is missing). */
 const char *arg_value(struct opts *, int *i, const char *name, int *bad);

@@ -82,6 +82,16 @@ usage(FILE *f)
 	    "  -V, --version    the version\n"));
 }
 
+/* The expressions' mistakes when compiling them after the first paint. */
+static struct diags late_diags;
+
+static int
+late_compile(struct ui_app *app, char **err)
+{
+	*err = NULL;
+	return cli_compile(app->s, app->db, &app->x, &late_diags);
+}
+
 static int
 run_tui(struct opts *o)
 {
@@ -96,8 +106,11 @@ run_tui(struct opts *o)
 		return 1;
 	}
 	memset(&app, 0, sizeof app);
-	if (cli_open_all(o, 1, &app.s, &app.db, &app.x) < 0)
+	/* the expressions are compiled after the first paint when the
+	 * database is current (see cli_open_all_late) */
+	if (cli_open_all_late(o, 1, &app.s, &app.db, &app.x) < 0)
 		return 1;
+	app.late = late_compile;
 	if (db_tune_interactive(app.db, &err) < 0) {
 		print_err(err);
 		err = NULL;
@@ -106,8 +119,15 @@ run_tui(struct opts *o)
 	app.user = current_user();
 	app.last = xcalloc(app.s->nrecords, sizeof *app.last);
 	rc = ui_run(&app, &err);
-	if (rc < 0)
+	if (rc < 0 && app.x == NULL && late_diags.n > 0) {
+		/* no key was read: nothing was written */
+		diags_print(&late_diags, stderr);
+		fprintf(stderr, _("kesra: %zu problem(s) in the dictionary; "
+		    "nothing was written\n"), late_diags.n);
+		free(err);
+	} else if (rc < 0)
 		print_err(err);
+	diags_free(&late_diags);
 	for (i = 0; i < app.s->nrecords; i++)
 		record_free(app.last[i]);
 	free(app.last);

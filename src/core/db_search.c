@@ -5,7 +5,8 @@
  * step by three triggers; per nik/kk field that is not unique (the unique
  * ones have their partial unique index already), an index for number
  * look-ups "<record>_<field>_num"; and for the lists, per top-level
- * record, an index of its live rows "<record>_live" (counts scan it).
+ * record, an index of its live rows "<record>_live" (lists scan it) and
+ * one of deleted_at IS NOT NULL "<record>_count" (for quick counts).
  *
  * Invariants: the FTS table holds exactly the live rows (deleted_at IS
  * NULL) of its record table. The triggers add a row on insert, remove it
@@ -248,30 +249,38 @@ out:
 
 /*
  * The live-record index of a top-level record "<record>_live" (id WHERE
- * deleted_at IS NULL): the list screen's count of live records (and the
- * menu's) scans this small index instead of the whole table.
+ * deleted_at IS NULL): the list screen's pages scan this small index
+ * instead of the whole table. And "<record>_count" (deleted_at IS NOT
+ * NULL): the narrowest index of the table, so that the count of live
+ * records (the menu's, the list's) is SQLite's quick count of all rows
+ * less the few deleted ones (db_record_count) instead of a walk over every
+ * live row. Being an index of an expression that only that count names,
+ * it changes no other query's plan.
  */
 static int
 sync_live(struct db *db, const struct sch_record *r, int dry_run,
     struct sbuf *plan, char **err)
 {
-	char *name = xasprintf("%s_live", r->name), *have, *sql;
-	int rc = 0;
+	static const char *const suffix[] = {"live", "count"};
+	static const char *const def[] = {"(id) WHERE deleted_at IS NULL",
+	    "((deleted_at IS NOT NULL))"};
+	char *name, *have, *sql;
+	int i, rc = 0;
 
-	have = stored_sql(db, "index", name);
-	if (have != NULL || r->parent != NULL)
-		goto out;
 	/* no plan line: an index of kesra's, as the rosters' parent index */
 	(void)plan;
-	if (dry_run)
-		goto out;
-	sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (id) WHERE "
-	    "deleted_at IS NULL", name, r->name);
-	rc = run(db, sql, err);
-	free(sql);
-out:
-	free(name);
-	free(have);
+	for (i = 0; i < 2 && rc == 0 && r->parent == NULL; i++) {
+		name = xasprintf("%s_%s", r->name, suffix[i]);
+		have = stored_sql(db, "index", name);
+		if (have == NULL && !dry_run) {
+			sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" %s",
+			    name, r->name, def[i]);
+			rc = run(db, sql, err);
+			free(sql);
+		}
+		free(name);
+		free(have);
+	}
 	return rc;
 }
 
@@ -302,8 +311,9 @@ db_search_current(struct db *db)
 		free(name);
 		free(have);
 		free(want);
-		if (same && r->parent == NULL) {
-			name = xasprintf("%s_live", r->name);
+		for (k = 0; same && r->parent == NULL && k < 2; k++) {
+			name = xasprintf("%s_%s", r->name, k ? "count" :
+			    "live");
 			have = stored_sql(db, "index", name);
 			same = have != NULL;
 			free(name);

@@ -891,6 +891,14 @@ struct auth {
 	char *why; /* the first refusal */
 };
 
+/*
+ * While expr_compile runs, its authorizer stays installed on its connection
+ * (held, for held_h): installing one expires every statement of the
+ * connection, which per expression costs time that grows with their number.
+ */
+static struct auth *held;
+static sqlite3 *held_h;
+
 static int
 authorize(void *arg, int action, const char *a1, const char *a2,
     const char *dbname, const char *trigger)
@@ -1006,18 +1014,28 @@ prepare_expr(sqlite3 *h, const char *sql, int nparams, const char *where,
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
 	char *msg = NULL;
-	int rc, dqs = 1, ret = -1;
+	int rc, dqs = 1, ret = -1, own = held == NULL || held_h != h;
 
 	*out = NULL;
-	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, -1, &dqs);
-	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
-	sqlite3_set_authorizer(h, authorize, &au);
+	if (own) {
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, -1, &dqs);
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+		sqlite3_set_authorizer(h, authorize, &au);
+	} else {
+		free(held->why);
+		held->why = NULL;
+	}
 	rc = sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 	    &tail);
 	if (rc != SQLITE_OK)
 		msg = xstrdup(sqlite3_errmsg(h));
-	sqlite3_set_authorizer(h, NULL, NULL);
-	sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, dqs, (int *)NULL);
+	if (own) {
+		sqlite3_set_authorizer(h, NULL, NULL);
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, dqs, (int *)NULL);
+	} else {
+		au.why = held->why;
+		held->why = NULL;
+	}
 
 	if (rc != SQLITE_OK || st == NULL) {
 		if (au.why != NULL)
@@ -1493,10 +1511,25 @@ expr_compile(sqlite3 *h, const struct schema *s, struct diags *d)
 		report(&c, 0, 0, "%s", err);
 		free(err);
 	} else {
+		struct auth au = {NULL};
+		int dqs = 1;
+
 		x->nrec = s->nrecords;
 		x->rec = xcalloc(s->nrecords, sizeof *x->rec);
+		/* the authorizer and no double-quoted strings for the whole
+		 * compilation (see held) */
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, -1, &dqs);
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+		sqlite3_set_authorizer(h, authorize, &au);
+		held = &au;
+		held_h = h;
 		for (i = 0; i < s->nrecords; i++)
 			compile_record(&c, &x->rec[i], &s->records[i]);
+		held = NULL;
+		held_h = NULL;
+		sqlite3_set_authorizer(h, NULL, NULL);
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, dqs, (int *)NULL);
+		free(au.why);
 	}
 	if (c.nerr > 0) {
 		expr_free(x);

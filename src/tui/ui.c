@@ -542,6 +542,7 @@ ui_run(struct ui_app *app, char **err)
 	int keyed = 0; /* keys since the last draft */
 	int hangup_saved = 0;
 	int resumed = 0;
+	int rc = 0;
 
 	if (ui_begin(err) < 0)
 		return -1;
@@ -574,8 +575,13 @@ ui_run(struct ui_app *app, char **err)
 			top->ops->draw(top);
 		}
 		if (!resumed) {
-			/* after the first paint: a draft to resume? */
+			/* after the first paint: what start-up left for
+			 * after it, then a draft to resume? */
 			resumed = 1;
+			if (app->late != NULL && app->late(app, err) < 0) {
+				rc = -1;
+				break;
+			}
 			ui_entry_resume(app);
 			continue;
 		}
@@ -616,5 +622,5 @@ ui_run(struct ui_app *app, char **err)
 	if (hangup_saved)
 		fprintf(stderr, "kesra: %s\n", _("stopped by a hang-up or a "
 		    "signal; the form being typed was kept as a draft"));
-	return 0;
+	return rc;
 }

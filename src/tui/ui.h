@@ -24,6 +24,9 @@ struct ui_app {
 	/* Per record type (index in s->records): the last record saved in
 	 * this session, for `persistent` fields. Owned by the UI. */
 	struct record **last;
+	/* Start-up work left for after the first paint (compiling the
+	 * expressions when x is NULL), or NULL: -1 ends the run with *err. */
+	int (*late)(struct ui_app *, char **err);
 };
 
 /* Run the interactive screens until the operator quits. */
