@@ -77,6 +77,7 @@ run(struct screen *s, const struct report_key *after, int limit,
 	q.limit = limit;
 	q.after = after;
 	q.progress = on_progress;
+	q.x = s->app->x;
 	if (report_run(s->app->db, r->rep, &q, out, &err) < 0) {
 		ui_error("%s", err);
 		free(err);
