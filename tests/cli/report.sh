@@ -20,44 +20,11 @@ sql "$DB" "UPDATE household SET deleted_at = '2026-01-01 00:00:00' WHERE id = 7"
 # a member deleted on its own must not count either
 sql "$DB" "UPDATE member SET deleted_at = '2026-01-01 00:00:00' WHERE id = (SELECT min(id) FROM member WHERE parent_id = 8)"
 
-# pick FILE COLUMN...: the named columns of a CSV file with a heading line
-# (RFC 4180: quoted fields with commas, doubled quotes and line breaks),
-# joined by commas (the picked values hold none)
+# pick FILE COLUMN...: the named columns of a CSV file (see csv_pick.awk)
 pick() {
 	_f=$1
 	shift
-	awk -v want="$*" '
-	function split_csv(line,   n, i, c, f, q) {
-		n = 0; f = ""; q = 0
-		for (i = 1; i <= length(line); i++) {
-			c = substr(line, i, 1)
-			if (q) {
-				if (c != "\"") f = f c
-				else if (substr(line, i + 1, 1) == "\"") { f = f c; i++ }
-				else q = 0
-			} else if (c == "\"") q = 1
-			else if (c == ",") { F[++n] = f; f = "" }
-			else f = f c
-		}
-		F[++n] = f
-		return n
-	}
-	{
-		rec = $0
-		while (gsub(/"/, "\"", rec) % 2 == 1 && (getline more) > 0)
-			rec = rec "\n" more
-		n = split_csv(rec)
-		if (NR == 1) {
-			for (i = 1; i <= n; i++) col[F[i]] = i
-			nw = split(want, w, " ")
-			for (i = 1; i <= nw; i++)
-				if (!(w[i] in col)) { print "no column " w[i] >"/dev/stderr"; exit 1 }
-			next
-		}
-		out = ""
-		for (i = 1; i <= nw; i++) out = out (i > 1 ? "," : "") F[col[w[i]]]
-		print out
-	}' "$_f"
+	awk -v want="$*" -f "$TOP/tests/data/report/csv_pick.awk" "$_f"
 }
 "$KESRA" export --record household >"$T/h.export.csv"
 is "$?" 0 "kesra export --record household"
