@@ -1873,6 +1873,11 @@ expr_roster_rule(struct expr_set *x, const struct sch_record *child,
 		return 1;
 	rr = &xr->rr[rule];
 	if (n < XR_KEEP && rr->byn[n] != NULL) {
+		/* a statement of its own (a roster of XR_KEEP rows or more)
+		 * is not kept: finalised, else it leaks and keeps the
+		 * connection from closing */
+		if (rr->st != NULL && rr->n >= XR_KEEP)
+			sqlite3_finalize(rr->st);
 		rr->st = rr->byn[n];
 		rr->n = n;
 	}

@@ -26,6 +26,7 @@
 #include "schema_yaml.h"
 #include "i18n.h"
 #include "region.h"
+#include "validate.h"
 
 /* Length of a code at each level: "96", "96.71", "96.71.01", ... */
 static const int prefix_len[] = {0, 2, 5, 8, 13};
@@ -92,6 +93,56 @@ check_expr(sqlite3 *h, const struct sch_reports *rs,
 	}
 }
 
+/* ---- findings reports: names ------------------------------------------ */
+
+/* What a column of a `source: findings` report counts. */
+enum measure { M_RECORDS, M_WITH_ERRORS, M_ERRORS, M_WARNINGS, M_ACCEPTED,
+	M_N };
+static const char *const measure_names[] = {"records",
+	"records_with_errors", "errors", "warnings", "accepted", NULL};
+/* What `by:` may group findings by. */
+static const char *const fby_names[] = {"rule", "record", "field", NULL};
+
+static int
+name_index(const char *const *names, const char *v)
+{
+	int i;
+	for (i = 0; v != NULL && names[i] != NULL; i++)
+		if (strcmp(names[i], v) == 0)
+			return i;
+	return -1;
+}
+
+static void
+check_findings(const struct sch_reports *rs, const struct sch_report *rep,
+    const struct sch_record *r, struct diags *d)
+{
+	size_t k;
+
+	if (r->parent != NULL)
+		diags_add(d, rs->file, rep->line, rep->col, "report '%s': "
+		    "findings are counted per top-level record, and '%s' is a "
+		    "roster of '%s'", rep->name, r->name, r->parent);
+	if (rep->filter.text != NULL)
+		diags_add(d, rs->file, rep->filter.line, rep->filter.col,
+		    "report '%s': a findings report has no filter", rep->name);
+	if (rep->by.text != NULL && name_index(fby_names, rep->by.text) < 0)
+		diags_add(d, rs->file, rep->by.line, rep->by.col, "report "
+		    "'%s': findings are grouped 'by' rule, record or field, not "
+		    "'%s'", rep->name, rep->by.text);
+	for (k = 0; k < rep->ncols; k++) {
+		const struct sch_rcol *c = &rep->cols[k];
+		if (c->name == NULL)
+			continue;
+		if (c->record != NULL || c->agg != SA_COUNT ||
+		    name_index(measure_names, c->expr.text) < 0)
+			diags_add(d, rs->file, c->line, c->col, "report '%s' "
+			    "column '%s': a findings report's columns are "
+			    "'count: MEASURE' (records, records_with_errors, "
+			    "errors, warnings, accepted)", rep->name, c->name);
+	}
+}
+
 size_t
 report_check(sqlite3 *h, const struct schema *s, const struct sch_reports *rs,
     struct diags *d)
@@ -133,6 +184,10 @@ report_check(sqlite3 *h, const struct schema *s, const struct sch_reports *rs,
 						    region_level_name(rep->levels[l]),
 						    rf->name,
 						    region_level_name(rf->level));
+		}
+		if (rep->source == SS_FINDINGS) {
+			check_findings(rs, rep, r, d);
+			continue;
 		}
 		where = xasprintf("the filter of report '%s'", rep->name);
 		check_expr(h, rs, r, p, &rep->filter, where, d);
@@ -545,6 +600,328 @@ run_aggregate(struct db *db, const struct sch_report *rep,
 	return 0;
 }
 
+/* ---- findings reports -------------------------------------------------- */
+
+/*
+ * A `source: findings` aggregate: validate_scan over the region, every
+ * finding counted for its top-level record, the record's counts added to
+ * the row of its region (cut to the level) and, with `by`, of the key.
+ * A group is found by hash (a scan of a million records must not walk
+ * the rows for each record).
+ */
+struct fgroup {
+	char *code; /* region code cut to the level (NULL: none) */
+	char *by;   /* rule, record or field (NULL: no `by`) */
+	long v[M_N];
+};
+
+struct fkey {       /* one `by` key of the current record */
+	char *by;
+	long n[3];  /* open errors, open warnings, accepted */
+};
+
+struct frun {
+	const struct sch_record *def;
+	int rf;           /* region field of def, or -1 */
+	size_t plen;      /* code length of the rows' level */
+	int fby;          /* index into fby_names; -1 = none */
+	struct fgroup *g;
+	size_t ng;
+	size_t *slot;     /* hash: group index + 1; 0 = empty */
+	size_t nslot;     /* a power of two, > 2 * ng */
+	long tot[M_N];
+	int in_rec;       /* the current top-level record is counted */
+	char *code;
+	struct fkey *cur;
+	size_t ncur;
+	struct prog *pg;
+};
+
+static uint64_t
+fgroup_hash(const char *code, const char *by)
+{
+	uint64_t h = UTIL_FNV_INIT;
+	if (code != NULL)
+		h = util_fnv1a(h, code, strlen(code));
+	h = util_fnv1a(h, "\x1f", 1);
+	if (by != NULL)
+		h = util_fnv1a(h, by, strlen(by));
+	return h;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static void
+fgroup_rehash(struct frun *fr)
+{
+	size_t i, j;
+	fr->nslot = fr->nslot ? fr->nslot * 2 : 64;
+	free(fr->slot);
+	fr->slot = xcalloc(fr->nslot, sizeof *fr->slot);
+	for (i = 0; i < fr->ng; i++) {
+		j = (size_t)fgroup_hash(fr->g[i].code, fr->g[i].by) &
+		    (fr->nslot - 1);
+		while (fr->slot[j] != 0)
+			j = (j + 1) & (fr->nslot - 1);
+		fr->slot[j] = i + 1;
+	}
+}
+
+static struct fgroup *
+fgroup_get(struct frun *fr, const char *code, const char *by)
+{
+	size_t j;
+	if (fr->nslot <= 2 * fr->ng)
+		fgroup_rehash(fr);
+	j = (size_t)fgroup_hash(code, by) & (fr->nslot - 1);
+	for (; fr->slot[j] != 0; j = (j + 1) & (fr->nslot - 1)) {
+		struct fgroup *g = &fr->g[fr->slot[j] - 1];
+		if (str_eq(g->code, code) && str_eq(g->by, by))
+			return g;
+	}
+	fr->g = xreallocarray(fr->g, fr->ng + 1, sizeof *fr->g);
+	memset(&fr->g[fr->ng], 0, sizeof *fr->g);
+	fr->g[fr->ng].code = code != NULL ? xstrdup(code) : NULL;
+	fr->g[fr->ng].by = by != NULL ? xstrdup(by) : NULL;
+	fr->slot[j] = ++fr->ng;
+	return &fr->g[fr->ng - 1];
+}
+
+/* Adds one record's (or one key's) counts n to the measures of v. */
+static void
+fadd(long *v, const long *n, long records)
+{
+	v[M_RECORDS] += records;
+	v[M_WITH_ERRORS] += n[0] > 0;
+	v[M_ERRORS] += n[0];
+	v[M_WARNINGS] += n[1];
+	v[M_ACCEPTED] += n[2];
+}
+
+/* The current record's counts into its groups and the totals. */
+static void
+frun_flush(struct frun *fr)
+{
+	long all[3] = {0, 0, 0};
+	size_t i;
+	int k;
+
+	if (!fr->in_rec)
+		return;
+	for (i = 0; i < fr->ncur; i++) {
+		for (k = 0; k < 3; k++)
+			all[k] += fr->cur[i].n[k];
+		if (fr->fby >= 0)
+			fadd(fgroup_get(fr, fr->code, fr->cur[i].by)->v,
+			    fr->cur[i].n, 1);
+		free(fr->cur[i].by);
+	}
+	if (fr->fby < 0)
+		fadd(fgroup_get(fr, fr->code, NULL)->v, all, 1);
+	/* with `by`, records are those with a finding */
+	fadd(fr->tot, all, fr->fby < 0 || fr->ncur > 0);
+	fr->ncur = 0;
+	free(fr->code);
+	fr->code = NULL;
+	fr->in_rec = 0;
+}
+
+static void
+frun_record(void *ctx, const struct record *top)
+{
+	struct frun *fr = ctx;
+	const char *v;
+
+	frun_flush(fr);
+	if (top->def != fr->def)
+		return; /* another top-level record: not this report's */
+	fr->in_rec = 1;
+	if (fr->rf >= 0 && (v = record_get(top, (size_t)fr->rf)) != NULL)
+		fr->code = xstrndup(v, fr->plen);
+}
+
+static void
+frun_finding(void *ctx, const struct record *top, const struct record *r,
+    const struct finding *f)
+{
+	struct frun *fr = ctx;
+	char *key = NULL;
+	size_t i;
+
+	if (!fr->in_rec || top->def != fr->def)
+		return;
+	if (fr->fby == 0)
+		key = xstrdup(f->rule);
+	else if (fr->fby == 1 || f->field == VALIDATE_NO_FIELD)
+		key = xstrdup(r->def->name);
+	else if (fr->fby == 2)
+		key = xasprintf("%s.%s", r->def->name,
+		    r->def->fields[f->field].name);
+	for (i = 0; i < fr->ncur; i++)
+		if (str_eq(fr->cur[i].by, key))
+			break;
+	if (i == fr->ncur) {
+		fr->cur = xreallocarray(fr->cur, fr->ncur + 1, sizeof *fr->cur);
+		memset(&fr->cur[i], 0, sizeof *fr->cur);
+		fr->cur[i].by = key;
+		fr->ncur++;
+	} else
+		free(key);
+	fr->cur[i].n[f->accepted ? 2 : f->severity == SEV_ERROR ? 0 : 1]++;
+}
+
+static int
+frun_progress(void *ctx, long done, long total)
+{
+	struct frun *fr = ctx;
+	struct prog *p = fr->pg;
+	double s;
+	(void)done;
+	(void)total;
+	if (p == NULL)
+		return 0;
+	s = elapsed(&p->t0);
+	if (s < 0.5 || s - p->last < 0.1)
+		return 0;
+	p->last = s;
+	return p->fn(p->ctx, s);
+}
+
+static int
+fgroup_cmp(const void *a, const void *b)
+{
+	const struct fgroup *x = a, *y = b;
+	int c;
+	if (x->code == NULL || y->code == NULL)
+		c = (x->code != NULL) - (y->code != NULL);
+	else
+		c = strcmp(x->code, y->code);
+	if (c != 0)
+		return c;
+	if (x->by == NULL || y->by == NULL)
+		return (x->by != NULL) - (y->by != NULL);
+	return strcmp(x->by, y->by);
+}
+
+static int
+run_findings(struct db *db, const struct sch_report *rep,
+    const struct report_query *q, struct prog *pg, struct report_table *t,
+    char **err)
+{
+	const struct schema *s = db_schema(db);
+	struct validate_scan vs = {0};
+	struct validate_ctx c = {0};
+	struct frun fr;
+	struct expr_set *x = q->x;
+	struct diags d = {0};
+	const struct sch_record *p;
+	size_t i, k, col, base, nv = rep->ncols;
+	int drill, mi[64], ret = -1;
+	long checked;
+	enum region_level lv = row_level(rep, q->region, &drill);
+
+	memset(&fr, 0, sizeof fr);
+	if ((fr.def = rep_record(s, rep, &p)) == NULL)
+		return util_err(err, "report '%s': unknown record", rep->name);
+	fr.rf = rep->region != NULL ? schema_field_index(fr.def, rep->region) :
+	    -1;
+	fr.plen = rep->region != NULL ? (size_t)prefix_len[lv] : 0;
+	fr.fby = rep->by.text != NULL ? name_index(fby_names, rep->by.text) :
+	    -1;
+	fr.pg = pg;
+	if (nv > sizeof mi / sizeof mi[0])
+		return util_err(err, "report '%s': too many columns", rep->name);
+	for (k = 0; k < nv; k++)
+		mi[k] = name_index(measure_names, rep->cols[k].expr.text);
+	if (x == NULL && (x = expr_compile(db_sqlite(db), s, &d)) == NULL) {
+		util_err(err, "report '%s': %s", rep->name, d.n > 0 ?
+		    d.v[0].msg : "cannot compile the dictionary");
+		diags_free(&d);
+		return -1;
+	}
+	t->level = rep->region != NULL ? lv : RL_NONE;
+	t->drill = rep->region != NULL && drill;
+	c.x = x;
+	c.db = db;
+	c.lang = q->lang;
+	vs.region = q->region;
+	vs.fn = frun_finding;
+	vs.record = frun_record;
+	vs.progress = frun_progress;
+	vs.pctx = &fr;
+	checked = validate_scan(&c, &vs, &fr, err);
+	if (checked >= 0 && vs.stopped) {
+		util_err(err, "report '%s': %s", rep->name, _("interrupted"));
+		checked = -1;
+	}
+	frun_flush(&fr);
+	if (checked < 0)
+		goto out;
+	qsort(fr.g, fr.ng, sizeof *fr.g, fgroup_cmp);
+	/* headings: region, by, the columns (as run_aggregate) */
+	if (rep->region != NULL)
+		add_col(t, lv == RL_PROVINCE ? _("Province") : lv == RL_REGENCY ?
+		    _("Regency/city") : lv == RL_DISTRICT ? _("District") :
+		    _("Village"), 0);
+	if (rep->by.text != NULL)
+		add_col(t, sch_text_get(&rep->by_label, q->lang, rep->by.text),
+		    0);
+	base = t->ncols;
+	for (k = 0; k < nv; k++)
+		add_col(t, sch_text_get(&rep->cols[k].label, q->lang,
+		    rep->cols[k].name), 1);
+	t->nrows = fr.ng;
+	t->cells = xcalloc(t->nrows * t->ncols + 1, sizeof *t->cells);
+	t->codes = xcalloc(t->nrows + 1, sizeof *t->codes);
+	for (i = 0; i < fr.ng; i++) {
+		char **row = &t->cells[i * t->ncols];
+		col = 0;
+		t->codes[i] = fr.g[i].code != NULL ? xstrdup(fr.g[i].code) :
+		    NULL;
+		if (rep->region != NULL) {
+			struct db_region reg;
+			char *e2 = NULL;
+			if (fr.g[i].code != NULL && db_region_get(db,
+			    fr.g[i].code, &reg, &e2) == 1) {
+				row[col++] = reg.name;
+				free(reg.code);
+			} else
+				row[col++] = xstrdup(fr.g[i].code != NULL ?
+				    fr.g[i].code : "-");
+			free(e2);
+		}
+		if (rep->by.text != NULL)
+			row[col++] = xstrdup(fr.g[i].by != NULL ? fr.g[i].by :
+			    "");
+		for (k = 0; k < nv; k++)
+			row[col++] = xasprintf("%ld", fr.g[i].v[mi[k]]);
+	}
+	/* totals: over the records, not the sum of the rows (with `by`, a
+	 * record with findings of two rules is one record) */
+	t->totals = xcalloc(t->ncols, sizeof *t->totals);
+	t->totals[0] = xstrdup(_("Total"));
+	for (k = 0; k < nv; k++)
+		t->totals[base + k] = xasprintf("%ld", fr.tot[mi[k]]);
+	ret = 0;
+out:
+	for (i = 0; i < fr.ng; i++) {
+		free(fr.g[i].code);
+		free(fr.g[i].by);
+	}
+	free(fr.g);
+	free(fr.slot);
+	free(fr.cur);
+	free(fr.code);
+	if (x != q->x)
+		expr_free(x);
+	diags_free(&d);
+	return ret;
+}
+
 /* ---- lists ------------------------------------------------------------- */
 
 /* The field a column names plainly (`f` or `rec.f`), or NULL. */
@@ -716,7 +1093,10 @@ report_run(struct db *db, const struct sch_report *rep,
 		pg.ctx = q->progress_ctx;
 		sqlite3_progress_handler(db_sqlite(db), 1000, on_progress, &pg);
 	}
-	if (rep->kind == SR_AGGREGATE)
+	if (rep->kind == SR_AGGREGATE && rep->source == SS_FINDINGS)
+		rc = run_findings(db, rep, q, q->progress != NULL ? &pg : NULL,
+		    t, err);
+	else if (rep->kind == SR_AGGREGATE)
 		rc = run_aggregate(db, rep, q, t, err);
 	else
 		rc = run_list(db, rep, q, t, err);

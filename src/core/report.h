@@ -12,6 +12,16 @@
  * in region-code order (keyset pagination: a page never loads the rows
  * before it, and never more than its limit).
  *
+ * An aggregate with `source: findings` (the data-quality summary) is
+ * not a statement: validate_scan checks every top-level record of the
+ * report's record type in the region, with its rosters, and each row
+ * (region cut to the level, and/or the `by` key: rule, record or field
+ * of a finding) counts the measures its columns name: records (checked;
+ * with `by`: having a finding of the key), records_with_errors (with an
+ * open error), errors (open), warnings (open), accepted (warnings
+ * accepted with a reason) -- the same counts as `kesra validate`. Its
+ * totals row counts records once (not the sum of the rows under `by`).
+ *
  * Expressions of reports.yaml are checked as the dictionary's are
  * (read-only, known fields and functions, see expr_check_text) before
  * they are put into a statement.
@@ -72,6 +82,7 @@ void report_table_free(struct report_table *t);
  */
 typedef int (*report_progress_fn)(void *ctx, double seconds);
 
+struct expr_set;
 struct report_query {
 	const char *region;   /* a region code; NULL = all */
 	int lang;             /* index into the dictionary's languages */
@@ -79,6 +90,9 @@ struct report_query {
 	const struct report_key *after; /* lists: NULL = the first page */
 	report_progress_fn progress;
 	void *progress_ctx;
+	/* findings reports: the dictionary's compiled expressions (NULL:
+	 * compiled for the run) */
+	struct expr_set *x;
 };
 
 /*

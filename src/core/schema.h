@@ -257,6 +257,10 @@ int schema_reserved_name(const char *name);
  * selects. Names are checked against the dictionary by report_check.
  */
 enum sch_report_kind { SR_AGGREGATE, SR_LIST };
+/* Where an aggregate's rows come from: the records (one SQL statement) or
+ * validate's findings over the region (`source: findings`: columns count
+ * measures, see report.h). */
+enum sch_report_source { SS_RECORDS, SS_FINDINGS };
 enum sch_agg {
 	SA_COUNT, /* rows where the expression is true */
 	SA_SUM,   /* sum of the expression */
@@ -277,6 +281,7 @@ struct sch_report {
 	char *name;
 	struct sch_text title;
 	enum sch_report_kind kind;
+	enum sch_report_source source;
 	char *record;
 	char *region;        /* region field (of record or its parent) */
 	enum region_level levels[4]; /* aggregate drill-down, top first */

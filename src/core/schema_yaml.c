@@ -1168,7 +1168,8 @@ schema_yaml_load_partial(const char *schema_dir, const char *forms_dir,
 
 static const char *const reports_top_keys[] = {"reports", NULL};
 static const char *const report_keys[] = {"type", "title", "record",
-	"region", "levels", "by", "by_label", "filter", "columns", NULL};
+	"region", "levels", "by", "by_label", "filter", "columns", "source",
+	NULL};
 static const char *const agg_col_keys[] = {"name", "label", "record",
 	"count", "sum", "any", NULL};
 static const char *const list_col_keys[] = {"name", "label", "expr",
@@ -1258,6 +1259,14 @@ parse_report(struct ctx *c, const char *name, const yaml_node_t *n,
 		err_at(c, get(c, n, "type"), "unknown report type '%s' (known: "
 		    "aggregate, list)", v);
 	parse_text(c, get(c, n, "title"), "title", &r->title);
+	if (get(c, n, "source") != NULL &&
+	    (v = want_scalar(c, get(c, n, "source"), "source")) != NULL) {
+		if (strcmp(v, "findings") == 0 && r->kind == SR_AGGREGATE)
+			r->source = SS_FINDINGS;
+		else if (strcmp(v, "records") != 0)
+			err_at(c, get(c, n, "source"), "unknown source '%s' "
+			    "(known: records, findings for an aggregate)", v);
+	}
 	if ((v = want_key(c, n, "record", "a report")) != NULL)
 		r->record = xstrdup(v);
 	if (get(c, n, "region") != NULL &&

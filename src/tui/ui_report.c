@@ -1,6 +1,6 @@
 /*
- * ui_report: the reports of reports.yaml. First a list of the reports;
- * Enter runs one for all regions. In a table, Enter on a row of an
+ * ui_report: the reports of reports.yaml. First a list of the reports
+ * (Up/Down, Home/End); Enter runs one for all regions. In a table, Enter on a row of an
  * aggregate opens its region a level down, F10/Ctrl-X goes a level up
  * (at the top: back to the list of reports); F4/Ctrl-P picks a region;
  * Left/Right scroll sideways with the first column fixed; PgDn/PgUp page
@@ -77,6 +77,7 @@ run(struct screen *s, const struct report_key *after, int limit,
 	q.limit = limit;
 	q.after = after;
 	q.progress = on_progress;
+	q.x = s->app->x;
 	if (report_run(s->app->db, r->rep, &q, out, &err) < 0) {
 		ui_error("%s", err);
 		free(err);
@@ -364,6 +365,12 @@ key_choose(struct screen *s, const struct ui_event *ev)
 	case ACT_DOWN:
 		if (r->rsel + 1 < (int)r->rs->n)
 			r->rsel++;
+		break;
+	case ACT_HOME:
+		r->rsel = 0;
+		break;
+	case ACT_END:
+		r->rsel = r->rs->n > 0 ? (int)r->rs->n - 1 : 0;
 		break;
 	case ACT_ENTER:
 		if (r->rs->n == 0)

@@ -5,7 +5,10 @@
  * is not a region, a roster of another record, a level below the field);
  * the bundled reports checked clean against the bundled dictionary; and
  * reports run on a demo register: recap totals against SQL counts at every
- * level, list pages joined equal to the whole list, going up a level.
+ * level, list pages joined equal to the whole list, going up a level;
+ * the data-quality reports (source: findings) with planted mistakes at
+ * every level against validate_scan over each row's region, and the
+ * mistakes of a findings report.
  */
 #include "testutil.h"
 
@@ -13,6 +16,7 @@
 #include "demo.h"
 #include "expr.h"
 #include "report.h"
+#include "validate.h"
 
 static const char dict[] =
     "dictionary: t\n"
@@ -115,6 +119,30 @@ test_loader_mistakes(void **state)
 	expect_mistake("reports:\n  a:\n    type: list\n    record: household\n"
 	    "    filter: \"  \"\n    columns: [head]\n",
 	    "filter is empty", 5, 13);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: sql\n    record: household\n    region: village\n"
+	    "    columns: [{name: n, count: records}]\n",
+	    "unknown source 'sql' (known: records, findings", 4, 13);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: findings\n    record: member\n"
+	    "    by: rule\n    columns: [{name: n, count: records}]\n",
+	    "findings are counted per top-level record", 3, 5);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: findings\n    record: household\n    region: village\n"
+	    "    columns: [{name: n, count: \"poor = 1\"}]\n",
+	    "columns are 'count: MEASURE'", 7, 15);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: findings\n    record: household\n    region: village\n"
+	    "    columns: [{name: n, record: member, count: errors}]\n",
+	    "columns are 'count: MEASURE'", 7, 15);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: findings\n    record: household\n    region: village\n"
+	    "    by: head\n    columns: [{name: n, count: errors}]\n",
+	    "grouped 'by' rule, record or field, not 'head'", 7, 9);
+	expect_mistake("reports:\n  a:\n    type: aggregate\n"
+	    "    source: findings\n    record: household\n    region: village\n"
+	    "    filter: \"poor = 1\"\n    columns: [{name: n, count: errors}]\n",
+	    "a findings report has no filter", 7, 13);
 	expect_mistake("report:\n  a: {}\n",
 	    "unknown key 'report' (known: reports)", 1, 1);
 }
@@ -204,6 +232,10 @@ test_bundled_reports(void **state)
 	assert_non_null(sch_report_find(r, "stunted_list"));
 	assert_non_null(sch_report_find(r, "progress_daily"));
 	assert_non_null(sch_report_find(r, "progress_operator"));
+	assert_int_equal(sch_report_find(r, "quality")->source, SS_FINDINGS);
+	assert_int_equal(sch_report_find(r, "quality_rules")->source,
+	    SS_FINDINGS);
+	assert_int_equal(sch_report_find(r, "recap")->source, SS_RECORDS);
 	sch_reports_free(r);
 	schema_free(s);
 }
@@ -466,6 +498,168 @@ test_progress_interrupts(void **state)
 	diags_free(&d);
 }
 
+/* ---- data quality: the findings reports ----------------------------- */
+
+/* What validate_scan finds in a region (for one rule, or all). */
+struct qcount {
+	const char *rule;
+	int have, cur_err, cur_any;
+	long records, with_err, err, warn, acc;
+};
+
+static void
+qc_flush(struct qcount *c)
+{
+	if (c->have) {
+		c->records += c->rule == NULL || c->cur_any;
+		c->with_err += c->cur_err;
+	}
+	c->have = c->cur_err = c->cur_any = 0;
+}
+
+static void
+qc_record(void *ctx, const struct record *top)
+{
+	struct qcount *c = ctx;
+	(void)top;
+	qc_flush(c);
+	c->have = 1;
+}
+
+static void
+qc_finding(void *ctx, const struct record *top, const struct record *r,
+    const struct finding *f)
+{
+	struct qcount *c = ctx;
+	(void)top;
+	(void)r;
+	if (c->rule != NULL && strcmp(c->rule, f->rule) != 0)
+		return;
+	c->cur_any = 1;
+	if (f->accepted)
+		c->acc++;
+	else if (f->severity == SEV_ERROR) {
+		c->err++;
+		c->cur_err = 1;
+	} else
+		c->warn++;
+}
+
+static void
+qc_scan(struct fx *f, const char *region, const char *rule,
+    struct qcount *c)
+{
+	struct validate_ctx vc = {f->x, f->db, 0};
+	struct validate_scan o = {0};
+	char *err = NULL;
+	memset(c, 0, sizeof *c);
+	c->rule = rule;
+	o.region = region;
+	o.fn = qc_finding;
+	o.record = qc_record;
+	if (validate_scan(&vc, &o, c, &err) < 0)
+		fail_msg("validate_scan: %s", err);
+	qc_flush(c);
+}
+
+static void
+qc_assert_row(char *const *cells, size_t first, const struct qcount *c)
+{
+	assert_int_equal(atol(cells[first]), c->records);
+	assert_int_equal(atol(cells[first + 1]), c->with_err);
+	assert_int_equal(atol(cells[first + 2]), c->err);
+	assert_int_equal(atol(cells[first + 3]), c->warn);
+	assert_int_equal(atol(cells[first + 4]), c->acc);
+}
+
+/* Both quality reports at region: each row against validate_scan over
+ * its region (and rule), the totals over the whole region. */
+static void
+check_quality(struct fx *f, const char *region, int len, int pass_x)
+{
+	struct report_query q;
+	struct report_table *t = NULL, *tr = NULL;
+	struct qcount c;
+	char *err = NULL;
+	long nerr = 0;
+	size_t i;
+
+	memset(&q, 0, sizeof q);
+	q.region = region;
+	q.x = pass_x ? f->x : NULL;
+	if (report_run(f->db, sch_report_find(f->r, "quality"), &q, &t,
+	    &err) != 0 || report_run(f->db, sch_report_find(f->r,
+	    "quality_rules"), &q, &tr, &err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(t->ncols, 6);
+	assert_int_equal(tr->ncols, 7);
+	assert_true(t->nrows > 0);
+	for (i = 0; i < t->nrows; i++) {
+		assert_int_equal((int)strlen(t->codes[i]), len);
+		qc_scan(f, t->codes[i], NULL, &c);
+		assert_true(c.records > 0);
+		qc_assert_row(&t->cells[i * t->ncols], 1, &c);
+		nerr += c.err;
+	}
+	qc_scan(f, region, NULL, &c);
+	qc_assert_row(t->totals, 1, &c);
+	assert_int_equal(nerr, c.err);
+	for (i = 0; i < tr->nrows; i++) {
+		struct qcount cr;
+		qc_scan(f, tr->codes[i], tr->cells[i * tr->ncols + 1], &cr);
+		assert_true(cr.records > 0);
+		qc_assert_row(&tr->cells[i * tr->ncols], 2, &cr);
+	}
+	/* totals by rule: records with any finding, all the findings */
+	{
+		struct qcount ca;
+		qc_scan(f, region, NULL, &ca);
+		assert_int_equal(atol(tr->totals[3]), ca.with_err);
+		assert_int_equal(atol(tr->totals[4]), ca.err);
+		assert_int_equal(atol(tr->totals[5]), ca.warn);
+	}
+	report_table_free(t);
+	report_table_free(tr);
+}
+
+static void
+test_quality_levels(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *h = db_sqlite(f->db);
+	char *reg, *dis, *vil;
+	struct report_table *t;
+
+	/* mistakes past kesra: two bad KK numbers, two bad NIKs, a birth
+	 * date in the future (errors, each with a warning) */
+	tu_sql_exec(h, "UPDATE household SET kk_number = '123' WHERE id = 3;"
+	    "UPDATE household SET kk_number = '124' WHERE id = 70;"
+	    "UPDATE member SET nik = '12' WHERE id = 5;"
+	    "UPDATE member SET nik = '13' WHERE id = 300;"
+	    "UPDATE member SET birth_date = '2030-01-01' WHERE id = 400");
+	reg = tu_sql_text(h, "SELECT substr(village, 1, 5) FROM household "
+	    "WHERE id = 3");
+	dis = tu_sql_text(h, "SELECT substr(village, 1, 8) FROM household "
+	    "WHERE id = 3");
+	vil = tu_sql_text(h, "SELECT village FROM household WHERE id = 3");
+	t = runq(f, "quality", NULL, 0, NULL);
+	assert_int_equal(atol(t->totals[1]), 120);
+	assert_true(atol(t->totals[3]) >= 5); /* at least the planted */
+	assert_true(t->drill);
+	report_table_free(t);
+	check_quality(f, NULL, 5, 0);
+	check_quality(f, "96", 5, 1);
+	check_quality(f, reg, 8, 1);
+	check_quality(f, dis, 13, 0);
+	check_quality(f, vil, 13, 1);
+	t = runq(f, "quality", dis, 0, NULL);
+	assert_false(t->drill);
+	report_table_free(t);
+	free(reg);
+	free(dis);
+	free(vil);
+}
+
 int
 main(void)
 {
@@ -479,6 +673,7 @@ main(void)
 		T(test_list_pages),
 		T(test_run_errors),
 		T(test_progress_interrupts),
+		T(test_quality_levels),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
