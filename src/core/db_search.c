@@ -6,6 +6,13 @@
  * ones have their partial unique index already), an index for number
  * look-ups "<record>_<field>_num"; and for the lists, per top-level
  * record, an index of its live rows "<record>_live" (counts scan it).
+ * For place words (a query word that names a district or village): an
+ * FTS5 table "kesra_region_fts" of the names of the current districts and
+ * villages (code unindexed), filled from kesra_region and rebuilt when
+ * kesra_meta 'regions_hash' changes (kesra_meta 'region_fts' keeps the
+ * hash it was built from); and per top-level record with a region field,
+ * an index "<record>_<field>_place" on its deepest region field (live
+ * rows), walked as a range on a code prefix.
  *
  * Invariants: the FTS table holds exactly the live rows (deleted_at IS
  * NULL) of its record table. The triggers add a row on insert, remove it
@@ -27,6 +34,7 @@
 #include <sqlite3.h>
 
 #include "i18n.h"
+#include "region.h"
 
 #define NTRIG 3
 static const char *const trig_suffix[NTRIG] = {"ai", "ad", "au"};
@@ -275,6 +283,123 @@ out:
 	return rc;
 }
 
+/* The deepest stored region field of a top-level record, or NULL. */
+static const struct sch_field *
+place_field(const struct sch_record *r)
+{
+	const struct sch_field *best = NULL;
+	size_t i;
+	if (r->parent != NULL)
+		return NULL;
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == FT_REGION &&
+		    schema_field_stored(&r->fields[i]) && (best == NULL ||
+		    r->fields[i].level > best->level))
+			best = &r->fields[i];
+	return best;
+}
+
+/* The place index of r ("<record>_<field>_place"): made when missing. */
+static int
+sync_place(struct db *db, const struct sch_record *r, int dry_run,
+    char **err)
+{
+	const struct sch_field *f = place_field(r);
+	char *name, *have, *sql;
+	int rc = 0;
+
+	if (f == NULL)
+		return 0;
+	name = xasprintf("%s_%s_place", r->name, f->name);
+	have = stored_sql(db, "index", name);
+	/* no plan line: an index of kesra's, as the rosters' parent index */
+	if (have == NULL && !dry_run) {
+		sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (\"%s\") WHERE "
+		    "deleted_at IS NULL", name, r->name, f->name);
+		rc = run(db, sql, err);
+		free(sql);
+	}
+	free(name);
+	free(have);
+	return rc;
+}
+
+static const char region_fts_sql[] =
+    "CREATE VIRTUAL TABLE kesra_region_fts USING fts5(name, code UNINDEXED, "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')";
+
+/* The dictionary has a regions file: kesra_region_fts is wanted. */
+static int
+want_region_fts(struct db *db)
+{
+	char *path = region_schema_path(db_schema(db));
+	free(path);
+	return path != NULL;
+}
+
+/*
+ * 1 when kesra_region_fts holds the names of the region table as it is
+ * (or is absent when the dictionary has no regions file).
+ */
+static int
+region_fts_current(struct db *db)
+{
+	char *have = stored_sql(db, "table", "kesra_region_fts");
+	char *built, *hash;
+	int ok;
+
+	if (!want_region_fts(db)) {
+		free(have);
+		return have == NULL;
+	}
+	built = db_meta_get(db, "region_fts");
+	hash = db_meta_get(db, "regions_hash");
+	ok = have != NULL && strcmp(have, region_fts_sql) == 0 &&
+	    built != NULL && strcmp(built, hash != NULL ? hash : "") == 0;
+	free(have);
+	free(built);
+	free(hash);
+	return ok;
+}
+
+/* The place names: rebuilt from kesra_region when it changed. */
+static int
+sync_region_fts(struct db *db, int dry_run, char **err)
+{
+	char *hash, *have;
+	const char *sql;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (region_fts_current(db) || dry_run)
+		return 0;
+	if (run(db, "DROP TABLE IF EXISTS kesra_region_fts", err) < 0)
+		return -1;
+	if (!want_region_fts(db))
+		return 0;
+	if (run(db, region_fts_sql, err) < 0)
+		return -1;
+	if ((have = stored_sql(db, "table", "kesra_region")) != NULL) {
+		free(have);
+		if (run(db, "INSERT INTO kesra_region_fts (name, code) SELECT "
+		    "name, code FROM kesra_region WHERE retired = 0 AND level "
+		    "IN (3, 4)", err) < 0)
+			return -1;
+	}
+	hash = db_meta_get(db, "regions_hash");
+	sql = "INSERT INTO kesra_meta (key, value) VALUES ('region_fts', ?) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
+		free(hash);
+		return fail(db, err, "kesra_meta");
+	}
+	sqlite3_bind_text(st, 1, hash != NULL ? hash : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(hash);
+	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_meta");
+}
+
 int
 db_search_current(struct db *db)
 {
@@ -302,6 +427,14 @@ db_search_current(struct db *db)
 		free(name);
 		free(have);
 		free(want);
+		if (same && place_field(r) != NULL) {
+			name = xasprintf("%s_%s_place", r->name,
+			    place_field(r)->name);
+			have = stored_sql(db, "index", name);
+			same = have != NULL;
+			free(name);
+			free(have);
+		}
 		if (same && r->parent == NULL) {
 			name = xasprintf("%s_live", r->name);
 			have = stored_sql(db, "index", name);
@@ -310,7 +443,7 @@ db_search_current(struct db *db)
 			free(have);
 		}
 	}
-	return same;
+	return same && region_fts_current(db);
 }
 
 int
@@ -365,10 +498,13 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	const struct schema *s = db_schema(db);
 	size_t i, j;
 
+	if (sync_region_fts(db, dry_run, err) < 0)
+		return -1;
 	for (i = 0; i < s->nrecords; i++) {
 		const struct sch_record *r = &s->records[i];
 		if (sync_fts(db, r, dry_run, plan, err) < 0 ||
-		    sync_live(db, r, dry_run, plan, err) < 0)
+		    sync_live(db, r, dry_run, plan, err) < 0 ||
+		    sync_place(db, r, dry_run, err) < 0)
 			return -1;
 		for (j = 0; j < r->nfields; j++)
 			if (schema_field_stored(&r->fields[j]) &&

@@ -23,16 +23,21 @@
 
 #include "i18n.h"
 
-enum stream_kind { SK_FTS, SK_NUM, SK_SCAN };
+enum stream_kind { SK_FTS, SK_NUM, SK_SCAN, SK_PLACE };
 
 struct stream {
 	const struct sch_record *r;
 	enum stream_kind kind;
 	size_t field; /* SK_NUM: the number field */
+	unsigned mask; /* SK_PLACE: the place words taken as places */
+	int word;     /* SK_PLACE: the one of them whose place drives */
+	int place;    /* SK_PLACE: that place */
 };
 
-#define MAX_STREAMS 64
-#define MAX_BINDS (8 + 4 * SEARCH_MAX_FILTERS)
+#define MAX_PWORDS 3 /* place words of a query (more: name words) */
+#define MAX_STREAMS (16 + 2 * ((1 << MAX_PWORDS) - 1) * SEARCH_MAX_PLACES)
+#define MAX_BINDS (16 + 4 * SEARCH_MAX_FILTERS + \
+    MAX_PWORDS * (2 * SEARCH_MAX_PLACES + 1))
 
 struct bindv {
 	int is_int;
@@ -49,9 +54,22 @@ struct built {
 	size_t ncols;
 };
 
+/* A place word: its own MATCH text and the places it names. */
+struct pword {
+	char *match;
+	int nplaces;
+	char place[SEARCH_MAX_PLACES][24];
+};
+
 /* What the query asks, parsed once. */
 struct parsed {
-	char *match;      /* FTS5 MATCH text, or NULL */
+	char *match;      /* FTS5 MATCH text of the FTS streams, or NULL:
+	                     the name words (all words when every word is a
+	                     place word) */
+	struct pword pw[MAX_PWORDS];
+	int npw;
+	int pfilter;      /* the FTS streams take the place words as
+	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
 	int bad_number;   /* digits only, but too long for a NIK/KK */
 	const struct sch_filter *filt[SEARCH_MAX_FILTERS];
@@ -66,37 +84,185 @@ word_char(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
-char *
-search_match_text(const char *typed)
+/*
+ * The next word of *pp with a letter or digit in it: its start and length
+ * (0 at the end of the text); *pp moves past it.
+ */
+static size_t
+next_word(const char **pp, const char **start)
 {
-	struct sbuf b = {0};
-	const char *p = typed != NULL ? typed : "";
+	const char *p = *pp, *w;
+	int useful;
 
-	while (*p != '\0') {
-		const char *w, *q;
-		int useful = 0;
+	for (;;) {
+		useful = 0;
 		while (*p != '\0' && isspace((unsigned char)*p))
 			p++;
 		w = p;
 		while (*p != '\0' && !isspace((unsigned char)*p))
 			useful |= word_char((unsigned char)*p++);
-		if (p == w || !useful)
-			continue;
-		if (b.len > 0)
-			sbuf_addc(&b, ' ');
-		sbuf_addc(&b, '"');
-		for (q = w; q < p; q++) {
-			if (*q == '"')
-				sbuf_addc(&b, '"');
-			sbuf_addc(&b, *q);
+		if (p == w) {
+			*pp = p;
+			return 0;
 		}
-		sbuf_add(&b, "\"*");
+		if (useful)
+			break;
 	}
+	*pp = p;
+	*start = w;
+	return (size_t)(p - w);
+}
+
+/* One word as a quoted FTS5 prefix term, after a space when b has some. */
+static void
+add_term(struct sbuf *b, const char *w, size_t len)
+{
+	size_t i;
+	if (b->len > 0)
+		sbuf_addc(b, ' ');
+	sbuf_addc(b, '"');
+	for (i = 0; i < len; i++) {
+		if (w[i] == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, w[i]);
+	}
+	sbuf_add(b, "\"*");
+}
+
+char *
+search_match_text(const char *typed)
+{
+	struct sbuf b = {0};
+	const char *p = typed != NULL ? typed : "", *w;
+	size_t len;
+
+	while ((len = next_word(&p, &w)) > 0)
+		add_term(&b, w, len);
 	if (b.len == 0) {
 		sbuf_free(&b);
 		return NULL;
 	}
 	return sbuf_steal(&b);
+}
+
+/* The deepest region field of r, or -1. */
+static int
+deepest_region(const struct sch_record *r)
+{
+	size_t i;
+	int best = -1;
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == FT_REGION &&
+		    schema_field_stored(&r->fields[i]) && (best < 0 ||
+		    r->fields[i].level > r->fields[best].level))
+			best = (int)i;
+	return best;
+}
+
+/*
+ * Where the place of a record r is: its own deepest region field (*al
+ * "t"), else its parent's ("p"); the field's name in *col. 0, or -1 when
+ * neither has a region field.
+ */
+static int
+place_of(const struct schema *s, const struct sch_record *r,
+    const char **al, const char **col)
+{
+	const struct sch_record *p = r->parent != NULL ?
+	    schema_record(s, r->parent) : NULL;
+	int ri;
+
+	if ((ri = deepest_region(r)) >= 0) {
+		*al = "t";
+		*col = r->fields[ri].name;
+		return 0;
+	}
+	if (p != NULL && (ri = deepest_region(p)) >= 0) {
+		*al = "p";
+		*col = p->fields[ri].name;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+code_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The places a word names: the current districts and villages whose name
+ * has a word starting with it (kesra_region_fts), less those inside
+ * another one found, that hold a live record of the top-level record with
+ * a region field (a probe of its place index each). None when more than
+ * SEARCH_MAX_PLACES remain (a vague word) or when the dictionary has no
+ * regions (or the file has no place index yet: an old file read-only).
+ */
+static void
+resolve_places(struct db *db, const struct schema *s, struct pword *pw)
+{
+	const struct sch_record *hr = NULL;
+	sqlite3_stmt *st;
+	char *err = NULL, *sql, *codes[201];
+	size_t i, n = 0, k;
+	int ri = -1;
+
+	pw->nplaces = 0;
+	for (i = 0; i < s->nrecords && hr == NULL; i++)
+		if (s->records[i].parent == NULL &&
+		    (ri = deepest_region(&s->records[i])) >= 0)
+			hr = &s->records[i];
+	if (hr == NULL)
+		return;
+	if ((st = db_cached(db, "SELECT code FROM kesra_region_fts WHERE "
+	    "kesra_region_fts MATCH ? LIMIT 201", &err)) == NULL) {
+		free(err);
+		return;
+	}
+	sqlite3_bind_text(st, 1, pw->match, -1, SQLITE_STATIC);
+	while (n < 201 && sqlite3_step(st) == SQLITE_ROW)
+		codes[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (n == 0 || n > 200)
+		goto out;
+	qsort(codes, n, sizeof *codes, code_cmp);
+	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE deleted_at IS NULL AND "
+	    "\"%s\" >= ? AND \"%s\" < ? LIMIT 1", hr->name,
+	    hr->fields[ri].name, hr->fields[ri].name);
+	st = db_cached(db, sql, &err);
+	free(sql);
+	if (st == NULL) {
+		free(err);
+		goto out;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		size_t cl = strlen(codes[i]);
+		char hi[32];
+		/* inside the place kept before (a village of a district) */
+		if (k > 0 && strncmp(codes[i], pw->place[k - 1],
+		    strlen(pw->place[k - 1])) == 0 &&
+		    codes[i][strlen(pw->place[k - 1])] == '.')
+			continue;
+		if (cl + 2 > sizeof hi || cl + 1 > sizeof pw->place[0])
+			continue;
+		snprintf(hi, sizeof hi, "%s/", codes[i]);
+		sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (k == SEARCH_MAX_PLACES) {
+				k = 0; /* too vague a word for a place */
+				sqlite3_reset(st);
+				break;
+			}
+			memcpy(pw->place[k++], codes[i], cl + 1);
+		}
+		sqlite3_reset(st);
+	}
+	pw->nplaces = (int)k;
+out:
+	for (i = 0; i < n; i++)
+		free(codes[i]);
 }
 
 const struct sch_filter *
@@ -144,10 +310,66 @@ search_columns(const struct schema *s, const struct sch_record *r,
 	return n;
 }
 
-static int
-parse_query(const struct schema *s, const struct search_query *q,
-    struct parsed *pq, char **err)
+static void
+parsed_free(struct parsed *pq)
 {
+	int i;
+	free(pq->match);
+	for (i = 0; i < pq->npw; i++)
+		free(pq->pw[i].match);
+	pq->match = NULL;
+	pq->npw = 0;
+}
+
+/*
+ * The words of t: the place words into pq->pw (the first MAX_PWORDS that
+ * name places) and the MATCH text of the FTS streams.
+ */
+static void
+parse_words(struct db *db, const struct schema *s, const char *t,
+    struct parsed *pq)
+{
+	struct sbuf names = {0}, all = {0};
+	const char *p = t, *w;
+	size_t len;
+
+	while ((len = next_word(&p, &w)) > 0) {
+		struct pword *pw = &pq->pw[pq->npw];
+		add_term(&all, w, len);
+		if (pq->npw < MAX_PWORDS) {
+			struct sbuf one = {0};
+			add_term(&one, w, len);
+			pw->match = sbuf_steal(&one);
+			resolve_places(db, s, pw);
+			if (pw->nplaces > 0) {
+				pq->npw++;
+				continue;
+			}
+			free(pw->match);
+			pw->match = NULL;
+		}
+		add_term(&names, w, len);
+	}
+	if (all.len == 0) {
+		sbuf_free(&names);
+		sbuf_free(&all);
+		return;
+	}
+	if (names.len > 0) {
+		pq->match = sbuf_steal(&names);
+		pq->pfilter = pq->npw > 0;
+		sbuf_free(&all);
+	} else {
+		pq->match = sbuf_steal(&all);
+		sbuf_free(&names);
+	}
+}
+
+static int
+parse_query(struct db *db, const struct search_query *q, struct parsed *pq,
+    char **err)
+{
+	const struct schema *s = db_schema(db);
 	const char *t = q->text != NULL ? q->text : "";
 	size_t i, nd = 0;
 	int digits_only = 1, any = 0;
@@ -173,7 +395,7 @@ parse_query(const struct schema *s, const struct search_query *q,
 		}
 	} else {
 		pq->number[0] = '\0';
-		pq->match = search_match_text(t);
+		parse_words(db, s, t, pq);
 	}
 	for (i = 0; i < q->nfilters && i < SEARCH_MAX_FILTERS; i++) {
 		pq->filt[i] = search_filter(s, q->filters[i], &pq->frec[i]);
@@ -182,7 +404,7 @@ parse_query(const struct schema *s, const struct search_query *q,
 			util_err(err, _("no search filter '%s' in the "
 			    "dictionary"), sn);
 			free(sn);
-			free(pq->match);
+			parsed_free(pq);
 			return -1;
 		}
 	}
@@ -227,6 +449,39 @@ make_streams(const struct schema *s, const struct parsed *pq,
 			    pq->status != NULL)
 				out[n++] = (struct stream){r, SK_SCAN, 0};
 		}
+	/*
+	 * Every word a place word: after the hits whose names match them
+	 * all, those that match fewer by name and the others by place, by
+	 * the set S of words taken as places (fewer first): a hit's S is
+	 * the words its name does not match, so each hit comes once.
+	 */
+	if (pq->match != NULL && pq->npw > 0 && !pq->pfilter) {
+		unsigned mask, full = (1u << pq->npw) - 1;
+		int size, w, k;
+		const char *al, *col;
+		for (size = 1; size <= pq->npw; size++)
+			for (mask = 1; mask <= full; mask++) {
+				if (__builtin_popcount(mask) != size)
+					continue;
+				for (w = 0; !(mask & (1u << w)); w++)
+					;
+				for (pass = 0; pass < 2; pass++)
+					for (i = 0; i < s->nrecords; i++) {
+						const struct sch_record *r =
+						    &s->records[i];
+						if ((r->parent != NULL) !=
+						    (pass == 0) || place_of(s,
+						    r, &al, &col) < 0)
+							continue;
+						for (k = 0; k <
+						    pq->pw[w].nplaces && n <
+						    MAX_STREAMS; k++)
+							out[n++] = (struct
+							    stream){r, SK_PLACE,
+							    0, mask, w, k};
+					}
+			}
+	}
 	return n;
 }
 
@@ -259,18 +514,94 @@ built_free(struct built *b)
 	sbuf_free(&b->sql);
 }
 
-/* The deepest region field of r, or -1. */
+/* r has an FTS table (a `search: true` field). */
 static int
-deepest_region(const struct sch_record *r)
+has_fts(const struct sch_record *r)
 {
-	size_t i;
-	int best = -1;
-	for (i = 0; i < r->nfields; i++)
-		if (r->fields[i].type == FT_REGION &&
-		    schema_field_stored(&r->fields[i]) && (best < 0 ||
-		    r->fields[i].level > r->fields[best].level))
-			best = (int)i;
-	return best;
+	size_t j;
+	for (j = 0; j < r->nfields; j++)
+		if (r->fields[j].search)
+			return 1;
+	return 0;
+}
+
+/* Place word w's places as a condition on al.col (true: one of them). */
+static void
+add_in_place(struct built *b, const struct pword *pw, const char *al,
+    const char *col)
+{
+	int k;
+	sbuf_add(&b->sql, "(");
+	for (k = 0; k < pw->nplaces; k++) {
+		char *hi = xasprintf("%s/", pw->place[k]);
+		sbuf_addf(&b->sql, "%s(%s.\"%s\" >= ? AND %s.\"%s\" < ?)",
+		    k > 0 ? " OR " : "", al, col, al, col);
+		bind_s(b, pw->place[k]);
+		bind_s(b, hi);
+		free(hi);
+	}
+	sbuf_add(&b->sql, ")");
+}
+
+/* "t's name matches place word pw" (false without an FTS table). */
+static void
+add_name_match(struct built *b, const struct sch_record *r,
+    const struct pword *pw)
+{
+	if (!has_fts(r)) {
+		sbuf_add(&b->sql, "0");
+		return;
+	}
+	/*
+	 * Not a correlated probe (an FTS5 prefix query with rowid = ... is
+	 * evaluated whole each time): the word's matches are gathered once
+	 * per statement, each row a look-up in them ("+": never the
+	 * driving index, which would walk the gathered ids and sort).
+	 */
+	sbuf_addf(&b->sql, "+t.id IN (SELECT y.rowid FROM \"%s_fts\" AS y "
+	    "WHERE y.\"%s_fts\" MATCH ?)", r->name, r->name);
+	bind_s(b, pw->match);
+}
+
+/*
+ * The conditions of the place words on a stream of r: on an FTS stream of
+ * the name words (st NULL), each place word matches the name or the
+ * place; on a place stream (every word a place word), the words of its
+ * set S are in their place and do not match the name (the driving word's
+ * place is the stream's range already), the others match the name.
+ */
+static void
+add_place_words(struct built *b, const struct schema *s,
+    const struct parsed *pq, const struct sch_record *r,
+    const struct stream *st)
+{
+	const char *al = NULL, *col = NULL;
+	int w, placed = place_of(s, r, &al, &col) == 0;
+
+	for (w = 0; w < pq->npw; w++) {
+		const struct pword *pw = &pq->pw[w];
+		if (st != NULL && (st->mask & (1u << w))) {
+			if (w != st->word) {
+				sbuf_add(&b->sql, " AND ");
+				add_in_place(b, pw, al, col);
+			}
+			sbuf_add(&b->sql, " AND NOT ");
+			add_name_match(b, r, pw);
+			continue;
+		}
+		sbuf_add(&b->sql, " AND ");
+		if (st != NULL) {
+			add_name_match(b, r, pw);
+			continue;
+		}
+		sbuf_add(&b->sql, "(");
+		if (placed) {
+			add_in_place(b, pw, al, col);
+			sbuf_add(&b->sql, " OR ");
+		}
+		add_name_match(b, r, pw);
+		sbuf_add(&b->sql, ")");
+	}
 }
 
 /*
@@ -279,12 +610,14 @@ deepest_region(const struct sch_record *r)
  */
 static int
 build(const struct schema *s, const struct parsed *pq, const struct stream *st,
-    int64_t after_id, const char *after_key, int limit, struct built *b)
+    const struct search_pos *after, int limit, struct built *b)
 {
 	const struct sch_record *r = st->r;
 	const struct sch_record *p = r->parent != NULL ?
 	    schema_record(s, r->parent) : NULL;
-	const char *rn = r->name;
+	const char *rn = r->name, *pal = NULL, *pcol = NULL;
+	int64_t after_id = after->id;
+	const char *after_key = after->key;
 	size_t i;
 	int ri;
 
@@ -294,11 +627,27 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	for (i = 0; i < b->ncols; i++)
 		sbuf_addf(&b->sql, ", %s.\"%s\"", b->parent[i] ? "p" : "t",
 		    b->f[i]->name);
+	if (st->kind == SK_PLACE) {
+		if (place_of(s, r, &pal, &pcol) < 0)
+			goto none;
+		/* the place: the key of the next page */
+		sbuf_addf(&b->sql, ", %s.\"%s\"", pal, pcol);
+	}
 	switch (st->kind) {
 	case SK_FTS:
 		/* CROSS JOIN: the FTS table drives, in rowid order. */
 		sbuf_addf(&b->sql, " FROM \"%s_fts\" AS x CROSS JOIN \"%s\" AS "
 		    "t ON t.id = x.rowid", rn, rn);
+		break;
+	case SK_PLACE:
+		if (*pal == 'p') {
+			/* the parents in the place drive, their rosters
+			 * by the parent index */
+			sbuf_addf(&b->sql, " FROM \"%s\" AS p CROSS JOIN "
+			    "\"%s\" AS t ON t.parent_id = p.id", p->name, rn);
+			p = NULL; /* joined */
+		} else
+			sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
 		break;
 	default:
 		sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
@@ -307,6 +656,7 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	if (p != NULL)
 		sbuf_addf(&b->sql, " LEFT JOIN \"%s\" AS p ON p.id = "
 		    "t.parent_id", p->name);
+	p = r->parent != NULL ? schema_record(s, r->parent) : NULL;
 	sbuf_add(&b->sql, " WHERE t.deleted_at IS NULL");
 	switch (st->kind) {
 	case SK_FTS:
@@ -314,7 +664,43 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 		    rn);
 		bind_s(b, pq->match);
 		bind_i(b, after_id);
+		if (pq->pfilter)
+			add_place_words(b, s, pq, r, NULL);
 		break;
+	case SK_PLACE: {
+		const char *code = pq->pw[st->word].place[st->place];
+		char *hi = xasprintf("%s/", code);
+		if (*pal == 'p')
+			sbuf_add(&b->sql, " AND p.deleted_at IS NULL");
+		/* one range of the place index */
+		sbuf_addf(&b->sql, " AND %s.\"%s\" >= ? AND %s.\"%s\" < ?",
+		    pal, pcol, pal, pcol);
+		bind_s(b, code);
+		bind_s(b, hi);
+		free(hi);
+		if (after_key[0] != '\0') {
+			/* after (place, id) or (place, parent id, id) */
+			sbuf_addf(&b->sql, " AND %s.\"%s\" >= ?", pal, pcol);
+			bind_s(b, after_key);
+			if (*pal == 'p') {
+				sbuf_addf(&b->sql, " AND (p.\"%s\" > ? OR "
+				    "p.id >= ?) AND (p.\"%s\" > ? OR p.id > ? "
+				    "OR t.id > ?)", pcol, pcol);
+				bind_s(b, after_key);
+				bind_i(b, after->id2);
+				bind_s(b, after_key);
+				bind_i(b, after->id2);
+				bind_i(b, after_id);
+			} else {
+				sbuf_addf(&b->sql, " AND (t.\"%s\" > ? OR "
+				    "t.id > ?)", pcol);
+				bind_s(b, after_key);
+				bind_i(b, after_id);
+			}
+		}
+		add_place_words(b, s, pq, r, st);
+		break;
+	}
 	case SK_NUM: {
 		const char *fn = r->fields[st->field].name;
 		char hi[18];
@@ -387,6 +773,13 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	switch (st->kind) {
 	case SK_FTS:
 		sbuf_add(&b->sql, " ORDER BY x.rowid");
+		break;
+	case SK_PLACE:
+		if (*pal == 'p')
+			sbuf_addf(&b->sql, " ORDER BY p.\"%s\", p.id, t.id",
+			    pcol);
+		else
+			sbuf_addf(&b->sql, " ORDER BY t.\"%s\", t.id", pcol);
 		break;
 	case SK_NUM:
 		sbuf_addf(&b->sql, " ORDER BY t.\"%s\"",
@@ -463,20 +856,20 @@ search_run(struct db *db, const struct search_query *q,
 	*n = 0;
 	if (limit <= 0)
 		return 0;
-	if (parse_query(s, q, &pq, err) < 0)
+	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
 	if (after != NULL)
 		pos = *after;
 	ns = make_streams(s, &pq, streams);
 	for (; pos.stream >= 0 && (size_t)pos.stream < ns && got <
-	    (size_t)limit; pos.stream++, pos.id = 0, pos.key[0] = '\0') {
+	    (size_t)limit; pos.stream++, pos.id = 0, pos.key[0] = '\0',
+	    pos.id2 = 0) {
 		const struct stream *sm = &streams[pos.stream];
 		struct built b;
 		sqlite3_stmt *st = NULL;
 		int r;
 
-		if (build(s, &pq, sm, pos.id, pos.key, limit - (int)got,
-		    &b) != 0)
+		if (build(s, &pq, sm, &pos, limit - (int)got, &b) != 0)
 			continue;
 		if (prepare_built(db, &b, 1, &st, err) < 0) {
 			built_free(&b);
@@ -524,6 +917,13 @@ search_run(struct db *db, const struct search_query *q,
 				snprintf(hh->next.key, sizeof hh->next.key,
 				    "%s", i < b.ncols && hh->vals[i] != NULL ?
 				    hh->vals[i] : "");
+			} else if (sm->kind == SK_PLACE) {
+				const char *pv = (const char *)
+				    sqlite3_column_text(st, 3 + (int)b.ncols);
+				snprintf(hh->next.key, sizeof hh->next.key,
+				    "%s", pv != NULL ? pv : "");
+				hh->next.id2 = sm->r->parent != NULL ?
+				    hh->root_id : 0;
 			}
 		}
 		if (r != SQLITE_DONE) {
@@ -540,7 +940,7 @@ search_run(struct db *db, const struct search_query *q,
 	}
 	rc = 0;
 out:
-	free(pq.match);
+	parsed_free(&pq);
 	if (rc < 0) {
 		search_hits_free(v, got);
 		return -1;
@@ -599,18 +999,19 @@ search_explain(struct db *db, const struct search_query *q,
 {
 	const struct schema *s = db_schema(db);
 	struct stream streams[MAX_STREAMS];
+	struct search_pos zero = {0};
 	struct parsed pq;
 	size_t ns, i;
 	int rc = 0;
 
-	if (parse_query(s, q, &pq, err) < 0)
+	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
 	ns = make_streams(s, &pq, streams);
 	for (i = 0; i < ns && rc == 0; i++) {
 		struct built b;
 		sqlite3_stmt *st = NULL;
 		char *sql;
-		if (build(s, &pq, &streams[i], 0, "", 20, &b) != 0)
+		if (build(s, &pq, &streams[i], &zero, 20, &b) != 0)
 			continue;
 		sql = xasprintf("EXPLAIN QUERY PLAN %s", b.sql.s);
 		sbuf_reset(&b.sql);
@@ -625,6 +1026,6 @@ search_explain(struct db *db, const struct search_query *q,
 		}
 		built_free(&b);
 	}
-	free(pq.match);
+	parsed_free(&pq);
 	return rc;
 }
