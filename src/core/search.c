@@ -818,25 +818,213 @@ prepare_built(struct db *db, struct built *b, int cached, sqlite3_stmt **out,
 		if (b->b[i].is_int)
 			sqlite3_bind_int64(*out, i + 1, b->b[i].i);
 		else
+			/* b outlives the statement's use (reset
+			 * before built_free) */
 			sqlite3_bind_text(*out, i + 1, b->b[i].s, -1,
-			    SQLITE_TRANSIENT);
+			    SQLITE_STATIC);
 	}
 	return 0;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int c)
+/*
+ * Row st (its columns from c0: id, parent_id, status, the stream's
+ * columns, a place stream's place) as hit hh of stream number k. The
+ * hit's columns and values are one allocation (hh->fields owns it).
+ */
+static void
+fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
+    const struct stream *sm, int k, const struct built *b,
+    struct search_hit *hh)
 {
+	char fbuf[64][32];
+	const char *txt[64];
+	size_t len[64], i, strbytes = 0, head;
+	char *block, *sp;
 	const char *t;
-	if (sqlite3_column_type(st, c) == SQLITE_NULL)
-		return NULL;
-	if (sqlite3_column_type(st, c) == SQLITE_FLOAT) {
-		char buf[64];
-		util_fmt_double(sqlite3_column_double(st, c), buf, sizeof buf);
-		return xstrdup(buf);
+
+	memset(hh, 0, sizeof *hh);
+	hh->def = sm->r;
+	hh->id = sqlite3_column_int64(st, c0);
+	if (sm->r->parent != NULL) {
+		hh->root = schema_record(s, sm->r->parent);
+		hh->root_id = sqlite3_column_int64(st, c0 + 1);
+	} else {
+		hh->root = sm->r;
+		hh->root_id = hh->id;
 	}
-	t = (const char *)sqlite3_column_text(st, c);
-	return xstrdup(t != NULL ? t : "");
+	t = (const char *)sqlite3_column_text(st, c0 + 2);
+	snprintf(hh->status, sizeof hh->status, "%s", t != NULL ? t : "");
+	for (i = 0; i < b->ncols; i++) {
+		int c = c0 + 3 + (int)i;
+		switch (sqlite3_column_type(st, c)) {
+		case SQLITE_NULL:
+			txt[i] = NULL;
+			len[i] = 0;
+			continue;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_column_double(st, c), fbuf[i],
+			    sizeof fbuf[i]);
+			txt[i] = fbuf[i];
+			len[i] = strlen(fbuf[i]);
+			break;
+		default:
+			txt[i] = (const char *)sqlite3_column_text(st, c);
+			len[i] = (size_t)sqlite3_column_bytes(st, c);
+			if (txt[i] == NULL) {
+				txt[i] = "";
+				len[i] = 0;
+			}
+			break;
+		}
+		strbytes += len[i] + 1;
+	}
+	/* fields, vals (pointers), then parent (ints), then the strings */
+	head = (b->ncols + 1) * (sizeof *hh->fields + sizeof *hh->vals +
+	    sizeof *hh->parent);
+	block = xmalloc(head + strbytes);
+	hh->ncols = b->ncols;
+	hh->fields = (const struct sch_field **)(void *)block;
+	hh->vals = (char **)(void *)(hh->fields + b->ncols + 1);
+	hh->parent = (int *)(void *)(hh->vals + b->ncols + 1);
+	sp = block + head;
+	for (i = 0; i < b->ncols; i++) {
+		hh->fields[i] = b->f[i];
+		hh->parent[i] = b->parent[i];
+		if (txt[i] == NULL) {
+			hh->vals[i] = NULL;
+			continue;
+		}
+		memcpy(sp, txt[i], len[i]);
+		sp[len[i]] = '\0';
+		hh->vals[i] = sp;
+		sp += len[i] + 1;
+	}
+	hh->fields[b->ncols] = NULL;
+	hh->vals[b->ncols] = NULL;
+	hh->parent[b->ncols] = 0;
+	hh->next.stream = k;
+	hh->next.id = hh->id;
+	if (sm->kind == SK_NUM) {
+		const struct sch_field *nf = &sm->r->fields[sm->field];
+		for (i = 0; i < b->ncols; i++)
+			if (b->f[i] == nf && !b->parent[i])
+				break;
+		/* the key is the number itself */
+		snprintf(hh->next.key, sizeof hh->next.key, "%s",
+		    i < b->ncols && hh->vals[i] != NULL ? hh->vals[i] : "");
+	} else if (sm->kind == SK_PLACE) {
+		t = (const char *)sqlite3_column_text(st, c0 + 3 +
+		    (int)b->ncols);
+		snprintf(hh->next.key, sizeof hh->next.key, "%s",
+		    t != NULL ? t : "");
+		hh->next.id2 = sm->r->parent != NULL ? hh->root_id : 0;
+	}
+}
+
+/* Room for one more hit in *v (*cap of them). */
+static struct search_hit *
+more_hit(struct search_hit **v, size_t *cap, size_t got)
+{
+	if (got == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	return &(*v)[got];
+}
+
+/*
+ * A whole number (16 digits) where every number field is unique: each
+ * stream gives one hit at most, so all of them are one statement (their
+ * statements in a UNION ALL, the stream's number first, columns padded
+ * with NULL), one probe of each unique index. Returns the hits added to
+ * *v, or -1.
+ */
+static int
+run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
+    const struct stream *streams, size_t ns, int limit,
+    struct search_hit **v, size_t *cap, size_t *got, char **err)
+{
+	static const struct search_pos zero = {0};
+	struct built b[8];
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	size_t i, k, maxc = 0, nb = 0;
+	int r, bi = 1;
+
+	for (i = 0; i < ns; i++, nb++) {
+		if (build(s, pq, &streams[i], &zero, 1, &b[nb]) != 0) {
+			/* a stream that gives nothing for this query */
+			memset(&b[nb], 0, sizeof b[nb]);
+			b[nb].ncols = (size_t)-1;
+		} else if (b[nb].ncols > maxc)
+			maxc = b[nb].ncols;
+	}
+	for (i = 0; i < nb; i++) {
+		if (b[i].ncols == (size_t)-1)
+			continue;
+		if (sql.len > 0)
+			sbuf_add(&sql, " UNION ALL ");
+		sbuf_addf(&sql, "SELECT %zu, *", i);
+		for (k = b[i].ncols; k < maxc; k++)
+			sbuf_add(&sql, ", NULL");
+		sbuf_addf(&sql, " FROM (%s)", b[i].sql.s);
+	}
+	r = SQLITE_DONE;
+	if (sql.len == 0)
+		goto done;
+	if ((st = db_cached(db, sql.s, err)) == NULL) {
+		r = -1;
+		goto done;
+	}
+	for (i = 0; i < nb; i++) {
+		int j;
+		if (b[i].ncols == (size_t)-1)
+			continue;
+		for (j = 0; j < b[i].nb; j++, bi++) {
+			if (b[i].b[j].is_int)
+				sqlite3_bind_int64(st, bi, b[i].b[j].i);
+			else
+				sqlite3_bind_text(st, bi, b[i].b[j].s, -1,
+				    SQLITE_STATIC);
+		}
+	}
+	while (*got < (size_t)limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		k = (size_t)sqlite3_column_int64(st, 0);
+		if (k >= nb)
+			continue;
+		fill_hit(s, st, 1, &streams[k], (int)k, &b[k],
+		    more_hit(v, cap, *got));
+		(*got)++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		util_err(err, "%s: search: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+		r = -1;
+	}
+	sqlite3_reset(st);
+done:
+	for (i = 0; i < nb; i++)
+		if (b[i].ncols != (size_t)-1)
+			built_free(&b[i]);
+	sbuf_free(&sql);
+	return r < 0 ? -1 : 0;
+}
+
+/* The query is a whole number and every number field it looks in is
+ * unique (one hit per stream at most). */
+static int
+one_statement(const struct parsed *pq, const struct stream *streams,
+    size_t ns, const struct search_pos *pos)
+{
+	size_t i;
+	if (strlen(pq->number) != 16 || ns == 0 || ns > 8 || pos->stream != 0 ||
+	    pos->key[0] != '\0' || pos->id != 0)
+		return 0;
+	for (i = 0; i < ns; i++)
+		if (streams[i].kind != SK_NUM ||
+		    !streams[i].r->fields[streams[i].field].unique)
+			return 0;
+	return 1;
 }
 
 int
@@ -861,6 +1049,13 @@ search_run(struct db *db, const struct search_query *q,
 	if (after != NULL)
 		pos = *after;
 	ns = make_streams(s, &pq, streams);
+	if (one_statement(&pq, streams, ns, &pos)) {
+		if (run_numbers(db, s, &pq, streams, ns, limit, &v, &cap, &got,
+		    err) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
 	for (; pos.stream >= 0 && (size_t)pos.stream < ns && got <
 	    (size_t)limit; pos.stream++, pos.id = 0, pos.key[0] = '\0',
 	    pos.id2 = 0) {
@@ -876,55 +1071,9 @@ search_run(struct db *db, const struct search_query *q,
 			goto out;
 		}
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			struct search_hit *hh;
-			size_t i;
-			if (got == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = xreallocarray(v, cap, sizeof *v);
-			}
-			hh = &v[got++];
-			memset(hh, 0, sizeof *hh);
-			hh->def = sm->r;
-			hh->id = sqlite3_column_int64(st, 0);
-			if (sm->r->parent != NULL) {
-				hh->root = schema_record(s, sm->r->parent);
-				hh->root_id = sqlite3_column_int64(st, 1);
-			} else {
-				hh->root = sm->r;
-				hh->root_id = hh->id;
-			}
-			snprintf(hh->status, sizeof hh->status, "%s",
-			    sqlite3_column_text(st, 2) != NULL ?
-			    (const char *)sqlite3_column_text(st, 2) : "");
-			hh->ncols = b.ncols;
-			hh->fields = xcalloc(b.ncols + 1, sizeof *hh->fields);
-			hh->parent = xcalloc(b.ncols + 1, sizeof *hh->parent);
-			hh->vals = xcalloc(b.ncols + 1, sizeof *hh->vals);
-			for (i = 0; i < b.ncols; i++) {
-				hh->fields[i] = b.f[i];
-				hh->parent[i] = b.parent[i];
-				hh->vals[i] = col_text(st, 3 + (int)i);
-			}
-			hh->next.stream = pos.stream;
-			hh->next.id = hh->id;
-			if (sm->kind == SK_NUM) {
-				const struct sch_field *nf =
-				    &sm->r->fields[sm->field];
-				for (i = 0; i < b.ncols; i++)
-					if (b.f[i] == nf && !b.parent[i])
-						break;
-				/* the key is the number itself */
-				snprintf(hh->next.key, sizeof hh->next.key,
-				    "%s", i < b.ncols && hh->vals[i] != NULL ?
-				    hh->vals[i] : "");
-			} else if (sm->kind == SK_PLACE) {
-				const char *pv = (const char *)
-				    sqlite3_column_text(st, 3 + (int)b.ncols);
-				snprintf(hh->next.key, sizeof hh->next.key,
-				    "%s", pv != NULL ? pv : "");
-				hh->next.id2 = sm->r->parent != NULL ?
-				    hh->root_id : 0;
-			}
+			fill_hit(s, st, 0, sm, pos.stream, &b,
+			    more_hit(&v, &cap, got));
+			got++;
 		}
 		if (r != SQLITE_DONE) {
 			util_err(err, "%s: search: %s", db_path(db),
@@ -951,16 +1100,22 @@ out:
 }
 
 void
+search_hit_clear(struct search_hit *h)
+{
+	/* one allocation: see fill_hit */
+	free(h->fields);
+	h->fields = NULL;
+	h->vals = NULL;
+	h->parent = NULL;
+	h->ncols = 0;
+}
+
+void
 search_hits_free(struct search_hit *h, size_t n)
 {
-	size_t i, k;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < h[i].ncols; k++)
-			free(h[i].vals[k]);
-		free(h[i].vals);
-		free(h[i].fields);
-		free(h[i].parent);
-	}
+	size_t i;
+	for (i = 0; i < n; i++)
+		search_hit_clear(&h[i]);
 	free(h);
 }
 

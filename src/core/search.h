@@ -90,6 +90,8 @@ int search_run(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err);
 void search_hits_free(struct search_hit *h, size_t n);
+/* Free what one hit owns (its columns and values), not the hit itself. */
+void search_hit_clear(struct search_hit *h);
 
 /*
  * Column i of a hit for display: a choice's label, a region's name (with

@@ -42,6 +42,16 @@ run search "$(printf '%.10s' "$NIK")" --limit 1000
 like "$OUT" "$(printf 'member\t%s\t' "$MID")" "a NIK prefix finds the person"
 run search "$KK"
 is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2)" "$(printf 'household\t%s' "$HID")" "a full KK finds the household"
+# a number that is both a NIK and a KK (one statement over both unique
+# indexes): the person, then the household
+OTHER_MID=$(sql "$DB" "SELECT id FROM member WHERE parent_id <> $HID AND deleted_at IS NULL ORDER BY id LIMIT 1")
+OLD_NIK=$(sql "$DB" "SELECT nik FROM member WHERE id = $OTHER_MID")
+sql "$DB" "UPDATE member SET nik = '$KK' WHERE id = $OTHER_MID"
+run search "$KK"
+is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2 | tr '\t\n' ': ')" "member:$OTHER_MID household:$HID " "a number both a NIK and a KK finds the person and the household"
+run search "$KK" --limit 1
+is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2 | tr '\t\n' ': ')" "member:$OTHER_MID " "--limit 1 of them: the person"
+sql "$DB" "UPDATE member SET nik = '$OLD_NIK' WHERE id = $OTHER_MID"
 run search "${NIK}9"
 is "$(printf '%s\n' "$OUT" | sed 1d)" "" "17 digits find nothing"
 

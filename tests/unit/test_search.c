@@ -238,6 +238,27 @@ test_nik_and_kk(void **state)
 	    "member:1 member:2 member:3 member:4 household:1 household:2");
 	assert_found(f, "96010222229000021", NULL, NULL, NULL, "");
 	assert_found(f, "9999", NULL, NULL, NULL, "");
+	/* a whole number that is both a NIK and a KK: both, person first
+	 * (one statement over both unique indexes), and paging past them */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE member SET nik = "
+	    "'9601010101010001' WHERE id = 3");
+	assert_found(f, "9601010101010001", NULL, NULL, NULL,
+	    "member:3 household:1");
+	q.text = "9601010101010001";
+	assert_int_equal(search_run(f->db, &q, NULL, 1, &h, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].id, 3);
+	{
+		struct search_pos p = h[0].next;
+		search_hits_free(h, n);
+		assert_int_equal(search_run(f->db, &q, &p, 5, &h, &n, &err),
+		    0);
+		assert_int_equal(n, 1);
+		assert_string_equal(h[0].def->name, "household");
+		search_hits_free(h, n);
+	}
+	tu_sql_exec(db_sqlite(f->db), "UPDATE member SET nik = "
+	    "'9601022222900001' WHERE id = 3");
 	/* the hit carries its household and columns */
 	q.text = "9601022222900002";
 	assert_int_equal(search_run(f->db, &q, NULL, 10, &h, &n, &err), 0);
