@@ -8,7 +8,8 @@
  * record, an index of its live rows "<record>_live" (counts scan it).
  * For place words (a query word that names a district or village): an
  * FTS5 table "kesra_region_fts" of the names of the current districts and
- * villages (code unindexed), filled from kesra_region and rebuilt when
+ * villages (each word prefixed by the place's regency: region_fts_sql;
+ * code unindexed), filled from kesra_region and rebuilt when
  * kesra_meta 'regions_hash' changes (kesra_meta 'region_fts' keeps the
  * hash it was built from); and per top-level record with a region field,
  * an index "<record>_<field>_place" on its deepest region field (live
@@ -27,6 +28,7 @@
  */
 #include "db.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,9 +326,77 @@ sync_place(struct db *db, const struct sch_record *r, int dry_run,
 	return rc;
 }
 
+/*
+ * The words of a place's name each prefixed with the digits of its
+ * regency ("96.01.05" Aimas: "9601xaimas"), so that a word's places in
+ * the regencies of the register are one prefix query per regency
+ * ("9601xaim"*), never a walk over the places of the whole country.
+ */
 static const char region_fts_sql[] =
-    "CREATE VIRTUAL TABLE kesra_region_fts USING fts5(name, code UNINDEXED, "
-    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')";
+    "CREATE VIRTUAL TABLE kesra_region_fts USING fts5(words, code UNINDEXED, "
+    "tokenize='unicode61 remove_diacritics 2')";
+
+/* The words column of a place (see region_fts_sql) into b. */
+static void
+place_words(struct sbuf *b, const char *code, const char *name)
+{
+	char reg[8];
+	const unsigned char *p = (const unsigned char *)name;
+
+	/* "96.01..." -> "9601" */
+	snprintf(reg, sizeof reg, "%.2s%.2s", code, strlen(code) >= 5 ?
+	    code + 3 : "");
+	sbuf_reset(b);
+	while (*p != '\0') {
+		if (!(isalnum(*p) || *p >= 0x80)) {
+			p++;
+			continue;
+		}
+		if (b->len > 0)
+			sbuf_addc(b, ' ');
+		sbuf_addf(b, "%sx", reg);
+		while (*p != '\0' && (isalnum(*p) || *p >= 0x80))
+			sbuf_addc(b, (char)*p++);
+	}
+}
+
+/* kesra_region_fts from the current districts and villages. */
+static int
+fill_region_fts(struct db *db, char **err)
+{
+	sqlite3 *h = db_sqlite(db);
+	sqlite3_stmt *rd, *wr;
+	struct sbuf w = {0};
+	int rc;
+
+	if (sqlite3_prepare_v2(h, "SELECT code, name FROM kesra_region WHERE "
+	    "retired = 0 AND level IN (3, 4)", -1, &rd, NULL) != SQLITE_OK)
+		return fail(db, err, "kesra_region");
+	if (sqlite3_prepare_v2(h, "INSERT INTO kesra_region_fts (words, code) "
+	    "VALUES (?, ?)", -1, &wr, NULL) != SQLITE_OK) {
+		sqlite3_finalize(rd);
+		return fail(db, err, "kesra_region_fts");
+	}
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(rd, 0);
+		const char *name = (const char *)sqlite3_column_text(rd, 1);
+		if (code == NULL || name == NULL)
+			continue;
+		place_words(&w, code, name);
+		sqlite3_bind_text(wr, 1, w.s != NULL ? w.s : "", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(wr, 2, code, -1, SQLITE_STATIC);
+		if (sqlite3_step(wr) != SQLITE_DONE) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_reset(wr);
+	}
+	sbuf_free(&w);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_region_fts");
+}
 
 /* The dictionary has a regions file: kesra_region_fts is wanted. */
 static int
@@ -381,9 +451,7 @@ sync_region_fts(struct db *db, int dry_run, char **err)
 		return -1;
 	if ((have = stored_sql(db, "table", "kesra_region")) != NULL) {
 		free(have);
-		if (run(db, "INSERT INTO kesra_region_fts (name, code) SELECT "
-		    "name, code FROM kesra_region WHERE retired = 0 AND level "
-		    "IN (3, 4)", err) < 0)
+		if (fill_region_fts(db, err) < 0)
 			return -1;
 	}
 	hash = db_meta_get(db, "regions_hash");

@@ -68,6 +68,8 @@ struct parsed {
 	                     place word) */
 	struct pword pw[MAX_PWORDS];
 	int npw;
+	char regs[64][8]; /* the register's regencies ("9601") */
+	int nregs, regs_done;
 	int pfilter;      /* the FTS streams take the place words as
 	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
@@ -191,39 +193,109 @@ code_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The top-level record whose deepest region field places records. */
+static const struct sch_record *
+place_record(const struct schema *s, int *ri)
+{
+	size_t i;
+	for (i = 0; i < s->nrecords; i++)
+		if (s->records[i].parent == NULL &&
+		    (*ri = deepest_region(&s->records[i])) >= 0)
+			return &s->records[i];
+	return NULL;
+}
+
 /*
- * The places a word names: the current districts and villages whose name
- * has a word starting with it (kesra_region_fts), less those inside
- * another one found, that hold a live record of the top-level record with
- * a region field (a probe of its place index each). None when more than
+ * The regencies that hold live records ("96.01" -> "9601" into regs),
+ * one probe of the place index each: at most max, 0 when none (or no
+ * place index yet).
+ */
+static int
+register_regencies(struct db *db, const struct schema *s, char regs[][8],
+    int max)
+{
+	const struct sch_record *hr;
+	sqlite3_stmt *st;
+	char *sql, *err = NULL, after[16] = "";
+	int ri = -1, n = 0;
+
+	if ((hr = place_record(s, &ri)) == NULL)
+		return 0;
+	sql = xasprintf("SELECT \"%s\" FROM \"%s\" WHERE deleted_at IS NULL AND "
+	    "\"%s\" > ? ORDER BY \"%s\" LIMIT 1", hr->fields[ri].name,
+	    hr->name, hr->fields[ri].name, hr->fields[ri].name);
+	st = db_cached(db, sql, &err);
+	free(sql);
+	if (st == NULL) {
+		free(err);
+		return 0;
+	}
+	while (n < max) {
+		const char *v;
+		sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    (v = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+		    strlen(v) < 5 || v[2] != '.') {
+			sqlite3_reset(st);
+			break;
+		}
+		snprintf(regs[n++], 8, "%.2s%.2s", v, v + 3);
+		/* past every code of this regency ('/' follows '.') */
+		snprintf(after, sizeof after, "%.5s/", v);
+		sqlite3_reset(st);
+	}
+	return n;
+}
+
+/*
+ * The places a word names: the current districts and villages of the
+ * register's regencies whose name has a word starting with it
+ * (kesra_region_fts), less those inside another one found, that hold a
+ * live record (a probe of the place index each). None when more than
  * SEARCH_MAX_PLACES remain (a vague word) or when the dictionary has no
  * regions (or the file has no place index yet: an old file read-only).
  */
 static void
-resolve_places(struct db *db, const struct schema *s, struct pword *pw)
+resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
+    const char *word, size_t wlen, struct pword *pw)
 {
-	const struct sch_record *hr = NULL;
+	const struct sch_record *hr;
+	struct sbuf m = {0};
 	sqlite3_stmt *st;
 	char *err = NULL, *sql, *codes[201];
-	size_t i, n = 0, k;
-	int ri = -1;
+	size_t i, n = 0, k, j;
+	int ri = -1, g;
 
 	pw->nplaces = 0;
-	for (i = 0; i < s->nrecords && hr == NULL; i++)
-		if (s->records[i].parent == NULL &&
-		    (ri = deepest_region(&s->records[i])) >= 0)
-			hr = &s->records[i];
-	if (hr == NULL)
+	if ((hr = place_record(s, &ri)) == NULL)
+		return;
+	if (!pq->regs_done) {
+		pq->nregs = register_regencies(db, s, pq->regs,
+		    (int)(sizeof pq->regs / sizeof pq->regs[0]));
+		pq->regs_done = 1;
+	}
+	for (g = 0; g < pq->nregs; g++) {
+		sbuf_addf(&m, "%s\"%sx", g > 0 ? " OR " : "", pq->regs[g]);
+		for (j = 0; j < wlen; j++) {
+			if (word[j] == '"')
+				sbuf_addc(&m, '"');
+			sbuf_addc(&m, word[j]);
+		}
+		sbuf_add(&m, "\"*");
+	}
+	if (m.len == 0)
 		return;
 	if ((st = db_cached(db, "SELECT code FROM kesra_region_fts WHERE "
 	    "kesra_region_fts MATCH ? LIMIT 201", &err)) == NULL) {
 		free(err);
+		sbuf_free(&m);
 		return;
 	}
-	sqlite3_bind_text(st, 1, pw->match, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
 	while (n < 201 && sqlite3_step(st) == SQLITE_ROW)
 		codes[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
+	sbuf_free(&m);
 	if (n == 0 || n > 200)
 		goto out;
 	qsort(codes, n, sizeof *codes, code_cmp);
@@ -340,7 +412,7 @@ parse_words(struct db *db, const struct schema *s, const char *t,
 			struct sbuf one = {0};
 			add_term(&one, w, len);
 			pw->match = sbuf_steal(&one);
-			resolve_places(db, s, pw);
+			resolve_places(db, s, pq, w, len, pw);
 			if (pw->nplaces > 0) {
 				pq->npw++;
 				continue;
