@@ -6,11 +6,11 @@
  * ones have their partial unique index already), an index for number
  * look-ups "<record>_<field>_num"; and for the lists, per top-level
  * record, an index of its live rows "<record>_live" (counts scan it).
- * For place words (a query word that names a district or village): an
- * FTS5 table "kesra_region_fts" of the names of the current districts and
- * villages (each word prefixed by the place's regency: region_fts_sql;
- * code unindexed), filled from kesra_region and rebuilt when
- * kesra_meta 'regions_hash' changes (kesra_meta 'region_fts' keeps the
+ * For place words (a query word that names a district or village): a
+ * table "kesra_place_word" of the words of the names of the current
+ * districts and villages (folded, prefixed by the place's regency: see
+ * region_fts_sql), filled from kesra_region and rebuilt when
+ * kesra_meta 'regions_hash' changes (kesra_meta 'place_words' keeps the
  * hash it was built from); and per top-level record with a region field,
  * an index "<record>_<field>_place" on its deepest region field (live
  * rows), walked as a range on a code prefix.
@@ -327,40 +327,40 @@ sync_place(struct db *db, const struct sch_record *r, int dry_run,
 }
 
 /*
- * The words of a place's name each prefixed with the digits of its
- * regency ("96.01.05" Aimas: "9601xaimas"), so that a word's places in
- * the regencies of the register are one prefix query per regency
- * ("9601xaim"*), never a walk over the places of the whole country.
+ * The words of a place's name, each folded (db_place_key) and prefixed
+ * with the digits of its regency ("96.01.05" Aimas: "9601xaimas"), one
+ * row per word: a word's places in the regencies of the register are one
+ * range of the primary key per regency ("9601xaim" .. "9601xaim\xff"),
+ * never a walk over the places of the whole country.
  */
 static const char region_fts_sql[] =
-    "CREATE VIRTUAL TABLE kesra_region_fts USING fts5(words, code UNINDEXED, "
-    "tokenize='unicode61 remove_diacritics 2')";
+    "CREATE TABLE kesra_place_word (word TEXT NOT NULL, code TEXT NOT NULL, "
+    "PRIMARY KEY (word, code)) WITHOUT ROWID";
 
-/* The words column of a place (see region_fts_sql) into b. */
-static void
-place_words(struct sbuf *b, const char *code, const char *name)
+/* Latin-1 letters U+00C0..U+00FF without their accents, lower case. */
+static const char latin1_fold[] =
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+void
+db_place_key(struct sbuf *b, const char *reg, const char *w, size_t len)
 {
-	char reg[8];
-	const unsigned char *p = (const unsigned char *)name;
+	const unsigned char *p = (const unsigned char *)w;
+	size_t i;
 
-	/* "96.01..." -> "9601" */
-	snprintf(reg, sizeof reg, "%.2s%.2s", code, strlen(code) >= 5 ?
-	    code + 3 : "");
 	sbuf_reset(b);
-	while (*p != '\0') {
-		if (!(isalnum(*p) || *p >= 0x80)) {
-			p++;
-			continue;
-		}
-		if (b->len > 0)
-			sbuf_addc(b, ' ');
-		sbuf_addf(b, "%sx", reg);
-		while (*p != '\0' && (isalnum(*p) || *p >= 0x80))
-			sbuf_addc(b, (char)*p++);
+	sbuf_addf(b, "%sx", reg);
+	for (i = 0; i < len; i++) {
+		if (p[i] == 0xC3 && i + 1 < len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0xBF) {
+			sbuf_addc(b, latin1_fold[p[i + 1] - 0x80]);
+			i++;
+		} else
+			sbuf_addc(b, (char)tolower(p[i]));
 	}
 }
 
-/* kesra_region_fts from the current districts and villages. */
+/* kesra_place_word from the current districts and villages. */
 static int
 fill_region_fts(struct db *db, char **err)
 {
@@ -372,33 +372,52 @@ fill_region_fts(struct db *db, char **err)
 	if (sqlite3_prepare_v2(h, "SELECT code, name FROM kesra_region WHERE "
 	    "retired = 0 AND level IN (3, 4)", -1, &rd, NULL) != SQLITE_OK)
 		return fail(db, err, "kesra_region");
-	if (sqlite3_prepare_v2(h, "INSERT INTO kesra_region_fts (words, code) "
-	    "VALUES (?, ?)", -1, &wr, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(h, "INSERT OR IGNORE INTO kesra_place_word "
+	    "(word, code) VALUES (?, ?)", -1, &wr, NULL) != SQLITE_OK) {
 		sqlite3_finalize(rd);
-		return fail(db, err, "kesra_region_fts");
+		return fail(db, err, "kesra_place_word");
 	}
 	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(rd, 0);
-		const char *name = (const char *)sqlite3_column_text(rd, 1);
-		if (code == NULL || name == NULL)
+		const unsigned char *p = sqlite3_column_text(rd, 1);
+		char reg[8];
+		if (code == NULL || p == NULL || strlen(code) < 5)
 			continue;
-		place_words(&w, code, name);
-		sqlite3_bind_text(wr, 1, w.s != NULL ? w.s : "", -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(wr, 2, code, -1, SQLITE_STATIC);
-		if (sqlite3_step(wr) != SQLITE_DONE) {
-			rc = SQLITE_ERROR;
-			break;
+		/* "96.01..." -> "9601" */
+		snprintf(reg, sizeof reg, "%.2s%.2s", code, code + 3);
+		while (*p != '\0') {
+			const unsigned char *q;
+			if (!(isalnum(*p) || *p >= 0x80)) {
+				p++;
+				continue;
+			}
+			for (q = p; *q != '\0' && (isalnum(*q) || *q >= 0x80);
+			    q++)
+				;
+			db_place_key(&w, reg, (const char *)p,
+			    (size_t)(q - p));
+			p = q;
+			sqlite3_bind_text(wr, 1, w.s, -1, SQLITE_STATIC);
+			sqlite3_bind_text(wr, 2, code, -1, SQLITE_STATIC);
+			if (sqlite3_step(wr) != SQLITE_DONE) {
+				sqlite3_reset(wr);
+				goto fail;
+			}
+			sqlite3_reset(wr);
 		}
-		sqlite3_reset(wr);
 	}
 	sbuf_free(&w);
 	sqlite3_finalize(rd);
 	sqlite3_finalize(wr);
-	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_region_fts");
+	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_place_word");
+fail:
+	sbuf_free(&w);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return fail(db, err, "kesra_place_word");
 }
 
-/* The dictionary has a regions file: kesra_region_fts is wanted. */
+/* The dictionary has a regions file: kesra_place_word is wanted. */
 static int
 want_region_fts(struct db *db)
 {
@@ -408,13 +427,13 @@ want_region_fts(struct db *db)
 }
 
 /*
- * 1 when kesra_region_fts holds the names of the region table as it is
+ * 1 when kesra_place_word holds the names of the region table as it is
  * (or is absent when the dictionary has no regions file).
  */
 static int
 region_fts_current(struct db *db)
 {
-	char *have = stored_sql(db, "table", "kesra_region_fts");
+	char *have = stored_sql(db, "table", "kesra_place_word");
 	char *built, *hash;
 	int ok;
 
@@ -422,7 +441,7 @@ region_fts_current(struct db *db)
 		free(have);
 		return have == NULL;
 	}
-	built = db_meta_get(db, "region_fts");
+	built = db_meta_get(db, "place_words");
 	hash = db_meta_get(db, "regions_hash");
 	ok = have != NULL && strcmp(have, region_fts_sql) == 0 &&
 	    built != NULL && strcmp(built, hash != NULL ? hash : "") == 0;
@@ -432,7 +451,7 @@ region_fts_current(struct db *db)
 	return ok;
 }
 
-/* The place names: rebuilt from kesra_region when it changed. */
+/* The place words: rebuilt from kesra_region when it changed. */
 static int
 sync_region_fts(struct db *db, int dry_run, char **err)
 {
@@ -443,7 +462,7 @@ sync_region_fts(struct db *db, int dry_run, char **err)
 
 	if (region_fts_current(db) || dry_run)
 		return 0;
-	if (run(db, "DROP TABLE IF EXISTS kesra_region_fts", err) < 0)
+	if (run(db, "DROP TABLE IF EXISTS kesra_place_word", err) < 0)
 		return -1;
 	if (!want_region_fts(db))
 		return 0;
@@ -455,7 +474,7 @@ sync_region_fts(struct db *db, int dry_run, char **err)
 			return -1;
 	}
 	hash = db_meta_get(db, "regions_hash");
-	sql = "INSERT INTO kesra_meta (key, value) VALUES ('region_fts', ?) "
+	sql = "INSERT INTO kesra_meta (key, value) VALUES ('place_words', ?) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
 		free(hash);

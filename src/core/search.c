@@ -250,7 +250,8 @@ register_regencies(struct db *db, const struct schema *s, char regs[][8],
 /*
  * The places a word names: the current districts and villages of the
  * register's regencies whose name has a word starting with it
- * (kesra_region_fts), less those inside another one found, that hold a
+ * (kesra_place_word), less those inside another one found (and the same
+ * place twice), that hold a
  * live record (a probe of the place index each). None when more than
  * SEARCH_MAX_PLACES remain (a vague word) or when the dictionary has no
  * regions (or the file has no place index yet: an old file read-only).
@@ -260,42 +261,46 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
     const char *word, size_t wlen, struct pword *pw)
 {
 	const struct sch_record *hr;
-	struct sbuf m = {0};
+	struct sbuf m = {0}, hi = {0};
 	sqlite3_stmt *st;
 	char *err = NULL, *sql, *codes[201];
-	size_t i, n = 0, k, j;
+	size_t i, n = 0, k;
 	int ri = -1, g;
 
 	pw->nplaces = 0;
-	if ((hr = place_record(s, &ri)) == NULL)
+	/* the word's first token, as the place words were split */
+	while (wlen > 0 && !word_char((unsigned char)*word)) {
+		word++;
+		wlen--;
+	}
+	for (i = 0; i < wlen && word_char((unsigned char)word[i]); i++)
+		;
+	wlen = i;
+	if (wlen == 0 || (hr = place_record(s, &ri)) == NULL)
 		return;
 	if (!pq->regs_done) {
 		pq->nregs = register_regencies(db, s, pq->regs,
 		    (int)(sizeof pq->regs / sizeof pq->regs[0]));
 		pq->regs_done = 1;
 	}
-	for (g = 0; g < pq->nregs; g++) {
-		sbuf_addf(&m, "%s\"%sx", g > 0 ? " OR " : "", pq->regs[g]);
-		for (j = 0; j < wlen; j++) {
-			if (word[j] == '"')
-				sbuf_addc(&m, '"');
-			sbuf_addc(&m, word[j]);
-		}
-		sbuf_add(&m, "\"*");
-	}
-	if (m.len == 0)
-		return;
-	if ((st = db_cached(db, "SELECT code FROM kesra_region_fts WHERE "
-	    "kesra_region_fts MATCH ? LIMIT 201", &err)) == NULL) {
+	if ((st = db_cached(db, "SELECT code FROM kesra_place_word WHERE "
+	    "word >= ? AND word < ? LIMIT 201", &err)) == NULL) {
 		free(err);
-		sbuf_free(&m);
 		return;
 	}
-	sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
-	while (n < 201 && sqlite3_step(st) == SQLITE_ROW)
-		codes[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	for (g = 0; g < pq->nregs && n <= 200; g++) {
+		db_place_key(&m, pq->regs[g], word, wlen);
+		db_place_key(&hi, pq->regs[g], word, wlen);
+		sbuf_addc(&hi, '\xff'); /* above every UTF-8 byte */
+		sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
+		while (n < 201 && sqlite3_step(st) == SQLITE_ROW)
+			codes[n++] = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
 	sbuf_free(&m);
+	sbuf_free(&hi);
 	if (n == 0 || n > 200)
 		goto out;
 	qsort(codes, n, sizeof *codes, code_cmp);
@@ -310,17 +315,20 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	}
 	for (i = 0, k = 0; i < n; i++) {
 		size_t cl = strlen(codes[i]);
-		char hi[32];
+		char top[32];
+		/* the same place again (two words of its name) */
+		if (i > 0 && strcmp(codes[i], codes[i - 1]) == 0)
+			continue;
 		/* inside the place kept before (a village of a district) */
 		if (k > 0 && strncmp(codes[i], pw->place[k - 1],
 		    strlen(pw->place[k - 1])) == 0 &&
 		    codes[i][strlen(pw->place[k - 1])] == '.')
 			continue;
-		if (cl + 2 > sizeof hi || cl + 1 > sizeof pw->place[0])
+		if (cl + 2 > sizeof top || cl + 1 > sizeof pw->place[0])
 			continue;
-		snprintf(hi, sizeof hi, "%s/", codes[i]);
+		snprintf(top, sizeof top, "%s/", codes[i]);
 		sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			if (k == SEARCH_MAX_PLACES) {
 				k = 0; /* too vague a word for a place */
@@ -1099,8 +1107,65 @@ one_statement(const struct parsed *pq, const struct stream *streams,
 	return 1;
 }
 
+/*
+ * One read transaction around the statements of a search (when none is
+ * open): the file is locked once instead of once per statement (the
+ * register's regencies, the place words, the streams).
+ */
+static int
+read_begin(struct db *db)
+{
+	sqlite3_stmt *st;
+	char *err = NULL;
+	if (!sqlite3_get_autocommit(db_sqlite(db)) ||
+	    (st = db_cached(db, "BEGIN", &err)) == NULL) {
+		free(err);
+		return 0;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return 1;
+}
+
+static void
+read_end(struct db *db, int began)
+{
+	sqlite3_stmt *st;
+	char *err = NULL;
+	if (!began)
+		return;
+	if ((st = db_cached(db, "COMMIT", &err)) == NULL) {
+		free(err);
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_reset(st);
+}
+
+static int search_run1(struct db *db, const struct search_query *q,
+    const struct search_pos *after, int limit, struct search_hit **hits,
+    size_t *n, char **err);
+
 int
 search_run(struct db *db, const struct search_query *q,
+    const struct search_pos *after, int limit, struct search_hit **hits,
+    size_t *n, char **err)
+{
+	const char *t = q->text != NULL ? q->text : "";
+	/* a number is one or two statements: no transaction */
+	int began = t[strspn(t, "0123456789 ")] != '\0' ? read_begin(db) : 0;
+	int rc = search_run1(db, q, after, limit, hits, n, err);
+	read_end(db, began);
+	return rc;
+}
+
+static int
+search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err)
 {
