@@ -9,7 +9,7 @@
  * For place words (a query word that names a district or village): a
  * table "kesra_place_word" of the words of the names of the current
  * districts and villages (folded, prefixed by the place's regency: see
- * region_fts_sql), filled from kesra_region and rebuilt when
+ * place_word_sql), filled from kesra_region and rebuilt when
  * kesra_meta 'regions_hash' changes (kesra_meta 'place_words' keeps the
  * hash it was built from); and per top-level record with a region field,
  * an index "<record>_<field>_place" on its deepest region field (live
@@ -333,7 +333,7 @@ sync_place(struct db *db, const struct sch_record *r, int dry_run,
  * range of the primary key per regency ("9601xaim" .. "9601xaim\xff"),
  * never a walk over the places of the whole country.
  */
-static const char region_fts_sql[] =
+static const char place_word_sql[] =
     "CREATE TABLE kesra_place_word (word TEXT NOT NULL, code TEXT NOT NULL, "
     "PRIMARY KEY (word, code)) WITHOUT ROWID";
 
@@ -362,7 +362,7 @@ db_place_key(struct sbuf *b, const char *reg, const char *w, size_t len)
 
 /* kesra_place_word from the current districts and villages. */
 static int
-fill_region_fts(struct db *db, char **err)
+fill_place_words(struct db *db, char **err)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *rd, *wr;
@@ -419,7 +419,7 @@ fail:
 
 /* The dictionary has a regions file: kesra_place_word is wanted. */
 static int
-want_region_fts(struct db *db)
+want_place_words(struct db *db)
 {
 	char *path = region_schema_path(db_schema(db));
 	free(path);
@@ -431,19 +431,19 @@ want_region_fts(struct db *db)
  * (or is absent when the dictionary has no regions file).
  */
 static int
-region_fts_current(struct db *db)
+place_words_current(struct db *db)
 {
 	char *have = stored_sql(db, "table", "kesra_place_word");
 	char *built, *hash;
 	int ok;
 
-	if (!want_region_fts(db)) {
+	if (!want_place_words(db)) {
 		free(have);
 		return have == NULL;
 	}
 	built = db_meta_get(db, "place_words");
 	hash = db_meta_get(db, "regions_hash");
-	ok = have != NULL && strcmp(have, region_fts_sql) == 0 &&
+	ok = have != NULL && strcmp(have, place_word_sql) == 0 &&
 	    built != NULL && strcmp(built, hash != NULL ? hash : "") == 0;
 	free(have);
 	free(built);
@@ -453,24 +453,24 @@ region_fts_current(struct db *db)
 
 /* The place words: rebuilt from kesra_region when it changed. */
 static int
-sync_region_fts(struct db *db, int dry_run, char **err)
+sync_place_words(struct db *db, int dry_run, char **err)
 {
 	char *hash, *have;
 	const char *sql;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (region_fts_current(db) || dry_run)
+	if (place_words_current(db) || dry_run)
 		return 0;
 	if (run(db, "DROP TABLE IF EXISTS kesra_place_word", err) < 0)
 		return -1;
-	if (!want_region_fts(db))
+	if (!want_place_words(db))
 		return 0;
-	if (run(db, region_fts_sql, err) < 0)
+	if (run(db, place_word_sql, err) < 0)
 		return -1;
 	if ((have = stored_sql(db, "table", "kesra_region")) != NULL) {
 		free(have);
-		if (fill_region_fts(db, err) < 0)
+		if (fill_place_words(db, err) < 0)
 			return -1;
 	}
 	hash = db_meta_get(db, "regions_hash");
@@ -530,7 +530,7 @@ db_search_current(struct db *db)
 			free(have);
 		}
 	}
-	return same && region_fts_current(db);
+	return same && place_words_current(db);
 }
 
 int
@@ -585,7 +585,7 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	const struct schema *s = db_schema(db);
 	size_t i, j;
 
-	if (sync_region_fts(db, dry_run, err) < 0)
+	if (sync_place_words(db, dry_run, err) < 0)
 		return -1;
 	for (i = 0; i < s->nrecords; i++) {
 		const struct sch_record *r = &s->records[i];

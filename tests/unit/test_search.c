@@ -536,6 +536,31 @@ test_place_words(void **state)
 	    "member:1 member:2 household:1");
 }
 
+/* A changed regions file changes the place words at the migration. */
+static void
+test_place_words_follow_regions(void **state)
+{
+	struct fx *f = *state;
+	char *err = NULL;
+
+	assert_true(db_is_current(f->db));
+	free(tu_write_file(f->dir, "regions.csv",
+	    "code,name,level\n"
+	    "96,Papua Barat Daya,province\n"
+	    "96.01,Kabupaten Sorong,regency\n"
+	    "96.01.01,Sausapor Baru,district\n"
+	    "96.01.01.2001,Malaumkarta,village\n"
+	    "96.01.02,Mayamuk,district\n"
+	    "96.01.02.2001,Klamalu,village\n"));
+	assert_false(db_is_current(f->db));
+	assert_int_equal(db_migrate(f->db, 0, NULL, &err), 0);
+	assert_true(db_is_current(f->db));
+	assert_found(f, "sausa", NULL, NULL, NULL,
+	    "member:1 member:2 household:1");
+	assert_found(f, "baru mayamuk", NULL, NULL, NULL, "");
+	assert_found(f, "makbon", NULL, NULL, NULL, "");
+}
+
 /* Pages of one hit through the place streams give every hit once. */
 static void
 test_place_paging(void **state)
@@ -690,6 +715,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_place_words, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_place_words_follow_regions,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_place_paging, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_place_plans, setup,
