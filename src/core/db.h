@@ -242,6 +242,13 @@ int db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
  * db_is_current: a file whose index is missing gets it on open). */
 int db_search_current(struct db *db);
 /*
+ * The key of a word of a place name in kesra_place_word: reg (a
+ * regency's digits, "9601"), "x", then the len bytes at w in lower case,
+ * Latin-1 accents dropped. Into b (reset first).
+ */
+void db_place_key(struct sbuf *b, const char *reg, const char *w,
+    size_t len);
+/*
  * For a bulk writer filling a new register (demo): suspend drops the FTS
  * tables and their triggers (FTS5 flushes its pending words at every
  * statement and savepoint, so indexing row by row costs more than the

@@ -7,6 +7,14 @@
  * look-ups "<record>_<field>_num"; and for the lists, per top-level
  * record, an index of its live rows "<record>_live" (lists scan it) and
  * one of deleted_at IS NOT NULL "<record>_count" (for quick counts).
+ * For place words (a query word that names a district or village): a
+ * table "kesra_place_word" of the words of the names of the current
+ * districts and villages (folded, prefixed by the place's regency: see
+ * place_word_sql), filled from kesra_region and rebuilt when
+ * kesra_meta 'regions_hash' changes (kesra_meta 'place_words' keeps the
+ * hash it was built from); and per top-level record with a region field,
+ * an index "<record>_<field>_place" on its deepest region field (live
+ * rows), walked as a range on a code prefix.
  *
  * Invariants: the FTS table holds exactly the live rows (deleted_at IS
  * NULL) of its record table. The triggers add a row on insert, remove it
@@ -21,6 +29,7 @@
  */
 #include "db.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +37,7 @@
 #include <sqlite3.h>
 
 #include "i18n.h"
+#include "region.h"
 
 #define NTRIG 3
 static const char *const trig_suffix[NTRIG] = {"ai", "ad", "au"};
@@ -284,6 +294,208 @@ sync_live(struct db *db, const struct sch_record *r, int dry_run,
 	return rc;
 }
 
+/* The deepest stored region field of a top-level record, or NULL. */
+static const struct sch_field *
+place_field(const struct sch_record *r)
+{
+	const struct sch_field *best = NULL;
+	size_t i;
+	if (r->parent != NULL)
+		return NULL;
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == FT_REGION &&
+		    schema_field_stored(&r->fields[i]) && (best == NULL ||
+		    r->fields[i].level > best->level))
+			best = &r->fields[i];
+	return best;
+}
+
+/* The place index of r ("<record>_<field>_place"): made when missing. */
+static int
+sync_place(struct db *db, const struct sch_record *r, int dry_run,
+    char **err)
+{
+	const struct sch_field *f = place_field(r);
+	char *name, *have, *sql;
+	int rc = 0;
+
+	if (f == NULL)
+		return 0;
+	name = xasprintf("%s_%s_place", r->name, f->name);
+	have = stored_sql(db, "index", name);
+	/* no plan line: an index of kesra's, as the rosters' parent index */
+	if (have == NULL && !dry_run) {
+		sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (\"%s\") WHERE "
+		    "deleted_at IS NULL", name, r->name, f->name);
+		rc = run(db, sql, err);
+		free(sql);
+	}
+	free(name);
+	free(have);
+	return rc;
+}
+
+/*
+ * The words of a place's name, each folded (db_place_key) and prefixed
+ * with the digits of its regency ("96.01.05" Aimas: "9601xaimas"), one
+ * row per word: a word's places in the regencies of the register are one
+ * range of the primary key per regency ("9601xaim" .. "9601xaim\xff"),
+ * never a walk over the places of the whole country.
+ */
+static const char place_word_sql[] =
+    "CREATE TABLE kesra_place_word (word TEXT NOT NULL, code TEXT NOT NULL, "
+    "PRIMARY KEY (word, code)) WITHOUT ROWID";
+
+/* Latin-1 letters U+00C0..U+00FF without their accents, lower case. */
+static const char latin1_fold[] =
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+void
+db_place_key(struct sbuf *b, const char *reg, const char *w, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	size_t i;
+
+	sbuf_reset(b);
+	sbuf_addf(b, "%sx", reg);
+	for (i = 0; i < len; i++) {
+		if (p[i] == 0xC3 && i + 1 < len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0xBF) {
+			sbuf_addc(b, latin1_fold[p[i + 1] - 0x80]);
+			i++;
+		} else
+			sbuf_addc(b, (char)tolower(p[i]));
+	}
+}
+
+/* kesra_place_word from the current districts and villages. */
+static int
+fill_place_words(struct db *db, char **err)
+{
+	sqlite3 *h = db_sqlite(db);
+	sqlite3_stmt *rd, *wr;
+	struct sbuf w = {0};
+	int rc;
+
+	if (sqlite3_prepare_v2(h, "SELECT code, name FROM kesra_region WHERE "
+	    "retired = 0 AND level IN (3, 4)", -1, &rd, NULL) != SQLITE_OK)
+		return fail(db, err, "kesra_region");
+	if (sqlite3_prepare_v2(h, "INSERT OR IGNORE INTO kesra_place_word "
+	    "(word, code) VALUES (?, ?)", -1, &wr, NULL) != SQLITE_OK) {
+		sqlite3_finalize(rd);
+		return fail(db, err, "kesra_place_word");
+	}
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(rd, 0);
+		const unsigned char *p = sqlite3_column_text(rd, 1);
+		char reg[8];
+		if (code == NULL || p == NULL || strlen(code) < 5)
+			continue;
+		/* "96.01..." -> "9601" */
+		snprintf(reg, sizeof reg, "%.2s%.2s", code, code + 3);
+		while (*p != '\0') {
+			const unsigned char *q;
+			if (!(isalnum(*p) || *p >= 0x80)) {
+				p++;
+				continue;
+			}
+			for (q = p; *q != '\0' && (isalnum(*q) || *q >= 0x80);
+			    q++)
+				;
+			db_place_key(&w, reg, (const char *)p,
+			    (size_t)(q - p));
+			p = q;
+			sqlite3_bind_text(wr, 1, w.s, -1, SQLITE_STATIC);
+			sqlite3_bind_text(wr, 2, code, -1, SQLITE_STATIC);
+			if (sqlite3_step(wr) != SQLITE_DONE) {
+				sqlite3_reset(wr);
+				goto fail;
+			}
+			sqlite3_reset(wr);
+		}
+	}
+	sbuf_free(&w);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_place_word");
+fail:
+	sbuf_free(&w);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return fail(db, err, "kesra_place_word");
+}
+
+/* The dictionary has a regions file: kesra_place_word is wanted. */
+static int
+want_place_words(struct db *db)
+{
+	char *path = region_schema_path(db_schema(db));
+	free(path);
+	return path != NULL;
+}
+
+/*
+ * 1 when kesra_place_word holds the names of the region table as it is
+ * (or is absent when the dictionary has no regions file).
+ */
+static int
+place_words_current(struct db *db)
+{
+	char *have = stored_sql(db, "table", "kesra_place_word");
+	char *built, *hash;
+	int ok;
+
+	if (!want_place_words(db)) {
+		free(have);
+		return have == NULL;
+	}
+	built = db_meta_get(db, "place_words");
+	hash = db_meta_get(db, "regions_hash");
+	ok = have != NULL && strcmp(have, place_word_sql) == 0 &&
+	    built != NULL && strcmp(built, hash != NULL ? hash : "") == 0;
+	free(have);
+	free(built);
+	free(hash);
+	return ok;
+}
+
+/* The place words: rebuilt from kesra_region when it changed. */
+static int
+sync_place_words(struct db *db, int dry_run, char **err)
+{
+	char *hash, *have;
+	const char *sql;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (place_words_current(db) || dry_run)
+		return 0;
+	if (run(db, "DROP TABLE IF EXISTS kesra_place_word", err) < 0)
+		return -1;
+	if (!want_place_words(db))
+		return 0;
+	if (run(db, place_word_sql, err) < 0)
+		return -1;
+	if ((have = stored_sql(db, "table", "kesra_region")) != NULL) {
+		free(have);
+		if (fill_place_words(db, err) < 0)
+			return -1;
+	}
+	hash = db_meta_get(db, "regions_hash");
+	sql = "INSERT INTO kesra_meta (key, value) VALUES ('place_words', ?) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
+		free(hash);
+		return fail(db, err, "kesra_meta");
+	}
+	sqlite3_bind_text(st, 1, hash != NULL ? hash : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(hash);
+	return rc == SQLITE_DONE ? 0 : fail(db, err, "kesra_meta");
+}
+
 int
 db_search_current(struct db *db)
 {
@@ -311,6 +523,14 @@ db_search_current(struct db *db)
 		free(name);
 		free(have);
 		free(want);
+		if (same && place_field(r) != NULL) {
+			name = xasprintf("%s_%s_place", r->name,
+			    place_field(r)->name);
+			have = stored_sql(db, "index", name);
+			same = have != NULL;
+			free(name);
+			free(have);
+		}
 		for (k = 0; same && r->parent == NULL && k < 2; k++) {
 			name = xasprintf("%s_%s", r->name, k ? "count" :
 			    "live");
@@ -320,7 +540,7 @@ db_search_current(struct db *db)
 			free(have);
 		}
 	}
-	return same;
+	return same && place_words_current(db);
 }
 
 int
@@ -375,10 +595,13 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	const struct schema *s = db_schema(db);
 	size_t i, j;
 
+	if (sync_place_words(db, dry_run, err) < 0)
+		return -1;
 	for (i = 0; i < s->nrecords; i++) {
 		const struct sch_record *r = &s->records[i];
 		if (sync_fts(db, r, dry_run, plan, err) < 0 ||
-		    sync_live(db, r, dry_run, plan, err) < 0)
+		    sync_live(db, r, dry_run, plan, err) < 0 ||
+		    sync_place(db, r, dry_run, err) < 0)
 			return -1;
 		for (j = 0; j < r->nfields; j++)
 			if (schema_field_stored(&r->fields[j]) &&

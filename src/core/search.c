@@ -23,16 +23,21 @@
 
 #include "i18n.h"
 
-enum stream_kind { SK_FTS, SK_NUM, SK_SCAN };
+enum stream_kind { SK_FTS, SK_NUM, SK_SCAN, SK_PLACE };
 
 struct stream {
 	const struct sch_record *r;
 	enum stream_kind kind;
 	size_t field; /* SK_NUM: the number field */
+	unsigned mask; /* SK_PLACE: the place words taken as places */
+	int word;     /* SK_PLACE: the one of them whose place drives */
+	int place;    /* SK_PLACE: that place */
 };
 
-#define MAX_STREAMS 64
-#define MAX_BINDS (8 + 4 * SEARCH_MAX_FILTERS)
+#define MAX_PWORDS 3 /* place words of a query (more: name words) */
+#define MAX_STREAMS (16 + 2 * ((1 << MAX_PWORDS) - 1) * SEARCH_MAX_PLACES)
+#define MAX_BINDS (16 + 4 * SEARCH_MAX_FILTERS + \
+    MAX_PWORDS * (2 * SEARCH_MAX_PLACES + 1))
 
 struct bindv {
 	int is_int;
@@ -49,9 +54,24 @@ struct built {
 	size_t ncols;
 };
 
+/* A place word: its own MATCH text and the places it names. */
+struct pword {
+	char *match;
+	int nplaces;
+	char place[SEARCH_MAX_PLACES][24];
+};
+
 /* What the query asks, parsed once. */
 struct parsed {
-	char *match;      /* FTS5 MATCH text, or NULL */
+	char *match;      /* FTS5 MATCH text of the FTS streams, or NULL:
+	                     the name words (all words when every word is a
+	                     place word) */
+	struct pword pw[MAX_PWORDS];
+	int npw;
+	char regs[64][8]; /* the register's regencies ("9601") */
+	int nregs, regs_done;
+	int pfilter;      /* the FTS streams take the place words as
+	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
 	int bad_number;   /* digits only, but too long for a NIK/KK */
 	const struct sch_filter *filt[SEARCH_MAX_FILTERS];
@@ -66,37 +86,263 @@ word_char(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
-char *
-search_match_text(const char *typed)
+/*
+ * The next word of *pp with a letter or digit in it: its start and length
+ * (0 at the end of the text); *pp moves past it.
+ */
+static size_t
+next_word(const char **pp, const char **start)
 {
-	struct sbuf b = {0};
-	const char *p = typed != NULL ? typed : "";
+	const char *p = *pp, *w;
+	int useful;
 
-	while (*p != '\0') {
-		const char *w, *q;
-		int useful = 0;
+	for (;;) {
+		useful = 0;
 		while (*p != '\0' && isspace((unsigned char)*p))
 			p++;
 		w = p;
 		while (*p != '\0' && !isspace((unsigned char)*p))
 			useful |= word_char((unsigned char)*p++);
-		if (p == w || !useful)
-			continue;
-		if (b.len > 0)
-			sbuf_addc(&b, ' ');
-		sbuf_addc(&b, '"');
-		for (q = w; q < p; q++) {
-			if (*q == '"')
-				sbuf_addc(&b, '"');
-			sbuf_addc(&b, *q);
+		if (p == w) {
+			*pp = p;
+			return 0;
 		}
-		sbuf_add(&b, "\"*");
+		if (useful)
+			break;
 	}
+	*pp = p;
+	*start = w;
+	return (size_t)(p - w);
+}
+
+/* One word as a quoted FTS5 prefix term, after a space when b has some. */
+static void
+add_term(struct sbuf *b, const char *w, size_t len)
+{
+	size_t i;
+	if (b->len > 0)
+		sbuf_addc(b, ' ');
+	sbuf_addc(b, '"');
+	for (i = 0; i < len; i++) {
+		if (w[i] == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, w[i]);
+	}
+	sbuf_add(b, "\"*");
+}
+
+char *
+search_match_text(const char *typed)
+{
+	struct sbuf b = {0};
+	const char *p = typed != NULL ? typed : "", *w;
+	size_t len;
+
+	while ((len = next_word(&p, &w)) > 0)
+		add_term(&b, w, len);
 	if (b.len == 0) {
 		sbuf_free(&b);
 		return NULL;
 	}
 	return sbuf_steal(&b);
+}
+
+/* The deepest region field of r, or -1. */
+static int
+deepest_region(const struct sch_record *r)
+{
+	size_t i;
+	int best = -1;
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].type == FT_REGION &&
+		    schema_field_stored(&r->fields[i]) && (best < 0 ||
+		    r->fields[i].level > r->fields[best].level))
+			best = (int)i;
+	return best;
+}
+
+/*
+ * Where the place of a record r is: its own deepest region field (*al
+ * "t"), else its parent's ("p"); the field's name in *col. 0, or -1 when
+ * neither has a region field.
+ */
+static int
+place_of(const struct schema *s, const struct sch_record *r,
+    const char **al, const char **col)
+{
+	const struct sch_record *p = r->parent != NULL ?
+	    schema_record(s, r->parent) : NULL;
+	int ri;
+
+	if ((ri = deepest_region(r)) >= 0) {
+		*al = "t";
+		*col = r->fields[ri].name;
+		return 0;
+	}
+	if (p != NULL && (ri = deepest_region(p)) >= 0) {
+		*al = "p";
+		*col = p->fields[ri].name;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+code_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The top-level record whose deepest region field places records. */
+static const struct sch_record *
+place_record(const struct schema *s, int *ri)
+{
+	size_t i;
+	for (i = 0; i < s->nrecords; i++)
+		if (s->records[i].parent == NULL &&
+		    (*ri = deepest_region(&s->records[i])) >= 0)
+			return &s->records[i];
+	return NULL;
+}
+
+/*
+ * The regencies that hold live records ("96.01" -> "9601" into regs),
+ * one probe of the place index each: at most max, 0 when none (or no
+ * place index yet).
+ */
+static int
+register_regencies(struct db *db, const struct schema *s, char regs[][8],
+    int max)
+{
+	const struct sch_record *hr;
+	sqlite3_stmt *st;
+	char *sql, *err = NULL, after[16] = "";
+	int ri = -1, n = 0;
+
+	if ((hr = place_record(s, &ri)) == NULL)
+		return 0;
+	sql = xasprintf("SELECT \"%s\" FROM \"%s\" WHERE deleted_at IS NULL AND "
+	    "\"%s\" > ? ORDER BY \"%s\" LIMIT 1", hr->fields[ri].name,
+	    hr->name, hr->fields[ri].name, hr->fields[ri].name);
+	st = db_cached(db, sql, &err);
+	free(sql);
+	if (st == NULL) {
+		free(err);
+		return 0;
+	}
+	while (n < max) {
+		const char *v;
+		sqlite3_bind_text(st, 1, after, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    (v = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+		    strlen(v) < 5 || v[2] != '.') {
+			sqlite3_reset(st);
+			break;
+		}
+		snprintf(regs[n++], 8, "%.2s%.2s", v, v + 3);
+		/* past every code of this regency ('/' follows '.') */
+		snprintf(after, sizeof after, "%.5s/", v);
+		sqlite3_reset(st);
+	}
+	return n;
+}
+
+/*
+ * The places a word names: the current districts and villages of the
+ * register's regencies whose name has a word starting with it
+ * (kesra_place_word), less those inside another one found (and the same
+ * place twice), that hold a
+ * live record (a probe of the place index each). None when more than
+ * SEARCH_MAX_PLACES remain (a vague word) or when the dictionary has no
+ * regions (or the file has no place index yet: an old file read-only).
+ */
+static void
+resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
+    const char *word, size_t wlen, struct pword *pw)
+{
+	const struct sch_record *hr;
+	struct sbuf m = {0}, hi = {0};
+	sqlite3_stmt *st;
+	char *err = NULL, *sql, *codes[201];
+	size_t i, n = 0, k;
+	int ri = -1, g;
+
+	pw->nplaces = 0;
+	/* the word's first token, as the place words were split */
+	while (wlen > 0 && !word_char((unsigned char)*word)) {
+		word++;
+		wlen--;
+	}
+	for (i = 0; i < wlen && word_char((unsigned char)word[i]); i++)
+		;
+	wlen = i;
+	if (wlen == 0 || (hr = place_record(s, &ri)) == NULL)
+		return;
+	if (!pq->regs_done) {
+		pq->nregs = register_regencies(db, s, pq->regs,
+		    (int)(sizeof pq->regs / sizeof pq->regs[0]));
+		pq->regs_done = 1;
+	}
+	if ((st = db_cached(db, "SELECT code FROM kesra_place_word WHERE "
+	    "word >= ? AND word < ? LIMIT 201", &err)) == NULL) {
+		free(err);
+		return;
+	}
+	for (g = 0; g < pq->nregs && n <= 200; g++) {
+		db_place_key(&m, pq->regs[g], word, wlen);
+		db_place_key(&hi, pq->regs[g], word, wlen);
+		sbuf_addc(&hi, '\xff'); /* above every UTF-8 byte */
+		sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
+		while (n < 201 && sqlite3_step(st) == SQLITE_ROW)
+			codes[n++] = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	sbuf_free(&m);
+	sbuf_free(&hi);
+	if (n == 0 || n > 200)
+		goto out;
+	qsort(codes, n, sizeof *codes, code_cmp);
+	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE deleted_at IS NULL AND "
+	    "\"%s\" >= ? AND \"%s\" < ? LIMIT 1", hr->name,
+	    hr->fields[ri].name, hr->fields[ri].name);
+	st = db_cached(db, sql, &err);
+	free(sql);
+	if (st == NULL) {
+		free(err);
+		goto out;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		size_t cl = strlen(codes[i]);
+		char top[32];
+		/* the same place again (two words of its name) */
+		if (i > 0 && strcmp(codes[i], codes[i - 1]) == 0)
+			continue;
+		/* inside the place kept before (a village of a district) */
+		if (k > 0 && strncmp(codes[i], pw->place[k - 1],
+		    strlen(pw->place[k - 1])) == 0 &&
+		    codes[i][strlen(pw->place[k - 1])] == '.')
+			continue;
+		if (cl + 2 > sizeof top || cl + 1 > sizeof pw->place[0])
+			continue;
+		snprintf(top, sizeof top, "%s/", codes[i]);
+		sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (k == SEARCH_MAX_PLACES) {
+				k = 0; /* too vague a word for a place */
+				sqlite3_reset(st);
+				break;
+			}
+			memcpy(pw->place[k++], codes[i], cl + 1);
+		}
+		sqlite3_reset(st);
+	}
+	pw->nplaces = (int)k;
+out:
+	for (i = 0; i < n; i++)
+		free(codes[i]);
 }
 
 const struct sch_filter *
@@ -144,10 +390,66 @@ search_columns(const struct schema *s, const struct sch_record *r,
 	return n;
 }
 
-static int
-parse_query(const struct schema *s, const struct search_query *q,
-    struct parsed *pq, char **err)
+static void
+parsed_free(struct parsed *pq)
 {
+	int i;
+	free(pq->match);
+	for (i = 0; i < pq->npw; i++)
+		free(pq->pw[i].match);
+	pq->match = NULL;
+	pq->npw = 0;
+}
+
+/*
+ * The words of t: the place words into pq->pw (the first MAX_PWORDS that
+ * name places) and the MATCH text of the FTS streams.
+ */
+static void
+parse_words(struct db *db, const struct schema *s, const char *t,
+    struct parsed *pq)
+{
+	struct sbuf names = {0}, all = {0};
+	const char *p = t, *w;
+	size_t len;
+
+	while ((len = next_word(&p, &w)) > 0) {
+		struct pword *pw = &pq->pw[pq->npw];
+		add_term(&all, w, len);
+		if (pq->npw < MAX_PWORDS) {
+			struct sbuf one = {0};
+			add_term(&one, w, len);
+			pw->match = sbuf_steal(&one);
+			resolve_places(db, s, pq, w, len, pw);
+			if (pw->nplaces > 0) {
+				pq->npw++;
+				continue;
+			}
+			free(pw->match);
+			pw->match = NULL;
+		}
+		add_term(&names, w, len);
+	}
+	if (all.len == 0) {
+		sbuf_free(&names);
+		sbuf_free(&all);
+		return;
+	}
+	if (names.len > 0) {
+		pq->match = sbuf_steal(&names);
+		pq->pfilter = pq->npw > 0;
+		sbuf_free(&all);
+	} else {
+		pq->match = sbuf_steal(&all);
+		sbuf_free(&names);
+	}
+}
+
+static int
+parse_query(struct db *db, const struct search_query *q, struct parsed *pq,
+    char **err)
+{
+	const struct schema *s = db_schema(db);
 	const char *t = q->text != NULL ? q->text : "";
 	size_t i, nd = 0;
 	int digits_only = 1, any = 0;
@@ -173,7 +475,7 @@ parse_query(const struct schema *s, const struct search_query *q,
 		}
 	} else {
 		pq->number[0] = '\0';
-		pq->match = search_match_text(t);
+		parse_words(db, s, t, pq);
 	}
 	for (i = 0; i < q->nfilters && i < SEARCH_MAX_FILTERS; i++) {
 		pq->filt[i] = search_filter(s, q->filters[i], &pq->frec[i]);
@@ -182,7 +484,7 @@ parse_query(const struct schema *s, const struct search_query *q,
 			util_err(err, _("no search filter '%s' in the "
 			    "dictionary"), sn);
 			free(sn);
-			free(pq->match);
+			parsed_free(pq);
 			return -1;
 		}
 	}
@@ -227,6 +529,39 @@ make_streams(const struct schema *s, const struct parsed *pq,
 			    pq->status != NULL)
 				out[n++] = (struct stream){r, SK_SCAN, 0};
 		}
+	/*
+	 * Every word a place word: after the hits whose names match them
+	 * all, those that match fewer by name and the others by place, by
+	 * the set S of words taken as places (fewer first): a hit's S is
+	 * the words its name does not match, so each hit comes once.
+	 */
+	if (pq->match != NULL && pq->npw > 0 && !pq->pfilter) {
+		unsigned mask, full = (1u << pq->npw) - 1;
+		int size, w, k;
+		const char *al, *col;
+		for (size = 1; size <= pq->npw; size++)
+			for (mask = 1; mask <= full; mask++) {
+				if (__builtin_popcount(mask) != size)
+					continue;
+				for (w = 0; !(mask & (1u << w)); w++)
+					;
+				for (pass = 0; pass < 2; pass++)
+					for (i = 0; i < s->nrecords; i++) {
+						const struct sch_record *r =
+						    &s->records[i];
+						if ((r->parent != NULL) !=
+						    (pass == 0) || place_of(s,
+						    r, &al, &col) < 0)
+							continue;
+						for (k = 0; k <
+						    pq->pw[w].nplaces && n <
+						    MAX_STREAMS; k++)
+							out[n++] = (struct
+							    stream){r, SK_PLACE,
+							    0, mask, w, k};
+					}
+			}
+	}
 	return n;
 }
 
@@ -259,18 +594,94 @@ built_free(struct built *b)
 	sbuf_free(&b->sql);
 }
 
-/* The deepest region field of r, or -1. */
+/* r has an FTS table (a `search: true` field). */
 static int
-deepest_region(const struct sch_record *r)
+has_fts(const struct sch_record *r)
 {
-	size_t i;
-	int best = -1;
-	for (i = 0; i < r->nfields; i++)
-		if (r->fields[i].type == FT_REGION &&
-		    schema_field_stored(&r->fields[i]) && (best < 0 ||
-		    r->fields[i].level > r->fields[best].level))
-			best = (int)i;
-	return best;
+	size_t j;
+	for (j = 0; j < r->nfields; j++)
+		if (r->fields[j].search)
+			return 1;
+	return 0;
+}
+
+/* Place word w's places as a condition on al.col (true: one of them). */
+static void
+add_in_place(struct built *b, const struct pword *pw, const char *al,
+    const char *col)
+{
+	int k;
+	sbuf_add(&b->sql, "(");
+	for (k = 0; k < pw->nplaces; k++) {
+		char *hi = xasprintf("%s/", pw->place[k]);
+		sbuf_addf(&b->sql, "%s(%s.\"%s\" >= ? AND %s.\"%s\" < ?)",
+		    k > 0 ? " OR " : "", al, col, al, col);
+		bind_s(b, pw->place[k]);
+		bind_s(b, hi);
+		free(hi);
+	}
+	sbuf_add(&b->sql, ")");
+}
+
+/* "t's name matches place word pw" (false without an FTS table). */
+static void
+add_name_match(struct built *b, const struct sch_record *r,
+    const struct pword *pw)
+{
+	if (!has_fts(r)) {
+		sbuf_add(&b->sql, "0");
+		return;
+	}
+	/*
+	 * Not a correlated probe (an FTS5 prefix query with rowid = ... is
+	 * evaluated whole each time): the word's matches are gathered once
+	 * per statement, each row a look-up in them ("+": never the
+	 * driving index, which would walk the gathered ids and sort).
+	 */
+	sbuf_addf(&b->sql, "+t.id IN (SELECT y.rowid FROM \"%s_fts\" AS y "
+	    "WHERE y.\"%s_fts\" MATCH ?)", r->name, r->name);
+	bind_s(b, pw->match);
+}
+
+/*
+ * The conditions of the place words on a stream of r: on an FTS stream of
+ * the name words (st NULL), each place word matches the name or the
+ * place; on a place stream (every word a place word), the words of its
+ * set S are in their place and do not match the name (the driving word's
+ * place is the stream's range already), the others match the name.
+ */
+static void
+add_place_words(struct built *b, const struct schema *s,
+    const struct parsed *pq, const struct sch_record *r,
+    const struct stream *st)
+{
+	const char *al = NULL, *col = NULL;
+	int w, placed = place_of(s, r, &al, &col) == 0;
+
+	for (w = 0; w < pq->npw; w++) {
+		const struct pword *pw = &pq->pw[w];
+		if (st != NULL && (st->mask & (1u << w))) {
+			if (w != st->word) {
+				sbuf_add(&b->sql, " AND ");
+				add_in_place(b, pw, al, col);
+			}
+			sbuf_add(&b->sql, " AND NOT ");
+			add_name_match(b, r, pw);
+			continue;
+		}
+		sbuf_add(&b->sql, " AND ");
+		if (st != NULL) {
+			add_name_match(b, r, pw);
+			continue;
+		}
+		sbuf_add(&b->sql, "(");
+		if (placed) {
+			add_in_place(b, pw, al, col);
+			sbuf_add(&b->sql, " OR ");
+		}
+		add_name_match(b, r, pw);
+		sbuf_add(&b->sql, ")");
+	}
 }
 
 /*
@@ -279,12 +690,14 @@ deepest_region(const struct sch_record *r)
  */
 static int
 build(const struct schema *s, const struct parsed *pq, const struct stream *st,
-    int64_t after_id, const char *after_key, int limit, struct built *b)
+    const struct search_pos *after, int limit, struct built *b)
 {
 	const struct sch_record *r = st->r;
 	const struct sch_record *p = r->parent != NULL ?
 	    schema_record(s, r->parent) : NULL;
-	const char *rn = r->name;
+	const char *rn = r->name, *pal = NULL, *pcol = NULL;
+	int64_t after_id = after->id;
+	const char *after_key = after->key;
 	size_t i;
 	int ri;
 
@@ -294,11 +707,27 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	for (i = 0; i < b->ncols; i++)
 		sbuf_addf(&b->sql, ", %s.\"%s\"", b->parent[i] ? "p" : "t",
 		    b->f[i]->name);
+	if (st->kind == SK_PLACE) {
+		if (place_of(s, r, &pal, &pcol) < 0)
+			goto none;
+		/* the place: the key of the next page */
+		sbuf_addf(&b->sql, ", %s.\"%s\"", pal, pcol);
+	}
 	switch (st->kind) {
 	case SK_FTS:
 		/* CROSS JOIN: the FTS table drives, in rowid order. */
 		sbuf_addf(&b->sql, " FROM \"%s_fts\" AS x CROSS JOIN \"%s\" AS "
 		    "t ON t.id = x.rowid", rn, rn);
+		break;
+	case SK_PLACE:
+		if (*pal == 'p') {
+			/* the parents in the place drive, their rosters
+			 * by the parent index */
+			sbuf_addf(&b->sql, " FROM \"%s\" AS p CROSS JOIN "
+			    "\"%s\" AS t ON t.parent_id = p.id", p->name, rn);
+			p = NULL; /* joined */
+		} else
+			sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
 		break;
 	default:
 		sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
@@ -307,6 +736,7 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	if (p != NULL)
 		sbuf_addf(&b->sql, " LEFT JOIN \"%s\" AS p ON p.id = "
 		    "t.parent_id", p->name);
+	p = r->parent != NULL ? schema_record(s, r->parent) : NULL;
 	sbuf_add(&b->sql, " WHERE t.deleted_at IS NULL");
 	switch (st->kind) {
 	case SK_FTS:
@@ -314,7 +744,43 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 		    rn);
 		bind_s(b, pq->match);
 		bind_i(b, after_id);
+		if (pq->pfilter)
+			add_place_words(b, s, pq, r, NULL);
 		break;
+	case SK_PLACE: {
+		const char *code = pq->pw[st->word].place[st->place];
+		char *hi = xasprintf("%s/", code);
+		if (*pal == 'p')
+			sbuf_add(&b->sql, " AND p.deleted_at IS NULL");
+		/* one range of the place index */
+		sbuf_addf(&b->sql, " AND %s.\"%s\" >= ? AND %s.\"%s\" < ?",
+		    pal, pcol, pal, pcol);
+		bind_s(b, code);
+		bind_s(b, hi);
+		free(hi);
+		if (after_key[0] != '\0') {
+			/* after (place, id) or (place, parent id, id) */
+			sbuf_addf(&b->sql, " AND %s.\"%s\" >= ?", pal, pcol);
+			bind_s(b, after_key);
+			if (*pal == 'p') {
+				sbuf_addf(&b->sql, " AND (p.\"%s\" > ? OR "
+				    "p.id >= ?) AND (p.\"%s\" > ? OR p.id > ? "
+				    "OR t.id > ?)", pcol, pcol);
+				bind_s(b, after_key);
+				bind_i(b, after->id2);
+				bind_s(b, after_key);
+				bind_i(b, after->id2);
+				bind_i(b, after_id);
+			} else {
+				sbuf_addf(&b->sql, " AND (t.\"%s\" > ? OR "
+				    "t.id > ?)", pcol);
+				bind_s(b, after_key);
+				bind_i(b, after_id);
+			}
+		}
+		add_place_words(b, s, pq, r, st);
+		break;
+	}
 	case SK_NUM: {
 		const char *fn = r->fields[st->field].name;
 		char hi[18];
@@ -388,6 +854,13 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	case SK_FTS:
 		sbuf_add(&b->sql, " ORDER BY x.rowid");
 		break;
+	case SK_PLACE:
+		if (*pal == 'p')
+			sbuf_addf(&b->sql, " ORDER BY p.\"%s\", p.id, t.id",
+			    pcol);
+		else
+			sbuf_addf(&b->sql, " ORDER BY t.\"%s\", t.id", pcol);
+		break;
 	case SK_NUM:
 		sbuf_addf(&b->sql, " ORDER BY t.\"%s\"",
 		    r->fields[st->field].name);
@@ -425,29 +898,274 @@ prepare_built(struct db *db, struct built *b, int cached, sqlite3_stmt **out,
 		if (b->b[i].is_int)
 			sqlite3_bind_int64(*out, i + 1, b->b[i].i);
 		else
+			/* b outlives the statement's use (reset
+			 * before built_free) */
 			sqlite3_bind_text(*out, i + 1, b->b[i].s, -1,
-			    SQLITE_TRANSIENT);
+			    SQLITE_STATIC);
 	}
 	return 0;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int c)
+/*
+ * Row st (its columns from c0: id, parent_id, status, the stream's
+ * columns, a place stream's place) as hit hh of stream number k. The
+ * hit's columns and values are one allocation (hh->fields owns it).
+ */
+static void
+fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
+    const struct stream *sm, int k, const struct built *b,
+    struct search_hit *hh)
 {
+	char fbuf[64][32];
+	const char *txt[64];
+	size_t len[64], i, strbytes = 0, head;
+	char *block, *sp;
 	const char *t;
-	if (sqlite3_column_type(st, c) == SQLITE_NULL)
-		return NULL;
-	if (sqlite3_column_type(st, c) == SQLITE_FLOAT) {
-		char buf[64];
-		util_fmt_double(sqlite3_column_double(st, c), buf, sizeof buf);
-		return xstrdup(buf);
+
+	memset(hh, 0, sizeof *hh);
+	hh->def = sm->r;
+	hh->id = sqlite3_column_int64(st, c0);
+	if (sm->r->parent != NULL) {
+		hh->root = schema_record(s, sm->r->parent);
+		hh->root_id = sqlite3_column_int64(st, c0 + 1);
+	} else {
+		hh->root = sm->r;
+		hh->root_id = hh->id;
 	}
-	t = (const char *)sqlite3_column_text(st, c);
-	return xstrdup(t != NULL ? t : "");
+	t = (const char *)sqlite3_column_text(st, c0 + 2);
+	snprintf(hh->status, sizeof hh->status, "%s", t != NULL ? t : "");
+	for (i = 0; i < b->ncols; i++) {
+		int c = c0 + 3 + (int)i;
+		switch (sqlite3_column_type(st, c)) {
+		case SQLITE_NULL:
+			txt[i] = NULL;
+			len[i] = 0;
+			continue;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_column_double(st, c), fbuf[i],
+			    sizeof fbuf[i]);
+			txt[i] = fbuf[i];
+			len[i] = strlen(fbuf[i]);
+			break;
+		default:
+			txt[i] = (const char *)sqlite3_column_text(st, c);
+			len[i] = (size_t)sqlite3_column_bytes(st, c);
+			if (txt[i] == NULL) {
+				txt[i] = "";
+				len[i] = 0;
+			}
+			break;
+		}
+		strbytes += len[i] + 1;
+	}
+	/* fields, vals (pointers), then parent (ints), then the strings */
+	head = (b->ncols + 1) * (sizeof *hh->fields + sizeof *hh->vals +
+	    sizeof *hh->parent);
+	block = xmalloc(head + strbytes);
+	hh->ncols = b->ncols;
+	hh->fields = (const struct sch_field **)(void *)block;
+	hh->vals = (char **)(void *)(hh->fields + b->ncols + 1);
+	hh->parent = (int *)(void *)(hh->vals + b->ncols + 1);
+	sp = block + head;
+	for (i = 0; i < b->ncols; i++) {
+		hh->fields[i] = b->f[i];
+		hh->parent[i] = b->parent[i];
+		if (txt[i] == NULL) {
+			hh->vals[i] = NULL;
+			continue;
+		}
+		memcpy(sp, txt[i], len[i]);
+		sp[len[i]] = '\0';
+		hh->vals[i] = sp;
+		sp += len[i] + 1;
+	}
+	hh->fields[b->ncols] = NULL;
+	hh->vals[b->ncols] = NULL;
+	hh->parent[b->ncols] = 0;
+	hh->next.stream = k;
+	hh->next.id = hh->id;
+	if (sm->kind == SK_NUM) {
+		const struct sch_field *nf = &sm->r->fields[sm->field];
+		for (i = 0; i < b->ncols; i++)
+			if (b->f[i] == nf && !b->parent[i])
+				break;
+		/* the key is the number itself */
+		snprintf(hh->next.key, sizeof hh->next.key, "%s",
+		    i < b->ncols && hh->vals[i] != NULL ? hh->vals[i] : "");
+	} else if (sm->kind == SK_PLACE) {
+		t = (const char *)sqlite3_column_text(st, c0 + 3 +
+		    (int)b->ncols);
+		snprintf(hh->next.key, sizeof hh->next.key, "%s",
+		    t != NULL ? t : "");
+		hh->next.id2 = sm->r->parent != NULL ? hh->root_id : 0;
+	}
 }
+
+/* Room for one more hit in *v (*cap of them). */
+static struct search_hit *
+more_hit(struct search_hit **v, size_t *cap, size_t got)
+{
+	if (got == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	return &(*v)[got];
+}
+
+/*
+ * A whole number (16 digits) where every number field is unique: each
+ * stream gives one hit at most, so all of them are one statement (their
+ * statements in a UNION ALL, the stream's number first, columns padded
+ * with NULL), one probe of each unique index. Returns the hits added to
+ * *v, or -1.
+ */
+static int
+run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
+    const struct stream *streams, size_t ns, int limit,
+    struct search_hit **v, size_t *cap, size_t *got, char **err)
+{
+	static const struct search_pos zero = {0};
+	struct built b[8];
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	size_t i, k, maxc = 0, nb = 0;
+	int r, bi = 1;
+
+	for (i = 0; i < ns; i++, nb++) {
+		if (build(s, pq, &streams[i], &zero, 1, &b[nb]) != 0) {
+			/* a stream that gives nothing for this query */
+			memset(&b[nb], 0, sizeof b[nb]);
+			b[nb].ncols = (size_t)-1;
+		} else if (b[nb].ncols > maxc)
+			maxc = b[nb].ncols;
+	}
+	for (i = 0; i < nb; i++) {
+		if (b[i].ncols == (size_t)-1)
+			continue;
+		if (sql.len > 0)
+			sbuf_add(&sql, " UNION ALL ");
+		sbuf_addf(&sql, "SELECT %zu, *", i);
+		for (k = b[i].ncols; k < maxc; k++)
+			sbuf_add(&sql, ", NULL");
+		sbuf_addf(&sql, " FROM (%s)", b[i].sql.s);
+	}
+	r = SQLITE_DONE;
+	if (sql.len == 0)
+		goto done;
+	if ((st = db_cached(db, sql.s, err)) == NULL) {
+		r = -1;
+		goto done;
+	}
+	for (i = 0; i < nb; i++) {
+		int j;
+		if (b[i].ncols == (size_t)-1)
+			continue;
+		for (j = 0; j < b[i].nb; j++, bi++) {
+			if (b[i].b[j].is_int)
+				sqlite3_bind_int64(st, bi, b[i].b[j].i);
+			else
+				sqlite3_bind_text(st, bi, b[i].b[j].s, -1,
+				    SQLITE_STATIC);
+		}
+	}
+	while (*got < (size_t)limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		k = (size_t)sqlite3_column_int64(st, 0);
+		if (k >= nb)
+			continue;
+		fill_hit(s, st, 1, &streams[k], (int)k, &b[k],
+		    more_hit(v, cap, *got));
+		(*got)++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		util_err(err, "%s: search: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+		r = -1;
+	}
+	sqlite3_reset(st);
+done:
+	for (i = 0; i < nb; i++)
+		if (b[i].ncols != (size_t)-1)
+			built_free(&b[i]);
+	sbuf_free(&sql);
+	return r < 0 ? -1 : 0;
+}
+
+/* The query is a whole number and every number field it looks in is
+ * unique (one hit per stream at most). */
+static int
+one_statement(const struct parsed *pq, const struct stream *streams,
+    size_t ns, const struct search_pos *pos)
+{
+	size_t i;
+	if (strlen(pq->number) != 16 || ns == 0 || ns > 8 || pos->stream != 0 ||
+	    pos->key[0] != '\0' || pos->id != 0)
+		return 0;
+	for (i = 0; i < ns; i++)
+		if (streams[i].kind != SK_NUM ||
+		    !streams[i].r->fields[streams[i].field].unique)
+			return 0;
+	return 1;
+}
+
+/*
+ * One read transaction around the statements of a search (when none is
+ * open): the file is locked once instead of once per statement (the
+ * register's regencies, the place words, the streams).
+ */
+static int
+read_begin(struct db *db)
+{
+	sqlite3_stmt *st;
+	char *err = NULL;
+	if (!sqlite3_get_autocommit(db_sqlite(db)) ||
+	    (st = db_cached(db, "BEGIN", &err)) == NULL) {
+		free(err);
+		return 0;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return 1;
+}
+
+static void
+read_end(struct db *db, int began)
+{
+	sqlite3_stmt *st;
+	char *err = NULL;
+	if (!began)
+		return;
+	if ((st = db_cached(db, "COMMIT", &err)) == NULL) {
+		free(err);
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_reset(st);
+}
+
+static int search_run1(struct db *db, const struct search_query *q,
+    const struct search_pos *after, int limit, struct search_hit **hits,
+    size_t *n, char **err);
 
 int
 search_run(struct db *db, const struct search_query *q,
+    const struct search_pos *after, int limit, struct search_hit **hits,
+    size_t *n, char **err)
+{
+	const char *t = q->text != NULL ? q->text : "";
+	/* a number is one or two statements: no transaction */
+	int began = t[strspn(t, "0123456789 ")] != '\0' ? read_begin(db) : 0;
+	int rc = search_run1(db, q, after, limit, hits, n, err);
+	read_end(db, began);
+	return rc;
+}
+
+static int
+search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err)
 {
@@ -463,68 +1181,36 @@ search_run(struct db *db, const struct search_query *q,
 	*n = 0;
 	if (limit <= 0)
 		return 0;
-	if (parse_query(s, q, &pq, err) < 0)
+	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
 	if (after != NULL)
 		pos = *after;
 	ns = make_streams(s, &pq, streams);
+	if (one_statement(&pq, streams, ns, &pos)) {
+		if (run_numbers(db, s, &pq, streams, ns, limit, &v, &cap, &got,
+		    err) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
 	for (; pos.stream >= 0 && (size_t)pos.stream < ns && got <
-	    (size_t)limit; pos.stream++, pos.id = 0, pos.key[0] = '\0') {
+	    (size_t)limit; pos.stream++, pos.id = 0, pos.key[0] = '\0',
+	    pos.id2 = 0) {
 		const struct stream *sm = &streams[pos.stream];
 		struct built b;
 		sqlite3_stmt *st = NULL;
 		int r;
 
-		if (build(s, &pq, sm, pos.id, pos.key, limit - (int)got,
-		    &b) != 0)
+		if (build(s, &pq, sm, &pos, limit - (int)got, &b) != 0)
 			continue;
 		if (prepare_built(db, &b, 1, &st, err) < 0) {
 			built_free(&b);
 			goto out;
 		}
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			struct search_hit *hh;
-			size_t i;
-			if (got == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = xreallocarray(v, cap, sizeof *v);
-			}
-			hh = &v[got++];
-			memset(hh, 0, sizeof *hh);
-			hh->def = sm->r;
-			hh->id = sqlite3_column_int64(st, 0);
-			if (sm->r->parent != NULL) {
-				hh->root = schema_record(s, sm->r->parent);
-				hh->root_id = sqlite3_column_int64(st, 1);
-			} else {
-				hh->root = sm->r;
-				hh->root_id = hh->id;
-			}
-			snprintf(hh->status, sizeof hh->status, "%s",
-			    sqlite3_column_text(st, 2) != NULL ?
-			    (const char *)sqlite3_column_text(st, 2) : "");
-			hh->ncols = b.ncols;
-			hh->fields = xcalloc(b.ncols + 1, sizeof *hh->fields);
-			hh->parent = xcalloc(b.ncols + 1, sizeof *hh->parent);
-			hh->vals = xcalloc(b.ncols + 1, sizeof *hh->vals);
-			for (i = 0; i < b.ncols; i++) {
-				hh->fields[i] = b.f[i];
-				hh->parent[i] = b.parent[i];
-				hh->vals[i] = col_text(st, 3 + (int)i);
-			}
-			hh->next.stream = pos.stream;
-			hh->next.id = hh->id;
-			if (sm->kind == SK_NUM) {
-				const struct sch_field *nf =
-				    &sm->r->fields[sm->field];
-				for (i = 0; i < b.ncols; i++)
-					if (b.f[i] == nf && !b.parent[i])
-						break;
-				/* the key is the number itself */
-				snprintf(hh->next.key, sizeof hh->next.key,
-				    "%s", i < b.ncols && hh->vals[i] != NULL ?
-				    hh->vals[i] : "");
-			}
+			fill_hit(s, st, 0, sm, pos.stream, &b,
+			    more_hit(&v, &cap, got));
+			got++;
 		}
 		if (r != SQLITE_DONE) {
 			util_err(err, "%s: search: %s", db_path(db),
@@ -540,7 +1226,7 @@ search_run(struct db *db, const struct search_query *q,
 	}
 	rc = 0;
 out:
-	free(pq.match);
+	parsed_free(&pq);
 	if (rc < 0) {
 		search_hits_free(v, got);
 		return -1;
@@ -551,16 +1237,22 @@ out:
 }
 
 void
+search_hit_clear(struct search_hit *h)
+{
+	/* one allocation: see fill_hit */
+	free(h->fields);
+	h->fields = NULL;
+	h->vals = NULL;
+	h->parent = NULL;
+	h->ncols = 0;
+}
+
+void
 search_hits_free(struct search_hit *h, size_t n)
 {
-	size_t i, k;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < h[i].ncols; k++)
-			free(h[i].vals[k]);
-		free(h[i].vals);
-		free(h[i].fields);
-		free(h[i].parent);
-	}
+	size_t i;
+	for (i = 0; i < n; i++)
+		search_hit_clear(&h[i]);
 	free(h);
 }
 
@@ -599,18 +1291,19 @@ search_explain(struct db *db, const struct search_query *q,
 {
 	const struct schema *s = db_schema(db);
 	struct stream streams[MAX_STREAMS];
+	struct search_pos zero = {0};
 	struct parsed pq;
 	size_t ns, i;
 	int rc = 0;
 
-	if (parse_query(s, q, &pq, err) < 0)
+	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
 	ns = make_streams(s, &pq, streams);
 	for (i = 0; i < ns && rc == 0; i++) {
 		struct built b;
 		sqlite3_stmt *st = NULL;
 		char *sql;
-		if (build(s, &pq, &streams[i], 0, "", 20, &b) != 0)
+		if (build(s, &pq, &streams[i], &zero, 20, &b) != 0)
 			continue;
 		sql = xasprintf("EXPLAIN QUERY PLAN %s", b.sql.s);
 		sbuf_reset(&b.sql);
@@ -625,6 +1318,6 @@ search_explain(struct db *db, const struct search_query *q,
 		}
 		built_free(&b);
 	}
-	free(pq.match);
+	parsed_free(&pq);
 	return rc;
 }

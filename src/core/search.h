@@ -6,15 +6,28 @@
  * `search: true` (FTS5, each typed word a prefix, case and accents
  * ignored), the nik and kk fields by number (a query of digits only: the
  * full number or a prefix, a range scan on the field's index), and the
- * record filters (`filters:` of a record, by name), a region (records
- * whose deepest region field, or their parent's, is that code or under
- * it) and a status.
+ * record filters (`filters:` of a record, by name), place words (below),
+ * a region (records whose deepest region field, or their parent's, is
+ * that code or under it) and a status.
  *
  * Results come in streams, one per record type (and per number field):
  * rosters (persons) before their parents (households), each in the order
  * of the index it reads (FTS rowid, number, or id), so no query sorts its
  * match set; a position (struct search_pos) continues after the last hit
  * (keyset paging).
+ *
+ * Place words: a typed word that starts a word of the name of a district
+ * or village (kesra_region, case and accents ignored) holding live
+ * records, of at most SEARCH_MAX_PLACES such places (a vaguer word is a
+ * name word only), may match a record's place instead of its name: a
+ * record is found when every word matches its name or (a place word) the
+ * place of its deepest region field (a roster's: its parent's). So
+ * "Aimas" finds the persons named Aimas, then the people of the places
+ * named Aimas; "Maria Aimas" the persons named Maria in Aimas (and the
+ * ones named Maria Aimas anywhere). When every word is a place word, the
+ * hits whose names match all the words come first (as without places),
+ * then the others place by place in the order of the place index
+ * (region code, then id); each hit once.
  *
  * A filter of record F applies to a stream of record R when F is R (the
  * record itself), R's parent (a person in an extreme-poor household) or
@@ -35,6 +48,7 @@
 #include "util.h"
 
 #define SEARCH_MAX_FILTERS 16
+#define SEARCH_MAX_PLACES 16 /* places a place word may name */
 
 struct search_query {
 	const char *text;   /* as typed; NULL or "" = no words */
@@ -48,7 +62,9 @@ struct search_query {
 struct search_pos {
 	int stream;
 	int64_t id;    /* the last id of an FTS or id-ordered stream */
-	char key[40];  /* the last number of a number stream */
+	char key[40];  /* the last number of a number stream, the last
+	                  region code of a place stream */
+	int64_t id2;   /* a place stream of a roster: the last parent id */
 };
 
 struct search_hit {
@@ -74,6 +90,8 @@ int search_run(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err);
 void search_hits_free(struct search_hit *h, size_t n);
+/* Free what one hit owns (its columns and values), not the hit itself. */
+void search_hit_clear(struct search_hit *h);
 
 /*
  * Column i of a hit for display: a choice's label, a region's name (with

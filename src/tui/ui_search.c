@@ -68,24 +68,13 @@ asked(const struct srch *q)
 	return 0;
 }
 
-static void
-hit_clear(struct search_hit *h)
-{
-	size_t k;
-	for (k = 0; k < h->ncols; k++)
-		free(h->vals[k]);
-	free(h->vals);
-	free(h->fields);
-	free(h->parent);
-}
-
 /* The hits of the page (an array that may be longer than q->n: see run). */
 static void
 hits_free(struct srch *q)
 {
 	size_t i;
 	for (i = 0; i < q->n; i++)
-		hit_clear(&q->hits[i]);
+		search_hit_clear(&q->hits[i]);
 	free(q->hits);
 	q->hits = NULL;
 	q->n = 0;
@@ -122,7 +111,7 @@ run(struct screen *s)
 	if (n > (size_t)rows()) {
 		q->more = 1;
 		for (i = (size_t)rows(); i < n; i++)
-			hit_clear(&h[i]);
+			search_hit_clear(&h[i]);
 		/* the array itself stays, with the first rows() hits */
 		n = (size_t)rows();
 	}

@@ -2,8 +2,9 @@
 # tests/cli/search.sh: `kesra search` on demo data: TSV with a header, a
 # name prefix, a NIK and a KK by full number and prefix, --limit,
 # --region by code and by name, --filter, --status, hostile queries, the
-# usage errors (exit 2), and `kesra init` building the index of a file
-# whose index is gone.
+# usage errors (exit 2), place words (a district by name, with a name
+# word), and `kesra init` building the index of a file whose index is
+# gone.
 . tests/lib.sh
 
 DB=$T/s.db
@@ -41,6 +42,16 @@ run search "$(printf '%.10s' "$NIK")" --limit 1000
 like "$OUT" "$(printf 'member\t%s\t' "$MID")" "a NIK prefix finds the person"
 run search "$KK"
 is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2)" "$(printf 'household\t%s' "$HID")" "a full KK finds the household"
+# a number that is both a NIK and a KK (one statement over both unique
+# indexes): the person, then the household
+OTHER_MID=$(sql "$DB" "SELECT id FROM member WHERE parent_id <> $HID AND deleted_at IS NULL ORDER BY id LIMIT 1")
+OLD_NIK=$(sql "$DB" "SELECT nik FROM member WHERE id = $OTHER_MID")
+sql "$DB" "UPDATE member SET nik = '$KK' WHERE id = $OTHER_MID"
+run search "$KK"
+is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2 | tr '\t\n' ': ')" "member:$OTHER_MID household:$HID " "a number both a NIK and a KK finds the person and the household"
+run search "$KK" --limit 1
+is "$(printf '%s\n' "$OUT" | sed 1d | cut -f1,2 | tr '\t\n' ': ')" "member:$OTHER_MID " "--limit 1 of them: the person"
+sql "$DB" "UPDATE member SET nik = '$OLD_NIK' WHERE id = $OTHER_MID"
 run search "${NIK}9"
 is "$(printf '%s\n' "$OUT" | sed 1d)" "" "17 digits find nothing"
 
@@ -88,6 +99,43 @@ is "$RC" 2 "an unknown filter: exit 2"
 like "$ERR" "nope" "the unknown filter is named"
 run search a b
 is "$RC" 2 "two queries: exit 2"
+
+# Place words: a word naming the person's district finds every person of
+# the district (and persons so named), a name word with it the person.
+DIST=$(printf '%.8s' "$VIL")
+DW=$(sql "$DB" "SELECT lower(name) FROM kesra_region WHERE code = '$DIST'" | awk '{print $1}')
+run search "$DW" --limit 100000
+like "$OUT" "$(printf 'member\t%s\t%s\t' "$MID" "$HID")" "a place word ($DW) finds the person of that district"
+like "$OUT" "$(printf 'household\t%s\t' "$HID")" "a place word finds the household of that district"
+NDIST=$(sql "$DB" "SELECT count(*) FROM member m JOIN household h ON h.id = m.parent_id WHERE m.deleted_at IS NULL AND h.village LIKE '$DIST.%'")
+NHIT=$(printf '%s\n' "$OUT" | awk -F'\t' -v d="$DIST." '$1 == "member" && index($9, d) == 1' | wc -l | tr -d ' ')
+is "$NHIT" "$NDIST" "every person of the district, once"
+# each hit has the word in its name or in its village's or district's name
+printf '%s\n' "$OUT" | sed 1d | awk -F'\t' -v w="$DW" '{
+    v = $1 == "member" ? $9 : $13; nm = $1 == "member" ? $5 : $10
+    n = split(tolower(nm), a, /[^a-z]+/); f = 0
+    for (i = 1; i <= n; i++) if (index(a[i], w) == 1) f = 1
+    if (!f) print v }' | sort -u >"$T/places"
+BADP=
+while read -r v; do
+	c=$(sql "$DB" "SELECT count(*) FROM kesra_region WHERE (code = '$v' OR code = substr('$v', 1, 8)) AND (name LIKE '$DW%' OR name LIKE '% $DW%')")
+	[ "$c" -gt 0 ] || BADP="$BADP $v"
+done <"$T/places"
+is "$BADP" "" "every hit by place is in a place named '$DW...'"
+run search "$WORD $DW" --limit 1000
+like "$OUT" "$(printf 'member\t%s\t' "$MID")" "a name word and a place word ($WORD $DW) find the person"
+BAD=$(printf '%s\n' "$OUT" | sed 1d | awk -F'\t' -v w="$WORD" '$1 == "member" {
+    n = split(tolower($5), a, /[^a-z]+/); f = 0
+    for (i = 1; i <= n; i++) if (index(a[i], w) == 1) f = 1
+    if (!f) print }')
+is "$BAD" "" "with a place word every person hit still has a word starting with '$WORD'"
+N1=$(printf '%s\n' "$OUT" | sed 1d | wc -l | tr -d ' ')
+run search "$WORD" --limit 100000
+N2=$(printf '%s\n' "$OUT" | sed 1d | wc -l | tr -d ' ')
+if [ "$N1" -gt 0 ] && [ "$N1" -lt "$N2" ]; then ok "the place word narrows the name ($N1 of $N2 hits)"; else not_ok "the place word narrows the name" "$N1 of $N2"; fi
+run search "$(echo "$DW" | tr 'a-z' 'A-Z')" --limit 100000
+NHIT2=$(printf '%s\n' "$OUT" | awk -F'\t' -v d="$DIST." '$1 == "member" && index($9, d) == 1' | wc -l | tr -d ' ')
+is "$NHIT2" "$NDIST" "the place word in capitals"
 
 # A file whose index is gone gets it back from init (existing data).
 sql "$DB" "DROP TRIGGER member_fts_ai; DROP TRIGGER member_fts_ad; DROP TRIGGER member_fts_au; DROP TABLE member_fts; UPDATE kesra_meta SET value = '2' WHERE key = 'layout'"

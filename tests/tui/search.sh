@@ -3,7 +3,7 @@
 # 80x24: F3 from the menu, a partial name typed (a prefix of two words)
 # shows the person among the hits, Enter opens the household at that
 # member (the member's form, then F10 the household's); Ctrl-W and `/`
-# from a list; a NIK prefix; a filter toggled with Tab and a digit keeps
+# from a list; a NIK prefix; a name word with a district word; a filter toggled with Tab and a digit keeps
 # the elderly only; PgDn pages; stored control characters are never
 # drawn raw.
 . tests/lib.sh
@@ -71,6 +71,17 @@ type_text "$(printf '%.12s' "$NIK")"
 expect "$NIK" "the first 12 digits of the NIK find the person"
 NIKS=$(screen | sed -n '4,21p' | grep -o '[0-9]\{16\}')
 is "$NIKS" "$(printf '%s\n' "$NIKS" | sort)" "hits of a NIK prefix come in NIK order"
+send C-k
+
+# A name word and a place word (the first 5 letters of the person's
+# district): the person among the hits, every person shown named so.
+VIL=$(sql "$DB" "SELECT village FROM household WHERE id = $HID")
+DW=$(sql "$DB" "SELECT lower(substr(name, 1, 5)) FROM kesra_region WHERE code = substr('$VIL', 1, 8)")
+diag "district word '$DW'"
+type_text "$FIRST $DW"
+expect "$NIK" "a name word and a district word ($FIRST $DW) show the person"
+BAD=$(screen | sed -n '4,21p' | grep '^A ' | awk -v f="$FIRST" '{ if (index(tolower($0), f) == 0) print }')
+is "$BAD" "" "every person shown has the name word"
 send C-k
 
 # The elderly filter (the second of the dictionary's filters): ages >= 60.

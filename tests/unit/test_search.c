@@ -4,8 +4,8 @@
  * prefix, filters of the record, its parent and its roster, region and
  * status, deleted and renamed rows leaving the index, hostile queries,
  * paging across streams, query plans that never sort the match set, the
- * index built for existing data by a migration, and the dictionary
- * checks of the search keys.
+ * index built for existing data by a migration, place words (a district
+ * or village by name), and the dictionary checks of the search keys.
  */
 #include "testutil.h"
 
@@ -48,7 +48,8 @@ static const char regions[] =
     "96.01.01,Makbon,district\n"
     "96.01.01.2001,Malaumkarta,village\n"
     "96.01.02,Mayamuk,district\n"
-    "96.01.02.2001,Klamalu,village\n";
+    "96.01.02.2001,Klamalu,village\n"
+    "96.01.03,Aimas,district\n";
 
 struct fx {
 	char *dir, *path;
@@ -237,6 +238,27 @@ test_nik_and_kk(void **state)
 	    "member:1 member:2 member:3 member:4 household:1 household:2");
 	assert_found(f, "96010222229000021", NULL, NULL, NULL, "");
 	assert_found(f, "9999", NULL, NULL, NULL, "");
+	/* a whole number that is both a NIK and a KK: both, person first
+	 * (one statement over both unique indexes), and paging past them */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE member SET nik = "
+	    "'9601010101010001' WHERE id = 3");
+	assert_found(f, "9601010101010001", NULL, NULL, NULL,
+	    "member:3 household:1");
+	q.text = "9601010101010001";
+	assert_int_equal(search_run(f->db, &q, NULL, 1, &h, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].id, 3);
+	{
+		struct search_pos p = h[0].next;
+		search_hits_free(h, n);
+		assert_int_equal(search_run(f->db, &q, &p, 5, &h, &n, &err),
+		    0);
+		assert_int_equal(n, 1);
+		assert_string_equal(h[0].def->name, "household");
+		search_hits_free(h, n);
+	}
+	tu_sql_exec(db_sqlite(f->db), "UPDATE member SET nik = "
+	    "'9601022222900001' WHERE id = 3");
 	/* the hit carries its household and columns */
 	q.text = "9601022222900002";
 	assert_int_equal(search_run(f->db, &q, NULL, 10, &h, &n, &err), 0);
@@ -445,6 +467,168 @@ test_plans_never_sort(void **state)
 	}
 }
 
+/* The households of the place-word tests: h3 in Malaumkarta (Makbon), h4
+ * in Klamalu (Mayamuk) headed by a person named like a place. */
+static void
+place_households(struct fx *f)
+{
+	struct record *a[2], *b[1];
+	a[0] = person(f, "9601013333800001", "Yohanes Kambu", "45");
+	a[1] = person(f, "9601013333800002", "Maria Kambu", "40");
+	assert_int_equal(household(f, "9601010303030003", "Yohanes Kambu",
+	    "Jl. Kenari 3", "96.01.01.2001", "3", a, 2), 3);
+	b[0] = person(f, "9601024444800001", "Budi Makbon", "40");
+	assert_int_equal(household(f, "9601020404040004", "Budi Makbon",
+	    "Jl. Anggrek 4", "96.01.02.2001", "4", b, 1), 4);
+	assert_int_equal(a[0]->id, 5);
+	assert_int_equal(b[0]->id, 7);
+	record_free(a[0]);
+	record_free(a[1]);
+	record_free(b[0]);
+}
+
+static void
+test_place_words(void **state)
+{
+	struct fx *f = *state;
+
+	place_households(f);
+	/* a district: the persons named so first, then the people of
+	 * the place (in place order), then its households */
+	assert_found(f, "makbon", NULL, NULL, NULL, "member:7 household:4 "
+	    "member:1 member:2 member:5 member:6 household:1 household:3");
+	/* case, accents and a prefix of the name */
+	assert_found(f, "mákBON", NULL, NULL, NULL, "member:7 household:4 "
+	    "member:1 member:2 member:5 member:6 household:1 household:3");
+	assert_found(f, "MAYAM", NULL, NULL, NULL,
+	    "member:3 member:4 member:7 household:2 household:4");
+	/* a village */
+	assert_found(f, "klamalu", NULL, NULL, NULL,
+	    "member:3 member:4 member:7 household:2 household:4");
+	assert_found(f, "malaum", NULL, NULL, NULL,
+	    "member:1 member:2 member:5 member:6 household:1 household:3");
+	/* a name and a place: the name in the place, or both in the name */
+	assert_found(f, "budi makbon", NULL, NULL, NULL,
+	    "member:1 member:7 household:1 household:4");
+	assert_found(f, "makbon budi", NULL, NULL, NULL,
+	    "member:1 member:7 household:1 household:4");
+	assert_found(f, "maria malaum", NULL, NULL, NULL, "member:6");
+	assert_found(f, "maria mayamuk", NULL, NULL, NULL, "");
+	assert_found(f, "siti mayamuk", NULL, NULL, NULL, "");
+	/* two place words: a village in its district; a name and a place */
+	assert_found(f, "makbon malaum", NULL, NULL, NULL,
+	    "member:1 member:2 member:5 member:6 household:1 household:3");
+	assert_found(f, "makbon mayamuk", NULL, NULL, NULL,
+	    "member:7 household:4");
+	/* a place with no household is no place word */
+	assert_found(f, "aimas", NULL, NULL, NULL, "");
+	/* with a filter, a region and a status */
+	assert_found(f, "makbon", "elderly", NULL, NULL,
+	    "member:1 household:1");
+	assert_found(f, "makbon", NULL, "96.01.02", NULL,
+	    "member:7 household:4");
+	assert_found(f, "makbon", NULL, NULL, "verified", "");
+	/* a deleted household leaves the place */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE household SET deleted_at = 'x' "
+	    "WHERE id = 3; UPDATE member SET deleted_at = 'x' WHERE "
+	    "parent_id = 3");
+	assert_found(f, "malaum", NULL, NULL, NULL,
+	    "member:1 member:2 household:1");
+}
+
+/* A changed regions file changes the place words at the migration. */
+static void
+test_place_words_follow_regions(void **state)
+{
+	struct fx *f = *state;
+	char *err = NULL;
+
+	assert_true(db_is_current(f->db));
+	free(tu_write_file(f->dir, "regions.csv",
+	    "code,name,level\n"
+	    "96,Papua Barat Daya,province\n"
+	    "96.01,Kabupaten Sorong,regency\n"
+	    "96.01.01,Sausapor Baru,district\n"
+	    "96.01.01.2001,Malaumkarta,village\n"
+	    "96.01.02,Mayamuk,district\n"
+	    "96.01.02.2001,Klamalu,village\n"));
+	assert_false(db_is_current(f->db));
+	assert_int_equal(db_migrate(f->db, 0, NULL, &err), 0);
+	assert_true(db_is_current(f->db));
+	assert_found(f, "sausa", NULL, NULL, NULL,
+	    "member:1 member:2 household:1");
+	assert_found(f, "baru mayamuk", NULL, NULL, NULL, "");
+	assert_found(f, "makbon", NULL, NULL, NULL, "");
+}
+
+/* Pages of one hit through the place streams give every hit once. */
+static void
+test_place_paging(void **state)
+{
+	struct fx *f = *state;
+	struct search_query q = {0};
+	struct search_pos pos = {0};
+	struct sbuf b = {0};
+	struct search_hit *h;
+	size_t n;
+	char *err = NULL;
+	int pages = 0;
+
+	place_households(f);
+	q.text = "makbon";
+	for (;;) {
+		assert_int_equal(search_run(f->db, &q, &pos, 1, &h, &n, &err),
+		    0);
+		if (n == 0)
+			break;
+		sbuf_addf(&b, "%s:%lld ", h[0].def->name, (long long)h[0].id);
+		pos = h[0].next;
+		search_hits_free(h, n);
+		assert_true(++pages < 20);
+	}
+	search_hits_free(h, n);
+	assert_string_equal(b.s, "member:7 household:4 member:1 member:2 "
+	    "member:5 member:6 household:1 household:3 ");
+	sbuf_free(&b);
+	/* pages of 3 */
+	memset(&pos, 0, sizeof pos);
+	assert_int_equal(search_run(f->db, &q, &pos, 3, &h, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(h[2].id, 1);
+	pos = h[2].next;
+	search_hits_free(h, n);
+	assert_int_equal(search_run(f->db, &q, &pos, 3, &h, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(h[0].id, 2);
+	assert_int_equal(h[2].id, 6);
+	search_hits_free(h, n);
+}
+
+/* Place words read the place index in order: no sort either. */
+static void
+test_place_plans(void **state)
+{
+	struct fx *f = *state;
+	static const char *const texts[] = {"makbon", "budi makbon",
+	    "makbon mayamuk", NULL};
+	size_t i;
+
+	place_households(f);
+	for (i = 0; texts[i] != NULL; i++) {
+		struct search_query q = {0};
+		struct sbuf out = {0};
+		char *err = NULL;
+		q.text = texts[i];
+		q.filters[q.nfilters++] = "elderly";
+		assert_int_equal(search_explain(f->db, &q, &out, &err), 0);
+		assert_non_null(out.s);
+		assert_not_contains(out.s, "TEMP B-TREE");
+		if (i != 1)
+			assert_contains(out.s, "household_village_place");
+		sbuf_free(&out);
+	}
+}
+
 /* A file whose index is gone (as one made before the search) gets it
  * back, with the live rows, from the migration. */
 static void
@@ -529,6 +713,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migration_builds_index,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_place_words, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_place_words_follow_regions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_place_paging, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_place_plans, setup,
+		    teardown),
 		cmocka_unit_test(test_dictionary_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
