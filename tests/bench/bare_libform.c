@@ -1,9 +1,9 @@
 /*
  * bare_libform: the baseline of bench_tui. A bare libform program with
  * the 13 fields of the household's first page (same labels, widths and
- * places), drawn as kesra draws them (no attribute on the field, a dim
- * dotted leader from the label to the field), with the same title and key
- * lines as kesra's form:
+ * places), underlined (the bare libform field that issue 11 measures
+ * kesra's fields against: kesra now draws them without an attribute, with
+ * a dim dotted leader), with the same title and key lines as kesra's form:
  * Tab/Enter next field, Shift-Tab previous, Ctrl-L repaints, Ctrl-X or F10
  * quits. The same curses set-up as kesra (raw, noecho, nonl, keypad,
  * default colours, a short ESCDELAY). Linked with libform and ncurses only.
@@ -54,7 +54,7 @@ main(void)
 	for (i = 0; i < LF_N; i++) {
 		fields[i] = new_field(1, lf_fields[i].width, 3 + (int)i, 33,
 		    0, 0);
-		set_field_back(fields[i], A_NORMAL);
+		set_field_back(fields[i], A_UNDERLINE);
 		field_opts_off(fields[i], O_AUTOSKIP);
 	}
 	fields[LF_N] = NULL;
@@ -70,15 +70,8 @@ main(void)
 	attron(A_BOLD);
 	mvaddstr(1, 0, "Lokasi");
 	attroff(A_BOLD);
-	for (i = 0; i < LF_N; i++) {
-		int x;
+	for (i = 0; i < LF_N; i++)
 		mvaddstr(3 + (int)i, 0, lf_fields[i].label);
-		addch(' ');
-		attron(A_DIM);
-		for (x = getcurx(stdscr); x < 32; x++)
-			addch('.');
-		attroff(A_DIM);
-	}
 	mvaddstr(23, 0, "F1/^G bantuan  F2/^O simpan  F4/^P pilihan  "
 	    "F10/^X kembali  PgDn/^V daftar");
 	pos_form_cursor(form);
