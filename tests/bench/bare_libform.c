@@ -1,7 +1,9 @@
 /*
  * bare_libform: the baseline of bench_tui. A bare libform program with
  * the 13 fields of the household's first page (same labels, widths and
- * places), underlined, with the same title and key lines as kesra's form:
+ * places), underlined (the bare libform field that issue 11 measures
+ * kesra's fields against: kesra now draws them without an attribute, with
+ * a dim dotted leader), with the same title and key lines as kesra's form:
  * Tab/Enter next field, Shift-Tab previous, Ctrl-L repaints, Ctrl-X or F10
  * quits. The same curses set-up as kesra (raw, noecho, nonl, keypad,
  * default colours, a short ESCDELAY). Linked with libform and ncurses only.

@@ -319,6 +319,29 @@ forget_household(const char *path, const char *kk)
 	return rc;
 }
 
+/*
+ * Remove the drafts kept in the bench's register (kesra keeps the form
+ * being typed as a draft when it is stopped by a signal, e.g. a bench run
+ * stopped by its timeout, and then asks at start whether to resume it: a
+ * question the first paint would wait for). Says so when there were any.
+ */
+static void
+forget_drafts(const char *path)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, "DELETE FROM kesra_draft", NULL, NULL, NULL) ==
+	    SQLITE_OK && sqlite3_changes(db) > 0)
+		fprintf(stderr, "bench_tui: removed %d draft(s) from the "
+		    "register\n", sqlite3_changes(db));
+	sqlite3_close(db);
+}
+
 /* 1 when the household with this KK is stored, with one member. */
 static int
 household_saved(const char *path, const char *kk)
@@ -436,6 +459,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 		fprintf(stderr, "bench_tui: no free KK/NIK number\n");
 		return -1;
 	}
+	forget_drafts(db);
 	if (first_paint(&t, argv, &k->first, &secs) < 0)
 		return -1;
 	/* The new household form: its first page's help line. */
@@ -528,6 +552,7 @@ out:
 		rc = -1;
 	}
 	forget_household(db, kk);
+	forget_drafts(db);
 	return rc;
 }
 
