@@ -89,6 +89,8 @@ struct db {
 	char *list_status;
 	char *reason;
 	int audit_bulk;
+	void *search_memo;              /* search.c's, freed by db_close */
+	void (*search_memo_free)(void *);
 };
 
 static int
@@ -430,9 +432,24 @@ db_close(struct db *db)
 	free(db->session_user);
 	free(db->list_status);
 	free(db->reason);
+	if (db->search_memo_free != NULL)
+		db->search_memo_free(db->search_memo);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
+}
+
+void *
+db_search_memo(struct db *db)
+{
+	return db->search_memo;
+}
+
+void
+db_set_search_memo(struct db *db, void *memo, void (*free_fn)(void *))
+{
+	db->search_memo = memo;
+	db->search_memo_free = free_fn;
 }
 
 /*

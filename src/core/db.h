@@ -102,6 +102,13 @@ void db_rollback(struct db *db);
 typedef struct sqlite3_stmt sqlite3_stmt;
 sqlite3_stmt *db_cached(struct db *db, const char *sql, char **err);
 
+/*
+ * The search's memo of this connection (search.c: what does not change
+ * between keystrokes), NULL at first; db_close frees it with free_fn.
+ */
+void *db_search_memo(struct db *db);
+void db_set_search_memo(struct db *db, void *memo, void (*free_fn)(void *));
+
 /* 1 if the tables match the schema (hash in kesra_meta equals s->hash). */
 int db_is_current(struct db *db);
 

@@ -70,6 +70,7 @@ struct parsed {
 	int npw;
 	char regs[64][8]; /* the register's regencies ("9601") */
 	int nregs, regs_done;
+	const struct memo *memo; /* the connection's place words, or NULL */
 	int pfilter;      /* the FTS streams take the place words as
 	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
@@ -248,6 +249,153 @@ register_regencies(struct db *db, const struct schema *s, char regs[][8],
 }
 
 /*
+ * The memo of a connection: the register's regencies and the place words
+ * of those regencies (sorted by key, as kesra_place_word holds them),
+ * loaded on the first search and again only when the file changed:
+ * another connection's commit (PRAGMA data_version) or a change made on
+ * this one (sqlite3_total_changes, which data_version does not count).
+ * A word that names no place then costs no statement at all.
+ */
+#define MEMO_MAX_WORDS 200000 /* more: the look-ups stay in SQL */
+
+struct memo {
+	sqlite3_int64 dv;
+	int tc, ok;
+	char regs[64][8];
+	int nregs;
+	int words;       /* the place words are in key[]/code[] */
+	size_t nw, first[65]; /* regency g's rows: first[g] .. first[g+1] */
+	char **key, **code;
+};
+
+static void
+memo_clear(struct memo *mm)
+{
+	size_t i;
+	for (i = 0; i < mm->nw; i++) {
+		free(mm->key[i]);
+		free(mm->code[i]);
+	}
+	free(mm->key);
+	free(mm->code);
+	mm->key = mm->code = NULL;
+	mm->nw = 0;
+	mm->words = 0;
+	mm->ok = 0;
+}
+
+static void
+memo_free(void *p)
+{
+	if (p != NULL)
+		memo_clear(p);
+	free(p);
+}
+
+/* The place words of the regencies into mm (mm->words 0 when too many). */
+static void
+memo_load_words(struct db *db, struct memo *mm)
+{
+	struct sbuf m = {0}, hi = {0};
+	sqlite3_stmt *st;
+	char *err = NULL;
+	size_t cap = 0;
+	int g, rc = SQLITE_DONE;
+
+	mm->words = 1;
+	if ((st = db_cached(db, "SELECT word, code FROM kesra_place_word "
+	    "WHERE word >= ? AND word < ?", &err)) == NULL) {
+		free(err); /* no table: no place words, as resolve_places */
+		for (g = 0; g <= mm->nregs; g++)
+			mm->first[g] = 0;
+		return;
+	}
+	for (g = 0; g < mm->nregs && rc == SQLITE_DONE; g++) {
+		mm->first[g] = mm->nw;
+		db_place_key(&m, mm->regs[g], "", 0);
+		db_place_key(&hi, mm->regs[g], "", 0);
+		sbuf_addc(&hi, '\xff');
+		sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (mm->nw == MEMO_MAX_WORDS) {
+				rc = SQLITE_FULL;
+				break;
+			}
+			if (mm->nw == cap) {
+				cap = cap ? cap * 2 : 1024;
+				mm->key = xreallocarray(mm->key, cap,
+				    sizeof *mm->key);
+				mm->code = xreallocarray(mm->code, cap,
+				    sizeof *mm->code);
+			}
+			mm->key[mm->nw] = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
+			mm->code[mm->nw++] = xstrdup((const char *)
+			    sqlite3_column_text(st, 1));
+		}
+		sqlite3_reset(st);
+	}
+	mm->first[mm->nregs] = mm->nw;
+	sbuf_free(&m);
+	sbuf_free(&hi);
+	if (rc != SQLITE_DONE) {
+		memo_clear(mm);  /* too many (or a failed read): use SQL */
+		mm->words = 0;
+	}
+}
+
+/* This connection's memo, current with the file (NULL: none to be had). */
+static struct memo *
+memo_get(struct db *db, const struct schema *s)
+{
+	struct memo *mm = db_search_memo(db);
+	sqlite3_stmt *st;
+	sqlite3_int64 dv;
+	char *err = NULL;
+	int tc = sqlite3_total_changes(db_sqlite(db));
+
+	if ((st = db_cached(db, "PRAGMA data_version", &err)) == NULL) {
+		free(err);
+		return NULL;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	dv = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (mm == NULL) {
+		mm = xcalloc(1, sizeof *mm);
+		db_set_search_memo(db, mm, memo_free);
+	}
+	if (mm->ok && mm->dv == dv && mm->tc == tc)
+		return mm;
+	memo_clear(mm);
+	mm->nregs = register_regencies(db, s, mm->regs,
+	    (int)(sizeof mm->regs / sizeof mm->regs[0]));
+	memo_load_words(db, mm);
+	mm->dv = dv;
+	mm->tc = tc;
+	mm->ok = 1;
+	return mm;
+}
+
+/* Index of the first key of rows lo..hi-1 that is >= k. */
+static size_t
+memo_lower(const struct memo *mm, size_t lo, size_t hi, const char *k)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(mm->key[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * The places a word names: the current districts and villages of the
  * register's regencies whose name has a word starting with it
  * (kesra_place_word), less those inside another one found (and the same
@@ -262,7 +410,7 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 {
 	const struct sch_record *hr;
 	struct sbuf m = {0}, hi = {0};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char *err = NULL, *sql, *codes[201];
 	size_t i, n = 0, k;
 	int ri = -1, g;
@@ -279,16 +427,35 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (wlen == 0 || (hr = place_record(s, &ri)) == NULL)
 		return;
 	if (!pq->regs_done) {
-		pq->nregs = register_regencies(db, s, pq->regs,
-		    (int)(sizeof pq->regs / sizeof pq->regs[0]));
+		if ((pq->memo = memo_get(db, s)) != NULL) {
+			pq->nregs = pq->memo->nregs;
+			memcpy(pq->regs, pq->memo->regs, sizeof pq->regs);
+			if (!pq->memo->words)
+				pq->memo = NULL;
+		} else
+			pq->nregs = register_regencies(db, s, pq->regs,
+			    (int)(sizeof pq->regs / sizeof pq->regs[0]));
 		pq->regs_done = 1;
 	}
-	if ((st = db_cached(db, "SELECT code FROM kesra_place_word WHERE "
-	    "word >= ? AND word < ? LIMIT 201", &err)) == NULL) {
+	if (pq->memo != NULL) {
+		/* the same rows as the ranges below, from the memo */
+		const struct memo *mm = pq->memo;
+		for (g = 0; g < mm->nregs && n <= 200; g++) {
+			size_t j, end = mm->first[g + 1];
+			db_place_key(&m, mm->regs[g], word, wlen);
+			db_place_key(&hi, mm->regs[g], word, wlen);
+			sbuf_addc(&hi, '\xff');
+			j = memo_lower(mm, mm->first[g], end, m.s);
+			for (; j < end && n < 201 &&
+			    strcmp(mm->key[j], hi.s) < 0; j++)
+				codes[n++] = xstrdup(mm->code[j]);
+		}
+	} else if ((st = db_cached(db, "SELECT code FROM kesra_place_word "
+	    "WHERE word >= ? AND word < ? LIMIT 201", &err)) == NULL) {
 		free(err);
 		return;
 	}
-	for (g = 0; g < pq->nregs && n <= 200; g++) {
+	for (g = 0; pq->memo == NULL && g < pq->nregs && n <= 200; g++) {
 		db_place_key(&m, pq->regs[g], word, wlen);
 		db_place_key(&hi, pq->regs[g], word, wlen);
 		sbuf_addc(&hi, '\xff'); /* above every UTF-8 byte */

@@ -561,6 +561,35 @@ test_place_words_follow_regions(void **state)
 	assert_found(f, "makbon", NULL, NULL, NULL, "");
 }
 
+/*
+ * The connection's memo of the place words follows the file: another
+ * connection's commit (data_version) and its own changes.
+ */
+static void
+test_place_memo_follows(void **state)
+{
+	struct fx *f = *state;
+	struct db *other = NULL;
+	char *err = NULL;
+
+	place_households(f);
+	assert_found(f, "kambu", NULL, NULL, NULL,
+	    "member:5 member:6 household:3");
+	if (db_open(&other, f->path, f->s, 0, &err) != 0)
+		fail_msg("open: %s", err);
+	tu_sql_exec(db_sqlite(other), "INSERT INTO kesra_place_word "
+	    "VALUES ('9601xkambu', '96.01.02')");
+	db_close(other);
+	/* kambu now names Mayamuk too: its people, as "mayam" finds */
+	assert_found(f, "kambu", NULL, NULL, NULL,
+	    "member:5 member:6 household:3 "
+	    "member:3 member:4 member:7 household:2 household:4");
+	tu_sql_exec(db_sqlite(f->db), "DELETE FROM kesra_place_word WHERE "
+	    "word = '9601xkambu'");
+	assert_found(f, "kambu", NULL, NULL, NULL,
+	    "member:5 member:6 household:3");
+}
+
 /* Pages of one hit through the place streams give every hit once. */
 static void
 test_place_paging(void **state)
@@ -717,6 +746,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_place_words_follow_regions,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_place_memo_follows, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_place_paging, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_place_plans, setup,
