@@ -54,36 +54,51 @@ backup_progress(void *ctx, long done, long total)
 	fflush(stderr);
 }
 
+/*
+ * The FILE argument of verb, the dictionary and the database, once the
+ * current user may do action: 0, 2 (usage) or 1 (refused or failed, said).
+ */
+static int
+open_for(struct opts *o, const char *verb, int create, int action,
+    const char **file, struct schema **s, struct db **db)
+{
+	char *sv;
+
+	if ((*file = one_file(o, verb)) == NULL)
+		return 2;
+	if (same_file(*file, o->db_path)) {
+		sv = util_sanitize(*file, 0);
+		fprintf(stderr, _("kesra: %s is the database itself\n"), sv);
+		free(sv);
+		return 1;
+	}
+	if ((*s = load_schema(o)) == NULL)
+		return 1;
+	if (open_db(o, *s, create, 0, 0, db) < 0) {
+		schema_free(*s);
+		return 1;
+	}
+	if (!cli_allowed(*db, action)) {
+		db_close(*db);
+		schema_free(*s);
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_backup(struct opts *o)
 {
 	struct schema *s;
 	struct db *db;
 	struct timespec t0;
-	const char *file = one_file(o, "backup");
+	const char *file;
 	char *err = NULL, *sv;
 	int rc;
 
-	if (file == NULL)
-		return 2;
-	if (same_file(file, o->db_path)) {
-		sv = util_sanitize(file, 0);
-		fprintf(stderr, _("kesra: %s is the database itself\n"), sv);
-		free(sv);
-		return 1;
-	}
-	if ((s = load_schema(o)) == NULL)
-		return 1;
-	if (open_db(o, s, 0, 0, 0, &db) < 0) {
-		schema_free(s);
-		return 1;
-	}
 	/* a backup is a full copy of the register: as much as an export */
-	if (!cli_allowed(db, ACTION_EXPORT)) {
-		db_close(db);
-		schema_free(s);
-		return 1;
-	}
+	if ((rc = open_for(o, "backup", 0, ACTION_EXPORT, &file, &s, &db)) != 0)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = db_backup(db, file, isatty(STDERR_FILENO) ? backup_progress :
 	    NULL, &t0, &err);
@@ -105,30 +120,14 @@ cmd_restore(struct opts *o)
 {
 	struct schema *s;
 	struct db *db;
-	const char *file = one_file(o, "restore");
+	const char *file;
 	char *err = NULL, *sv;
 	int rc;
 
-	if (file == NULL)
-		return 2;
-	if (same_file(file, o->db_path)) {
-		sv = util_sanitize(file, 0);
-		fprintf(stderr, _("kesra: %s is the database itself\n"), sv);
-		free(sv);
-		return 1;
-	}
-	if ((s = load_schema(o)) == NULL)
-		return 1;
-	if (open_db(o, s, 1, 0, 0, &db) < 0) {
-		schema_free(s);
-		return 1;
-	}
 	/* replacing the whole register: an admin's job, as a migration */
-	if (!cli_allowed(db, ACTION_MIGRATE)) {
-		db_close(db);
-		schema_free(s);
-		return 1;
-	}
+	if ((rc = open_for(o, "restore", 1, ACTION_MIGRATE, &file, &s,
+	    &db)) != 0)
+		return rc;
 	rc = db_restore(db, file, &err);
 	if (rc < 0)
 		print_err(err);
