@@ -14,7 +14,7 @@ set -eu
 
 PACKAGES=(build-essential pkg-config libncurses-dev libyaml-dev
 	libsqlite3-dev sqlite3 gettext libcmocka-dev tmux
-	valgrind clang libclang-rt-dev)
+	valgrind clang libclang-rt-dev python3)
 
 prefix=/usr/local
 deps_only=0
@@ -48,7 +48,8 @@ missing), then runs `make PREFIX=DIR` and `make install PREFIX=DIR`.
 
 Packages: build-essential pkg-config libncurses-dev libyaml-dev
 libsqlite3-dev sqlite3 gettext libcmocka-dev tmux
-valgrind clang libclang-rt-dev (tests: valgrind, libFuzzer)
+valgrind clang libclang-rt-dev python3 (tests: valgrind, libFuzzer,
+the CSV and JSON checks of the import/export tests)
 EOF
 }
 
