@@ -599,6 +599,13 @@ expr_register_functions(sqlite3 *h, char **err)
 {
 	size_t i;
 
+	/*
+	 * No value of a register is anywhere near 16 MB: a dictionary's
+	 * expression that builds a bigger string or blob (printf with a huge
+	 * width, zeroblob) fails with "string or blob too big" instead of
+	 * allocating up to SQLite's default of 1 GB.
+	 */
+	sqlite3_limit(h, SQLITE_LIMIT_LENGTH, EXPR_MAX_LENGTH);
 	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
 		if (sqlite3_create_function_v2(h, helpers[i].name,
 		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, NULL,

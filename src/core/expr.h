@@ -35,7 +35,11 @@
 typedef struct sqlite3 sqlite3;
 struct expr_set;
 
-/* Register the helper functions on a connection. */
+/* The longest string or blob an expression may build (bytes). */
+#define EXPR_MAX_LENGTH (16 << 20)
+
+/* Register the helper functions on a connection; limits its strings and
+ * blobs to EXPR_MAX_LENGTH. */
 int expr_register_functions(sqlite3 *h, char **err);
 
 /*
