@@ -1,6 +1,9 @@
 # tests/cli/fuzz.sh: the libFuzzer targets (tests/fuzz/) as part of make
 # test: each runs over its seed corpus and its regression cases, then
-# fuzzes briefly (FUZZ_TEST_SECONDS, default 10) with a fixed seed.
+# fuzzes briefly with a fixed seed: FUZZ_TEST_RUNS inputs (default 20000;
+# the same inputs on any machine, so that CI cannot meet a new input by
+# being faster), bounded by FUZZ_TEST_SECONDS (default 60). Longer,
+# time-bounded runs: make fuzz.
 # Skipped when they are not built (no clang: make builds them when
 # clang is there).
 . tests/lib.sh
@@ -10,7 +13,8 @@ if ! ls "$FZ"/fuzz_* >/dev/null 2>&1; then
 	echo "ok - # SKIP the fuzz targets are not built (no clang)"
 	finish
 fi
-out=$(FZ=$FZ FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-10} FUZZ_SEED=${FUZZ_SEED:-1} \
+out=$(FZ=$FZ FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-60} \
+    FUZZ_RUNS=${FUZZ_TEST_RUNS:-20000} FUZZ_SEED=${FUZZ_SEED:-1} \
     sh tests/fuzz/run.sh)
 rc=$?
 printf '%s\n' "$out"
