@@ -115,19 +115,41 @@ cmd_backup(struct opts *o)
 	return rc < 0 ? 1 : 0;
 }
 
+/*
+ * Remove the database restore made for nothing: the file (and its journal
+ * files) did not exist before and the restore failed.
+ */
+static void
+drop_created(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char buf[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
+		if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) <
+		    sizeof buf)
+			unlink(buf);
+}
+
 int
 cmd_restore(struct opts *o)
 {
 	struct schema *s;
 	struct db *db;
+	struct stat st;
 	const char *file;
 	char *err = NULL, *sv;
-	int rc;
+	int rc, existed;
 
 	/* replacing the whole register: an admin's job, as a migration */
+	existed = stat(o->db_path, &st) == 0;
 	if ((rc = open_for(o, "restore", 1, ACTION_MIGRATE, &file, &s,
-	    &db)) != 0)
+	    &db)) != 0) {
+		if (!existed && rc == 1)
+			drop_created(o->db_path);
 		return rc;
+	}
 	rc = db_restore(db, file, &err);
 	if (rc < 0)
 		print_err(err);
@@ -138,5 +160,8 @@ cmd_restore(struct opts *o)
 	}
 	db_close(db);
 	schema_free(s);
+	/* a refused restore leaves no empty register behind */
+	if (rc < 0 && !existed)
+		drop_created(o->db_path);
 	return rc < 0 ? 1 : 0;
 }

@@ -351,6 +351,12 @@ run --schema "$MINI" --db "$T/live.db" --lang en restore "$T/live.db"
 like "$RC $ERR" "1 kesra: $T/live.db is the database itself" "restore from the database itself is refused"
 run --schema "$MINI" --db "$T/live.db" restore "$T/nonexistent.db"
 is "$RC" 1 "restore of a missing file fails"
+run --schema "$MINI" --db "$T/new.db" restore "$T/text.db"
+is "$RC" 1 "restore of a bad file into a new register fails"
+is "$(ls "$T" | grep -c '^new\.db')" 0 "a refused restore leaves no new register behind"
+run --schema "$MINI" --db "$T/new2.db" restore "$T/bk1.db"
+is "$RC" 0 "restore of a good backup into a new register"
+is "$(count "$T/new2.db" person)" "$(sqlite3 "$T/bk1.db" "SELECT count(*) FROM person")" "the new register holds the backup's rows"
 run --schema "$MINI" --db "$T/live.db" backup
 is "$RC" 2 "backup without FILE is a usage error"
 
