@@ -309,6 +309,23 @@ int db_record_set_status(struct db *db, const struct sch_record *def,
  * key changed) and drops these indexes (a sys_syncs member).
  */
 int db_dupkey_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+
+/*
+ * The compact uuid index (db_uuid.c): "<record>_uuid" on substr(uuid, 1, 8)
+ * and the triggers keeping uuids unique (a sys_syncs member).
+ * db_uuid_where: the condition of a look-up by uuid bound as ?1, which
+ * walks that index. A table of an older layout (UNIQUE on uuid) is rebuilt
+ * by the migration: db_uuid_needs_rebuild says so, db_uuid_rebuild does it
+ * (foreign keys must be off).
+ */
+int db_uuid_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+/* The index and triggers of one (new) record table. */
+int db_uuid_table_sync(struct db *db, const struct sch_record *r,
+    char **err);
+const char *db_uuid_where(void);
+int db_uuid_needs_rebuild(struct db *db, const char *table);
+int db_uuid_rebuild(struct db *db, const char *table, int dry_run,
+    struct sbuf *plan, char **err);
 /*
  * The normalised form of a text operand as SQL (operand: a quoted column
  * or a parameter): upper case (ASCII), '.' and '-' as spaces, apostrophes
