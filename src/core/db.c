@@ -1770,8 +1770,10 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (insert) {
 		t->nchanges++;
 		if (db->audit_bulk || !t->has_audit) {
-			/* bulk: one row for a household and its roster */
-			if (is_root && audit_row(t, def, sv->id, sv->uuid,
+			/* bulk: one row for a household and its roster,
+			 * without the uuid (the record's row keeps it;
+			 * db_audit_list reads it from there) */
+			if (is_root && audit_row(t, def, sv->id, NULL,
 			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
 				goto out;
 		} else

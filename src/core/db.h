@@ -332,6 +332,10 @@ int db_uuid_rebuild(struct db *db, const char *table, int dry_run,
  * dropped, runs of up to 8 spaces made one, trimmed. Caller frees.
  */
 char *db_dupkey_norm(const char *operand);
+/* The SQL of db_find_probable_duplicate's look-up of def (?1.. the key's
+ * values, then the id left out); it walks "<record>_duplicate_key". Caller
+ * frees. */
+char *db_dupkey_lookup_sql(const struct sch_record *def);
 /*
  * Another live record of r's type (not exclude_id, not one of the ids in
  * skip) whose duplicate_key fields equal r's (text normalised): 1 and its
