@@ -178,6 +178,50 @@ col(sqlite3_stmt *st, int i)
 	return t != NULL ? xstrdup((const char *)t) : NULL;
 }
 
+/*
+ * Rows written without a uuid (the bulk rows of db_set_audit_bulk: one per
+ * household of a demo or an import) get the record's from its table:
+ * records are never removed, only marked deleted. SQLITE_DONE or an error.
+ */
+static int
+fill_uuids(struct db *db, struct audit_row *rows, size_t n)
+{
+	const struct schema *s = db_schema(db);
+	sqlite3_stmt *st;
+	size_t i, j;
+	int rc = SQLITE_DONE;
+
+	for (i = 0; i < s->nrecords && rc == SQLITE_DONE; i++) {
+		const char *name = s->records[i].name;
+		char *sql;
+		for (j = 0; j < n; j++)
+			if (rows[j].uuid == NULL && rows[j].record != NULL &&
+			    strcmp(rows[j].record, name) == 0)
+				break;
+		if (j == n)
+			continue;
+		sql = xasprintf("SELECT uuid FROM \"%s\" WHERE id = ?", name);
+		rc = sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return rc;
+		rc = SQLITE_DONE;
+		for (; j < n && rc == SQLITE_DONE; j++) {
+			if (rows[j].uuid != NULL || rows[j].record == NULL ||
+			    strcmp(rows[j].record, name) != 0)
+				continue;
+			sqlite3_bind_int64(st, 1, rows[j].record_id);
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				rows[j].uuid = col(st, 0);
+				rc = SQLITE_DONE;
+			}
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
 int
 db_audit_list(struct db *db, const struct audit_query *q,
     struct audit_row **rows, size_t *n, char **err)
@@ -243,6 +287,8 @@ db_audit_list(struct db *db, const struct audit_query *q,
 		r->action = col(st, 12);
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		rc = fill_uuids(db, *rows, *n);
 	if (rc != SQLITE_DONE) {
 		audit_rows_free(*rows, *n);
 		*rows = NULL;

@@ -56,7 +56,7 @@
 #include "draft.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
-#define DB_LAYOUT "3"
+#define DB_LAYOUT "4"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -698,7 +698,7 @@ static const struct sys_column {
 	int addable;
 } sys_columns[] = {
 	{"id", "INTEGER PRIMARY KEY", 0},
-	{"uuid", "TEXT NOT NULL UNIQUE", 0},
+	{"uuid", "TEXT NOT NULL", 0}, /* unique: db_uuid.c */
 	{"parent_id", "INTEGER", 1}, /* REFERENCES the parent in rosters */
 	{"status", "TEXT NOT NULL DEFAULT 'draft'", 1},
 	{"rev", "INTEGER NOT NULL DEFAULT 1", 1},
@@ -766,6 +766,8 @@ create_table(struct db *db, const struct sch_record *r, char **err)
 		    r->name, r->name);
 		rc = exec(db, b.s, err);
 	}
+	if (rc == 0)
+		rc = db_uuid_table_sync(db, r, err);
 	sbuf_free(&b);
 	return rc;
 }
@@ -1129,6 +1131,7 @@ static int (*const sys_syncs[])(struct db *, int dry_run, struct sbuf *plan,
 	db_user_sync,
 	db_audit_sync,
 	db_dupkey_sync,
+	db_uuid_sync,
 	db_search_sync,
 	db_draft_sync,
 };
@@ -1147,13 +1150,19 @@ migrate(struct db *db, int apply, int commit, struct sbuf *plan,
 	char *ver;
 	char vbuf[32], now[32];
 	size_t i;
-	int fresh;
+	int fresh, fk_off = 0;
 
 	if (db->readonly && apply)
 		return util_err(err, _("%s: the database is read-only"),
 		    db->path);
-	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+	/* A table rebuilt (db_uuid_rebuild) is dropped and made again:
+	 * foreign keys off meanwhile (a no-op inside a transaction). */
+	for (i = 0; apply && i < s->nrecords; i++)
+		fk_off |= db_uuid_needs_rebuild(db, s->records[i].name);
+	if (fk_off && exec(db, "PRAGMA foreign_keys = OFF", err) < 0)
 		return -1;
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+		goto fk;
 	fresh = !table_exists(db, "kesra_meta");
 	ver = db_meta_get(db, "version");
 	if (ver != NULL && atoi(ver) > s->version) {
@@ -1186,7 +1195,8 @@ migrate(struct db *db, int apply, int commit, struct sbuf *plan,
 		const struct sch_record *r = &s->records[i];
 		int exists = table_exists(db, r->name);
 		if (exists) {
-			if (cols_read(db, r->name, &c, err) < 0 ||
+			if (db_uuid_rebuild(db, r->name, dry_run, plan,
+			    err) < 0 || cols_read(db, r->name, &c, err) < 0 ||
 			    extend_table(db, r, &c, dry_run, plan, err) < 0)
 				goto fail;
 		} else {
@@ -1220,10 +1230,16 @@ migrate(struct db *db, int apply, int commit, struct sbuf *plan,
 		goto fail;
 	if (exec(db, commit ? "COMMIT" : "ROLLBACK", err) < 0)
 		goto fail;
+	if (fk_off && exec(db, "PRAGMA foreign_keys = ON", err) < 0)
+		return -1;
 	return 0;
 fail:
 	cols_free(&c);
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+fk:
+	if (fk_off)
+		sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL,
+		    NULL);
 	return -1;
 }
 
@@ -1754,8 +1770,10 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (insert) {
 		t->nchanges++;
 		if (db->audit_bulk || !t->has_audit) {
-			/* bulk: one row for a household and its roster */
-			if (is_root && audit_row(t, def, sv->id, sv->uuid,
+			/* bulk: one row for a household and its roster,
+			 * without the uuid (the record's row keeps it;
+			 * db_audit_list reads it from there) */
+			if (is_root && audit_row(t, def, sv->id, NULL,
 			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
 				goto out;
 		} else

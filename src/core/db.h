@@ -309,12 +309,33 @@ int db_record_set_status(struct db *db, const struct sch_record *def,
  * key changed) and drops these indexes (a sys_syncs member).
  */
 int db_dupkey_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+
+/*
+ * The compact uuid index (db_uuid.c): "<record>_uuid" on substr(uuid, 1, 8)
+ * and the triggers keeping uuids unique (a sys_syncs member).
+ * db_uuid_where: the condition of a look-up by uuid bound as ?1, which
+ * walks that index. A table of an older layout (UNIQUE on uuid) is rebuilt
+ * by the migration: db_uuid_needs_rebuild says so, db_uuid_rebuild does it
+ * (foreign keys must be off).
+ */
+int db_uuid_sync(struct db *db, int dry_run, struct sbuf *plan, char **err);
+/* The index and triggers of one (new) record table. */
+int db_uuid_table_sync(struct db *db, const struct sch_record *r,
+    char **err);
+const char *db_uuid_where(void);
+int db_uuid_needs_rebuild(struct db *db, const char *table);
+int db_uuid_rebuild(struct db *db, const char *table, int dry_run,
+    struct sbuf *plan, char **err);
 /*
  * The normalised form of a text operand as SQL (operand: a quoted column
  * or a parameter): upper case (ASCII), '.' and '-' as spaces, apostrophes
  * dropped, runs of up to 8 spaces made one, trimmed. Caller frees.
  */
 char *db_dupkey_norm(const char *operand);
+/* The SQL of db_find_probable_duplicate's look-up of def (?1.. the key's
+ * values, then the id left out); it walks "<record>_duplicate_key". Caller
+ * frees. */
+char *db_dupkey_lookup_sql(const struct sch_record *def);
 /*
  * Another live record of r's type (not exclude_id, not one of the ids in
  * skip) whose duplicate_key fields equal r's (text normalised): 1 and its

@@ -104,7 +104,7 @@ object_sql(const struct sch_record *r, int k)
 		col_list(&b, r, "");
 		sbuf_addf(&b, ", content='%s', content_rowid='id', "
 		    "tokenize='unicode61 remove_diacritics 2', "
-		    "prefix='2 3')", r->name);
+		    "prefix='2 3', columnsize=0)", r->name);
 		return sbuf_steal(&b);
 	}
 	sbuf_addf(&b, "CREATE TRIGGER \"%s_fts_%s\" AFTER %s ON \"%s\" ",

@@ -283,7 +283,8 @@ db_import_open(struct db *db, const struct sch_record *def,
 		goto bad;
 	}
 	if ((h->uuid = prep(h->h, xasprintf("SELECT id, deleted_at IS NOT "
-	    "NULL FROM \"%s\" WHERE uuid = ?", def->name), err)) == NULL ||
+	    "NULL FROM \"%s\" WHERE %s", def->name, db_uuid_where()),
+	    err)) == NULL ||
 	    (k >= 0 && (h->key = prep(h->h, xasprintf("SELECT id FROM \"%s\" "
 	    "WHERE \"%s\" = ? AND deleted_at IS NULL ORDER BY id LIMIT 1",
 	    def->name, def->fields[k].name), err)) == NULL) ||
@@ -303,7 +304,8 @@ db_import_open(struct db *db, const struct sch_record *def,
 	    (h->par = schema_record(db_schema(db), def->parent)) != NULL) {
 		pk = db_record_key(h->par);
 		if ((h->puuid = prep(h->h, xasprintf("SELECT id, deleted_at IS "
-		    "NOT NULL FROM \"%s\" WHERE uuid = ?", h->par->name),
+		    "NOT NULL FROM \"%s\" WHERE %s", h->par->name,
+		    db_uuid_where()),
 		    err)) == NULL || (pk >= 0 && (h->pkey = prep(h->h,
 		    xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND "
 		    "deleted_at IS NULL ORDER BY id LIMIT 1", h->par->name,
@@ -453,7 +455,8 @@ db_import_stamp(struct db_import *h, int64_t id, const char *uuid,
 	sqlite3_clear_bindings(h->stamp);
 	if (rc != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(h->h) ==
-		    SQLITE_CONSTRAINT_UNIQUE)
+		    SQLITE_CONSTRAINT_UNIQUE || sqlite3_extended_errcode(h->h)
+		    == SQLITE_CONSTRAINT_TRIGGER) /* db_uuid.c's trigger */
 			return util_err(err, _("uuid %s is used by another "
 			    "record"), uuid != NULL ? uuid : "");
 		return fail(h->h, err, h->def->name);

@@ -101,7 +101,10 @@ raw_insert(const char *csvpath, const char *dbpath)
 		names[i] = strdup(rec->field[i]);
 	if (sqlite3_prepare_v2(h, sql.s, -1, &ins, NULL) != SQLITE_OK)
 		return die_sql(h, sql.s);
-	if (sqlite3_prepare_v2(h, "SELECT id FROM household WHERE uuid = ?",
+	/* the register's uuid index is on substr(uuid, 1, 8) (db_uuid.c):
+	 * the raw look-up walks it as kesra's does */
+	if (sqlite3_prepare_v2(h, "SELECT id FROM household WHERE "
+	    "substr(uuid, 1, 8) = substr(?1, 1, 8) AND +uuid = ?1",
 	    -1, &par, NULL) != SQLITE_OK)
 		return die_sql(h, "parent");
 	sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);

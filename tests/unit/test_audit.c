@@ -259,6 +259,40 @@ test_trail_append_only(void **state)
 	record_free(h);
 }
 
+/*
+ * A bulk write (db_set_audit_bulk: demo, import) keeps one short row per
+ * household, without the uuid; reading the trail gives the record's uuid
+ * from its table all the same.
+ */
+static void
+test_bulk_rows_short(void **state)
+{
+	struct fx *f = *state;
+	struct record *h = household(f, "Budi", NULL);
+	struct audit_query aq = {0};
+	struct audit_row *rows = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	sqlite3 *q;
+
+	db_set_audit_bulk(f->db, 1);
+	assert_int_equal(db_record_save(f->db, h, "op", &err), 0);
+	db_set_audit_bulk(f->db, 0);
+	q = tu_sql_open(f->path);
+	assert_int_equal(tu_sql_int(q, "SELECT count(*) FROM kesra_audit"), 1);
+	assert_int_equal(tu_sql_int(q, "SELECT count(*) FROM kesra_audit "
+	    "WHERE uuid IS NULL AND action = 'insert' AND field IS NULL"), 1);
+	sqlite3_close(q);
+	aq.record_id = h->id;
+	assert_int_equal(db_audit_list(f->db, &aq, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_non_null(rows[0].uuid);
+	assert_string_equal(rows[0].uuid, h->uuid);
+	assert_string_equal(rows[0].action, "insert");
+	audit_rows_free(rows, n);
+	record_free(h);
+}
+
 /* Two operators on one household: the second save is refused with who
  * and when, nothing is overwritten; after a reload it goes through. */
 static void
@@ -656,6 +690,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trail_complete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_trail_append_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_rows_short, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_edit, setup,
 		    teardown),

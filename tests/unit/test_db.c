@@ -251,7 +251,8 @@ test_create_new(void **state)
 	assert_q(f->db, "SELECT \"table\", \"from\", \"to\" FROM "
 	    "pragma_foreign_key_list('visit')", "person|parent_id|id");
 	assert_q(f->db, "SELECT name FROM sqlite_schema WHERE type = 'index' "
-	    "AND tbl_name = 'visit' AND sql IS NOT NULL", "visit_parent");
+	    "AND tbl_name = 'visit' AND sql IS NOT NULL ORDER BY name",
+	    "visit_parent\nvisit_uuid");
 
 	/* meta */
 	assert_q(f->db, "SELECT key, value FROM kesra_meta WHERE key IN "
@@ -1278,7 +1279,9 @@ test_old_file_gains_ord(void **state)
 	char *err = NULL, *before;
 	static const char want[] =
 	    "create table kesra_accept (accepted warnings)\n"
+	    "rebuild table person (uuid without its full index)\n"
 	    "add column person.ord INTEGER (kesra system column)\n"
+	    "rebuild table visit (uuid without its full index)\n"
 	    "add column visit.ord INTEGER (kesra system column)\n"
 	    "create table kesra_user (users and roles)\n"
 	    "create table kesra_audit (audit trail, append-only)\n"
@@ -1307,6 +1310,31 @@ test_old_file_gains_ord(void **state)
 	assert_true(db_is_current(f->db));
 	assert_q(f->db, "SELECT type FROM pragma_table_info('visit') WHERE "
 	    "name = 'ord'", "INTEGER");
+	/* layout 3 -> 4: the tables rebuilt without the full uuid index
+	 * (same rows, ids and foreign key), the compact index and the
+	 * uniqueness triggers made, the roster's parent index made again,
+	 * foreign keys on again */
+	assert_q(f->db, "SELECT name FROM sqlite_schema WHERE tbl_name IN "
+	    "('person', 'visit') AND type IN ('index', 'trigger') AND name "
+	    "NOT LIKE '%_live' AND name NOT LIKE '%_count' ORDER BY name",
+	    "person_uuid\nperson_uuid_ai\nperson_uuid_au\nvisit_parent\n"
+	    "visit_uuid\nvisit_uuid_ai\nvisit_uuid_au");
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE "
+	    "'%UNIQUE%' AND name IN ('person', 'visit')", "0");
+	assert_q(f->db, "SELECT \"table\", \"from\", \"to\" FROM "
+	    "pragma_foreign_key_list('visit')", "person|parent_id|id");
+	assert_q(f->db, "PRAGMA foreign_key_check", "");
+	assert_q(f->db, "PRAGMA integrity_check", "ok");
+	assert_int_equal(tu_sql_int(db_sqlite(f->db), "PRAGMA foreign_keys"),
+	    1);
+	assert_q(f->db, "SELECT id, uuid FROM visit ORDER BY id",
+	    "1|v1\n2|v2\n3|v3\n4|v4\n5|v5");
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "INSERT INTO visit "
+	    "(uuid, parent_id, created_at) VALUES ('v3', 2, 'x')", NULL, NULL,
+	    NULL), SQLITE_CONSTRAINT_TRIGGER);
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "INSERT INTO visit "
+	    "(uuid, parent_id, created_at) VALUES ('v9', 7, 'x')", NULL, NULL,
+	    NULL), SQLITE_CONSTRAINT_FOREIGNKEY); /* no person 7 */
 	/* the rows are kept; roster rows numbered in id order per parent */
 	assert_q(f->db, "SELECT id, name, age, ord FROM person ORDER BY id",
 	    "1|Ani|30|NULL\n2|Budi|40|NULL");
@@ -1636,7 +1664,8 @@ test_rename(void **state)
 	assert_q(db2, "SELECT id, name, age FROM person", "1|Ani|30");
 	assert_q(db2, "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
 	    "tbl_name = 'person' AND sql IS NOT NULL AND name NOT IN "
-	    "('person_live', 'person_count')", "person_name_unique");
+	    "('person_live', 'person_count', 'person_uuid')",
+	    "person_name_unique");
 	r = load(db2, rec(s2, "person"), 1);
 	assert_string_equal(record_get_by_name(r, "name"), "Ani");
 	assert_string_equal(record_get_by_name(r, "age"), "30");
@@ -1874,12 +1903,80 @@ test_statement_cache(void **state)
 	schema_free(s2);
 }
 
+/*
+ * uuids: unique without a UNIQUE index (db_uuid.c's triggers refuse a uuid
+ * another row holds, on insert and on update, also from plain SQL), and a
+ * look-up by uuid walks the compact index.
+ */
+static void
+test_uuid_unique_compact(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	char *u1, *sql, *plan = NULL;
+	int64_t a, b;
+
+	create_v1(f);
+	h = db_sqlite(f->db);
+	a = add_person(f->db, f->s, "Ani", "30", "u");
+	b = add_person(f->db, f->s, "Budi", "40", "u");
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE "
+	    "'sqlite_autoindex_person%'", "0");
+	u1 = q_text(f->db, "SELECT uuid FROM person WHERE id = 1");
+	assert_int_equal(strlen(u1), 36);
+
+	/* insert of a held uuid, from plain SQL */
+	sql = sqlite3_mprintf("INSERT INTO person (uuid, created_at) VALUES "
+	    "(%Q, 'x')", u1);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT_TRIGGER);
+	assert_string_equal(sqlite3_errmsg(h),
+	    "UNIQUE constraint failed: person.uuid");
+	sqlite3_free(sql);
+	/* the same first 8 characters, another uuid: accepted */
+	sql = sqlite3_mprintf("INSERT INTO person (uuid, created_at) VALUES "
+	    "(substr(%Q, 1, 8) || '-0000-4000-8000-000000000000', 'x')", u1);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	/* update to a held uuid refused; to its own uuid, fine */
+	sql = sqlite3_mprintf("UPDATE person SET uuid = %Q WHERE id = %lld",
+	    u1, (long long)b);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT_TRIGGER);
+	sqlite3_free(sql);
+	sql = sqlite3_mprintf("UPDATE person SET uuid = %Q, rev = rev WHERE "
+	    "id = %lld", u1, (long long)a);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	assert_q(f->db, "SELECT count(*) FROM person", "3");
+
+	/* the look-up finds the row through the index "person_uuid" */
+	sql = sqlite3_mprintf("SELECT id FROM person WHERE %s",
+	    db_uuid_where());
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, u1, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), a);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT id FROM person "
+	    "WHERE %s", db_uuid_where());
+	plan = tu_sql_rows(h, sql);
+	sqlite3_free(sql);
+	assert_contains(plan, "USING INDEX person_uuid");
+	free(plan);
+	free(u1);
+}
+
 int
 main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_create_new),
+		T(test_uuid_unique_compact),
 		T(test_dry_run_writes_nothing),
 		T(test_open_absent_and_folder),
 		T(test_record_round_trip),

@@ -229,6 +229,27 @@ test_find_probable(void **state)
 	record_set_by_name(q, "name", "Siti Aminah Putri");
 	assert_int_equal(db_find_probable_duplicate(f->db, q, 0, NULL, 0,
 	    &other, &err), 0);
+	/* the same compact key (SI..AH, 19900102) in the index, another
+	 * name: the full values decide */
+	record_set_by_name(q, "name", "Sinta Amanah");
+	assert_int_equal(db_find_probable_duplicate(f->db, q, 0, NULL, 0,
+	    &other, &err), 0);
+	record_set_by_name(q, "name", "Siti Aminah");
+	record_set_by_name(q, "born", "19900102"); /* the same integer */
+	assert_int_equal(db_find_probable_duplicate(f->db, q, 0, NULL, 0,
+	    &other, &err), 0);
+	record_set_by_name(q, "born", "1990-01-02");
+	{
+		/* and the look-up walks the index */
+		char *sql = db_dupkey_lookup_sql(f->per), *eqp, *qp;
+		eqp = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+		qp = tu_sql_rows(db_sqlite(f->db), eqp);
+		assert_contains(qp, "USING INDEX person_duplicate_key");
+		assert_contains(sql, "substr(");
+		free(qp);
+		free(eqp);
+		free(sql);
+	}
 	record_set_by_name(q, "name", "siti aminah");
 	/* the record itself, and ids skipped (rows being edited) */
 	assert_int_equal(db_find_probable_duplicate(f->db, q, p[0]->id, NULL,
