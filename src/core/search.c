@@ -25,6 +25,9 @@
 
 enum stream_kind { SK_FTS, SK_NUM, SK_SCAN, SK_PLACE };
 
+static int read_begin(struct db *db);
+static void read_end(struct db *db, int began);
+
 struct stream {
 	const struct sch_record *r;
 	enum stream_kind kind;
@@ -71,6 +74,7 @@ struct parsed {
 	char regs[64][8]; /* the register's regencies ("9601") */
 	int nregs, regs_done;
 	const struct memo *memo; /* the connection's place words, or NULL */
+	struct memo *mm;  /* the connection's memo, when the query used it */
 	int pfilter;      /* the FTS streams take the place words as
 	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
@@ -249,23 +253,36 @@ register_regencies(struct db *db, const struct schema *s, char regs[][8],
 }
 
 /*
- * The memo of a connection: the register's regencies and the place words
- * of those regencies (sorted by key, as kesra_place_word holds them),
- * loaded on the first search and again only when the file changed:
- * another connection's commit (PRAGMA data_version) or a change made on
- * this one (sqlite3_total_changes, which data_version does not count).
- * A word that names no place then costs no statement at all.
+ * The memo of a connection: the register's regencies, the place words
+ * of those regencies (sorted by key, as kesra_place_word holds them) and
+ * which places hold live records (as the place index was probed, sorted
+ * by code), loaded in one read transaction on the first search, with the
+ * data version it was read at (SQLITE_FCNTL_DATA_VERSION: any commit,
+ * this connection's or another's) and sqlite3_total_changes (this
+ * connection's uncommitted changes). A search uses it without checking
+ * first; search_run checks after the search's statements ran (they
+ * started read transactions, so the version is the file's as they read
+ * it) and, when it changed, drops the memo and searches again. A word
+ * that names no place then costs no statement at all, nor the check.
  */
 #define MEMO_MAX_WORDS 200000 /* more: the look-ups stay in SQL */
+#define MEMO_MAX_LIVE 8192    /* places whose probe is remembered */
+
+struct live {
+	char code[24];
+	int live;        /* a live record is in this place */
+};
 
 struct memo {
-	sqlite3_int64 dv;
+	unsigned dv;
 	int tc, ok;
 	char regs[64][8];
 	int nregs;
 	int words;       /* the place words are in key[]/code[] */
 	size_t nw, first[65]; /* regency g's rows: first[g] .. first[g+1] */
 	char **key, **code;
+	struct live *live; /* nlive, sorted by code */
+	size_t nlive;
 };
 
 static void
@@ -278,7 +295,10 @@ memo_clear(struct memo *mm)
 	}
 	free(mm->key);
 	free(mm->code);
+	free(mm->live);
 	mm->key = mm->code = NULL;
+	mm->live = NULL;
+	mm->nlive = 0;
 	mm->nw = 0;
 	mm->words = 0;
 	mm->ok = 0;
@@ -345,40 +365,109 @@ memo_load_words(struct db *db, struct memo *mm)
 	}
 }
 
-/* This connection's memo, current with the file (NULL: none to be had). */
+/* The data version of the main database file (see struct memo). */
+static int
+data_version(struct db *db, unsigned *v)
+{
+	return sqlite3_file_control(db_sqlite(db), "main",
+	    SQLITE_FCNTL_DATA_VERSION, v) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * This connection's memo (NULL: none to be had), loaded when there is
+ * none; whether it is current with the file is checked after the search
+ * (memo_current).
+ */
 static struct memo *
 memo_get(struct db *db, const struct schema *s)
 {
 	struct memo *mm = db_search_memo(db);
-	sqlite3_stmt *st;
-	sqlite3_int64 dv;
-	char *err = NULL;
-	int tc = sqlite3_total_changes(db_sqlite(db));
+	int began;
 
-	if ((st = db_cached(db, "PRAGMA data_version", &err)) == NULL) {
-		free(err);
-		return NULL;
-	}
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	dv = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if (mm == NULL) {
 		mm = xcalloc(1, sizeof *mm);
 		db_set_search_memo(db, mm, memo_free);
 	}
-	if (mm->ok && mm->dv == dv && mm->tc == tc)
+	if (mm->ok)
 		return mm;
 	memo_clear(mm);
+	/* one snapshot: the memo and the version it was read at */
+	began = read_begin(db);
 	mm->nregs = register_regencies(db, s, mm->regs,
 	    (int)(sizeof mm->regs / sizeof mm->regs[0]));
 	memo_load_words(db, mm);
-	mm->dv = dv;
-	mm->tc = tc;
-	mm->ok = 1;
+	/* without a version, loaded again by the next search */
+	mm->ok = data_version(db, &mm->dv) == 0;
+	mm->tc = sqlite3_total_changes(db_sqlite(db));
+	read_end(db, began);
 	return mm;
+}
+
+/* The memo is current with the file as this connection last read it. */
+static int
+memo_current(struct db *db)
+{
+	struct memo *mm = db_search_memo(db);
+	unsigned dv;
+	return mm != NULL && mm->ok && data_version(db, &dv) == 0 &&
+	    dv == mm->dv && sqlite3_total_changes(db_sqlite(db)) == mm->tc;
+}
+
+static void
+memo_invalidate(struct db *db)
+{
+	struct memo *mm = db_search_memo(db);
+	if (mm != NULL)
+		memo_clear(mm);
+}
+
+/* Where code is (or would go) in mm->live. */
+static size_t
+live_lower(const struct memo *mm, const char *code)
+{
+	size_t lo = 0, hi = mm->nlive;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(mm->live[mid].code, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Remember whether place code holds live records (mm may be NULL). */
+static void
+live_put(struct memo *mm, const char *code, int live)
+{
+	size_t i;
+	if (mm == NULL || !mm->ok || mm->nlive == MEMO_MAX_LIVE ||
+	    strlen(code) >= sizeof mm->live[0].code)
+		return;
+	if (mm->live == NULL)
+		mm->live = xreallocarray(NULL, MEMO_MAX_LIVE,
+		    sizeof *mm->live);
+	i = live_lower(mm, code);
+	if (i < mm->nlive && strcmp(mm->live[i].code, code) == 0)
+		return;
+	memmove(&mm->live[i + 1], &mm->live[i], (mm->nlive - i) *
+	    sizeof *mm->live);
+	snprintf(mm->live[i].code, sizeof mm->live[i].code, "%s", code);
+	mm->live[i].live = live;
+	mm->nlive++;
+}
+
+/* 1/0: what mm remembers of code; -1: not known. */
+static int
+live_get(const struct memo *mm, const char *code)
+{
+	size_t i;
+	if (mm == NULL || !mm->ok || mm->nlive == 0)
+		return -1;
+	i = live_lower(mm, code);
+	if (i < mm->nlive && strcmp(mm->live[i].code, code) == 0)
+		return mm->live[i].live;
+	return -1;
 }
 
 /* Index of the first key of rows lo..hi-1 that is >= k. */
@@ -427,7 +516,7 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (wlen == 0 || (hr = place_record(s, &ri)) == NULL)
 		return;
 	if (!pq->regs_done) {
-		if ((pq->memo = memo_get(db, s)) != NULL) {
+		if ((pq->memo = pq->mm = memo_get(db, s)) != NULL) {
 			pq->nregs = pq->memo->nregs;
 			memcpy(pq->regs, pq->memo->regs, sizeof pq->regs);
 			if (!pq->memo->words)
@@ -471,16 +560,9 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (n == 0 || n > 200)
 		goto out;
 	qsort(codes, n, sizeof *codes, code_cmp);
-	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE deleted_at IS NULL AND "
-	    "\"%s\" >= ? AND \"%s\" < ? LIMIT 1", hr->name,
-	    hr->fields[ri].name, hr->fields[ri].name);
-	st = db_cached(db, sql, &err);
-	free(sql);
-	if (st == NULL) {
-		free(err);
-		goto out;
-	}
+	st = NULL;
 	for (i = 0, k = 0; i < n; i++) {
+		int live;
 		size_t cl = strlen(codes[i]);
 		char top[32];
 		/* the same place again (two words of its name) */
@@ -493,18 +575,34 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 			continue;
 		if (cl + 2 > sizeof top || cl + 1 > sizeof pw->place[0])
 			continue;
-		snprintf(top, sizeof top, "%s/", codes[i]);
-		sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		if ((live = live_get(pq->mm, codes[i])) < 0) {
+			/* a probe of the place index, remembered */
+			if (st == NULL) {
+				sql = xasprintf("SELECT 1 FROM \"%s\" WHERE "
+				    "deleted_at IS NULL AND \"%s\" >= ? AND "
+				    "\"%s\" < ? LIMIT 1", hr->name,
+				    hr->fields[ri].name, hr->fields[ri].name);
+				st = db_cached(db, sql, &err);
+				free(sql);
+				if (st == NULL) {
+					free(err);
+					goto out;
+				}
+			}
+			snprintf(top, sizeof top, "%s/", codes[i]);
+			sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
+			live = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_reset(st);
+			live_put(pq->mm, codes[i], live);
+		}
+		if (live) {
 			if (k == SEARCH_MAX_PLACES) {
 				k = 0; /* too vague a word for a place */
-				sqlite3_reset(st);
 				break;
 			}
 			memcpy(pw->place[k++], codes[i], cl + 1);
 		}
-		sqlite3_reset(st);
 	}
 	pw->nplaces = (int)k;
 out:
@@ -1316,17 +1414,35 @@ read_end(struct db *db, int began)
 
 static int search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
-    size_t *n, char **err);
+    size_t *n, int *memo_used, char **err);
 
+/*
+ * No transaction around the common search (one or two statements): the
+ * connection's memo is checked after the statements ran (memo_current),
+ * and when the file changed under them the search is made again with a
+ * fresh memo; a register that keeps changing gets one read transaction
+ * (the memo loaded inside it).
+ */
 int
 search_run(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err)
 {
-	const char *t = q->text != NULL ? q->text : "";
-	/* a number is one or two statements: no transaction */
-	int began = t[strspn(t, "0123456789 ")] != '\0' ? read_begin(db) : 0;
-	int rc = search_run1(db, q, after, limit, hits, n, err);
+	int attempt, used, rc, began;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		used = 0;
+		rc = search_run1(db, q, after, limit, hits, n, &used, err);
+		if (rc < 0 || !used || memo_current(db))
+			return rc;
+		search_hits_free(*hits, *n);
+		*hits = NULL;
+		*n = 0;
+		memo_invalidate(db);
+	}
+	began = read_begin(db);
+	memo_invalidate(db);
+	rc = search_run1(db, q, after, limit, hits, n, &used, err);
 	read_end(db, began);
 	return rc;
 }
@@ -1334,7 +1450,7 @@ search_run(struct db *db, const struct search_query *q,
 static int
 search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
-    size_t *n, char **err)
+    size_t *n, int *memo_used, char **err)
 {
 	const struct schema *s = db_schema(db);
 	struct stream streams[MAX_STREAMS];
@@ -1342,7 +1458,7 @@ search_run1(struct db *db, const struct search_query *q,
 	struct search_hit *v = NULL;
 	struct parsed pq;
 	size_t ns, cap = 0, got = 0;
-	int rc = -1;
+	int rc = -1, began = 0;
 
 	*hits = NULL;
 	*n = 0;
@@ -1350,9 +1466,14 @@ search_run1(struct db *db, const struct search_query *q,
 		return 0;
 	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
+	*memo_used = pq.mm != NULL;
 	if (after != NULL)
 		pos = *after;
 	ns = make_streams(s, &pq, streams);
+	/* many statements (place streams): the file locked once for them */
+	if (pos.stream >= 0 && (size_t)pos.stream + 2 < ns &&
+	    pq.number[0] == '\0')
+		began = read_begin(db);
 	if (one_statement(&pq, streams, ns, &pos)) {
 		if (run_numbers(db, s, &pq, streams, ns, limit, &v, &cap, &got,
 		    err) < 0)
@@ -1393,6 +1514,7 @@ search_run1(struct db *db, const struct search_query *q,
 	}
 	rc = 0;
 out:
+	read_end(db, began);
 	parsed_free(&pq);
 	if (rc < 0) {
 		search_hits_free(v, got);
