@@ -588,6 +588,19 @@ test_place_memo_follows(void **state)
 	    "word = '9601xkambu'");
 	assert_found(f, "kambu", NULL, NULL, NULL,
 	    "member:5 member:6 household:3");
+	/* a place the memo knows empty gets a household by another
+	 * connection's commit: it is a place word at the next search */
+	assert_found(f, "aimas", NULL, NULL, NULL, "");
+	if (db_open(&other, f->path, f->s, 0, &err) != 0)
+		fail_msg("open: %s", err);
+	tu_sql_exec(db_sqlite(other), "UPDATE household SET district = "
+	    "'96.01.03', village = '96.01.03' WHERE id = 4");
+	db_close(other);
+	assert_found(f, "aimas", NULL, NULL, NULL, "member:7 household:4");
+	/* and the memo follows this connection's own change back */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE household SET district = "
+	    "'96.01.02', village = '96.01.02.2001' WHERE id = 4");
+	assert_found(f, "aimas", NULL, NULL, NULL, "");
 }
 
 /* Pages of one hit through the place streams give every hit once. */
