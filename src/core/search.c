@@ -1385,6 +1385,124 @@ more_hit(struct search_hit **v, size_t *cap, size_t got)
 	return &(*v)[got];
 }
 
+/* The shape of stream st's statement after position pos. */
+static void
+shape_of(const struct parsed *pq, const struct stream *st,
+    const struct search_pos *pos, struct shape *k)
+{
+	int w;
+	memset(k, 0, sizeof *k);
+	k->r = st->r;
+	k->kind = (int)st->kind;
+	k->field = st->field;
+	k->mask = st->mask;
+	k->word = st->word;
+	k->pfilter = pq->pfilter;
+	k->npw = pq->npw;
+	for (w = 0; w < pq->npw; w++)
+		k->nplaces[w] = pq->pw[w].nplaces;
+	k->status = pq->status != NULL;
+	k->region = pq->region != NULL;
+	k->nfilt = pq->nfilt;
+	memcpy(k->filt, pq->filt, pq->nfilt * sizeof pq->filt[0]);
+	k->after_key = pos->key[0] != '\0';
+	k->whole = strlen(pq->number) == 16;
+}
+
+/* The connection's statement of shape k, or NULL. */
+static sqlite3_stmt *
+shaped_find(struct memo *mm, const struct shape *k)
+{
+	int i;
+	for (i = 0; i < mm->nsc; i++)
+		if (mm->sc[i].k.r == k->r && memcmp(&mm->sc[i].k, k,
+		    sizeof *k) == 0) {
+			mm->sc[i].used = ++mm->tick;
+			return mm->sc[i].st;
+		}
+	return NULL;
+}
+
+/*
+ * sql prepared and kept as the statement of shape k (at most
+ * SHAPE_CACHE: a query's place words make many shapes; the least
+ * recently used one goes). NULL with *err when it does not prepare.
+ */
+static sqlite3_stmt *
+shaped_put(struct db *db, struct memo *mm, const struct shape *k,
+    const char *sql, char **err)
+{
+	struct shaped *c;
+	sqlite3_stmt *st;
+	int i;
+
+	if (sqlite3_prepare_v3(db_sqlite(db), sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		util_err(err, "%s: search: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+		return NULL;
+	}
+	if (mm->nsc < SHAPE_CACHE)
+		c = &mm->sc[mm->nsc++];
+	else {
+		c = &mm->sc[0];
+		for (i = 1; i < mm->nsc; i++)
+			if (mm->sc[i].used < c->used)
+				c = &mm->sc[i];
+		sqlite3_finalize(c->st);
+	}
+	c->k = *k;
+	c->st = st;
+	c->used = ++mm->tick;
+	return st;
+}
+
+/* The values of b bound to st from parameter number *bi on. */
+static void
+bind_built(sqlite3_stmt *st, const struct built *b, int *bi)
+{
+	int i;
+	for (i = 0; i < b->nb; i++, (*bi)++) {
+		if (b->b[i].is_int)
+			sqlite3_bind_int64(st, *bi, b->b[i].i);
+		else
+			/* b outlives the statement's use (reset before
+			 * built_free) */
+			sqlite3_bind_text(st, *bi, b->b[i].s, -1,
+			    SQLITE_STATIC);
+	}
+}
+
+/*
+ * The statement of stream st from position pos with its values bound in
+ * *b (built_free it, reset *out after use): the connection's statement
+ * of that shape when it has one (then no SQL text is made), else built,
+ * prepared and kept. 1 when the stream gives nothing for this query.
+ */
+static int
+stream_stmt(struct db *db, const struct parsed *pq, const struct stream *st,
+    const struct search_pos *pos, int limit, struct built *b,
+    sqlite3_stmt **out, char **err)
+{
+	struct memo *mm = memo_obj(db);
+	struct shape k;
+	int r, bi = 1;
+
+	shape_of(pq, st, pos, &k);
+	*out = shaped_find(mm, &k);
+	if ((r = build(db_schema(db), pq, st, pos, limit, *out == NULL,
+	    b)) != 0)
+		return r;
+	if (*out == NULL && (*out = shaped_put(db, mm, &k, b->sql.s,
+	    err)) == NULL) {
+		built_free(b);
+		return -1;
+	}
+	bind_built(*out, b, &bi);
+	return 0;
+}
+
 /*
  * A whole number (16 digits) where every number field is unique: each
  * stream gives one hit at most, so all of them are one statement (their
@@ -1398,21 +1516,29 @@ run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
     struct search_hit **v, size_t *cap, size_t *got, char **err)
 {
 	static const struct search_pos zero = {0};
+	struct memo *mm = memo_obj(db);
 	struct built b[8];
 	struct sbuf sql = {0};
+	struct shape key;
 	sqlite3_stmt *st;
 	size_t i, k, maxc = 0, nb = 0;
 	int r, bi = 1;
 
+	/* the streams are the dictionary's number fields: the first one's
+	 * shape, marked as the union of ns, stands for them all */
+	shape_of(pq, &streams[0], &zero, &key);
+	key.kind = 100 + (int)ns;
+	st = shaped_find(mm, &key);
 	for (i = 0; i < ns; i++, nb++) {
-		if (build(s, pq, &streams[i], &zero, 1, 1, &b[nb]) != 0) {
+		if (build(s, pq, &streams[i], &zero, 1, st == NULL,
+		    &b[nb]) != 0) {
 			/* a stream that gives nothing for this query */
 			memset(&b[nb], 0, sizeof b[nb]);
 			b[nb].ncols = (size_t)-1;
 		} else if (b[nb].ncols > maxc)
 			maxc = b[nb].ncols;
 	}
-	for (i = 0; i < nb; i++) {
+	for (i = 0; st == NULL && i < nb; i++) {
 		if (b[i].ncols == (size_t)-1)
 			continue;
 		if (sql.len > 0)
@@ -1423,24 +1549,18 @@ run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
 		sbuf_addf(&sql, " FROM (%s)", b[i].sql.s);
 	}
 	r = SQLITE_DONE;
-	if (sql.len == 0)
-		goto done;
-	if ((st = db_cached(db, sql.s, err)) == NULL) {
+	for (i = 0; i < nb && b[i].ncols == (size_t)-1; i++)
+		;
+	if (i == nb)
+		goto done; /* no stream gives anything */
+	if (st == NULL && (st = shaped_put(db, mm, &key, sql.s, err)) ==
+	    NULL) {
 		r = -1;
 		goto done;
 	}
-	for (i = 0; i < nb; i++) {
-		int j;
-		if (b[i].ncols == (size_t)-1)
-			continue;
-		for (j = 0; j < b[i].nb; j++, bi++) {
-			if (b[i].b[j].is_int)
-				sqlite3_bind_int64(st, bi, b[i].b[j].i);
-			else
-				sqlite3_bind_text(st, bi, b[i].b[j].s, -1,
-				    SQLITE_STATIC);
-		}
-	}
+	for (i = 0; i < nb; i++)
+		if (b[i].ncols != (size_t)-1)
+			bind_built(st, &b[i], &bi);
 	while (*got < (size_t)limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		k = (size_t)sqlite3_column_int64(st, 0);
 		if (k >= nb)
@@ -1518,93 +1638,6 @@ read_end(struct db *db, int began)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		sqlite3_exec(db_sqlite(db), "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_reset(st);
-}
-
-/* The shape of stream st's statement after position pos. */
-static void
-shape_of(const struct parsed *pq, const struct stream *st,
-    const struct search_pos *pos, struct shape *k)
-{
-	int w;
-	memset(k, 0, sizeof *k);
-	k->r = st->r;
-	k->kind = (int)st->kind;
-	k->field = st->field;
-	k->mask = st->mask;
-	k->word = st->word;
-	k->pfilter = pq->pfilter;
-	k->npw = pq->npw;
-	for (w = 0; w < pq->npw; w++)
-		k->nplaces[w] = pq->pw[w].nplaces;
-	k->status = pq->status != NULL;
-	k->region = pq->region != NULL;
-	k->nfilt = pq->nfilt;
-	memcpy(k->filt, pq->filt, pq->nfilt * sizeof pq->filt[0]);
-	k->after_key = pos->key[0] != '\0';
-	k->whole = strlen(pq->number) == 16;
-}
-
-/*
- * The statement of stream st from position pos with its values bound in
- * *b (built_free it, reset *out after use): the connection's statement
- * of that shape when it has one (then no SQL text is made), else built,
- * prepared and kept (at most SHAPE_CACHE: a query's place words make
- * many shapes). 1 when the stream gives nothing for this query.
- */
-static int
-stream_stmt(struct db *db, const struct parsed *pq, const struct stream *st,
-    const struct search_pos *pos, int limit, struct built *b,
-    sqlite3_stmt **out, char **err)
-{
-	const struct schema *s = db_schema(db);
-	struct memo *mm = memo_obj(db);
-	struct shape k;
-	struct shaped *c = NULL;
-	int i, r;
-
-	shape_of(pq, st, pos, &k);
-	for (i = 0; i < mm->nsc; i++)
-		if (mm->sc[i].k.r == k.r && memcmp(&mm->sc[i].k, &k,
-		    sizeof k) == 0) {
-			c = &mm->sc[i];
-			break;
-		}
-	if ((r = build(s, pq, st, pos, limit, c == NULL, b)) != 0)
-		return r;
-	if (c == NULL) {
-		sqlite3_stmt *nst;
-		if (sqlite3_prepare_v3(db_sqlite(db), b->sql.s, -1,
-		    SQLITE_PREPARE_PERSISTENT, &nst, NULL) != SQLITE_OK) {
-			sqlite3_finalize(nst);
-			built_free(b);
-			return util_err(err, "%s: search: %s", db_path(db),
-			    sqlite3_errmsg(db_sqlite(db)));
-		}
-		if (mm->nsc < SHAPE_CACHE)
-			c = &mm->sc[mm->nsc++];
-		else {
-			/* the least recently used one goes */
-			c = &mm->sc[0];
-			for (i = 1; i < mm->nsc; i++)
-				if (mm->sc[i].used < c->used)
-					c = &mm->sc[i];
-			sqlite3_finalize(c->st);
-		}
-		c->k = k;
-		c->st = nst;
-	}
-	c->used = ++mm->tick;
-	*out = c->st;
-	for (i = 0; i < b->nb; i++) {
-		if (b->b[i].is_int)
-			sqlite3_bind_int64(*out, i + 1, b->b[i].i);
-		else
-			/* b outlives the statement's use (reset before
-			 * built_free) */
-			sqlite3_bind_text(*out, i + 1, b->b[i].s, -1,
-			    SQLITE_STATIC);
-	}
-	return 0;
 }
 
 static int search_run1(struct db *db, const struct search_query *q,
