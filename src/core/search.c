@@ -11,6 +11,13 @@
  * statement reads in the order of the index it walks and stops at
  * LIMIT: ORDER BY is the FTS rowid, the number field (its index) or the
  * id (the rowid), never anything that needs a sort of the match set.
+ *
+ * Cost of a search (the common one is one or two statements): no SQL
+ * text is made when the connection has the statement of that shape
+ * (struct shape: what build's text depends on), values are bound from
+ * the parse without copies, no transaction or PRAGMA is run (the place
+ * memo is checked after the statements by the data version), and a
+ * word that names no place costs one binary search of the memo.
  */
 #include "search.h"
 
@@ -304,6 +311,8 @@ struct live {
 struct memo {
 	unsigned dv;
 	int tc, ok;
+	int nodv;        /* no data version to be had: searches in one
+	                    read transaction, the memo loaded in it */
 	char regs[64][8];
 	int nregs;
 	int words;       /* the place words are in ent[] */
@@ -474,6 +483,7 @@ memo_get(struct db *db, const struct schema *s)
 	memo_load_words(db, mm);
 	/* without a version, loaded again by the next search */
 	mm->ok = data_version(db, &mm->dv) == 0;
+	mm->nodv = !mm->ok;
 	mm->tc = sqlite3_total_changes(db_sqlite(db));
 	read_end(db, began);
 	return mm;
@@ -1076,7 +1086,9 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	size_t i;
 	int ri;
 
-	memset(b, 0, sizeof *b);
+	/* not a memset of the whole (kilobytes): what is read is set */
+	memset(&b->sql, 0, sizeof b->sql);
+	b->nb = 0;
 	b->notext = !text;
 	b->ncols = search_columns(s, r, b->f, b->parent, 64);
 	T_ADD(b, "SELECT t.id, t.parent_id, t.status");
@@ -1656,9 +1668,11 @@ search_run(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err)
 {
+	struct memo *mm;
 	int attempt, used, rc, began;
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	for (attempt = 0; attempt < 2 && ((mm = db_search_memo(db)) == NULL ||
+	    !mm->nodv); attempt++) {
 		used = 0;
 		rc = search_run1(db, q, after, limit, hits, n, &used, err);
 		if (rc < 0 || !used || memo_current(db))
