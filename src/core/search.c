@@ -60,6 +60,7 @@ struct bindv {
 struct built {
 	struct sbuf sql;
 	int notext;    /* only the values (the statement is cached) */
+	const struct sch_record *root; /* a roster's parent record */
 	struct bindv b[MAX_BINDS];
 	int nb;
 	const struct sch_field *f[64];
@@ -1090,6 +1091,7 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	memset(&b->sql, 0, sizeof b->sql);
 	b->nb = 0;
 	b->notext = !text;
+	b->root = p;
 	b->ncols = search_columns(s, r, b->f, b->parent, 64);
 	T_ADD(b, "SELECT t.id, t.parent_id, t.status");
 	for (i = 0; i < b->ncols; i++)
@@ -1294,7 +1296,7 @@ prepare_built(struct db *db, struct built *b, int cached, sqlite3_stmt **out,
  * hit's columns and values are one allocation (hh->fields owns it).
  */
 static void
-fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
+fill_hit(sqlite3_stmt *st, int c0,
     const struct stream *sm, int k, const struct built *b,
     struct search_hit *hh)
 {
@@ -1308,7 +1310,7 @@ fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
 	hh->def = sm->r;
 	hh->id = sqlite3_column_int64(st, c0);
 	if (sm->r->parent != NULL) {
-		hh->root = schema_record(s, sm->r->parent);
+		hh->root = b->root;
 		hh->root_id = sqlite3_column_int64(st, c0 + 1);
 	} else {
 		hh->root = sm->r;
@@ -1577,7 +1579,7 @@ run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
 		k = (size_t)sqlite3_column_int64(st, 0);
 		if (k >= nb)
 			continue;
-		fill_hit(s, st, 1, &streams[k], (int)k, &b[k],
+		fill_hit(st, 1, &streams[k], (int)k, &b[k],
 		    more_hit(v, cap, *got));
 		(*got)++;
 	}
@@ -1737,7 +1739,7 @@ search_run1(struct db *db, const struct search_query *q,
 		if (r > 0)
 			continue;
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			fill_hit(s, st, 0, sm, pos.stream, &b,
+			fill_hit(st, 0, sm, pos.stream, &b,
 			    more_hit(&v, &cap, got));
 			got++;
 		}
