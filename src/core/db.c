@@ -18,8 +18,8 @@
  *   and after each save, so none holds a read or a borrowed pointer
  *   between saves. The cache only grows: its keys are the SQL of this
  *   schema's record types plus a few fixed texts, and the search's
- *   statements (db_cached: one per record stream and combination of
- *   filters asked in the session).
+ *   fixed ones (its stream statements, one per query shape, are kept
+ *   by search.c, at most 32).
  * - Note fields have no column: every column list skips
  *   !schema_field_stored().
  * - A save copies its results (id, uuid, rev, parent_id, ord, updated_*)

@@ -358,7 +358,8 @@ db_place_key(struct sbuf *b, const char *reg, const char *w, size_t len)
 	size_t i;
 
 	sbuf_reset(b);
-	sbuf_addf(b, "%sx", reg);
+	sbuf_add(b, reg);
+	sbuf_addc(b, 'x');
 	for (i = 0; i < len; i++) {
 		if (p[i] == 0xC3 && i + 1 < len && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0xBF) {

@@ -11,10 +11,18 @@
  * statement reads in the order of the index it walks and stops at
  * LIMIT: ORDER BY is the FTS rowid, the number field (its index) or the
  * id (the rowid), never anything that needs a sort of the match set.
+ *
+ * Cost of a search (the common one is one or two statements): no SQL
+ * text is made when the connection has the statement of that shape
+ * (struct shape: what build's text depends on), values are bound from
+ * the parse without copies, no transaction or PRAGMA is run (the place
+ * memo is checked after the statements by the data version), and a
+ * word that names no place costs one binary search of the memo.
  */
 #include "search.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,9 @@
 #include "i18n.h"
 
 enum stream_kind { SK_FTS, SK_NUM, SK_SCAN, SK_PLACE };
+
+static int read_begin(struct db *db);
+static void read_end(struct db *db, int began);
 
 struct stream {
 	const struct sch_record *r;
@@ -41,12 +52,15 @@ struct stream {
 
 struct bindv {
 	int is_int;
+	int owned;     /* s is the built's to free */
 	int64_t i;
-	char *s; /* owned */
+	const char *s; /* borrowed: lives as long as the query's parse */
 };
 
 struct built {
 	struct sbuf sql;
+	int notext;    /* only the values (the statement is cached) */
+	const struct sch_record *root; /* a roster's parent record */
 	struct bindv b[MAX_BINDS];
 	int nb;
 	const struct sch_field *f[64];
@@ -71,6 +85,7 @@ struct parsed {
 	char regs[64][8]; /* the register's regencies ("9601") */
 	int nregs, regs_done;
 	const struct memo *memo; /* the connection's place words, or NULL */
+	struct memo *mm;  /* the connection's memo, when the query used it */
 	int pfilter;      /* the FTS streams take the place words as
 	                     filters (some words are name words only) */
 	char number[17];  /* digits of a number-only query, or "" */
@@ -249,36 +264,86 @@ register_regencies(struct db *db, const struct schema *s, char regs[][8],
 }
 
 /*
- * The memo of a connection: the register's regencies and the place words
- * of those regencies (sorted by key, as kesra_place_word holds them),
- * loaded on the first search and again only when the file changed:
- * another connection's commit (PRAGMA data_version) or a change made on
- * this one (sqlite3_total_changes, which data_version does not count).
- * A word that names no place then costs no statement at all.
+ * The memo of a connection: the register's regencies, the place words
+ * of those regencies (sorted by key, as kesra_place_word holds them) and
+ * which places hold live records (as the place index was probed, sorted
+ * by code), loaded in one read transaction on the first search, with the
+ * data version it was read at (SQLITE_FCNTL_DATA_VERSION: any commit,
+ * this connection's or another's) and sqlite3_total_changes (this
+ * connection's uncommitted changes). A search uses it without checking
+ * first; search_run checks after the search's statements ran (they
+ * started read transactions, so the version is the file's as they read
+ * it) and, when it changed, drops the memo and searches again. A word
+ * that names no place then costs no statement at all, nor the check.
  */
 #define MEMO_MAX_WORDS 200000 /* more: the look-ups stay in SQL */
+#define MEMO_MAX_LIVE 8192    /* places whose probe is remembered */
+#define SHAPE_CACHE 32        /* stream statements kept (the least
+                                 recently used one goes) */
+
+/*
+ * What the text of a stream's statement depends on (build): equal shapes,
+ * the same SQL with other values. No padding (compared with memcmp).
+ */
+struct shape {
+	const struct sch_record *r;
+	const struct sch_filter *filt[SEARCH_MAX_FILTERS];
+	size_t field, nfilt;
+	unsigned mask;
+	int kind, word, pfilter, npw, nplaces[MAX_PWORDS];
+	int status, region, after_key, whole;
+};
+
+/*
+ * A place word of the memo: the folded word (without its regency: the
+ * memo only holds the register's regencies) and its place; pre is the
+ * word's first bytes, so that most comparisons read no further.
+ */
+struct pwent {
+	char pre[8];
+	const char *w, *c;
+};
+
+struct live {
+	char code[24];
+	int live;        /* a live record is in this place */
+};
 
 struct memo {
-	sqlite3_int64 dv;
+	unsigned dv;
 	int tc, ok;
+	int nodv;        /* no data version to be had: searches in one
+	                    read transaction, the memo loaded in it */
 	char regs[64][8];
 	int nregs;
-	int words;       /* the place words are in key[]/code[] */
-	size_t nw, first[65]; /* regency g's rows: first[g] .. first[g+1] */
-	char **key, **code;
+	int words;       /* the place words are in ent[] */
+	struct pwent *ent; /* nw, sorted by word (then code) */
+	size_t nw;
+	char *blob;      /* their words and codes */
+	size_t blen;
+	struct live *live; /* nlive, sorted by code */
+	size_t nlive;
+	/* the statements of the streams, by shape (kept across reloads) */
+	struct shaped {
+		struct shape k;
+		sqlite3_stmt *st;
+		unsigned long used;
+	} sc[SHAPE_CACHE];
+	int nsc;
+	unsigned long tick;
 };
 
 static void
 memo_clear(struct memo *mm)
 {
-	size_t i;
-	for (i = 0; i < mm->nw; i++) {
-		free(mm->key[i]);
-		free(mm->code[i]);
-	}
-	free(mm->key);
-	free(mm->code);
-	mm->key = mm->code = NULL;
+	free(mm->ent);
+	free(mm->blob);
+	free(mm->live);
+	mm->ent = NULL;
+	mm->blob = NULL;
+	mm->blen = 0;
+	mm->live = NULL;
+	mm->nlive = 0;
 	mm->nw = 0;
 	mm->words = 0;
 	mm->ok = 0;
@@ -287,107 +352,229 @@ memo_clear(struct memo *mm)
 static void
 memo_free(void *p)
 {
-	if (p != NULL)
-		memo_clear(p);
-	free(p);
+	struct memo *mm = p;
+	int i;
+	if (mm == NULL)
+		return;
+	memo_clear(mm);
+	for (i = 0; i < mm->nsc; i++)
+		sqlite3_finalize(mm->sc[i].st);
+	free(mm);
+}
+
+/* The connection's memo, made (empty, not loaded) when it has none. */
+static struct memo *
+memo_obj(struct db *db)
+{
+	struct memo *mm = db_search_memo(db);
+	if (mm == NULL) {
+		mm = xcalloc(1, sizeof *mm);
+		db_set_search_memo(db, mm, memo_free);
+	}
+	return mm;
+}
+
+/* Order of the memo's place words: by word, then place. */
+static int
+pwent_cmp(const void *a, const void *b)
+{
+	const struct pwent *x = a, *y = b;
+	int r = strcmp(x->w, y->w);
+	return r != 0 ? r : strcmp(x->c, y->c);
 }
 
 /* The place words of the regencies into mm (mm->words 0 when too many). */
 static void
 memo_load_words(struct db *db, struct memo *mm)
 {
-	struct sbuf m = {0}, hi = {0};
+	struct sbuf m = {0}, hi = {0}, blob = {0};
+	struct sbuf offs = {0}; /* pairs of size_t: word, code in blob */
 	sqlite3_stmt *st;
 	char *err = NULL;
-	size_t cap = 0;
+	size_t i, *o;
 	int g, rc = SQLITE_DONE;
 
 	mm->words = 1;
 	if ((st = db_cached(db, "SELECT word, code FROM kesra_place_word "
 	    "WHERE word >= ? AND word < ?", &err)) == NULL) {
 		free(err); /* no table: no place words, as resolve_places */
-		for (g = 0; g <= mm->nregs; g++)
-			mm->first[g] = 0;
 		return;
 	}
 	for (g = 0; g < mm->nregs && rc == SQLITE_DONE; g++) {
-		mm->first[g] = mm->nw;
 		db_place_key(&m, mm->regs[g], "", 0);
 		db_place_key(&hi, mm->regs[g], "", 0);
 		sbuf_addc(&hi, '\xff');
 		sqlite3_bind_text(st, 1, m.s, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, hi.s, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(st,
+			    0);
+			const char *c = (const char *)sqlite3_column_text(st,
+			    1);
+			size_t pair[2];
 			if (mm->nw == MEMO_MAX_WORDS) {
 				rc = SQLITE_FULL;
 				break;
 			}
-			if (mm->nw == cap) {
-				cap = cap ? cap * 2 : 1024;
-				mm->key = xreallocarray(mm->key, cap,
-				    sizeof *mm->key);
-				mm->code = xreallocarray(mm->code, cap,
-				    sizeof *mm->code);
-			}
-			mm->key[mm->nw] = xstrdup((const char *)
-			    sqlite3_column_text(st, 0));
-			mm->code[mm->nw++] = xstrdup((const char *)
-			    sqlite3_column_text(st, 1));
+			if (k == NULL || c == NULL || strncmp(k, m.s,
+			    m.len) != 0)
+				continue;
+			/* "9601xaimas": the word after its regency */
+			pair[0] = blob.len;
+			sbuf_addn(&blob, k + m.len, strlen(k + m.len) + 1);
+			pair[1] = blob.len;
+			sbuf_addn(&blob, c, strlen(c) + 1);
+			sbuf_addn(&offs, (const char *)pair, sizeof pair);
+			mm->nw++;
 		}
 		sqlite3_reset(st);
 	}
-	mm->first[mm->nregs] = mm->nw;
 	sbuf_free(&m);
 	sbuf_free(&hi);
 	if (rc != SQLITE_DONE) {
+		sbuf_free(&blob);
+		sbuf_free(&offs);
 		memo_clear(mm);  /* too many (or a failed read): use SQL */
 		mm->words = 0;
+		return;
 	}
+	/* the blob no longer moves: the entries point into it */
+	mm->blob = blob.s;
+	mm->blen = blob.len;
+	mm->ent = xreallocarray(NULL, mm->nw ? mm->nw : 1, sizeof *mm->ent);
+	o = (size_t *)(void *)offs.s;
+	for (i = 0; i < mm->nw; i++) {
+		mm->ent[i].w = mm->blob + o[2 * i];
+		mm->ent[i].c = mm->blob + o[2 * i + 1];
+		size_t wl = strlen(mm->ent[i].w);
+		memset(mm->ent[i].pre, 0, sizeof mm->ent[i].pre);
+		memcpy(mm->ent[i].pre, mm->ent[i].w, wl < sizeof
+		    mm->ent[i].pre ? wl : sizeof mm->ent[i].pre);
+	}
+	sbuf_free(&offs);
+	qsort(mm->ent, mm->nw, sizeof *mm->ent, pwent_cmp);
 }
 
-/* This connection's memo, current with the file (NULL: none to be had). */
+/* The data version of the main database file (see struct memo). */
+static int
+data_version(struct db *db, unsigned *v)
+{
+	return sqlite3_file_control(db_sqlite(db), "main",
+	    SQLITE_FCNTL_DATA_VERSION, v) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * This connection's memo (NULL: none to be had), loaded when there is
+ * none; whether it is current with the file is checked after the search
+ * (memo_current).
+ */
 static struct memo *
 memo_get(struct db *db, const struct schema *s)
 {
-	struct memo *mm = db_search_memo(db);
-	sqlite3_stmt *st;
-	sqlite3_int64 dv;
-	char *err = NULL;
-	int tc = sqlite3_total_changes(db_sqlite(db));
+	struct memo *mm = memo_obj(db);
+	int began;
 
-	if ((st = db_cached(db, "PRAGMA data_version", &err)) == NULL) {
-		free(err);
-		return NULL;
-	}
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	dv = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (mm == NULL) {
-		mm = xcalloc(1, sizeof *mm);
-		db_set_search_memo(db, mm, memo_free);
-	}
-	if (mm->ok && mm->dv == dv && mm->tc == tc)
+	if (mm->ok)
 		return mm;
 	memo_clear(mm);
+	/* one snapshot: the memo and the version it was read at */
+	began = read_begin(db);
 	mm->nregs = register_regencies(db, s, mm->regs,
 	    (int)(sizeof mm->regs / sizeof mm->regs[0]));
 	memo_load_words(db, mm);
-	mm->dv = dv;
-	mm->tc = tc;
-	mm->ok = 1;
+	/* without a version, loaded again by the next search */
+	mm->ok = data_version(db, &mm->dv) == 0;
+	mm->nodv = !mm->ok;
+	mm->tc = sqlite3_total_changes(db_sqlite(db));
+	read_end(db, began);
 	return mm;
 }
 
-/* Index of the first key of rows lo..hi-1 that is >= k. */
-static size_t
-memo_lower(const struct memo *mm, size_t lo, size_t hi, const char *k)
+/* The memo is current with the file as this connection last read it. */
+static int
+memo_current(struct db *db)
 {
+	struct memo *mm = db_search_memo(db);
+	unsigned dv;
+	return mm != NULL && mm->ok && data_version(db, &dv) == 0 &&
+	    dv == mm->dv && sqlite3_total_changes(db_sqlite(db)) == mm->tc;
+}
+
+static void
+memo_invalidate(struct db *db)
+{
+	struct memo *mm = db_search_memo(db);
+	if (mm != NULL)
+		memo_clear(mm);
+}
+
+/* Where code is (or would go) in mm->live. */
+static size_t
+live_lower(const struct memo *mm, const char *code)
+{
+	size_t lo = 0, hi = mm->nlive;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(mm->key[mid], k) < 0)
+		if (strcmp(mm->live[mid].code, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Remember whether place code holds live records (mm may be NULL). */
+static void
+live_put(struct memo *mm, const char *code, int live)
+{
+	size_t i;
+	if (mm == NULL || !mm->ok || mm->nlive == MEMO_MAX_LIVE ||
+	    strlen(code) >= sizeof mm->live[0].code)
+		return;
+	if (mm->live == NULL)
+		mm->live = xreallocarray(NULL, MEMO_MAX_LIVE,
+		    sizeof *mm->live);
+	i = live_lower(mm, code);
+	if (i < mm->nlive && strcmp(mm->live[i].code, code) == 0)
+		return;
+	memmove(&mm->live[i + 1], &mm->live[i], (mm->nlive - i) *
+	    sizeof *mm->live);
+	snprintf(mm->live[i].code, sizeof mm->live[i].code, "%s", code);
+	mm->live[i].live = live;
+	mm->nlive++;
+}
+
+/* 1/0: what mm remembers of code; -1: not known. */
+static int
+live_get(const struct memo *mm, const char *code)
+{
+	size_t i;
+	if (mm == NULL || !mm->ok || mm->nlive == 0)
+		return -1;
+	i = live_lower(mm, code);
+	if (i < mm->nlive && strcmp(mm->live[i].code, code) == 0)
+		return mm->live[i].live;
+	return -1;
+}
+
+/* Entry e's word against f: <0, 0, >0. */
+static int
+pwent_vs(const struct pwent *e, const char *f)
+{
+	int r = strncmp(e->pre, f, sizeof e->pre);
+	if (r != 0 || memchr(e->pre, '\0', sizeof e->pre) != NULL)
+		return r;
+	return strcmp(e->w, f);
+}
+
+/* Index of the first place word of mm that is >= f. */
+static size_t
+memo_lower(const struct memo *mm, const char *f)
+{
+	size_t lo = 0, hi = mm->nw;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pwent_vs(&mm->ent[mid], f) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -427,7 +614,7 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (wlen == 0 || (hr = place_record(s, &ri)) == NULL)
 		return;
 	if (!pq->regs_done) {
-		if ((pq->memo = memo_get(db, s)) != NULL) {
+		if ((pq->memo = pq->mm = memo_get(db, s)) != NULL) {
 			pq->nregs = pq->memo->nregs;
 			memcpy(pq->regs, pq->memo->regs, sizeof pq->regs);
 			if (!pq->memo->words)
@@ -440,16 +627,15 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (pq->memo != NULL) {
 		/* the same rows as the ranges below, from the memo */
 		const struct memo *mm = pq->memo;
-		for (g = 0; g < mm->nregs && n <= 200; g++) {
-			size_t j, end = mm->first[g + 1];
-			db_place_key(&m, mm->regs[g], word, wlen);
-			db_place_key(&hi, mm->regs[g], word, wlen);
-			sbuf_addc(&hi, '\xff');
-			j = memo_lower(mm, mm->first[g], end, m.s);
-			for (; j < end && n < 201 &&
-			    strcmp(mm->key[j], hi.s) < 0; j++)
-				codes[n++] = xstrdup(mm->code[j]);
-		}
+		const char *f;
+		size_t j, fl;
+		/* the words that start with it, in every regency at once */
+		db_place_key(&m, "", word, wlen);
+		f = m.s + 1; /* after the "x" of no regency */
+		fl = m.len - 1;
+		for (j = memo_lower(mm, f); j < mm->nw && n < 201 &&
+		    strncmp(mm->ent[j].w, f, fl) == 0; j++)
+			codes[n++] = xstrdup(mm->ent[j].c);
 	} else if ((st = db_cached(db, "SELECT code FROM kesra_place_word "
 	    "WHERE word >= ? AND word < ? LIMIT 201", &err)) == NULL) {
 		free(err);
@@ -471,16 +657,9 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 	if (n == 0 || n > 200)
 		goto out;
 	qsort(codes, n, sizeof *codes, code_cmp);
-	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE deleted_at IS NULL AND "
-	    "\"%s\" >= ? AND \"%s\" < ? LIMIT 1", hr->name,
-	    hr->fields[ri].name, hr->fields[ri].name);
-	st = db_cached(db, sql, &err);
-	free(sql);
-	if (st == NULL) {
-		free(err);
-		goto out;
-	}
+	st = NULL;
 	for (i = 0, k = 0; i < n; i++) {
+		int live;
 		size_t cl = strlen(codes[i]);
 		char top[32];
 		/* the same place again (two words of its name) */
@@ -493,18 +672,34 @@ resolve_places(struct db *db, const struct schema *s, struct parsed *pq,
 			continue;
 		if (cl + 2 > sizeof top || cl + 1 > sizeof pw->place[0])
 			continue;
-		snprintf(top, sizeof top, "%s/", codes[i]);
-		sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		if ((live = live_get(pq->mm, codes[i])) < 0) {
+			/* a probe of the place index, remembered */
+			if (st == NULL) {
+				sql = xasprintf("SELECT 1 FROM \"%s\" WHERE "
+				    "deleted_at IS NULL AND \"%s\" >= ? AND "
+				    "\"%s\" < ? LIMIT 1", hr->name,
+				    hr->fields[ri].name, hr->fields[ri].name);
+				st = db_cached(db, sql, &err);
+				free(sql);
+				if (st == NULL) {
+					free(err);
+					goto out;
+				}
+			}
+			snprintf(top, sizeof top, "%s/", codes[i]);
+			sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, top, -1, SQLITE_STATIC);
+			live = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_reset(st);
+			live_put(pq->mm, codes[i], live);
+		}
+		if (live) {
 			if (k == SEARCH_MAX_PLACES) {
 				k = 0; /* too vague a word for a place */
-				sqlite3_reset(st);
 				break;
 			}
 			memcpy(pw->place[k++], codes[i], cl + 1);
 		}
-		sqlite3_reset(st);
 	}
 	pw->nplaces = (int)k;
 out:
@@ -732,13 +927,37 @@ make_streams(const struct schema *s, const struct parsed *pq,
 	return n;
 }
 
+/* The text of the statement, unless only the values are wanted. */
+#define T_ADD(b, str) do { \
+	if (!(b)->notext) \
+		sbuf_add(&(b)->sql, (str)); \
+} while (0)
+#define T_ADDF(b, ...) do { \
+	if (!(b)->notext) \
+		sbuf_addf(&(b)->sql, __VA_ARGS__); \
+} while (0)
+
+/* A text value that outlives b (the query, its parse, the position). */
 static void
 bind_s(struct built *b, const char *s)
 {
 	if (b->nb < MAX_BINDS) {
 		b->b[b->nb].is_int = 0;
-		b->b[b->nb++].s = xstrdup(s);
+		b->b[b->nb].owned = 0;
+		b->b[b->nb++].s = s;
 	}
+}
+
+/* A text value made for b (s allocated: b frees it). */
+static void
+bind_own(struct built *b, char *s)
+{
+	if (b->nb < MAX_BINDS) {
+		b->b[b->nb].is_int = 0;
+		b->b[b->nb].owned = 1;
+		b->b[b->nb++].s = s;
+	} else
+		free(s);
 }
 
 static void
@@ -746,6 +965,7 @@ bind_i(struct built *b, int64_t v)
 {
 	if (b->nb < MAX_BINDS) {
 		b->b[b->nb].is_int = 1;
+		b->b[b->nb].owned = 0;
 		b->b[b->nb].s = NULL;
 		b->b[b->nb++].i = v;
 	}
@@ -756,7 +976,8 @@ built_free(struct built *b)
 {
 	int i;
 	for (i = 0; i < b->nb; i++)
-		free(b->b[i].s);
+		if (b->b[i].owned)
+			free((char *)(uintptr_t)b->b[i].s);
 	b->nb = 0;
 	sbuf_free(&b->sql);
 }
@@ -778,16 +999,14 @@ add_in_place(struct built *b, const struct pword *pw, const char *al,
     const char *col)
 {
 	int k;
-	sbuf_add(&b->sql, "(");
+	T_ADD(b, "(");
 	for (k = 0; k < pw->nplaces; k++) {
-		char *hi = xasprintf("%s/", pw->place[k]);
-		sbuf_addf(&b->sql, "%s(%s.\"%s\" >= ? AND %s.\"%s\" < ?)",
+		T_ADDF(b, "%s(%s.\"%s\" >= ? AND %s.\"%s\" < ?)",
 		    k > 0 ? " OR " : "", al, col, al, col);
 		bind_s(b, pw->place[k]);
-		bind_s(b, hi);
-		free(hi);
+		bind_own(b, xasprintf("%s/", pw->place[k]));
 	}
-	sbuf_add(&b->sql, ")");
+	T_ADD(b, ")");
 }
 
 /* "t's name matches place word pw" (false without an FTS table). */
@@ -796,7 +1015,7 @@ add_name_match(struct built *b, const struct sch_record *r,
     const struct pword *pw)
 {
 	if (!has_fts(r)) {
-		sbuf_add(&b->sql, "0");
+		T_ADD(b, "0");
 		return;
 	}
 	/*
@@ -805,7 +1024,7 @@ add_name_match(struct built *b, const struct sch_record *r,
 	 * per statement, each row a look-up in them ("+": never the
 	 * driving index, which would walk the gathered ids and sort).
 	 */
-	sbuf_addf(&b->sql, "+t.id IN (SELECT y.rowid FROM \"%s_fts\" AS y "
+	T_ADDF(b, "+t.id IN (SELECT y.rowid FROM \"%s_fts\" AS y "
 	    "WHERE y.\"%s_fts\" MATCH ?)", r->name, r->name);
 	bind_s(b, pw->match);
 }
@@ -829,25 +1048,25 @@ add_place_words(struct built *b, const struct schema *s,
 		const struct pword *pw = &pq->pw[w];
 		if (st != NULL && (st->mask & (1u << w))) {
 			if (w != st->word) {
-				sbuf_add(&b->sql, " AND ");
+				T_ADD(b, " AND ");
 				add_in_place(b, pw, al, col);
 			}
-			sbuf_add(&b->sql, " AND NOT ");
+			T_ADD(b, " AND NOT ");
 			add_name_match(b, r, pw);
 			continue;
 		}
-		sbuf_add(&b->sql, " AND ");
+		T_ADD(b, " AND ");
 		if (st != NULL) {
 			add_name_match(b, r, pw);
 			continue;
 		}
-		sbuf_add(&b->sql, "(");
+		T_ADD(b, "(");
 		if (placed) {
 			add_in_place(b, pw, al, col);
-			sbuf_add(&b->sql, " OR ");
+			T_ADD(b, " OR ");
 		}
 		add_name_match(b, r, pw);
-		sbuf_add(&b->sql, ")");
+		T_ADD(b, ")");
 	}
 }
 
@@ -857,7 +1076,7 @@ add_place_words(struct built *b, const struct schema *s,
  */
 static int
 build(const struct schema *s, const struct parsed *pq, const struct stream *st,
-    const struct search_pos *after, int limit, struct built *b)
+    const struct search_pos *after, int limit, int text, struct built *b)
 {
 	const struct sch_record *r = st->r;
 	const struct sch_record *p = r->parent != NULL ?
@@ -868,46 +1087,50 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	size_t i;
 	int ri;
 
-	memset(b, 0, sizeof *b);
+	/* not a memset of the whole (kilobytes): what is read is set */
+	memset(&b->sql, 0, sizeof b->sql);
+	b->nb = 0;
+	b->notext = !text;
+	b->root = p;
 	b->ncols = search_columns(s, r, b->f, b->parent, 64);
-	sbuf_add(&b->sql, "SELECT t.id, t.parent_id, t.status");
+	T_ADD(b, "SELECT t.id, t.parent_id, t.status");
 	for (i = 0; i < b->ncols; i++)
-		sbuf_addf(&b->sql, ", %s.\"%s\"", b->parent[i] ? "p" : "t",
+		T_ADDF(b, ", %s.\"%s\"", b->parent[i] ? "p" : "t",
 		    b->f[i]->name);
 	if (st->kind == SK_PLACE) {
 		if (place_of(s, r, &pal, &pcol) < 0)
 			goto none;
 		/* the place: the key of the next page */
-		sbuf_addf(&b->sql, ", %s.\"%s\"", pal, pcol);
+		T_ADDF(b, ", %s.\"%s\"", pal, pcol);
 	}
 	switch (st->kind) {
 	case SK_FTS:
 		/* CROSS JOIN: the FTS table drives, in rowid order. */
-		sbuf_addf(&b->sql, " FROM \"%s_fts\" AS x CROSS JOIN \"%s\" AS "
+		T_ADDF(b, " FROM \"%s_fts\" AS x CROSS JOIN \"%s\" AS "
 		    "t ON t.id = x.rowid", rn, rn);
 		break;
 	case SK_PLACE:
 		if (*pal == 'p') {
 			/* the parents in the place drive, their rosters
 			 * by the parent index */
-			sbuf_addf(&b->sql, " FROM \"%s\" AS p CROSS JOIN "
+			T_ADDF(b, " FROM \"%s\" AS p CROSS JOIN "
 			    "\"%s\" AS t ON t.parent_id = p.id", p->name, rn);
 			p = NULL; /* joined */
 		} else
-			sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
+			T_ADDF(b, " FROM \"%s\" AS t", rn);
 		break;
 	default:
-		sbuf_addf(&b->sql, " FROM \"%s\" AS t", rn);
+		T_ADDF(b, " FROM \"%s\" AS t", rn);
 		break;
 	}
 	if (p != NULL)
-		sbuf_addf(&b->sql, " LEFT JOIN \"%s\" AS p ON p.id = "
+		T_ADDF(b, " LEFT JOIN \"%s\" AS p ON p.id = "
 		    "t.parent_id", p->name);
 	p = r->parent != NULL ? schema_record(s, r->parent) : NULL;
-	sbuf_add(&b->sql, " WHERE t.deleted_at IS NULL");
+	T_ADD(b, " WHERE t.deleted_at IS NULL");
 	switch (st->kind) {
 	case SK_FTS:
-		sbuf_addf(&b->sql, " AND x.\"%s_fts\" MATCH ? AND x.rowid > ?",
+		T_ADDF(b, " AND x.\"%s_fts\" MATCH ? AND x.rowid > ?",
 		    rn);
 		bind_s(b, pq->match);
 		bind_i(b, after_id);
@@ -916,21 +1139,19 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 		break;
 	case SK_PLACE: {
 		const char *code = pq->pw[st->word].place[st->place];
-		char *hi = xasprintf("%s/", code);
 		if (*pal == 'p')
-			sbuf_add(&b->sql, " AND p.deleted_at IS NULL");
+			T_ADD(b, " AND p.deleted_at IS NULL");
 		/* one range of the place index */
-		sbuf_addf(&b->sql, " AND %s.\"%s\" >= ? AND %s.\"%s\" < ?",
+		T_ADDF(b, " AND %s.\"%s\" >= ? AND %s.\"%s\" < ?",
 		    pal, pcol, pal, pcol);
 		bind_s(b, code);
-		bind_s(b, hi);
-		free(hi);
+		bind_own(b, xasprintf("%s/", code));
 		if (after_key[0] != '\0') {
 			/* after (place, id) or (place, parent id, id) */
-			sbuf_addf(&b->sql, " AND %s.\"%s\" >= ?", pal, pcol);
+			T_ADDF(b, " AND %s.\"%s\" >= ?", pal, pcol);
 			bind_s(b, after_key);
 			if (*pal == 'p') {
-				sbuf_addf(&b->sql, " AND (p.\"%s\" > ? OR "
+				T_ADDF(b, " AND (p.\"%s\" > ? OR "
 				    "p.id >= ?) AND (p.\"%s\" > ? OR p.id > ? "
 				    "OR t.id > ?)", pcol, pcol);
 				bind_s(b, after_key);
@@ -939,7 +1160,7 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 				bind_i(b, after->id2);
 				bind_i(b, after_id);
 			} else {
-				sbuf_addf(&b->sql, " AND (t.\"%s\" > ? OR "
+				T_ADDF(b, " AND (t.\"%s\" > ? OR "
 				    "t.id > ?)", pcol);
 				bind_s(b, after_key);
 				bind_i(b, after_id);
@@ -955,27 +1176,27 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 		memcpy(hi, pq->number, n + 1);
 		hi[n - 1]++; /* '9' + 1 is ':', above every digit */
 		if (n == 16) { /* a whole number: one probe of the index */
-			sbuf_addf(&b->sql, " AND t.\"%s\" = ?", fn);
+			T_ADDF(b, " AND t.\"%s\" = ?", fn);
 			bind_s(b, pq->number);
 		} else {
-			sbuf_addf(&b->sql, " AND t.\"%s\" >= ? AND t.\"%s\" < ?",
+			T_ADDF(b, " AND t.\"%s\" >= ? AND t.\"%s\" < ?",
 			    fn, fn);
 			bind_s(b, pq->number);
-			bind_s(b, hi);
+			bind_own(b, xstrdup(hi));
 		}
 		if (after_key[0] != '\0') {
-			sbuf_addf(&b->sql, " AND t.\"%s\" > ?", fn);
+			T_ADDF(b, " AND t.\"%s\" > ?", fn);
 			bind_s(b, after_key);
 		}
 		break;
 	}
 	case SK_SCAN:
-		sbuf_add(&b->sql, " AND t.id > ?");
+		T_ADD(b, " AND t.id > ?");
 		bind_i(b, after_id);
 		break;
 	}
 	if (pq->status != NULL) {
-		sbuf_add(&b->sql, " AND t.status = ?");
+		T_ADD(b, " AND t.status = ?");
 		bind_s(b, pq->status);
 	}
 	if (pq->region != NULL) {
@@ -990,28 +1211,24 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 			goto none;
 		{
 			const char *cn = in->fields[ri].name;
-			char *lo = xasprintf("%s.", pq->region);
-			char *hi = xasprintf("%s/", pq->region);
-			sbuf_addf(&b->sql, " AND (%s.\"%s\" = ? OR (%s.\"%s\" >= "
+			T_ADDF(b, " AND (%s.\"%s\" = ? OR (%s.\"%s\" >= "
 			    "? AND %s.\"%s\" < ?))", al, cn, al, cn, al, cn);
 			bind_s(b, pq->region);
-			bind_s(b, lo);
-			bind_s(b, hi);
-			free(lo);
-			free(hi);
+			bind_own(b, xasprintf("%s.", pq->region));
+			bind_own(b, xasprintf("%s/", pq->region));
 		}
 	}
 	for (i = 0; i < pq->nfilt; i++) {
 		const struct sch_record *fr = pq->frec[i];
 		const char *w = pq->filt[i]->where.text;
 		if (fr == r)
-			sbuf_addf(&b->sql, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
+			T_ADDF(b, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
 			    "WHERE f.id = t.id AND (%s))", fr->name, w);
 		else if (fr == p)
-			sbuf_addf(&b->sql, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
+			T_ADDF(b, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
 			    "WHERE f.id = t.parent_id AND (%s))", fr->name, w);
 		else if (fr->parent != NULL && strcmp(fr->parent, rn) == 0)
-			sbuf_addf(&b->sql, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
+			T_ADDF(b, " AND EXISTS (SELECT 1 FROM \"%s\" AS f "
 			    "WHERE f.parent_id = t.id AND f.deleted_at IS NULL "
 			    "AND (%s))", fr->name, w);
 		else
@@ -1019,24 +1236,24 @@ build(const struct schema *s, const struct parsed *pq, const struct stream *st,
 	}
 	switch (st->kind) {
 	case SK_FTS:
-		sbuf_add(&b->sql, " ORDER BY x.rowid");
+		T_ADD(b, " ORDER BY x.rowid");
 		break;
 	case SK_PLACE:
 		if (*pal == 'p')
-			sbuf_addf(&b->sql, " ORDER BY p.\"%s\", p.id, t.id",
+			T_ADDF(b, " ORDER BY p.\"%s\", p.id, t.id",
 			    pcol);
 		else
-			sbuf_addf(&b->sql, " ORDER BY t.\"%s\", t.id", pcol);
+			T_ADDF(b, " ORDER BY t.\"%s\", t.id", pcol);
 		break;
 	case SK_NUM:
-		sbuf_addf(&b->sql, " ORDER BY t.\"%s\"",
+		T_ADDF(b, " ORDER BY t.\"%s\"",
 		    r->fields[st->field].name);
 		break;
 	case SK_SCAN:
-		sbuf_add(&b->sql, " ORDER BY t.id");
+		T_ADD(b, " ORDER BY t.id");
 		break;
 	}
-	sbuf_add(&b->sql, " LIMIT ?");
+	T_ADD(b, " LIMIT ?");
 	bind_i(b, limit);
 	return 0;
 none:
@@ -1079,7 +1296,7 @@ prepare_built(struct db *db, struct built *b, int cached, sqlite3_stmt **out,
  * hit's columns and values are one allocation (hh->fields owns it).
  */
 static void
-fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
+fill_hit(sqlite3_stmt *st, int c0,
     const struct stream *sm, int k, const struct built *b,
     struct search_hit *hh)
 {
@@ -1093,14 +1310,17 @@ fill_hit(const struct schema *s, sqlite3_stmt *st, int c0,
 	hh->def = sm->r;
 	hh->id = sqlite3_column_int64(st, c0);
 	if (sm->r->parent != NULL) {
-		hh->root = schema_record(s, sm->r->parent);
+		hh->root = b->root;
 		hh->root_id = sqlite3_column_int64(st, c0 + 1);
 	} else {
 		hh->root = sm->r;
 		hh->root_id = hh->id;
 	}
 	t = (const char *)sqlite3_column_text(st, c0 + 2);
-	snprintf(hh->status, sizeof hh->status, "%s", t != NULL ? t : "");
+	if (t != NULL) {
+		size_t sl = strnlen(t, sizeof hh->status - 1);
+		memcpy(hh->status, t, sl); /* hh is zeroed: ends with '\0' */
+	}
 	for (i = 0; i < b->ncols; i++) {
 		int c = c0 + 3 + (int)i;
 		switch (sqlite3_column_type(st, c)) {
@@ -1179,6 +1399,124 @@ more_hit(struct search_hit **v, size_t *cap, size_t got)
 	return &(*v)[got];
 }
 
+/* The shape of stream st's statement after position pos. */
+static void
+shape_of(const struct parsed *pq, const struct stream *st,
+    const struct search_pos *pos, struct shape *k)
+{
+	int w;
+	memset(k, 0, sizeof *k);
+	k->r = st->r;
+	k->kind = (int)st->kind;
+	k->field = st->field;
+	k->mask = st->mask;
+	k->word = st->word;
+	k->pfilter = pq->pfilter;
+	k->npw = pq->npw;
+	for (w = 0; w < pq->npw; w++)
+		k->nplaces[w] = pq->pw[w].nplaces;
+	k->status = pq->status != NULL;
+	k->region = pq->region != NULL;
+	k->nfilt = pq->nfilt;
+	memcpy(k->filt, pq->filt, pq->nfilt * sizeof pq->filt[0]);
+	k->after_key = pos->key[0] != '\0';
+	k->whole = strlen(pq->number) == 16;
+}
+
+/* The connection's statement of shape k, or NULL. */
+static sqlite3_stmt *
+shaped_find(struct memo *mm, const struct shape *k)
+{
+	int i;
+	for (i = 0; i < mm->nsc; i++)
+		if (mm->sc[i].k.r == k->r && memcmp(&mm->sc[i].k, k,
+		    sizeof *k) == 0) {
+			mm->sc[i].used = ++mm->tick;
+			return mm->sc[i].st;
+		}
+	return NULL;
+}
+
+/*
+ * sql prepared and kept as the statement of shape k (at most
+ * SHAPE_CACHE: a query's place words make many shapes; the least
+ * recently used one goes). NULL with *err when it does not prepare.
+ */
+static sqlite3_stmt *
+shaped_put(struct db *db, struct memo *mm, const struct shape *k,
+    const char *sql, char **err)
+{
+	struct shaped *c;
+	sqlite3_stmt *st;
+	int i;
+
+	if (sqlite3_prepare_v3(db_sqlite(db), sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		util_err(err, "%s: search: %s", db_path(db),
+		    sqlite3_errmsg(db_sqlite(db)));
+		return NULL;
+	}
+	if (mm->nsc < SHAPE_CACHE)
+		c = &mm->sc[mm->nsc++];
+	else {
+		c = &mm->sc[0];
+		for (i = 1; i < mm->nsc; i++)
+			if (mm->sc[i].used < c->used)
+				c = &mm->sc[i];
+		sqlite3_finalize(c->st);
+	}
+	c->k = *k;
+	c->st = st;
+	c->used = ++mm->tick;
+	return st;
+}
+
+/* The values of b bound to st from parameter number *bi on. */
+static void
+bind_built(sqlite3_stmt *st, const struct built *b, int *bi)
+{
+	int i;
+	for (i = 0; i < b->nb; i++, (*bi)++) {
+		if (b->b[i].is_int)
+			sqlite3_bind_int64(st, *bi, b->b[i].i);
+		else
+			/* b outlives the statement's use (reset before
+			 * built_free) */
+			sqlite3_bind_text(st, *bi, b->b[i].s, -1,
+			    SQLITE_STATIC);
+	}
+}
+
+/*
+ * The statement of stream st from position pos with its values bound in
+ * *b (built_free it, reset *out after use): the connection's statement
+ * of that shape when it has one (then no SQL text is made), else built,
+ * prepared and kept. 1 when the stream gives nothing for this query.
+ */
+static int
+stream_stmt(struct db *db, const struct parsed *pq, const struct stream *st,
+    const struct search_pos *pos, int limit, struct built *b,
+    sqlite3_stmt **out, char **err)
+{
+	struct memo *mm = memo_obj(db);
+	struct shape k;
+	int r, bi = 1;
+
+	shape_of(pq, st, pos, &k);
+	*out = shaped_find(mm, &k);
+	if ((r = build(db_schema(db), pq, st, pos, limit, *out == NULL,
+	    b)) != 0)
+		return r;
+	if (*out == NULL && (*out = shaped_put(db, mm, &k, b->sql.s,
+	    err)) == NULL) {
+		built_free(b);
+		return -1;
+	}
+	bind_built(*out, b, &bi);
+	return 0;
+}
+
 /*
  * A whole number (16 digits) where every number field is unique: each
  * stream gives one hit at most, so all of them are one statement (their
@@ -1192,21 +1530,29 @@ run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
     struct search_hit **v, size_t *cap, size_t *got, char **err)
 {
 	static const struct search_pos zero = {0};
+	struct memo *mm = memo_obj(db);
 	struct built b[8];
 	struct sbuf sql = {0};
+	struct shape key;
 	sqlite3_stmt *st;
 	size_t i, k, maxc = 0, nb = 0;
 	int r, bi = 1;
 
+	/* the streams are the dictionary's number fields: the first one's
+	 * shape, marked as the union of ns, stands for them all */
+	shape_of(pq, &streams[0], &zero, &key);
+	key.kind = 100 + (int)ns;
+	st = shaped_find(mm, &key);
 	for (i = 0; i < ns; i++, nb++) {
-		if (build(s, pq, &streams[i], &zero, 1, &b[nb]) != 0) {
+		if (build(s, pq, &streams[i], &zero, 1, st == NULL,
+		    &b[nb]) != 0) {
 			/* a stream that gives nothing for this query */
 			memset(&b[nb], 0, sizeof b[nb]);
 			b[nb].ncols = (size_t)-1;
 		} else if (b[nb].ncols > maxc)
 			maxc = b[nb].ncols;
 	}
-	for (i = 0; i < nb; i++) {
+	for (i = 0; st == NULL && i < nb; i++) {
 		if (b[i].ncols == (size_t)-1)
 			continue;
 		if (sql.len > 0)
@@ -1217,29 +1563,23 @@ run_numbers(struct db *db, const struct schema *s, const struct parsed *pq,
 		sbuf_addf(&sql, " FROM (%s)", b[i].sql.s);
 	}
 	r = SQLITE_DONE;
-	if (sql.len == 0)
-		goto done;
-	if ((st = db_cached(db, sql.s, err)) == NULL) {
+	for (i = 0; i < nb && b[i].ncols == (size_t)-1; i++)
+		;
+	if (i == nb)
+		goto done; /* no stream gives anything */
+	if (st == NULL && (st = shaped_put(db, mm, &key, sql.s, err)) ==
+	    NULL) {
 		r = -1;
 		goto done;
 	}
-	for (i = 0; i < nb; i++) {
-		int j;
-		if (b[i].ncols == (size_t)-1)
-			continue;
-		for (j = 0; j < b[i].nb; j++, bi++) {
-			if (b[i].b[j].is_int)
-				sqlite3_bind_int64(st, bi, b[i].b[j].i);
-			else
-				sqlite3_bind_text(st, bi, b[i].b[j].s, -1,
-				    SQLITE_STATIC);
-		}
-	}
+	for (i = 0; i < nb; i++)
+		if (b[i].ncols != (size_t)-1)
+			bind_built(st, &b[i], &bi);
 	while (*got < (size_t)limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		k = (size_t)sqlite3_column_int64(st, 0);
 		if (k >= nb)
 			continue;
-		fill_hit(s, st, 1, &streams[k], (int)k, &b[k],
+		fill_hit(st, 1, &streams[k], (int)k, &b[k],
 		    more_hit(v, cap, *got));
 		(*got)++;
 	}
@@ -1316,17 +1656,37 @@ read_end(struct db *db, int began)
 
 static int search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
-    size_t *n, char **err);
+    size_t *n, int *memo_used, char **err);
 
+/*
+ * No transaction around the common search (one or two statements): the
+ * connection's memo is checked after the statements ran (memo_current),
+ * and when the file changed under them the search is made again with a
+ * fresh memo; a register that keeps changing gets one read transaction
+ * (the memo loaded inside it).
+ */
 int
 search_run(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
     size_t *n, char **err)
 {
-	const char *t = q->text != NULL ? q->text : "";
-	/* a number is one or two statements: no transaction */
-	int began = t[strspn(t, "0123456789 ")] != '\0' ? read_begin(db) : 0;
-	int rc = search_run1(db, q, after, limit, hits, n, err);
+	struct memo *mm;
+	int attempt, used, rc, began;
+
+	for (attempt = 0; attempt < 2 && ((mm = db_search_memo(db)) == NULL ||
+	    !mm->nodv); attempt++) {
+		used = 0;
+		rc = search_run1(db, q, after, limit, hits, n, &used, err);
+		if (rc < 0 || !used || memo_current(db))
+			return rc;
+		search_hits_free(*hits, *n);
+		*hits = NULL;
+		*n = 0;
+		memo_invalidate(db);
+	}
+	began = read_begin(db);
+	memo_invalidate(db);
+	rc = search_run1(db, q, after, limit, hits, n, &used, err);
 	read_end(db, began);
 	return rc;
 }
@@ -1334,7 +1694,7 @@ search_run(struct db *db, const struct search_query *q,
 static int
 search_run1(struct db *db, const struct search_query *q,
     const struct search_pos *after, int limit, struct search_hit **hits,
-    size_t *n, char **err)
+    size_t *n, int *memo_used, char **err)
 {
 	const struct schema *s = db_schema(db);
 	struct stream streams[MAX_STREAMS];
@@ -1342,7 +1702,7 @@ search_run1(struct db *db, const struct search_query *q,
 	struct search_hit *v = NULL;
 	struct parsed pq;
 	size_t ns, cap = 0, got = 0;
-	int rc = -1;
+	int rc = -1, began = 0;
 
 	*hits = NULL;
 	*n = 0;
@@ -1350,9 +1710,14 @@ search_run1(struct db *db, const struct search_query *q,
 		return 0;
 	if (parse_query(db, q, &pq, err) < 0)
 		return -1;
+	*memo_used = pq.mm != NULL;
 	if (after != NULL)
 		pos = *after;
 	ns = make_streams(s, &pq, streams);
+	/* many statements (place streams): the file locked once for them */
+	if (pos.stream >= 0 && (size_t)pos.stream + 2 < ns &&
+	    pq.number[0] == '\0')
+		began = read_begin(db);
 	if (one_statement(&pq, streams, ns, &pos)) {
 		if (run_numbers(db, s, &pq, streams, ns, limit, &v, &cap, &got,
 		    err) < 0)
@@ -1368,14 +1733,13 @@ search_run1(struct db *db, const struct search_query *q,
 		sqlite3_stmt *st = NULL;
 		int r;
 
-		if (build(s, &pq, sm, &pos, limit - (int)got, &b) != 0)
-			continue;
-		if (prepare_built(db, &b, 1, &st, err) < 0) {
-			built_free(&b);
+		if ((r = stream_stmt(db, &pq, sm, &pos, limit - (int)got, &b,
+		    &st, err)) < 0)
 			goto out;
-		}
+		if (r > 0)
+			continue;
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			fill_hit(s, st, 0, sm, pos.stream, &b,
+			fill_hit(st, 0, sm, pos.stream, &b,
 			    more_hit(&v, &cap, got));
 			got++;
 		}
@@ -1393,6 +1757,7 @@ search_run1(struct db *db, const struct search_query *q,
 	}
 	rc = 0;
 out:
+	read_end(db, began);
 	parsed_free(&pq);
 	if (rc < 0) {
 		search_hits_free(v, got);
@@ -1470,7 +1835,7 @@ search_explain(struct db *db, const struct search_query *q,
 		struct built b;
 		sqlite3_stmt *st = NULL;
 		char *sql;
-		if (build(s, &pq, &streams[i], &zero, 20, &b) != 0)
+		if (build(s, &pq, &streams[i], &zero, 20, 1, &b) != 0)
 			continue;
 		sql = xasprintf("EXPLAIN QUERY PLAN %s", b.sql.s);
 		sbuf_reset(&b.sql);

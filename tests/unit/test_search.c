@@ -588,6 +588,66 @@ test_place_memo_follows(void **state)
 	    "word = '9601xkambu'");
 	assert_found(f, "kambu", NULL, NULL, NULL,
 	    "member:5 member:6 household:3");
+	/* a place the memo knows empty gets a household by another
+	 * connection's commit: it is a place word at the next search */
+	assert_found(f, "aimas", NULL, NULL, NULL, "");
+	if (db_open(&other, f->path, f->s, 0, &err) != 0)
+		fail_msg("open: %s", err);
+	tu_sql_exec(db_sqlite(other), "UPDATE household SET district = "
+	    "'96.01.03', village = '96.01.03' WHERE id = 4");
+	db_close(other);
+	assert_found(f, "aimas", NULL, NULL, NULL, "member:7 household:4");
+	/* and the memo follows this connection's own change back */
+	tu_sql_exec(db_sqlite(f->db), "UPDATE household SET district = "
+	    "'96.01.02', village = '96.01.02.2001' WHERE id = 4");
+	assert_found(f, "aimas", NULL, NULL, NULL, "");
+}
+
+/*
+ * The connection keeps one statement per query shape, at most 32 (the
+ * least recently used goes): over more shapes than that, twice, each
+ * query finds on the connection what it finds on a fresh one.
+ */
+static void
+test_statement_shapes(void **state)
+{
+	static const char *const texts[] = {"bud", "", "makbon", "kambu",
+	    "budi makbon", "9601", "9601011111800001", "mal"};
+	static const char *const filters[] = {NULL, "elderly",
+	    "extreme_poor"};
+	static const char *const regs[] = {NULL, "96.01", "96.01.02"};
+	static const char *const statuses[] = {NULL, "draft"};
+	struct fx *f = *state, g;
+	size_t t, fl, r, st, pass, nonempty = 0;
+	char *err = NULL;
+
+	place_households(f);
+	g = *f;
+	for (pass = 0; pass < 2; pass++)
+	for (t = 0; t < sizeof texts / sizeof texts[0]; t++)
+	for (fl = 0; fl < 3; fl++)
+	for (r = 0; r < 3; r++)
+	for (st = 0; st < 2; st++) {
+		char *a = found(f, texts[t], filters[fl], regs[r],
+		    statuses[st]), *b;
+		if (db_open(&g.db, f->path, f->s, 0, &err) != 0 ||
+		    expr_register_functions(db_sqlite(g.db), &err) != 0)
+			fail_msg("open: %s", err);
+		b = found(&g, texts[t], filters[fl], regs[r],
+		    statuses[st]);
+		db_close(g.db);
+		if (strcmp(a, b) != 0)
+			fail_msg("'%s' %s %s %s: \"%s\" on the connection, "
+			    "\"%s\" on a fresh one", texts[t],
+			    filters[fl] ? filters[fl] : "-",
+			    regs[r] ? regs[r] : "-",
+			    statuses[st] ? statuses[st] : "-", a, b);
+		nonempty += a[0] != '\0';
+		free(a);
+		free(b);
+	}
+	/* most of them find something */
+	assert_true(nonempty > 100);
 }
 
 /* Pages of one hit through the place streams give every hit once. */
@@ -747,6 +807,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_place_words_follow_regions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_place_memo_follows, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_statement_shapes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_place_paging, setup,
 		    teardown),
