@@ -34,7 +34,8 @@
  *   tables of this kesra; older files are not current and get migrated.
  * - A save checks the saver (user.c: role, regions, locked and verified
  *   records) and writes its audit rows (audit.c: one per changed field,
- *   from the stored row read before the update) in its own transaction:
+ *   from the stored row read before the update; one per inserted record)
+ *   in its own transaction:
  *   the change and its trail are committed or rolled back together.
  * - Waiting for another writer: busy_wait, short random naps.
  */
@@ -1622,7 +1623,8 @@ out:
  * its accepted warnings. check_parent: an update must find the row under
  * parent_id. is_root: the top-level record of the save (status rules and
  * regions). Every field that changes gets a row in the audit trail (an
- * insert: every field with a value, or one row in bulk mode). The result
+ * insert: one row for the record, or for a household and its roster in
+ * bulk mode). The result
  * goes to t->sv; r itself is not changed.
  */
 static int
@@ -1758,14 +1760,12 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 			if (is_root && audit_row(t, def, sv->id, sv->uuid,
 			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
 				goto out;
-		} else
-			for (i = 0; i < def->nfields; i++)
-				if (schema_field_stored(&def->fields[i]) &&
-				    r->val[i] != NULL && audit_row(t, def,
-				    sv->id, sv->uuid, parent_id,
-				    def->fields[i].name, NULL, r->val[i],
-				    "insert", err) < 0)
-					goto out;
+		} else if (audit_row(t, def, sv->id, sv->uuid, parent_id,
+		    NULL, NULL, NULL, "insert", err) < 0)
+			/* one row per record: its inserted values are the
+			 * oldest old values of its updates, or the stored
+			 * ones (db_audit_list shows them per field) */
+			goto out;
 	}
 	for (i = 0; i < nch; i++) {
 		size_t f = ch[i].field;
