@@ -90,6 +90,7 @@ struct db {
 	char *list_status;
 	char *reason;
 	int audit_bulk;
+	char *stamp[DB_NSTAMPS];        /* db_set_insert_stamps, NULL none */
 	void *search_memo;              /* search.c's, freed by db_close */
 	void (*search_memo_free)(void *);
 };
@@ -433,6 +434,8 @@ db_close(struct db *db)
 	free(db->session_user);
 	free(db->list_status);
 	free(db->reason);
+	for (i = 0; i < DB_NSTAMPS; i++)
+		free(db->stamp[i]);
 	if (db->search_memo_free != NULL)
 		db->search_memo_free(db->search_memo);
 	sqlite3_close(db->h);
@@ -530,6 +533,25 @@ void
 db_set_audit_bulk(struct db *db, int on)
 {
 	db->audit_bulk = on;
+}
+
+static void
+stamps_clear(struct db *db)
+{
+	size_t i;
+	for (i = 0; i < DB_NSTAMPS; i++) {
+		free(db->stamp[i]);
+		db->stamp[i] = NULL;
+	}
+}
+
+void
+db_set_insert_stamps(struct db *db, const char *const v[DB_NSTAMPS])
+{
+	size_t i;
+	stamps_clear(db);
+	for (i = 0; i < DB_NSTAMPS; i++)
+		db->stamp[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
 }
 
 /* Step a cached statement of fixed SQL that returns no row. */
@@ -1703,19 +1725,31 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (st == NULL)
 		goto out;
 	if (insert) {
-		util_uuid(sv->uuid, sizeof sv->uuid);
+		/* the first record of the save takes db->stamp (import) */
+		char *const *sp = t->nsv == 0 ? db->stamp : NULL;
+		if (sp != NULL && sp[0] != NULL)
+			snprintf(sv->uuid, sizeof sv->uuid, "%s", sp[0]);
+		else
+			util_uuid(sv->uuid, sizeof sv->uuid);
 		sqlite3_bind_text(st, k++, sv->uuid, -1, SQLITE_STATIC);
 		if (parent_id != 0)
 			sqlite3_bind_int64(st, k++, parent_id);
 		else
 			sqlite3_bind_null(st, k++);
 		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[1] != NULL ? sp[1] :
+		    t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[2] != NULL ? sp[2] :
+		    t->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[3] != NULL ? sp[3] :
+		    t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[4] != NULL ? sp[4] :
+		    t->user, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
-	} else
-		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
+	}
 	if (def->parent != NULL)
 		sqlite3_bind_int64(st, k++, ord);
 	else
@@ -1908,21 +1942,27 @@ db_tree_save(struct db *db, struct record *root,
 	int64_t root_id;
 	int began = 0, nested, rc = -1;
 
-	if (db->readonly)
+	if (db->readonly) {
+		stamps_clear(db);
 		return util_err(err, _("%s: the database is read-only"),
 		    db->path);
+	}
 	for (i = 0; i < nrosters; i++) {
 		const struct sch_record *d = rosters[i].def;
 		if (d == NULL || d->parent == NULL ||
-		    strcmp(d->parent, root->def->name) != 0)
+		    strcmp(d->parent, root->def->name) != 0) {
+			stamps_clear(db);
 			return util_err(err, _("%s is not a roster of %s"),
 			    d != NULL ? d->name : "?", root->def->name);
+		}
 		for (j = 0; j < rosters[i].n; j++)
 			if (rosters[i].rows[j] == NULL ||
-			    rosters[i].rows[j]->def != d)
+			    rosters[i].rows[j]->def != d) {
+				stamps_clear(db);
 				return util_err(err, _("row %zu of roster %s "
 				    "is not a %s record"), j + 1, d->name,
 				    d->name);
+			}
 		nrows += rosters[i].n;
 	}
 	t.db = db;
@@ -1994,6 +2034,7 @@ out:
 	free(t.sv);
 	free(w);
 	user_info_free(&t.ui);
+	stamps_clear(db);
 	return rc;
 }
 
