@@ -69,7 +69,7 @@ struct cached {
 };
 
 /* The statements a record type's saves use (borrowed from the cache). */
-enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_NKINDS };
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -2135,17 +2135,13 @@ int
 db_record_load(struct db *db, const struct sch_record *def, int64_t id,
     struct record **out, char **err)
 {
-	struct sbuf b = {0};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	struct record *r;
 	int rc;
 
 	*out = NULL;
-	select_sql(&b, def);
-	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
-	st = cache_get(db, b.s, err); /* fixed SQL per record type */
-	sbuf_free(&b);
-	if (st == NULL)
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_SELECT, select_one_sql, def, err) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -2168,12 +2164,21 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	return 0;
 }
 
+static char *
+children_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL ORDER BY "
+	    "ord, id");
+	return sbuf_steal(&b);
+}
+
 int
 db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err)
 {
-	struct sbuf b = {0};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	struct record **v = NULL;
 	size_t nv = 0, cap = 0;
 	int rc;
@@ -2182,12 +2187,8 @@ db_children_load(struct db *db, const struct sch_record *child,
 	*n = 0;
 	if (child->parent == NULL)
 		return util_err(err, _("%s is not a roster"), child->name);
-	select_sql(&b, child);
-	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
-	    "ORDER BY ord, id");
-	st = cache_get(db, b.s, err); /* fixed SQL per record type */
-	sbuf_free(&b);
-	if (st == NULL)
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_CHILDREN, children_sql, child, err) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, parent_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
