@@ -144,19 +144,25 @@ region_kept_unref(void *p)
 }
 
 /*
- * The last result of a field expression or rule whose text calls nothing
- * that depends on the day or the database (det): the values it was
- * evaluated with, and its truth or value. The same values again give the
- * same result without a step: the rounds of expr_refresh, the checks
- * after it and the next records of an import or a scan mostly ask again
- * with the same values.
+ * The last results of a field expression or rule whose text calls nothing
+ * that depends on the day or the database (det): up to XMEMO_WAYS, each
+ * with the values it was evaluated with (one place per hash of the
+ * values), and its truth or value. The same values again give the same
+ * result without a step: the rounds of expr_refresh, the checks after it
+ * and the next records of an import or a scan mostly ask again with
+ * values already seen.
  */
-struct xmemo {
-	unsigned char det, have;
+#define XMEMO_WAYS 16 /* results kept per statement, by hash of values */
+struct xmemo_ent {
+	unsigned char have;
 	int truth;     /* eval_truth's result */
 	int rc;        /* eval_value's result and value */
 	char *value;
 	char **vals;   /* xbind.n values bound (NULL: none) */
+};
+struct xmemo {
+	unsigned char det;
+	struct xmemo_ent *ent; /* XMEMO_WAYS, allocated when first kept */
 };
 static void memo_clear(struct xmemo *m, size_t n);
 
@@ -1900,54 +1906,81 @@ bound_value(const struct xrec *xr, size_t f, const struct record *r,
 }
 
 static void
+ent_clear(struct xmemo_ent *e, size_t n)
+{
+	size_t i;
+	if (e->vals != NULL)
+		for (i = 0; i < n; i++)
+			free(e->vals[i]);
+	free(e->vals);
+	free(e->value);
+	e->vals = NULL;
+	e->value = NULL;
+	e->have = 0;
+}
+
+static void
 memo_clear(struct xmemo *m, size_t n)
 {
 	size_t i;
-	if (m->vals != NULL)
-		for (i = 0; i < n; i++)
-			free(m->vals[i]);
-	free(m->vals);
-	free(m->value);
-	m->vals = NULL;
-	m->value = NULL;
-	m->have = 0;
+	if (m->ent != NULL)
+		for (i = 0; i < XMEMO_WAYS; i++)
+			ent_clear(&m->ent[i], n);
+	free(m->ent);
+	m->ent = NULL;
 }
 
-/* 1 when m holds a result for the values b binds from r and parent. */
-static int
-memo_hit(const struct xmemo *m, const struct xbind *b, const struct xrec *xr,
-    const struct record *r, const struct record *parent)
+/*
+ * The entry of m for the values b binds from r and parent (NULL when m
+ * is not memoised); *hit = 1 when it holds their result.
+ */
+static struct xmemo_ent *
+memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
+    const struct record *r, const struct record *parent, int *hit)
 {
-	size_t i;
+	uint64_t h = UTIL_FNV_INIT;
+	struct xmemo_ent *e;
 	const char *v;
+	size_t i;
 
-	if (!m->det || !m->have)
-		return 0;
+	*hit = 0;
+	if (!m->det)
+		return NULL;
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
-		if (v == NULL ? m->vals[i] != NULL : m->vals[i] == NULL ||
-		    strcmp(v, m->vals[i]) != 0)
-			return 0;
+		/* NULL and "" apart: NUL ends a value, 1 marks NULL */
+		h = v != NULL ? util_fnv1a(h, v, strlen(v) + 1) :
+		    util_fnv1a(h, "\1", 1);
 	}
-	return 1;
+	if (m->ent == NULL)
+		m->ent = xcalloc(XMEMO_WAYS, sizeof *m->ent);
+	e = &m->ent[(h ^ (h >> 29)) % XMEMO_WAYS];
+	if (!e->have)
+		return e;
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
+		    strcmp(v, e->vals[i]) != 0)
+			return e;
+	}
+	*hit = 1;
+	return e;
 }
 
-/* Remember the values b binds (the result is set by the caller). */
+/* Keep in e the values b binds (the result is set by the caller). */
 static void
-memo_keep(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
+memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
     const struct record *r, const struct record *parent)
 {
 	size_t i;
 	const char *v;
 
-	if (!m->det)
-		return;
-	memo_clear(m, b->n);
-	m->vals = xcalloc(b->n + 1, sizeof *m->vals);
+	ent_clear(e, b->n);
+	e->vals = xcalloc(b->n + 1, sizeof *e->vals);
 	for (i = 0; i < b->n; i++)
 		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
-			m->vals[i] = xstrdup(v);
-	m->have = 1;
+			e->vals[i] = xstrdup(v);
+	e->have = 1;
 }
 
 /* Step a bound statement for its truth; resets it. */
@@ -2011,10 +2044,11 @@ field_truth(struct expr_set *x, const struct record *r,
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	struct xmemo *m;
+	struct xmemo_ent *e;
 	const struct xbind *b;
 	size_t k = field * XK_NKINDS + (size_t)kind;
 	sqlite3_stmt *st;
-	int v;
+	int v, hit;
 
 	if (xr == NULL || field >= xr->def->nfields || (st = xr->fst[k]) ==
 	    NULL)
@@ -2022,13 +2056,13 @@ field_truth(struct expr_set *x, const struct record *r,
 	m = &xr->fmemo[k];
 	b = &xr->fbind[k];
 	parent = parent_of(xr, parent);
-	if (memo_hit(m, b, xr, r, parent))
-		return m->truth;
+	if ((e = memo_find(m, b, xr, r, parent, &hit)) != NULL && hit)
+		return e->truth;
 	bind_used(st, b, xr, r, parent);
 	v = eval_truth(st);
-	if (v != EV_ERROR) {
-		memo_keep(m, b, xr, r, parent);
-		m->truth = v;
+	if (e != NULL && v != EV_ERROR) {
+		memo_keep(e, b, xr, r, parent);
+		e->truth = v;
 	}
 	return v;
 }
@@ -2066,22 +2100,24 @@ expr_rule(struct expr_set *x, const struct record *r,
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	struct xmemo *m;
+	struct xmemo_ent *e;
 	sqlite3_stmt *st;
-	int v;
+	int v, hit;
 
 	if (xr == NULL || rule >= xr->def->nrules ||
 	    (st = xr->rules[rule]) == NULL)
 		return 1;
 	m = &xr->rmemo[rule];
 	parent = parent_of(xr, parent);
-	if (memo_hit(m, &xr->rbind[rule], xr, r, parent))
-		v = m->truth;
+	if ((e = memo_find(m, &xr->rbind[rule], xr, r, parent, &hit)) !=
+	    NULL && hit)
+		v = e->truth;
 	else {
 		bind_used(st, &xr->rbind[rule], xr, r, parent);
 		v = eval_truth(st);
-		if (v != EV_ERROR) {
-			memo_keep(m, &xr->rbind[rule], xr, r, parent);
-			m->truth = v;
+		if (e != NULL && v != EV_ERROR) {
+			memo_keep(e, &xr->rbind[rule], xr, r, parent);
+			e->truth = v;
 		}
 	}
 	return v == EV_TRUE || v == EV_NULL;
@@ -2148,26 +2184,28 @@ expr_calculate(struct expr_set *x, const struct record *r,
 	size_t k = field * XK_NKINDS + XK_CALCULATION;
 	const struct record *p;
 	struct xmemo *m;
+	struct xmemo_ent *e;
 	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CALCULATION,
 	    NULL);
-	int rc;
+	int rc, hit;
 
 	*out = NULL;
 	if (st == NULL)
 		return -1;
 	m = &xr->fmemo[k];
 	p = parent_of(xr, parent);
-	if (memo_hit(m, &xr->fbind[k], xr, r, p)) {
+	if ((e = memo_find(m, &xr->fbind[k], xr, r, p, &hit)) != NULL &&
+	    hit) {
 		/* bound by field_bound: unbound again, as eval_value does */
 		sqlite3_clear_bindings(st);
-		*out = m->value != NULL ? xstrdup(m->value) : NULL;
-		return m->rc;
+		*out = e->value != NULL ? xstrdup(e->value) : NULL;
+		return e->rc;
 	}
 	rc = eval_value(st, out);
-	if (rc == 0) {
-		memo_keep(m, &xr->fbind[k], xr, r, p);
-		m->rc = rc;
-		m->value = *out != NULL ? xstrdup(*out) : NULL;
+	if (e != NULL && rc == 0) {
+		memo_keep(e, &xr->fbind[k], xr, r, p);
+		e->rc = rc;
+		e->value = *out != NULL ? xstrdup(*out) : NULL;
 	}
 	return rc;
 }
