@@ -147,12 +147,17 @@ region_kept_unref(void *p)
  * The last results of a field expression or rule whose text calls nothing
  * that depends on the day or the database (det): up to XMEMO_WAYS, each
  * with the values it was evaluated with (one place per hash of the
- * values), and its truth or value. The same values again give the same
+ * values), and its truth or value (no longer kept for a statement whose
+ * values rarely repeat: see XMEMO_TRIAL). The same values again give the same
  * result without a step: the rounds of expr_refresh, the checks after it
  * and the next records of an import or a scan mostly ask again with
  * values already seen.
  */
-#define XMEMO_WAYS 16 /* results kept per statement, by hash of values */
+#define XMEMO_WAYS 256 /* results kept per statement, by hash of values */
+/* After XMEMO_TRIAL look-ups, a statement hit less than 1 in XMEMO_MIN
+ * times (its values rarely repeat: a NIK, a date) is no longer memoised. */
+#define XMEMO_TRIAL 4096
+#define XMEMO_MIN 8
 struct xmemo_ent {
 	unsigned char have;
 	int truth;     /* eval_truth's result */
@@ -163,6 +168,8 @@ struct xmemo_ent {
 struct xmemo {
 	unsigned char det;
 	struct xmemo_ent *ent; /* XMEMO_WAYS, allocated when first kept */
+	unsigned long nlook, nhit;
+	unsigned last; /* the entry of the last look-up, tried first */
 };
 static void memo_clear(struct xmemo *m, size_t n);
 
@@ -1930,6 +1937,26 @@ memo_clear(struct xmemo *m, size_t n)
 	m->ent = NULL;
 }
 
+/* 1 when e holds the result for the values b binds from r and parent. */
+static int
+ent_same(const struct xmemo_ent *e, const struct xbind *b,
+    const struct xrec *xr, const struct record *r,
+    const struct record *parent)
+{
+	const char *v;
+	size_t i;
+
+	if (!e->have)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
+		    strcmp(v, e->vals[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * The entry of m for the values b binds from r and parent (NULL when m
  * is not memoised); *hit = 1 when it holds their result.
@@ -1946,6 +1973,16 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 	*hit = 0;
 	if (!m->det)
 		return NULL;
+	if (++m->nlook == XMEMO_TRIAL && m->nhit < XMEMO_TRIAL / XMEMO_MIN) {
+		memo_clear(m, b->n);
+		m->det = 0;
+		return NULL;
+	}
+	if (m->ent != NULL && ent_same(&m->ent[m->last], b, xr, r, parent)) {
+		*hit = 1;
+		m->nhit++;
+		return &m->ent[m->last];
+	}
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
 		/* NULL and "" apart: NUL ends a value, 1 marks NULL */
@@ -1954,16 +1991,12 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 	}
 	if (m->ent == NULL)
 		m->ent = xcalloc(XMEMO_WAYS, sizeof *m->ent);
-	e = &m->ent[(h ^ (h >> 29)) % XMEMO_WAYS];
-	if (!e->have)
+	m->last = (unsigned)((h ^ (h >> 29)) % XMEMO_WAYS);
+	e = &m->ent[m->last];
+	if (!ent_same(e, b, xr, r, parent))
 		return e;
-	for (i = 0; i < b->n; i++) {
-		v = bound_value(xr, b->field[i], r, parent);
-		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
-		    strcmp(v, e->vals[i]) != 0)
-			return e;
-	}
 	*hit = 1;
+	m->nhit++;
 	return e;
 }
 
