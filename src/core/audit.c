@@ -256,8 +256,12 @@ expand_insert(struct db *db, const struct audit_row *r,
 	sbuf_addf(&b, " FROM \"%s\" WHERE id = ?", def->name);
 	st = db_cached(db, b.s, err);
 	sbuf_free(&b);
-	if (st == NULL)
-		return -1;
+	if (st == NULL) {
+		/* no such table or column here: the row as it is */
+		free(*err);
+		*err = NULL;
+		return 1;
+	}
 	sqlite3_bind_int64(st, 1, r->record_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);

@@ -1235,8 +1235,9 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
 /*
  * 0 when expression text t calls a function whose result depends on the
  * day or on the database (today, age, the NIK helpers, SQLite's date and
- * time functions: their results are not memoised), else 1. Conservative:
- * a name followed by '(' anywhere outside a string counts.
+ * time functions and CURRENT_*: their results are not memoised), else 1.
+ * Conservative: such a name followed by '(' anywhere outside a string
+ * counts.
  */
 static int
 text_deterministic(const char *t)
@@ -1264,6 +1265,10 @@ text_deterministic(const char *t)
 		for (q = p; name_char(*q); q++)
 			;
 		n = (size_t)(q - p);
+		/* CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP */
+		if (n >= 12 && strncasecmp((const char *)p, "current_", 8) ==
+		    0)
+			return 0;
 		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 			q++;
 		if (*q == '(')
@@ -1634,6 +1639,9 @@ expr_compile(sqlite3 *h, const struct schema *s, struct diags *d)
 		report(&c, 0, 0, "%s", err);
 		free(err);
 	} else {
+		struct auth au = {NULL};
+		int dqs = 1;
+
 		x->region = xcalloc(1, sizeof *x->region);
 		x->region->live = 1;
 		x->region->refs = 2;
@@ -1641,8 +1649,6 @@ expr_compile(sqlite3 *h, const struct schema *s, struct diags *d)
 		    SQLITE_UTF8, x->region, fn_nik_region_known, NULL, NULL,
 		    region_kept_unref) != SQLITE_OK)
 			x->region->live = 0; /* the plain one stays */
-		struct auth au = {NULL};
-		int dqs = 1;
 
 		x->nrec = s->nrecords;
 		x->rec = xcalloc(s->nrecords, sizeof *x->rec);
