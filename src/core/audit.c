@@ -6,7 +6,15 @@
  *
  * Invariants: rows are only ever inserted; the triggers raise an abort on
  * UPDATE and DELETE (also for the sqlite3 shell). Values are bound; the
- * SQL text is fixed.
+ * SQL text is fixed (or made of dictionary identifiers, quoted).
+ *
+ * An insert is one row for the whole record (field NULL). Its values are
+ * not repeated there: the value a field was given is the old value of
+ * that field's first update after the insert, or else the stored value
+ * (every later change of a field has its row with old and new values).
+ * The history of one record (db_audit_list with a record_id) shows such
+ * a row as one "insert" row per field that was given a value, as the
+ * trail itself held them before.
  */
 #include "audit.h"
 
@@ -18,6 +26,7 @@
 
 #include "db.h"
 #include "i18n.h"
+#include "schema.h"
 
 static const char audit_ddl[] =
     "CREATE TABLE IF NOT EXISTS kesra_audit (seq INTEGER PRIMARY KEY, "
@@ -152,22 +161,27 @@ db_audit_add(struct db *db, const char *now, const char *user,
 	return 0;
 }
 
+static void
+row_clear(struct audit_row *r)
+{
+	free(r->at);
+	free(r->user);
+	free(r->client);
+	free(r->record);
+	free(r->uuid);
+	free(r->field);
+	free(r->old_value);
+	free(r->new_value);
+	free(r->reason);
+	free(r->action);
+}
+
 void
 audit_rows_free(struct audit_row *rows, size_t n)
 {
 	size_t i;
-	for (i = 0; i < n; i++) {
-		free(rows[i].at);
-		free(rows[i].user);
-		free(rows[i].client);
-		free(rows[i].record);
-		free(rows[i].uuid);
-		free(rows[i].field);
-		free(rows[i].old_value);
-		free(rows[i].new_value);
-		free(rows[i].reason);
-		free(rows[i].action);
-	}
+	for (i = 0; i < n; i++)
+		row_clear(&rows[i]);
 	free(rows);
 }
 
@@ -220,6 +234,169 @@ fill_uuids(struct db *db, struct audit_row *rows, size_t n)
 		sqlite3_finalize(st);
 	}
 	return rc;
+}
+
+/* Append a copy of r to *out, with field and new value replaced. */
+static void
+row_push(struct audit_row **out, size_t *n, size_t *cap,
+    const struct audit_row *r, const char *field, const char *value)
+{
+	struct audit_row *o;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		*out = xreallocarray(*out, *cap, sizeof **out);
+	}
+	o = &(*out)[(*n)++];
+	*o = *r;
+	o->at = r->at != NULL ? xstrdup(r->at) : NULL;
+	o->user = r->user != NULL ? xstrdup(r->user) : NULL;
+	o->client = r->client != NULL ? xstrdup(r->client) : NULL;
+	o->record = r->record != NULL ? xstrdup(r->record) : NULL;
+	o->uuid = r->uuid != NULL ? xstrdup(r->uuid) : NULL;
+	o->field = field != NULL ? xstrdup(field) : NULL;
+	o->old_value = r->old_value != NULL ? xstrdup(r->old_value) : NULL;
+	o->new_value = value != NULL ? xstrdup(value) : NULL;
+	o->reason = r->reason != NULL ? xstrdup(r->reason) : NULL;
+	o->action = r->action != NULL ? xstrdup(r->action) : NULL;
+}
+
+/* A stored column as text (reals as db.c writes them), or NULL. */
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	char buf[40];
+	if (sqlite3_column_type(st, i) == SQLITE_FLOAT) {
+		util_fmt_double(sqlite3_column_double(st, i), buf, sizeof buf);
+		return xstrdup(buf);
+	}
+	return col(st, i);
+}
+
+/*
+ * The values record r (an insert row of the whole record) was given, in
+ * dictionary order, appended to *out as one insert row per field with a
+ * value. 0 when r was expanded, 1 when it is to be kept as it is (no such
+ * record type or row, no value), -1 with *err.
+ */
+static int
+expand_insert(struct db *db, const struct audit_row *r,
+    struct audit_row **out, size_t *n, size_t *cap, char **err)
+{
+	const struct sch_record *def = schema_record(db_schema(db), r->record);
+	struct sbuf b = {0};
+	sqlite3_stmt *st, *up;
+	char **val;
+	size_t i, k, nf, got = 0;
+	int rc = 1;
+
+	if (def == NULL)
+		return 1;
+	sbuf_add(&b, "SELECT 1");
+	for (i = 0, nf = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i])) {
+			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
+			nf++;
+		}
+	sbuf_addf(&b, " FROM \"%s\" WHERE id = ?", def->name);
+	st = db_cached(db, b.s, err);
+	sbuf_free(&b);
+	if (st == NULL) {
+		/* no such table or column here: the row as it is */
+		free(*err);
+		*err = NULL;
+		return 1;
+	}
+	sqlite3_bind_int64(st, 1, r->record_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	val = xcalloc(nf + 1, sizeof *val);
+	for (k = 0; k < nf; k++)
+		val[k] = col_text(st, (int)k + 1);
+	sqlite3_reset(st);
+	/* The first update of a field after the insert has its old value. */
+	if ((up = db_cached(db, "SELECT field, old_value FROM kesra_audit "
+	    "WHERE record_id = ? AND record = ? AND action = 'update' AND "
+	    "seq > ? ORDER BY seq", err)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(up, 1, r->record_id);
+	sqlite3_bind_text(up, 2, r->record, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(up, 3, r->seq);
+	{
+		char *seen = xcalloc(nf + 1, 1);
+		int s;
+		while ((s = sqlite3_step(up)) == SQLITE_ROW) {
+			const char *f = (const char *)sqlite3_column_text(up,
+			    0);
+			for (i = 0, k = 0; f != NULL && i < def->nfields; i++) {
+				if (!schema_field_stored(&def->fields[i]))
+					continue;
+				if (strcmp(def->fields[i].name, f) == 0) {
+					if (!seen[k]) {
+						seen[k] = 1;
+						free(val[k]);
+						val[k] = col_text(up, 1);
+					}
+					break;
+				}
+				k++;
+			}
+		}
+		free(seen);
+		sqlite3_reset(up);
+		if (s != SQLITE_DONE) {
+			rc = util_err(err, "%s: kesra_audit: %s", db_path(db),
+			    sqlite3_errmsg(db_sqlite(db)));
+			goto out;
+		}
+	}
+	for (i = 0, k = 0; i < def->nfields; i++) {
+		if (!schema_field_stored(&def->fields[i]))
+			continue;
+		if (val[k] != NULL) {
+			row_push(out, n, cap, r, def->fields[i].name, val[k]);
+			got++;
+		}
+		k++;
+	}
+	rc = got > 0 ? 0 : 1;
+out:
+	for (k = 0; k < nf; k++)
+		free(val[k]);
+	free(val);
+	return rc;
+}
+
+/* The history of one record: its insert rows shown per field. */
+static int
+expand_inserts(struct db *db, struct audit_row **rows, size_t *n, int limit,
+    char **err)
+{
+	struct audit_row *out = NULL;
+	size_t i, m = 0, cap = 0;
+	int k;
+
+	for (i = 0; i < *n; i++) {
+		struct audit_row *r = &(*rows)[i];
+		k = 1;
+		if (r->field == NULL && r->action != NULL &&
+		    strcmp(r->action, "insert") == 0 && r->record != NULL &&
+		    (k = expand_insert(db, r, &out, &m, &cap, err)) < 0) {
+			audit_rows_free(out, m);
+			return -1;
+		}
+		if (k == 1)
+			row_push(&out, &m, &cap, r, r->field, r->new_value);
+	}
+	for (; limit > 0 && m > (size_t)limit; m--)
+		row_clear(&out[m - 1]);
+	audit_rows_free(*rows, *n);
+	*rows = out;
+	*n = m;
+	return 0;
 }
 
 int
@@ -295,6 +472,13 @@ db_audit_list(struct db *db, const struct audit_query *q,
 		*n = 0;
 		return util_err(err, "%s: kesra_audit: %s", db_path(db),
 		    sqlite3_errmsg(db_sqlite(db)));
+	}
+	if (q->record_id != 0 && expand_inserts(db, rows, n, q->limit,
+	    err) < 0) {
+		audit_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return -1;
 	}
 	return 0;
 }

@@ -1,5 +1,7 @@
 /*
- * audit: the audit trail, table kesra_audit. One row per change: when, who
+ * audit: the audit trail, table kesra_audit. One row per change (an insert:
+ * one row per record, its values shown per field by db_audit_list of one
+ * record, see audit.c): when, who
  * (operating-system user), from where (the SSH client address), which
  * record (type, id, uuid; parent_id for a roster row), which field, the
  * old and new values (stored text form), the reason, and the action:
@@ -57,7 +59,11 @@ struct audit_row {
 };
 void audit_rows_free(struct audit_row *rows, size_t n);
 
-/* Rows of the trail matching q, oldest first. */
+/*
+ * Rows of the trail matching q, oldest first. With q->record_id (the
+ * history of one record) an insert row of a whole record comes as one
+ * insert row per field it gave a value (same seq), in dictionary order.
+ */
 int db_audit_list(struct db *db, const struct audit_query *q,
     struct audit_row **rows, size_t *n, char **err);
 

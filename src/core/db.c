@@ -34,7 +34,8 @@
  *   tables of this kesra; older files are not current and get migrated.
  * - A save checks the saver (user.c: role, regions, locked and verified
  *   records) and writes its audit rows (audit.c: one per changed field,
- *   from the stored row read before the update) in its own transaction:
+ *   from the stored row read before the update; one per inserted record)
+ *   in its own transaction:
  *   the change and its trail are committed or rolled back together.
  * - Waiting for another writer: busy_wait, short random naps.
  */
@@ -68,7 +69,7 @@ struct cached {
 };
 
 /* The statements a record type's saves use (borrowed from the cache). */
-enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_NKINDS };
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -89,6 +90,7 @@ struct db {
 	char *list_status;
 	char *reason;
 	int audit_bulk;
+	char *stamp[DB_NSTAMPS];        /* db_set_insert_stamps, NULL none */
 	void *search_memo;              /* search.c's, freed by db_close */
 	void (*search_memo_free)(void *);
 };
@@ -432,6 +434,8 @@ db_close(struct db *db)
 	free(db->session_user);
 	free(db->list_status);
 	free(db->reason);
+	for (i = 0; i < DB_NSTAMPS; i++)
+		free(db->stamp[i]);
 	if (db->search_memo_free != NULL)
 		db->search_memo_free(db->search_memo);
 	sqlite3_close(db->h);
@@ -529,6 +533,25 @@ void
 db_set_audit_bulk(struct db *db, int on)
 {
 	db->audit_bulk = on;
+}
+
+static void
+stamps_clear(struct db *db)
+{
+	size_t i;
+	for (i = 0; i < DB_NSTAMPS; i++) {
+		free(db->stamp[i]);
+		db->stamp[i] = NULL;
+	}
+}
+
+void
+db_set_insert_stamps(struct db *db, const char *const v[DB_NSTAMPS])
+{
+	size_t i;
+	stamps_clear(db);
+	for (i = 0; i < DB_NSTAMPS; i++)
+		db->stamp[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
 }
 
 /* Step a cached statement of fixed SQL that returns no row. */
@@ -1638,7 +1661,8 @@ out:
  * its accepted warnings. check_parent: an update must find the row under
  * parent_id. is_root: the top-level record of the save (status rules and
  * regions). Every field that changes gets a row in the audit trail (an
- * insert: every field with a value, or one row in bulk mode). The result
+ * insert: one row for the record, or for a household and its roster in
+ * bulk mode). The result
  * goes to t->sv; r itself is not changed.
  */
 static int
@@ -1717,19 +1741,31 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 	if (st == NULL)
 		goto out;
 	if (insert) {
-		util_uuid(sv->uuid, sizeof sv->uuid);
+		/* the first record of the save takes db->stamp (import) */
+		char *const *sp = t->nsv == 0 ? db->stamp : NULL;
+		if (sp != NULL && sp[0] != NULL)
+			snprintf(sv->uuid, sizeof sv->uuid, "%s", sp[0]);
+		else
+			util_uuid(sv->uuid, sizeof sv->uuid);
 		sqlite3_bind_text(st, k++, sv->uuid, -1, SQLITE_STATIC);
 		if (parent_id != 0)
 			sqlite3_bind_int64(st, k++, parent_id);
 		else
 			sqlite3_bind_null(st, k++);
 		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[1] != NULL ? sp[1] :
+		    t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[2] != NULL ? sp[2] :
+		    t->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[3] != NULL ? sp[3] :
+		    t->now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, sp != NULL && sp[4] != NULL ? sp[4] :
+		    t->user, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
-	} else
-		sqlite3_bind_text(st, k++, sv->status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, t->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, t->user, -1, SQLITE_STATIC);
+	}
 	if (def->parent != NULL)
 		sqlite3_bind_int64(st, k++, ord);
 	else
@@ -1776,14 +1812,12 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 			if (is_root && audit_row(t, def, sv->id, NULL,
 			    parent_id, NULL, NULL, NULL, "insert", err) < 0)
 				goto out;
-		} else
-			for (i = 0; i < def->nfields; i++)
-				if (schema_field_stored(&def->fields[i]) &&
-				    r->val[i] != NULL && audit_row(t, def,
-				    sv->id, sv->uuid, parent_id,
-				    def->fields[i].name, NULL, r->val[i],
-				    "insert", err) < 0)
-					goto out;
+		} else if (audit_row(t, def, sv->id, sv->uuid, parent_id,
+		    NULL, NULL, NULL, "insert", err) < 0)
+			/* one row per record: its inserted values are the
+			 * oldest old values of its updates, or the stored
+			 * ones (db_audit_list shows them per field) */
+			goto out;
 	}
 	for (i = 0; i < nch; i++) {
 		size_t f = ch[i].field;
@@ -1926,21 +1960,27 @@ db_tree_save(struct db *db, struct record *root,
 	int64_t root_id;
 	int began = 0, nested, rc = -1;
 
-	if (db->readonly)
+	if (db->readonly) {
+		stamps_clear(db);
 		return util_err(err, _("%s: the database is read-only"),
 		    db->path);
+	}
 	for (i = 0; i < nrosters; i++) {
 		const struct sch_record *d = rosters[i].def;
 		if (d == NULL || d->parent == NULL ||
-		    strcmp(d->parent, root->def->name) != 0)
+		    strcmp(d->parent, root->def->name) != 0) {
+			stamps_clear(db);
 			return util_err(err, _("%s is not a roster of %s"),
 			    d != NULL ? d->name : "?", root->def->name);
+		}
 		for (j = 0; j < rosters[i].n; j++)
 			if (rosters[i].rows[j] == NULL ||
-			    rosters[i].rows[j]->def != d)
+			    rosters[i].rows[j]->def != d) {
+				stamps_clear(db);
 				return util_err(err, _("row %zu of roster %s "
 				    "is not a %s record"), j + 1, d->name,
 				    d->name);
+			}
 		nrows += rosters[i].n;
 	}
 	t.db = db;
@@ -2012,6 +2052,7 @@ out:
 	free(t.sv);
 	free(w);
 	user_info_free(&t.ui);
+	stamps_clear(db);
 	return rc;
 }
 
@@ -2112,17 +2153,13 @@ int
 db_record_load(struct db *db, const struct sch_record *def, int64_t id,
     struct record **out, char **err)
 {
-	struct sbuf b = {0};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	struct record *r;
 	int rc;
 
 	*out = NULL;
-	select_sql(&b, def);
-	sbuf_add(&b, " WHERE id = ? AND deleted_at IS NULL");
-	st = cache_get(db, b.s, err); /* fixed SQL per record type */
-	sbuf_free(&b);
-	if (st == NULL)
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_SELECT, select_one_sql, def, err) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -2145,12 +2182,21 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	return 0;
 }
 
+static char *
+children_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL ORDER BY "
+	    "ord, id");
+	return sbuf_steal(&b);
+}
+
 int
 db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err)
 {
-	struct sbuf b = {0};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	struct record **v = NULL;
 	size_t nv = 0, cap = 0;
 	int rc;
@@ -2159,12 +2205,8 @@ db_children_load(struct db *db, const struct sch_record *child,
 	*n = 0;
 	if (child->parent == NULL)
 		return util_err(err, _("%s is not a roster"), child->name);
-	select_sql(&b, child);
-	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL "
-	    "ORDER BY ord, id");
-	st = cache_get(db, b.s, err); /* fixed SQL per record type */
-	sbuf_free(&b);
-	if (st == NULL)
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_CHILDREN, children_sql, child, err) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, parent_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

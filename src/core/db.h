@@ -292,6 +292,13 @@ void db_set_reason(struct db *db, const char *reason);
  * insert, no field) for itself and its rosters, not one per field. */
 void db_set_audit_bulk(struct db *db, int on);
 /*
+ * Import: the next save that inserts its first record gives it these
+ * instead of new ones (NULL: a new one): uuid, created_at, created_by,
+ * updated_at, updated_by. Cleared by that save (and any save).
+ */
+#define DB_NSTAMPS 5
+void db_set_insert_stamps(struct db *db, const char *const v[DB_NSTAMPS]);
+/*
  * Change the status of top-level record id: complete -> verified and
  * verified -> locked (supervisor), locked -> verified (admin: unlock),
  * verified -> complete (supervisor, with a reason). In the user's regions

@@ -275,7 +275,13 @@ db_import_open(struct db *db, const struct sch_record *def,
 	h->h = db_sqlite(db);
 	h->def = def;
 	*out = NULL;
-	sql = xasprintf("PRAGMA cache_size = -%d", IMPORT_CACHE_KB);
+	/*
+	 * Statement journals (one per row's savepoint and statement: the
+	 * pages a row touched, dropped when it is released) kept in memory
+	 * instead of a temporary file written page by page.
+	 */
+	sql = xasprintf("PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
+	    IMPORT_CACHE_KB);
 	k2 = sqlite3_exec(h->h, sql, NULL, NULL, NULL);
 	free(sql);
 	if (k2 != SQLITE_OK) {

@@ -124,9 +124,60 @@ struct xroster {
 	sqlite3_stmt *byn[XR_KEEP];
 };
 
+/*
+ * nik_region_known's statement kept for an expr_set (the function's user
+ * data): held by the set and by the function's registration, freed when
+ * both let go; live while the set exists (it finalizes st when freed, so
+ * that the connection can close).
+ */
+struct region_kept {
+	sqlite3_stmt *st;
+	int live, refs;
+};
+
+static void
+region_kept_unref(void *p)
+{
+	struct region_kept *k = p;
+	if (k != NULL && --k->refs == 0)
+		free(k);
+}
+
+/*
+ * The last results of a field expression or rule whose text calls nothing
+ * that depends on the day or the database (det): up to XMEMO_WAYS, each
+ * with the values it was evaluated with (one place per hash of the
+ * values), and its truth or value (no longer kept for a statement whose
+ * values rarely repeat: see XMEMO_TRIAL). The same values again give the same
+ * result without a step: the rounds of expr_refresh, the checks after it
+ * and the next records of an import or a scan mostly ask again with
+ * values already seen.
+ */
+#define XMEMO_WAYS 256 /* results kept per statement, by hash of values */
+/* After XMEMO_TRIAL look-ups, a statement hit less than 1 in XMEMO_MIN
+ * times (its values rarely repeat: a NIK, a date) is no longer memoised. */
+#define XMEMO_TRIAL 4096
+#define XMEMO_MIN 8
+struct xmemo_ent {
+	unsigned char have;
+	int truth;     /* eval_truth's result */
+	int rc;        /* eval_value's result and value */
+	char *value;
+	char **vals;   /* xbind.n values bound (NULL: none) */
+};
+struct xmemo {
+	unsigned char det;
+	struct xmemo_ent *ent; /* XMEMO_WAYS, allocated when first kept */
+	unsigned long nlook, nhit;
+	unsigned last; /* the entry of the last look-up, tried first */
+};
+static void memo_clear(struct xmemo *m, size_t n);
+
 struct xrec {
 	const struct sch_record *def;
 	const struct sch_record *parent; /* NULL unless a roster */
+	struct xmemo *fmemo;  /* nfields * XK_NKINDS */
+	struct xmemo *rmemo;  /* def->nrules */
 	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
 	struct xbind *fbind;  /* nfields * XK_NKINDS: what fst[k] binds */
 	struct xbind *rbind;  /* def->nrules: what rules[k] binds */
@@ -140,6 +191,7 @@ struct xrec {
 struct expr_set {
 	sqlite3 *h;
 	const struct schema *s;
+	struct region_kept *region; /* nik_region_known's look-up */
 	struct xrec *rec; /* one per s->records[i] */
 	size_t nrec;
 };
@@ -465,9 +517,11 @@ fn_nik_sex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * a district of the connection's region table (current or retired: a NIK
  * keeps the code of its first registration), 0 when they are not (or are
  * no digits), NULL for a NULL nik or when there is no region table.
- * The look-up is prepared for each call: a statement kept between calls
- * would have to be finalized before the connection closes, which SQLite
- * gives no hook for; a prepare of this one-row query costs microseconds.
+ * The look-up is prepared for each call, except while an expr_set lives
+ * (expr_compile registers the function again with a struct region_kept
+ * as its user data; expr_free finalizes the statement): a statement kept
+ * otherwise would have to be finalized before the connection closes,
+ * which SQLite gives no hook for.
  * It runs while the expression's own statement steps, when the
  * authorizer is not installed (expr installs it only around prepares).
  */
@@ -475,7 +529,9 @@ static void
 fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	sqlite3 *h = sqlite3_context_db_handle(ctx);
-	sqlite3_stmt *st = NULL;
+	struct region_kept *rk = sqlite3_user_data(ctx);
+	sqlite3_stmt *st = NULL, **kept = rk != NULL && rk->live ? &rk->st :
+	    NULL;
 	const char *s;
 	char code[9];
 	int i, rc;
@@ -489,17 +545,21 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	if (sqlite3_prepare_v2(h, "SELECT 1 FROM kesra_region WHERE code = ?1 "
-	    "AND level = 3", -1, &st, NULL) != SQLITE_OK) {
+	if (kept != NULL && *kept != NULL)
+		st = *kept;
+	else if (sqlite3_prepare_v2(h, "SELECT 1 FROM kesra_region WHERE code "
+	    "= ?1 AND level = 3", -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		sqlite3_result_null(ctx); /* no region table here */
 		return;
-	}
+	} else if (kept != NULL)
+		*kept = st;
 	for (i = 0; i < 6; i++)
 		if (s[i] < '0' || s[i] > '9')
 			break;
 	if (i < 6) {
-		sqlite3_finalize(st);
+		if (kept == NULL)
+			sqlite3_finalize(st);
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
@@ -510,7 +570,12 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, rc == SQLITE_ROW);
 	else
 		sqlite3_result_error(ctx, sqlite3_errmsg(h), -1);
-	sqlite3_finalize(st);
+	if (kept == NULL)
+		sqlite3_finalize(st);
+	else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
 }
 
 /*
@@ -1167,6 +1232,56 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
  * field of both is refused as before (the join called it ambiguous).
  * Problems are reported at e's place; returns NULL then.
  */
+/*
+ * 0 when expression text t calls a function whose result depends on the
+ * day or on the database (today, age, the NIK helpers, SQLite's date and
+ * time functions and CURRENT_*: their results are not memoised), else 1.
+ * Conservative: such a name followed by '(' anywhere outside a string
+ * counts.
+ */
+static int
+text_deterministic(const char *t)
+{
+	static const char *const nondet[] = {
+		"today", "age", "age_months", "nik_birth_date", "nik_sex",
+		"nik_region_known", "date", "time", "datetime", "julianday",
+		"strftime", "unixepoch", NULL
+	};
+	const unsigned char *p = (const unsigned char *)t, *q;
+	size_t i, n;
+
+	while (*p != '\0') {
+		if (*p == '\'') {
+			for (p++; *p != '\0' && *p != '\''; p++)
+				;
+			if (*p != '\0')
+				p++;
+			continue;
+		}
+		if (!name_start(*p)) {
+			p++;
+			continue;
+		}
+		for (q = p; name_char(*q); q++)
+			;
+		n = (size_t)(q - p);
+		/* CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP */
+		if (n >= 12 && strncasecmp((const char *)p, "current_", 8) ==
+		    0)
+			return 0;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q == '(')
+			for (i = 0; nondet[i] != NULL; i++)
+				if (strlen(nondet[i]) == n &&
+				    strncasecmp((const char *)p, nondet[i],
+				    n) == 0)
+					return 0;
+		p += n;
+	}
+	return 1;
+}
+
 static sqlite3_stmt *
 compile_expr(struct cctx *c, const struct xrec *xr, const struct sch_expr *e,
     const char *where, const struct xchoice *ch, struct xbind *b)
@@ -1417,6 +1532,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 	xr->parent = def->parent != NULL ? schema_record(s, def->parent) : NULL;
 	if (xr->parent == def)
 		xr->parent = NULL;
+	xr->fmemo = xcalloc(nf * XK_NKINDS, sizeof *xr->fmemo);
+	xr->rmemo = xcalloc(def->nrules, sizeof *xr->rmemo);
 	xr->fst = xcalloc(nf * XK_NKINDS, sizeof *xr->fst);
 	xr->fbind = xcalloc(nf * XK_NKINDS, sizeof *xr->fbind);
 	xr->rbind = xcalloc(def->nrules, sizeof *xr->rbind);
@@ -1448,6 +1565,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 			}
 			xr->fst[i * XK_NKINDS + k] = compile_expr(c, xr, e,
 			    where, ch, &xr->fbind[i * XK_NKINDS + k]);
+			xr->fmemo[i * XK_NKINDS + k].det = k != XK_CHOICE &&
+			    text_deterministic(e->text);
 			free(where);
 		}
 	}
@@ -1456,6 +1575,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 		if (def->rules[k].check.text != NULL)
 			xr->rules[k] = compile_expr(c, xr, &def->rules[k].check,
 			    where, NULL, &xr->rbind[k]);
+		xr->rmemo[k].det = def->rules[k].check.text != NULL &&
+		    text_deterministic(def->rules[k].check.text);
 		free(where);
 	}
 	/* Search filters: checked here, run by the search over the record's
@@ -1521,6 +1642,14 @@ expr_compile(sqlite3 *h, const struct schema *s, struct diags *d)
 		struct auth au = {NULL};
 		int dqs = 1;
 
+		x->region = xcalloc(1, sizeof *x->region);
+		x->region->live = 1;
+		x->region->refs = 2;
+		if (sqlite3_create_function_v2(h, "nik_region_known", 1,
+		    SQLITE_UTF8, x->region, fn_nik_region_known, NULL, NULL,
+		    region_kept_unref) != SQLITE_OK)
+			x->region->live = 0; /* the plain one stays */
+
 		x->nrec = s->nrecords;
 		x->rec = xcalloc(s->nrecords, sizeof *x->rec);
 		/* the authorizer and no double-quoted strings for the whole
@@ -1552,10 +1681,22 @@ expr_free(struct expr_set *x)
 
 	if (x == NULL)
 		return;
+	if (x->region != NULL) {
+		sqlite3_finalize(x->region->st);
+		x->region->st = NULL;
+		x->region->live = 0;
+		region_kept_unref(x->region);
+	}
 	for (i = 0; i < x->nrec; i++) {
 		struct xrec *xr = &x->rec[i];
 		if (xr->def == NULL)
 			continue;
+		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++)
+			memo_clear(&xr->fmemo[k], xr->fbind[k].n);
+		for (k = 0; k < xr->def->nrules; k++)
+			memo_clear(&xr->rmemo[k], xr->rbind[k].n);
+		free(xr->fmemo);
+		free(xr->rmemo);
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
 			free(xr->fbind[k].field);
@@ -1766,6 +1907,121 @@ field_bound(struct expr_set *x, const struct record *r,
 
 enum { EV_ERROR = -1, EV_FALSE = 0, EV_TRUE = 1, EV_NULL = 2 };
 
+/* The value bind_used binds for field f of b (the parent's beyond nf). */
+static const char *
+bound_value(const struct xrec *xr, size_t f, const struct record *r,
+    const struct record *parent)
+{
+	size_t nf = xr->def->nfields;
+	if (f < nf)
+		return r != NULL ? r->val[f] : NULL;
+	return parent != NULL ? parent->val[f - nf] : NULL;
+}
+
+static void
+ent_clear(struct xmemo_ent *e, size_t n)
+{
+	size_t i;
+	if (e->vals != NULL)
+		for (i = 0; i < n; i++)
+			free(e->vals[i]);
+	free(e->vals);
+	free(e->value);
+	e->vals = NULL;
+	e->value = NULL;
+	e->have = 0;
+}
+
+static void
+memo_clear(struct xmemo *m, size_t n)
+{
+	size_t i;
+	if (m->ent != NULL)
+		for (i = 0; i < XMEMO_WAYS; i++)
+			ent_clear(&m->ent[i], n);
+	free(m->ent);
+	m->ent = NULL;
+}
+
+/* 1 when e holds the result for the values b binds from r and parent. */
+static int
+ent_same(const struct xmemo_ent *e, const struct xbind *b,
+    const struct xrec *xr, const struct record *r,
+    const struct record *parent)
+{
+	const char *v;
+	size_t i;
+
+	if (!e->have)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
+		    strcmp(v, e->vals[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The entry of m for the values b binds from r and parent (NULL when m
+ * is not memoised); *hit = 1 when it holds their result.
+ */
+static struct xmemo_ent *
+memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
+    const struct record *r, const struct record *parent, int *hit)
+{
+	uint64_t h = UTIL_FNV_INIT;
+	struct xmemo_ent *e;
+	const char *v;
+	size_t i;
+
+	*hit = 0;
+	if (!m->det)
+		return NULL;
+	if (++m->nlook == XMEMO_TRIAL && m->nhit < XMEMO_TRIAL / XMEMO_MIN) {
+		memo_clear(m, b->n);
+		m->det = 0;
+		return NULL;
+	}
+	if (m->ent != NULL && ent_same(&m->ent[m->last], b, xr, r, parent)) {
+		*hit = 1;
+		m->nhit++;
+		return &m->ent[m->last];
+	}
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		/* NULL and "" apart: NUL ends a value, 1 marks NULL */
+		h = v != NULL ? util_fnv1a(h, v, strlen(v) + 1) :
+		    util_fnv1a(h, "\1", 1);
+	}
+	if (m->ent == NULL)
+		m->ent = xcalloc(XMEMO_WAYS, sizeof *m->ent);
+	m->last = (unsigned)((h ^ (h >> 29)) % XMEMO_WAYS);
+	e = &m->ent[m->last];
+	if (!ent_same(e, b, xr, r, parent))
+		return e;
+	*hit = 1;
+	m->nhit++;
+	return e;
+}
+
+/* Keep in e the values b binds (the result is set by the caller). */
+static void
+memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
+    const struct record *r, const struct record *parent)
+{
+	size_t i;
+	const char *v;
+
+	ent_clear(e, b->n);
+	e->vals = xcalloc(b->n + 1, sizeof *e->vals);
+	for (i = 0; i < b->n; i++)
+		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
+			e->vals[i] = xstrdup(v);
+	e->have = 1;
+}
+
 /* Step a bound statement for its truth; resets it. */
 static int
 eval_truth(sqlite3_stmt *st)
@@ -1818,35 +2074,63 @@ eval_value(sqlite3_stmt *st, char **out)
 	return rc;
 }
 
+#define EV_NONE (-2) /* no such expression */
+
+/* The truth of field expression kind (not a choice filter) over r. */
+static int
+field_truth(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, int kind)
+{
+	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	struct xmemo *m;
+	struct xmemo_ent *e;
+	const struct xbind *b;
+	size_t k = field * XK_NKINDS + (size_t)kind;
+	sqlite3_stmt *st;
+	int v, hit;
+
+	if (xr == NULL || field >= xr->def->nfields || (st = xr->fst[k]) ==
+	    NULL)
+		return EV_NONE;
+	m = &xr->fmemo[k];
+	b = &xr->fbind[k];
+	parent = parent_of(xr, parent);
+	if ((e = memo_find(m, b, xr, r, parent, &hit)) != NULL && hit)
+		return e->truth;
+	bind_used(st, b, xr, r, parent);
+	v = eval_truth(st);
+	if (e != NULL && v != EV_ERROR) {
+		memo_keep(e, b, xr, r, parent);
+		e->truth = v;
+	}
+	return v;
+}
+
 int
 expr_relevant(struct expr_set *x, const struct record *r,
     const struct record *parent, size_t field)
 {
-	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_RELEVANT, NULL);
-	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
+	int v = field_truth(x, r, parent, field, XK_RELEVANT);
+	return v == EV_NONE ? 1 : v == EV_TRUE;
 }
 
 int
 expr_required(struct expr_set *x, const struct record *r,
     const struct record *parent, size_t field)
 {
-	sqlite3_stmt *st;
-
 	if (r == NULL || field >= r->def->nfields)
 		return 0;
 	if (r->def->fields[field].required)
 		return 1;
-	st = field_bound(x, r, parent, field, XK_REQUIRED, NULL);
-	return st != NULL && eval_truth(st) == EV_TRUE;
+	return field_truth(x, r, parent, field, XK_REQUIRED) == EV_TRUE;
 }
 
 int
 expr_constraint(struct expr_set *x, const struct record *r,
     const struct record *parent, size_t field)
 {
-	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CONSTRAINT,
-	    NULL);
-	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
+	int v = field_truth(x, r, parent, field, XK_CONSTRAINT);
+	return v == EV_NONE ? 1 : v == EV_TRUE;
 }
 
 int
@@ -1854,14 +2138,27 @@ expr_rule(struct expr_set *x, const struct record *r,
     const struct record *parent, size_t rule)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	struct xmemo *m;
+	struct xmemo_ent *e;
 	sqlite3_stmt *st;
-	int v;
+	int v, hit;
 
 	if (xr == NULL || rule >= xr->def->nrules ||
 	    (st = xr->rules[rule]) == NULL)
 		return 1;
-	bind_used(st, &xr->rbind[rule], xr, r, parent_of(xr, parent));
-	v = eval_truth(st);
+	m = &xr->rmemo[rule];
+	parent = parent_of(xr, parent);
+	if ((e = memo_find(m, &xr->rbind[rule], xr, r, parent, &hit)) !=
+	    NULL && hit)
+		v = e->truth;
+	else {
+		bind_used(st, &xr->rbind[rule], xr, r, parent);
+		v = eval_truth(st);
+		if (e != NULL && v != EV_ERROR) {
+			memo_keep(e, &xr->rbind[rule], xr, r, parent);
+			e->truth = v;
+		}
+	}
 	return v == EV_TRUE || v == EV_NULL;
 }
 
@@ -1922,13 +2219,34 @@ int
 expr_calculate(struct expr_set *x, const struct record *r,
     const struct record *parent, size_t field, char **out)
 {
+	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
+	size_t k = field * XK_NKINDS + XK_CALCULATION;
+	const struct record *p;
+	struct xmemo *m;
+	struct xmemo_ent *e;
 	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CALCULATION,
 	    NULL);
+	int rc, hit;
 
 	*out = NULL;
 	if (st == NULL)
 		return -1;
-	return eval_value(st, out);
+	m = &xr->fmemo[k];
+	p = parent_of(xr, parent);
+	if ((e = memo_find(m, &xr->fbind[k], xr, r, p, &hit)) != NULL &&
+	    hit) {
+		/* bound by field_bound: unbound again, as eval_value does */
+		sqlite3_clear_bindings(st);
+		*out = e->value != NULL ? xstrdup(e->value) : NULL;
+		return e->rc;
+	}
+	rc = eval_value(st, out);
+	if (e != NULL && rc == 0) {
+		memo_keep(e, &xr->fbind[k], xr, r, p);
+		e->rc = rc;
+		e->value = *out != NULL ? xstrdup(*out) : NULL;
+	}
+	return rc;
 }
 
 /* Same stored value ("" is no value, as record_set has it). */

@@ -785,21 +785,21 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 		rc = ROW_UNCHANGED;
 		goto out;
 	}
+	if (old == NULL) {
+		/* the file's uuid and stamps, written by the insert itself */
+		const char *stamps[DB_NSTAMPS];
+		stamps[0] = uuid_t;
+		stamps[1] = sysval(m, rec, C_CREATED_AT);
+		stamps[2] = sysval(m, rec, C_CREATED_BY);
+		stamps[3] = sysval(m, rec, C_UPDATED_AT);
+		stamps[4] = sysval(m, rec, C_UPDATED_BY);
+		db_set_insert_stamps(m->db, stamps);
+	}
 	if (db_record_save(m->db, r, m->o->user, err) < 0) {
 		/* refused by storage (e.g. a unique value): the row only */
 		reason_add(why, NULL, *err != NULL ? *err : "?");
 		free(*err);
 		*err = NULL;
-		goto out;
-	}
-	if (old == NULL && (uuid_t != NULL || m->have[C_CREATED_AT] ||
-	    m->have[C_CREATED_BY] || m->have[C_UPDATED_AT] ||
-	    m->have[C_UPDATED_BY]) && db_import_stamp(m->h, r->id, uuid_t,
-	    sysval(m, rec, C_CREATED_AT), sysval(m, rec, C_CREATED_BY),
-	    sysval(m, rec, C_UPDATED_AT), sysval(m, rec, C_UPDATED_BY),
-	    err) < 0) {
-		/* the record is written: undo needs the whole transaction */
-		rc = -1;
 		goto out;
 	}
 	idset_put(&m->seen, r->id, rec->line);
