@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "nik.h"
 #include "region.h"
+#include "vbatch.h"
 
 #define TEXT_MAX 1000 /* bytes in a text value */
 
@@ -1015,6 +1016,94 @@ scan_ids(struct db *db, const struct sch_record *def, int rf,
 	return n;
 }
 
+/* Ids of one page that may have a finding (sorted, unique), from vbatch. */
+struct flagset {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int
+flag_add(void *arg, int64_t id)
+{
+	struct flagset *fs = arg;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->v = xreallocarray(fs->v, fs->cap, sizeof *fs->v);
+	}
+	fs->v[fs->n++] = id;
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The set-based checks of def and its rosters kids over ids [lo, hi]
+ * into fs (sorted). -1 when they are not there or one failed: then every
+ * record of the page is checked.
+ */
+static int
+page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
+    int64_t hi, struct flagset *fs)
+{
+	char *err = NULL;
+	size_t k;
+
+	fs->n = 0;
+	if (top == NULL)
+		return -1;
+	if (vbatch_flagged(top, lo, hi, flag_add, fs, &err) < 0)
+		goto fail;
+	for (k = 0; k < nk; k++)
+		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
+		    flag_add, fs, &err) < 0)
+			goto fail;
+	qsort(fs->v, fs->n, sizeof *fs->v, id_cmp);
+	return 0;
+fail:
+	free(err);
+	return -1;
+}
+
+static int
+flagged(const struct flagset *fs, int64_t id)
+{
+	return bsearch(&id, fs->v, fs->n, sizeof *fs->v, id_cmp) != NULL;
+}
+
+/* The callbacks of a record without findings: the record, its rows. */
+static int
+pass_over(const struct validate_ctx *c, const struct sch_record *def,
+    int64_t id, const struct sch_record *const *kids, size_t nk,
+    const struct validate_scan *o, void *fctx, char **err)
+{
+	struct record *r;
+	size_t k, j;
+
+	if (db_record_load(c->db, def, id, &r, err) < 0)
+		return -1;
+	if (o->record != NULL)
+		o->record(fctx, r);
+	for (k = 0; o->row != NULL && k < nk; k++) {
+		struct record **kr;
+		size_t kn;
+		if (db_children_load(c->db, kids[k], r->id, &kr, &kn,
+		    err) < 0) {
+			record_free(r);
+			return -1;
+		}
+		for (j = 0; j < kn; j++)
+			o->row(fctx, r, kr[j]);
+		db_records_free(kr, kn);
+	}
+	record_free(r);
+	return 0;
+}
+
 long
 validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err)
@@ -1023,8 +1112,11 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	enum region_level l = o->region != NULL ?
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
-	size_t t;
+	struct flagset fs = {0};
+	struct vbatch *vtop = NULL, *kv[16];
+	size_t t, k, nkv = 0;
 	long checked = 0, done = 0, total = 0, i, n;
+	int fast = !o->exact && c->x != NULL;
 
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
@@ -1049,8 +1141,21 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			continue; /* no region field: none lies in the region */
 		if (nk > 16)
 			nk = 16;
+		/* a statement that does not compile: record by record */
+		if (fast) {
+			char *e2 = NULL;
+			vtop = vbatch_new(db_sqlite(c->db), s, def, &e2);
+			free(e2);
+			for (k = 0; k < nk; k++) {
+				kv[k] = vbatch_new(db_sqlite(c->db), s, kids[k],
+				    &e2);
+				free(e2);
+				e2 = NULL;
+			}
+			nkv = nk;
+		}
 		for (;;) {
-			int rc = 0;
+			int rc = 0, all;
 			/*
 			 * A read transaction per page: one snapshot and one
 			 * lock for its records, not one for each look-up;
@@ -1061,8 +1166,22 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			    NULL) == SQLITE_OK;
 			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
 			    err);
+			all = !fast || n <= 0 || page_flags(vtop, kv, nk,
+			    ids[0], ids[n - 1], &fs) < 0;
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
+				if (!all && !flagged(&fs, ids[i])) {
+					/*
+					 * Nothing to find: scan_ids keeps
+					 * only records in the region.
+					 */
+					if (o->record != NULL || o->row != NULL)
+						rc = pass_over(c, def, ids[i],
+						    kids, nk, o, fctx, err);
+					checked++;
+					done++;
+					continue;
+				}
 				if (db_record_load(c->db, def, ids[i], &r,
 				    err) < 0) {
 					rc = -1;
@@ -1083,17 +1202,29 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			if (txn)
 				sqlite3_exec(db_sqlite(c->db), "COMMIT", NULL,
 				    NULL, NULL);
-			if (n < 0 || rc < 0)
-				return -1;
+			if (n < 0 || rc < 0) {
+				checked = -1;
+				goto out;
+			}
 			if (n == 0)
 				break;
 			if (o->progress != NULL &&
 			    o->progress(o->pctx, done, total) != 0) {
 				o->stopped = 1;
-				return checked;
+				goto out;
 			}
 		}
+		vbatch_free(vtop);
+		vtop = NULL;
+		for (k = 0; k < nkv; k++)
+			vbatch_free(kv[k]);
+		nkv = 0;
 	}
+out:
+	vbatch_free(vtop);
+	for (k = 0; k < nkv; k++)
+		vbatch_free(kv[k]);
+	free(fs.v);
 	return checked;
 }
 
