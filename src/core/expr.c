@@ -471,13 +471,33 @@ fn_nik_sex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * It runs while the expression's own statement steps, when the
  * authorizer is not installed (expr installs it only around prepares).
  */
+/*
+ * The districts nik_region_known looked up on a connection (its
+ * function's user data, freed with the connection): a look-up is a
+ * prepare, and the NIKs and KK numbers of a register share few district
+ * codes. Cleared whenever the database changed (SQLite's data version,
+ * which any write on any connection moves), so that a region table loaded
+ * afterwards is seen.
+ */
+#define NIK_CACHE 64
+struct nik_cache {
+	unsigned int version;
+	int valid;
+	struct {
+		char code[9];
+		int known; /* 0, 1; -1 unused */
+	} e[NIK_CACHE];
+};
+
 static void
 fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	sqlite3 *h = sqlite3_context_db_handle(ctx);
+	struct nik_cache *c = sqlite3_user_data(ctx);
 	sqlite3_stmt *st = NULL;
 	const char *s;
 	char code[9];
+	unsigned int version = 0, slot;
 	int i, rc;
 
 	(void)argc;
@@ -488,6 +508,26 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if ((s = (const char *)sqlite3_value_text(argv[0])) == NULL) {
 		sqlite3_result_error_nomem(ctx);
 		return;
+	}
+	for (i = 0; i < 6; i++)
+		if (s[i] < '0' || s[i] > '9')
+			break;
+	if (c != NULL && i == 6) {
+		snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+		for (slot = 0, i = 0; i < 6; i++)
+			slot = slot * 31u + (unsigned char)s[i];
+		slot %= NIK_CACHE;
+		if (sqlite3_file_control(h, "main", SQLITE_FCNTL_DATA_VERSION,
+		    &version) != SQLITE_OK || !c->valid ||
+		    version != c->version) {
+			memset(c->e, 0, sizeof c->e);
+			c->version = version;
+			c->valid = 1;
+		}
+		if (strcmp(c->e[slot].code, code) == 0) {
+			sqlite3_result_int(ctx, c->e[slot].known);
+			return;
+		}
 	}
 	if (sqlite3_prepare_v2(h, "SELECT 1 FROM kesra_region WHERE code = ?1 "
 	    "AND level = 3", -1, &st, NULL) != SQLITE_OK) {
@@ -504,11 +544,18 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+	for (slot = 0, i = 0; i < 6; i++)
+		slot = slot * 31u + (unsigned char)s[i];
+	slot %= NIK_CACHE;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
 		sqlite3_result_int(ctx, rc == SQLITE_ROW);
-	else
+		if (c != NULL) {
+			memcpy(c->e[slot].code, code, sizeof code);
+			c->e[slot].known = rc == SQLITE_ROW;
+		}
+	} else
 		sqlite3_result_error(ctx, sqlite3_errmsg(h), -1);
 	sqlite3_finalize(st);
 }
@@ -606,12 +653,16 @@ expr_register_functions(sqlite3 *h, char **err)
 	 * allocating up to SQLite's default of 1 GB.
 	 */
 	sqlite3_limit(h, SQLITE_LIMIT_LENGTH, EXPR_MAX_LENGTH);
-	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
+	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++) {
+		/* nik_region_known keeps its look-ups per connection */
+		int cache = helpers[i].fn == fn_nik_region_known;
 		if (sqlite3_create_function_v2(h, helpers[i].name,
-		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, NULL,
-		    helpers[i].fn, NULL, NULL, NULL) != SQLITE_OK)
+		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, cache ?
+		    xcalloc(1, sizeof(struct nik_cache)) : NULL,
+		    helpers[i].fn, NULL, NULL, cache ? free : NULL) != SQLITE_OK)
 			return util_err(err, "cannot register SQL function "
 			    "%s(): %s", helpers[i].name, sqlite3_errmsg(h));
+	}
 	return 0;
 }
 

@@ -1075,33 +1075,65 @@ flagged(const struct flagset *fs, int64_t id)
 	return bsearch(&id, fs->v, fs->n, sizeof *fs->v, id_cmp) != NULL;
 }
 
-/* The callbacks of a record without findings: the record, its rows. */
+/*
+ * The records of a page for the callbacks of those without findings:
+ * the top-level records and their roster rows, each loaded in one
+ * statement (db_records_range), walked in id order.
+ */
+struct page_recs {
+	struct record **top, **kid[16];
+	size_t ntop, nkid[16], itop, ikid[16];
+};
+
 static int
-pass_over(const struct validate_ctx *c, const struct sch_record *def,
-    int64_t id, const struct sch_record *const *kids, size_t nk,
-    const struct validate_scan *o, void *fctx, char **err)
+page_load(struct db *db, const struct sch_record *def,
+    const struct sch_record *const *kids, size_t nk, int rows, int64_t lo,
+    int64_t hi, struct page_recs *pr, char **err)
+{
+	size_t k;
+	memset(pr, 0, sizeof *pr);
+	if (db_records_range(db, def, lo, hi, 0, &pr->top, &pr->ntop, err) < 0)
+		return -1;
+	for (k = 0; rows && k < nk; k++)
+		if (db_records_range(db, kids[k], lo, hi, 1, &pr->kid[k],
+		    &pr->nkid[k], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+page_free(struct page_recs *pr)
+{
+	size_t k;
+	db_records_free(pr->top, pr->ntop);
+	for (k = 0; k < 16; k++)
+		db_records_free(pr->kid[k], pr->nkid[k]);
+	memset(pr, 0, sizeof *pr);
+}
+
+/* The callbacks of record id, which has no finding: it, then its rows. */
+static void
+pass_over(struct page_recs *pr, int64_t id, size_t nk,
+    const struct validate_scan *o, void *fctx)
 {
 	struct record *r;
-	size_t k, j;
+	size_t k;
 
-	if (db_record_load(c->db, def, id, &r, err) < 0)
-		return -1;
+	while (pr->itop < pr->ntop && pr->top[pr->itop]->id < id)
+		pr->itop++;
+	if (pr->itop == pr->ntop || pr->top[pr->itop]->id != id)
+		return;
+	r = pr->top[pr->itop];
 	if (o->record != NULL)
 		o->record(fctx, r);
 	for (k = 0; o->row != NULL && k < nk; k++) {
-		struct record **kr;
-		size_t kn;
-		if (db_children_load(c->db, kids[k], r->id, &kr, &kn,
-		    err) < 0) {
-			record_free(r);
-			return -1;
-		}
-		for (j = 0; j < kn; j++)
-			o->row(fctx, r, kr[j]);
-		db_records_free(kr, kn);
+		size_t *i = &pr->ikid[k];
+		while (*i < pr->nkid[k] && pr->kid[k][*i]->parent_id < id)
+			(*i)++;
+		for (; *i < pr->nkid[k] && pr->kid[k][*i]->parent_id == id;
+		    (*i)++)
+			o->row(fctx, r, pr->kid[k][*i]);
 	}
-	record_free(r);
-	return 0;
 }
 
 long
@@ -1113,6 +1145,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
 	struct flagset fs = {0};
+	struct page_recs pr = {0};
 	struct vbatch *vtop = NULL, *kv[16];
 	size_t t, k, nkv = 0;
 	long checked = 0, done = 0, total = 0, i, n;
@@ -1168,6 +1201,10 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			    err);
 			all = !fast || n <= 0 || page_flags(vtop, kv, nk,
 			    ids[0], ids[n - 1], &fs) < 0;
+			if (!all && (o->record != NULL || o->row != NULL) &&
+			    page_load(c->db, def, kids, nk, o->row != NULL,
+			    ids[0], ids[n - 1], &pr, err) < 0)
+				rc = -1;
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
 				if (!all && !flagged(&fs, ids[i])) {
@@ -1175,9 +1212,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 					 * Nothing to find: scan_ids keeps
 					 * only records in the region.
 					 */
-					if (o->record != NULL || o->row != NULL)
-						rc = pass_over(c, def, ids[i],
-						    kids, nk, o, fctx, err);
+					pass_over(&pr, ids[i], nk, o, fctx);
 					checked++;
 					done++;
 					continue;
@@ -1197,6 +1232,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				record_free(r);
 				done++;
 			}
+			page_free(&pr);
 			if (n > 0)
 				after = ids[n - 1];
 			if (txn)
