@@ -227,17 +227,29 @@ today_ymd(int *y, int *m, int *d)
 	struct tm tm;
 	time_t now;
 
+	/* localtime_r once a second per thread: NIK and age checks of a
+	 * whole register call this for every person */
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local int ly, lm, ld;
+
 	if (env != NULL && strlen(env) == 10 && parse_ymd(env, y, m, d) == 0)
 		return;
 	now = time(NULL);
+	if (now == last) {
+		*y = ly;
+		*m = lm;
+		*d = ld;
+		return;
+	}
 	if (localtime_r(&now, &tm) == NULL) {
 		*y = 1970;
 		*m = *d = 1;
 		return;
 	}
-	*y = tm.tm_year + 1900;
-	*m = tm.tm_mon + 1;
-	*d = tm.tm_mday;
+	*y = ly = tm.tm_year + 1900;
+	*m = lm = tm.tm_mon + 1;
+	*d = ld = tm.tm_mday;
+	last = now;
 }
 
 /* A date argument: 0 with y/m/d, -1 for NULL, a non-text or a bad date. */

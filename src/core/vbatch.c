@@ -16,18 +16,20 @@
  */
 #include "vbatch.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "db.h"
+#include "nik.h"
 #include "region.h"
 #include "util.h"
 #include "validate.h"
 
-#define VB_FIELD_PTR "kesra_sch_field"
 
 struct vbatch {
 	sqlite3 *h;
@@ -35,9 +37,11 @@ struct vbatch {
 	sqlite3_stmt *rows;    /* ids in [?1, ?2] that may have a finding */
 	sqlite3_stmt *parents; /* roster: parent ids in [?1, ?2] */
 	char *sql;
-	/* pointer parameters: ?3 the vbatch, ?k bound to fields[k - 4] */
-	const struct sch_field **fields;
-	int nfields;
+	/* ?3: the vbatch itself, a pointer parameter */
+	/* kesra_vb_row's fields, VB_CHUNK a call */
+	const struct sch_field **rowf;
+	size_t nrowf;
+	int year; /* this year for NIK checks, fixed for each run */
 	/* region codes looked up (kesra_vb_region), cleared for each run */
 	sqlite3_stmt *region;
 	struct vb_region {
@@ -47,48 +51,19 @@ struct vbatch {
 };
 
 #define VB_SELF_PTR "kesra_vbatch"
+#define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
 
 /* ---- the SQL function that runs validate_value ------------------------ */
 
-/*
- * kesra_vb_value(field, value): 1 when validate_value accepts value (in
- * the stored text form db_record_load gives it), else 0. field is a
- * pointer parameter (sqlite3_bind_pointer).
- */
-static void
-fn_vb_value(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* The year nik_parse resolves a NIK's century against (as validate). */
+static int
+this_year(void)
 {
-	const struct sch_field *f = sqlite3_value_pointer(argv[0],
-	    VB_FIELD_PTR);
-	char buf[40], *norm = NULL, *msg = NULL;
-	const char *v = NULL, *rule = NULL;
-	int ok;
-
-	(void)argc;
-	if (f == NULL) {
-		sqlite3_result_int(ctx, 0);
-		return;
-	}
-	switch (sqlite3_value_type(argv[1])) {
-	case SQLITE_NULL:
-		break;
-	case SQLITE_FLOAT:
-		util_fmt_double(sqlite3_value_double(argv[1]), buf, sizeof buf);
-		v = buf;
-		break;
-	default:
-		v = (const char *)sqlite3_value_text(argv[1]);
-		/* text with a NUL inside: db_record_load would cut it */
-		if (v != NULL && strlen(v) != (size_t)sqlite3_value_bytes(argv[1])) {
-			sqlite3_result_int(ctx, 0);
-			return;
-		}
-		break;
-	}
-	ok = validate_value(f, v, 0, &norm, &rule, &msg) == 0;
-	free(norm);
-	free(msg);
-	sqlite3_result_int(ctx, ok);
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm) == NULL)
+		return 2000;
+	return tm.tm_year + 1900;
 }
 
 static unsigned
@@ -101,53 +76,203 @@ hash(const char *s)
 }
 
 /*
- * kesra_vb_region(vbatch, code, level): 1 when code is a current region
- * of that level (as db_region_get and validate_field check it), else 0.
- * Codes are cached for the run: households of a page share their
- * villages.
+ * Whether code is a current region of that level (as db_region_get and
+ * validate_field check it): *known 1 or 0. Codes are cached for the run:
+ * the households of a page share their villages. 0, or -1 on error.
  */
-static void
-fn_vb_region(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static int
+region_known(struct vbatch *v, const char *code, int level, int *known)
 {
-	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
-	const char *code = (const char *)sqlite3_value_text(argv[1]);
-	int level = sqlite3_value_int(argv[2]), found = -1, rc;
 	struct vb_region *e;
-	size_t n;
+	size_t n = strlen(code);
+	int found = -1, rc;
 
-	(void)argc;
-	if (v == NULL || code == NULL) {
-		sqlite3_result_int(ctx, 0);
-		return;
-	}
-	n = strlen(code);
 	e = &v->rcache[hash(code) % 256];
 	if (n < sizeof e->code && e->code[0] != '\0' &&
 	    strcmp(e->code, code) == 0) {
-		sqlite3_result_int(ctx, e->level == level);
-		return;
+		*known = e->level == level;
+		return 0;
 	}
 	if (v->region == NULL && sqlite3_prepare_v3(v->h, "SELECT level FROM "
 	    "kesra_region WHERE code = ?1 AND retired = 0", -1,
-	    SQLITE_PREPARE_PERSISTENT, &v->region, NULL) != SQLITE_OK) {
-		sqlite3_result_error(ctx, "kesra_vb_region: no region table",
-		    -1);
-		return;
-	}
+	    SQLITE_PREPARE_PERSISTENT, &v->region, NULL) != SQLITE_OK)
+		return -1;
 	sqlite3_bind_text(v->region, 1, code, (int)n, SQLITE_TRANSIENT);
 	if ((rc = sqlite3_step(v->region)) == SQLITE_ROW)
 		found = sqlite3_column_int(v->region, 0);
 	sqlite3_reset(v->region);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_result_error(ctx, "kesra_vb_region: look-up failed",
-		    -1);
-		return;
-	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
 	if (n < sizeof e->code) {
 		memcpy(e->code, code, n + 1);
 		e->level = found;
 	}
-	sqlite3_result_int(ctx, found == level);
+	*known = found == level;
+	return 0;
+}
+
+/* The stored text form of a value (as db_record_load gives it) in buf or
+ * the value's own text; NULL for NULL. -1 for text with a NUL inside. */
+static int
+value_text(sqlite3_value *a, char *buf, size_t n, const char **out)
+{
+	*out = NULL;
+	switch (sqlite3_value_type(a)) {
+	case SQLITE_NULL:
+		return 0;
+	case SQLITE_FLOAT:
+		util_fmt_double(sqlite3_value_double(a), buf, n);
+		*out = buf;
+		return 0;
+	default:
+		*out = (const char *)sqlite3_value_text(a);
+		if (*out != NULL && strlen(*out) !=
+		    (size_t)sqlite3_value_bytes(a))
+			return -1;
+		return 0;
+	}
+}
+
+/* validate_value itself: 1 when it accepts v. */
+static int
+value_exact(const struct sch_field *f, const char *v)
+{
+	char *norm = NULL, *msg = NULL;
+	const char *rule = NULL;
+	int ok = validate_value(f, v, 0, &norm, &rule, &msg) == 0;
+	free(norm);
+	free(msg);
+	return ok;
+}
+
+/* Printable ASCII, 1..1000 bytes, no space at either end: validate_value
+ * keeps such a text as it is (valid UTF-8, no control character). */
+static int
+plain_text(const char *v)
+{
+	size_t i;
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
+			return 0;
+	return i > 0 && i <= 1000 && v[0] != ' ' && v[i - 1] != ' ';
+}
+
+static int region_known(struct vbatch *v, const char *code, int level,
+    int *known);
+
+/*
+ * 1 when non-empty value a of field f passes every check of
+ * validate_value (a test without allocation where it can, else
+ * validate_value) and, for a region, is a current region of its level;
+ * 0 when not; -1 on a look-up error.
+ */
+static int
+value_ok(struct vbatch *v, const struct sch_field *f, sqlite3_value *a)
+{
+	char buf[40];
+	const char *t;
+	int y, m, d, known;
+	struct nik n;
+
+	if (value_text(a, buf, sizeof buf, &t) < 0)
+		return 0;
+	if (t == NULL)
+		return 1; /* empty: the required checks are in SQL */
+	switch (f->type) {
+	case FT_TEXT:
+		if (!plain_text(t))
+			break;
+		return f->pattern_re == NULL ||
+		    regexec(f->pattern_re, t, 0, NULL, 0) == 0;
+	case FT_INTEGER:
+		if (sqlite3_value_type(a) != SQLITE_INTEGER)
+			break;
+		{
+			sqlite3_int64 i = sqlite3_value_int64(a);
+			if (i < -999999999999999LL || i > 999999999999999LL)
+				break;
+			if ((f->has_min && (double)i < f->min) ||
+			    (f->has_max && (double)i > f->max))
+				return 0;
+			return 1;
+		}
+	case FT_DATE:
+		if (strlen(t) != 10 || t[4] != '-' ||
+		    validate_parse_date(t, &y, &m, &d) < 0)
+			break;
+		return 1;
+	case FT_YESNO:
+		if (sqlite3_value_type(a) == SQLITE_INTEGER &&
+		    (sqlite3_value_int64(a) == 0 || sqlite3_value_int64(a) == 1))
+			return 1;
+		break;
+	case FT_SELECT_ONE:
+		if (f->vs != NULL && schema_choice(f->vs, t) != NULL)
+			return 1;
+		break;
+	case FT_REGION:
+		if (f->pattern_re != NULL || !plain_text(t) ||
+		    region_code_level(t) != f->level)
+			break;
+		if (region_known(v, t, (int)f->level, &known) < 0)
+			return -1;
+		return known;
+	case FT_NIK:
+		if (!plain_text(t) || nik_parse(t, v->year, &n, NULL) < 0 ||
+		    (f->pattern_re != NULL &&
+		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
+			break;
+		return 1;
+	case FT_KK:
+		if (!plain_text(t) || nik_kk_parse(t, NULL, NULL) < 0 ||
+		    (f->pattern_re != NULL &&
+		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
+			break;
+		return 1;
+	default:
+		break;
+	}
+	if (!value_exact(f, t))
+		return 0;
+	if (f->type == FT_REGION) {
+		char *tr = util_trim(t);
+		int rc = region_known(v, tr, (int)f->level, &known);
+		free(tr);
+		return rc < 0 ? -1 : known;
+	}
+	return 1;
+}
+
+/*
+ * kesra_vb_row(vbatch, chunk, value, ...): 1 when a value of the chunk's
+ * fields may fail its field's checks (value_ok), else 0.
+ */
+static void
+fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+	size_t first, i;
+	int rc;
+
+	if (v == NULL || argc < 2) {
+		sqlite3_result_int(ctx, 1);
+		return;
+	}
+	first = (size_t)sqlite3_value_int64(argv[1]) * VB_CHUNK;
+	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
+		if (sqlite3_value_type(argv[i + 2]) == SQLITE_NULL)
+			continue;
+		if ((rc = value_ok(v, v->rowf[first + i], argv[i + 2])) < 0) {
+			sqlite3_result_error(ctx, "kesra_vb_row: look-up "
+			    "failed", -1);
+			return;
+		}
+		if (rc == 0) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
 }
 
 /* ---- building the SQL -------------------------------------------------- */
@@ -180,20 +305,6 @@ col(struct sbuf *b, const struct sch_record *r, const struct sch_field *f)
 	ident(b, f->name);
 }
 
-/* A pointer parameter for field f; its number. */
-static int
-field_param(struct vbatch *v, const struct sch_field *f)
-{
-	int i;
-	for (i = 0; i < v->nfields; i++)
-		if (v->fields[i] == f)
-			return i + 4;
-	v->fields = xreallocarray(v->fields, (size_t)v->nfields + 1,
-	    sizeof *v->fields);
-	v->fields[v->nfields++] = f;
-	return v->nfields + 3;
-}
-
 /* A SQL string literal of dictionary text. */
 static void
 literal(struct sbuf *b, const char *s)
@@ -201,17 +312,6 @@ literal(struct sbuf *b, const char *s)
 	char *q = sqlite3_mprintf("%Q", s);
 	sbuf_add(b, q);
 	sqlite3_free(q);
-}
-
-static void
-number(struct sbuf *b, double d)
-{
-	char buf[40];
-	snprintf(buf, sizeof buf, "%.17g", d);
-	/* an integral value stays a REAL literal: 5.0, not 5 */
-	if (strspn(buf, "-0123456789") == strlen(buf))
-		strcat(buf, ".0");
-	sbuf_add(b, buf);
 }
 
 /* 1 when code is an integer written as SQLite writes it ("12", "-3"). */
@@ -222,106 +322,6 @@ canonical_int(const char *code)
 	size_t n = strspn(p, "0123456789");
 	return n > 0 && n < 16 && p[n] == '\0' && (p[0] != '0' || n == 1) &&
 	    !(code[0] == '-' && strcmp(p, "0") == 0);
-}
-
-/* The shape of a region code of each level (region_code_level). */
-static const char *const region_glob[] = {
-	"", "[0-9][0-9]", "[0-9][0-9].[0-9][0-9]",
-	"[0-9][0-9].[0-9][0-9].[0-9][0-9]",
-	"[0-9][0-9].[0-9][0-9].[0-9][0-9].[0-9][0-9][0-9][0-9]"
-};
-
-/*
- * A test that passes only values validate_value accepts for f (column c
- * written by the caller into b as C); "0" when none is written.
- */
-static void
-value_fast(struct sbuf *b, const char *c, const struct sch_field *f)
-{
-	const char *t = schema_field_sql_type(f);
-	size_t i;
-	int any = 0;
-
-	switch (f->type) {
-	case FT_TEXT:
-		if (f->pattern != NULL) {
-			sbuf_add(b, "0"); /* validate_value decides */
-			return;
-		}
-		sbuf_addf(b, "(typeof(%s) = 'text' AND length(CAST(%s AS BLOB)) "
-		    "BETWEEN 1 AND 1000 AND %s NOT GLOB '*[^ -~]*' AND %s = "
-		    "trim(%s))", c, c, c, c, c);
-		return;
-	case FT_INTEGER:
-		if (t == NULL || strcmp(t, "INTEGER") != 0)
-			break;
-		sbuf_addf(b, "(typeof(%s) = 'integer' AND %s BETWEEN "
-		    "-999999999999999 AND 999999999999999", c, c);
-		if (f->has_min) {
-			sbuf_addf(b, " AND %s >= ", c);
-			number(b, f->min);
-		}
-		if (f->has_max) {
-			sbuf_addf(b, " AND %s <= ", c);
-			number(b, f->max);
-		}
-		sbuf_add(b, ")");
-		return;
-	case FT_DATE:
-		sbuf_addf(b, "(typeof(%s) = 'text' AND %s GLOB "
-		    "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND "
-		    "date(%s) = %s AND %s BETWEEN '1850-01-01' AND "
-		    "'2200-12-31')", c, c, c, c, c);
-		return;
-	case FT_REGION:
-		if (f->pattern != NULL || f->level < RL_PROVINCE ||
-		    f->level > RL_VILLAGE)
-			break;
-		sbuf_addf(b, "(typeof(%s) = 'text' AND %s GLOB '%s')", c, c,
-		    region_glob[f->level]);
-		return;
-	case FT_YESNO:
-		if (t == NULL || strcmp(t, "INTEGER") != 0)
-			break;
-		sbuf_addf(b, "(typeof(%s) = 'integer' AND %s IN (0, 1))", c, c);
-		return;
-	case FT_SELECT_ONE:
-	case FT_SELECT_MULTIPLE: /* a single code is its canonical form */
-		if (f->vs == NULL || t == NULL)
-			break;
-		if (f->type == FT_SELECT_ONE && f->vs->numeric &&
-		    strcmp(t, "INTEGER") == 0) {
-			sbuf_addf(b, "(typeof(%s) = 'integer' AND %s IN (", c, c);
-			for (i = 0; i < f->vs->nchoices; i++)
-				if (canonical_int(f->vs->choices[i].code)) {
-					sbuf_addf(b, "%s%s", any ? ", " : "",
-					    f->vs->choices[i].code);
-					any = 1;
-				}
-		} else if (strcmp(t, "TEXT") == 0) {
-			sbuf_addf(b, "(typeof(%s) = 'text' AND %s IN (", c, c);
-			for (i = 0; i < f->vs->nchoices; i++) {
-				const char *code = f->vs->choices[i].code;
-				/* as validate_value leaves it: no spaces,
-				 * commas or tabs (separators), no padding */
-				if (code[0] == '\0' || code[strcspn(code,
-				    " ,\t\n\r\f\v")] != '\0')
-					continue;
-				if (any)
-					sbuf_add(b, ", ");
-				literal(b, code);
-				any = 1;
-			}
-		} else
-			break;
-		if (!any)
-			sbuf_add(b, "NULL");
-		sbuf_add(b, "))");
-		return;
-	default:
-		break;
-	}
-	sbuf_add(b, "0");
 }
 
 /* Append " OR " between terms. */
@@ -477,51 +477,37 @@ out:
 }
 
 /*
- * The terms of field i. Cheapest first: most values pass their test in
- * SQL and most empty fields are never required, so the relevance (an
- * expression) is evaluated only for a field that may fail.
+ * The checks of a non-empty value of field i beyond validate_value's
+ * (the constraint, the choice filter, the region above, unique), when
+ * the field is relevant; nothing when it has none.
  */
 static void
 field_terms(struct build *bd, size_t i)
 {
 	const struct sch_field *f = &bd->r->fields[i];
-	struct sbuf cb = {0};
-	struct sbuf *b = bd->b;
+	struct sbuf cb = {0}, t = {0};
+	struct sbuf *b = &t, *keep;
 	const char *c;
 
 	if (!schema_field_stored(f) || f->type == FT_CALCULATE)
 		return;
 	col(&cb, bd->r, f);
 	c = cb.s;
-	term(bd);
-	sbuf_add(b, "((");
-	/* empty: required */
-	if (f->required)
-		sbuf_addf(b, "%s IS NULL", c);
-	else if (f->required_if.text != NULL) {
-		sbuf_addf(b, "%s IS NULL AND ", c);
-		truth(b, f->required_if.text);
-	} else
-		sbuf_add(b, "0");
-	sbuf_addf(b, " OR %s IS NOT NULL AND (", c);
-	/* the value: the test in SQL, else validate_value */
-	sbuf_add(b, "(CASE WHEN ");
-	value_fast(b, c, f);
-	sbuf_addf(b, " THEN 0 ELSE NOT kesra_vb_value(?%d, %s) END)",
-	    field_param(bd->v, f), c);
+	keep = bd->b;
+	bd->b = b;
 	if (f->constraint.text != NULL) {
 		sbuf_add(b, " OR NOT ");
 		truth(b, f->constraint.text);
 	}
 	if (f->choice_filter.text != NULL && schema_field_has_choices(f)) {
 		sbuf_add(b, " OR ");
-		if (choice_term(bd, f, c) < 0)
+		if (choice_term(bd, f, c) < 0) {
+			/* choice_term wrote nothing */
 			sbuf_add(b, "1");
+		}
 	}
 	if (f->type == FT_REGION) {
-		/* the region table (through a cache), then the one above */
-		sbuf_addf(b, " OR NOT kesra_vb_region(?3, %s, %d) OR substr(%s, 1, "
-		    "length(", c, (int)f->level, c);
+		sbuf_addf(b, " OR substr(%s, 1, length(", c);
 		region_above(bd, f->level);
 		sbuf_add(b, ") + 1) <> ");
 		region_above(bd, f->level);
@@ -539,13 +525,103 @@ field_terms(struct build *bd, size_t i)
 		ident(b, bd->r->name);
 		sbuf_add(b, ".id)");
 	}
-	sbuf_add(b, "))");
-	if (f->relevant.text != NULL) {
-		sbuf_add(b, " AND ");
-		truth(b, f->relevant.text);
+	bd->b = keep;
+	if (t.len > 0) {
+		term(bd);
+		/* t begins with " OR " */
+		sbuf_addf(bd->b, "(%s IS NOT NULL AND (0%s)", c, t.s);
+		if (f->relevant.text != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, f->relevant.text);
+		}
+		sbuf_add(bd->b, ")");
 	}
-	sbuf_add(b, ")");
+	sbuf_free(&t);
 	sbuf_free(&cb);
+}
+
+/*
+ * Empty fields that are required: grouped by the required expression
+ * and the relevance, each group's expressions evaluated once, and only
+ * when one of its fields is empty.
+ */
+static void
+required_terms(struct build *bd)
+{
+	const struct sch_record *r = bd->r;
+	unsigned char *done = xcalloc(r->nfields + 1, 1);
+	size_t i, j;
+
+	for (i = 0; i < r->nfields; i++) {
+		const struct sch_field *f = &r->fields[i];
+		const char *req = f->required ? NULL : f->required_if.text;
+		const char *rel = f->relevant.text;
+		int any = 0;
+		if (done[i] || !schema_field_stored(f) ||
+		    f->type == FT_CALCULATE || (!f->required && req == NULL))
+			continue;
+		term(bd);
+		sbuf_add(bd->b, "((");
+		for (j = i; j < r->nfields; j++) {
+			const struct sch_field *g = &r->fields[j];
+			const char *greq = g->required ? NULL :
+			    g->required_if.text;
+			if (done[j] || !schema_field_stored(g) ||
+			    g->type == FT_CALCULATE ||
+			    g->required != f->required ||
+			    (!g->required && greq == NULL))
+				continue;
+			if ((req == NULL) != (greq == NULL) || (req != NULL &&
+			    strcmp(req, greq) != 0))
+				continue;
+			if ((rel == NULL) != (g->relevant.text == NULL) ||
+			    (rel != NULL && strcmp(rel, g->relevant.text) != 0))
+				continue;
+			done[j] = 1;
+			sbuf_add(bd->b, any ? " OR " : "");
+			col(bd->b, r, g);
+			sbuf_add(bd->b, " IS NULL");
+			any = 1;
+		}
+		sbuf_add(bd->b, ")");
+		if (req != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, req);
+		}
+		if (rel != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, rel);
+		}
+		sbuf_add(bd->b, ")");
+	}
+	free(done);
+}
+
+/* The values: kesra_vb_row over every stored field, VB_CHUNK a call. */
+static void
+value_terms(struct build *bd)
+{
+	struct vbatch *v = bd->v;
+	size_t i, k;
+
+	for (i = 0; i < bd->r->nfields; i++) {
+		const struct sch_field *f = &bd->r->fields[i];
+		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
+			continue;
+		v->rowf = xreallocarray(v->rowf, v->nrowf + 1,
+		    sizeof *v->rowf);
+		v->rowf[v->nrowf++] = f;
+	}
+	for (k = 0; k * VB_CHUNK < v->nrowf; k++) {
+		term(bd);
+		sbuf_addf(bd->b, "kesra_vb_row(?3, %zu", k);
+		for (i = k * VB_CHUNK; i < v->nrowf && i < (k + 1) * VB_CHUNK;
+		    i++) {
+			sbuf_add(bd->b, ", ");
+			col(bd->b, bd->r, v->rowf[i]);
+		}
+		sbuf_add(bd->b, ")");
+	}
 }
 
 /* The probable duplicate: another live row with the same key (index). */
@@ -622,13 +698,19 @@ static void
 row_terms(struct build *bd)
 {
 	size_t i;
+	value_terms(bd);
+	required_terms(bd);
 	for (i = 0; i < bd->r->nfields; i++)
 		field_terms(bd, i);
 	dup_term(bd);
-	for (i = 0; i < bd->r->nrules; i++) {
+	if (bd->r->nrules > 0) {
+		/* a rule holds when true or NULL (expr_rule) */
 		term(bd);
-		sbuf_addf(bd->b, "(CASE WHEN coalesce((\n%s\n), 1) THEN 0 "
-		    "ELSE 1 END)", bd->r->rules[i].check.text);
+		sbuf_add(bd->b, "NOT (");
+		for (i = 0; i < bd->r->nrules; i++)
+			sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", i > 0 ?
+			    "\n AND " : "", bd->r->rules[i].check.text);
+		sbuf_add(bd->b, ")");
 	}
 	if (!bd->any)
 		sbuf_add(bd->b, "0");
@@ -637,7 +719,6 @@ row_terms(struct build *bd)
 static int
 prepare(struct vbatch *v, const char *sql, sqlite3_stmt **st, char **err)
 {
-	int i;
 	if (sqlite3_prepare_v3(v->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
 	    NULL) != SQLITE_OK) {
 		util_err(err, "%s: checks in SQL: %s", v->rec->name,
@@ -647,10 +728,6 @@ prepare(struct vbatch *v, const char *sql, sqlite3_stmt **st, char **err)
 	}
 	if (sqlite3_bind_parameter_count(*st) >= 3)
 		sqlite3_bind_pointer(*st, 3, v, VB_SELF_PTR, NULL);
-	for (i = 0; i < v->nfields; i++)
-		if (i + 4 <= sqlite3_bind_parameter_count(*st))
-			sqlite3_bind_pointer(*st, i + 4, (void *)v->fields[i],
-			    VB_FIELD_PTR, NULL);
 	return 0;
 }
 
@@ -670,15 +747,9 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
 		goto fail;
 	}
-	if (sqlite3_create_function_v2(h, "kesra_vb_value", 2, SQLITE_UTF8,
-	    NULL, fn_vb_value, NULL, NULL, NULL) != SQLITE_OK) {
-		util_err(err, "cannot register kesra_vb_value: %s",
-		    sqlite3_errmsg(h));
-		goto fail;
-	}
-	if (sqlite3_create_function_v2(h, "kesra_vb_region", 3, SQLITE_UTF8,
-	    NULL, fn_vb_region, NULL, NULL, NULL) != SQLITE_OK) {
-		util_err(err, "cannot register kesra_vb_region: %s",
+	if (sqlite3_create_function_v2(h, "kesra_vb_row", -1, SQLITE_UTF8,
+	    NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
+		util_err(err, "cannot register kesra_vb_row: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
@@ -771,7 +842,7 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->rows);
 	sqlite3_finalize(v->parents);
 	sqlite3_finalize(v->region);
-	free(v->fields);
+	free(v->rowf);
 	free(v->sql);
 	free(v);
 }
@@ -791,6 +862,7 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	if (st == NULL)
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
+	v->year = this_year();
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)

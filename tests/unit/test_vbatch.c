@@ -182,7 +182,7 @@ test_compiles_clean(void **state)
 		    &f->s->records[i], &err);
 		if (v == NULL)
 			fail_msg("%s: %s", f->s->records[i].name, err);
-		assert_non_null(strstr(vbatch_sql(v), "kesra_vb_value"));
+		assert_non_null(strstr(vbatch_sql(v), "kesra_vb_row"));
 		assert_int_equal(vbatch_flagged(v, 0, INT64_MAX, count_cb, &n,
 		    &err), 0);
 		assert_int_equal(vbatch_flagged_parents(v, 0, INT64_MAX,
