@@ -271,6 +271,20 @@ mutate(struct fx *f, uint64_t *seed)
 		sqlite3_free(sql);
 		return;
 	}
+	if (k == 1 && def->ndup_key > 0) { /* a probable duplicate */
+		long long other = (long long)(1 + rnd(seed) % (uint64_t)hi);
+		size_t j;
+		for (j = 0; j < def->ndup_key; j++) {
+			const char *n = def->fields[def->dup_key[j]].name;
+			sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = "
+			    "(SELECT \"%w\" FROM \"%w\" WHERE id = %lld) "
+			    "WHERE id = %lld", def->name, n, n, def->name,
+			    other, id);
+			sqlite3_exec(db_sqlite(f->db), sql, NULL, NULL, NULL);
+			sqlite3_free(sql);
+		}
+		return;
+	}
 	fd = &def->fields[rnd(seed) % def->nfields];
 	if (!schema_field_stored(fd))
 		return;
@@ -319,13 +333,21 @@ test_mutations(void **state)
 		region = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	assert_non_null(region);
-	for (round = 0; round < 6; round++) {
-		for (i = 0; i < 60; i++)
+	/*
+	 * Few mutations a round, each round rolled back: most households
+	 * stay clean, so that a finding the set-based checks miss is not
+	 * hidden by another one of the same household.
+	 */
+	for (round = 0; round < 60; round++) {
+		exec(f, "BEGIN");
+		for (i = 0; i < 4; i++)
 			mutate(f, &seed);
 		total += same_both_ways(f, NULL);
-		same_both_ways(f, region);
+		if (round % 4 == 0)
+			same_both_ways(f, region);
+		exec(f, "ROLLBACK");
 	}
-	assert_true(total > 100);
+	assert_true(total > 60);
 	free(region);
 }
 
