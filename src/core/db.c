@@ -2179,6 +2179,19 @@ row_id_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Roster rows as db_children_load orders them, by parent. */
+static int
+row_child_cmp(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a;
+	const struct record *y = *(struct record *const *)b;
+	if (x->parent_id != y->parent_id)
+		return x->parent_id < y->parent_id ? -1 : 1;
+	if (x->ord != y->ord)
+		return x->ord < y->ord ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 int
 db_records_range(struct db *db, const struct sch_record *def, int64_t lo,
     int64_t hi, int by_parent, struct record ***rows, size_t *n, char **err)
@@ -2195,8 +2208,10 @@ db_records_range(struct db *db, const struct sch_record *def, int64_t lo,
 	if (by_parent && def->parent == NULL)
 		return util_err(err, _("%s is not a roster"), def->name);
 	select_sql(&b, def);
+	/* in index order (a sort of whole rows in SQLite would copy every
+	 * column); rows by (parent_id, ord, id) sorted here */
 	sbuf_addf(&b, " WHERE %s BETWEEN ?1 AND ?2 AND deleted_at IS NULL "
-	    "ORDER BY %s", col, by_parent ? "parent_id, ord, id" : "id");
+	    "ORDER BY %s", col, col);
 	st = cache_get(db, b.s, err); /* fixed SQL per record type */
 	sbuf_free(&b);
 	if (st == NULL)
@@ -2216,6 +2231,8 @@ db_records_range(struct db *db, const struct sch_record *def, int64_t lo,
 		db_records_free(v, nv);
 		return -1;
 	}
+	if (by_parent && nv > 1)
+		qsort(v, nv, sizeof *v, row_child_cmp);
 	if (nv > 0 && (db->has_accept || (db->has_accept = table_exists(db,
 	    "kesra_accept")))) {
 		/* the acceptances of these rows, matched by id */

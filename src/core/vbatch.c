@@ -38,9 +38,14 @@ struct vbatch {
 	sqlite3_stmt *parents; /* roster: parent ids in [?1, ?2] */
 	char *sql;
 	/* ?3: the vbatch itself, a pointer parameter */
-	/* kesra_vb_row's fields, VB_CHUNK a call */
+	/* kesra_vb_row's fields, VB_CHUNK a call, and for each the integer
+	 * codes of its numeric value set (n == 0: none) */
 	const struct sch_field **rowf;
 	size_t nrowf;
+	struct vb_codes {
+		int64_t *v;
+		size_t n;
+	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
 	/* region codes looked up (kesra_vb_region), cleared for each run */
 	sqlite3_stmt *region;
@@ -167,13 +172,24 @@ static int region_known(struct vbatch *v, const char *code, int level,
  * 0 when not; -1 on a look-up error.
  */
 static int
-value_ok(struct vbatch *v, const struct sch_field *f, sqlite3_value *a)
+value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 {
+	const struct sch_field *f = v->rowf[idx];
+	const struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
 	char buf[40];
 	const char *t;
 	int y, m, d, known;
 	struct nik n;
 
+	/* an integer code of a numeric value set, without text: the codes
+	 * written as SQLite writes integers (schema_choice compares text) */
+	if (codes != NULL && sqlite3_value_type(a) == SQLITE_INTEGER) {
+		sqlite3_int64 i = sqlite3_value_int64(a);
+		size_t k;
+		for (k = 0; k < codes->n; k++)
+			if (codes->v[k] == i)
+				return 1;
+	}
 	if (value_text(a, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
@@ -262,7 +278,7 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
 		if (sqlite3_value_type(argv[i + 2]) == SQLITE_NULL)
 			continue;
-		if ((rc = value_ok(v, v->rowf[first + i], argv[i + 2])) < 0) {
+		if ((rc = value_ok(v, first + i, argv[i + 2])) < 0) {
 			sqlite3_result_error(ctx, "kesra_vb_row: look-up "
 			    "failed", -1);
 			return;
@@ -405,6 +421,8 @@ choice_term(struct build *bd, const struct sch_field *f, const char *c)
 	const char **cols = NULL;
 	size_t ncols = 0, i, j, k;
 	int rows = 0, rc = -1;
+	struct sbuf vals = {0}, q = {0};
+	sqlite3_stmt *st = NULL;
 
 	if (f->type != FT_SELECT_ONE || vs == NULL)
 		return -1;
@@ -426,52 +444,89 @@ choice_term(struct build *bd, const struct sch_field *f, const char *c)
 	for (k = 0; k < ncols; k++)
 		if (choice_clash(bd->r, bd->p, cols[k]))
 			goto out;
-	sbuf_add(bd->b, "EXISTS (SELECT 1 FROM (SELECT column1 AS \"code\"");
+	sbuf_add(&vals, "(SELECT column1 AS \"code\"");
 	for (k = 0; k < ncols; k++) {
-		sbuf_addf(bd->b, ", column%zu AS ", k + 2);
-		ident(bd->b, cols[k]);
+		sbuf_addf(&vals, ", column%zu AS ", k + 2);
+		ident(&vals, cols[k]);
 	}
-	sbuf_add(bd->b, " FROM (VALUES ");
+	sbuf_add(&vals, " FROM (VALUES ");
 	for (i = 0; i < vs->nchoices; i++) {
 		const struct sch_choice *ch = &vs->choices[i];
 		/* a numeric set's stored value is an integer: a code
 		 * written otherwise ("01") never matches it */
 		if (vs->numeric && !canonical_int(ch->code))
 			continue;
-		sbuf_add(bd->b, rows++ > 0 ? ", (" : "(");
+		sbuf_add(&vals, rows++ > 0 ? ", (" : "(");
 		if (vs->numeric)
-			sbuf_add(bd->b, ch->code);
+			sbuf_add(&vals, ch->code);
 		else
-			literal(bd->b, ch->code);
+			literal(&vals, ch->code);
 		for (k = 0; k < ncols; k++) {
 			const char *av = NULL;
 			for (j = 0; j < ch->nattrs; j++)
 				if (strcmp(ch->attr_names[j], cols[k]) == 0)
 					av = ch->attr_values[j];
-			sbuf_add(bd->b, ", ");
+			sbuf_add(&vals, ", ");
 			if (av == NULL)
-				sbuf_add(bd->b, "NULL");
+				sbuf_add(&vals, "NULL");
 			else if (canonical_int(av))
-				sbuf_add(bd->b, av);
+				sbuf_add(&vals, av);
 			else
-				literal(bd->b, av);
+				literal(&vals, av);
 		}
-		sbuf_add(bd->b, ")");
+		sbuf_add(&vals, ")");
 	}
 	if (rows == 0) {
 		/* no choice can match: VALUES needs a row, none passes */
-		sbuf_add(bd->b, "(NULL");
+		sbuf_add(&vals, "(NULL");
 		for (k = 0; k < ncols; k++)
-			sbuf_add(bd->b, ", NULL");
-		sbuf_add(bd->b, ")");
+			sbuf_add(&vals, ", NULL");
+		sbuf_add(&vals, ")");
 	}
-	sbuf_add(bd->b, ")) AS \"choice\" WHERE \"choice\".\"code\" = ");
-	sbuf_add(bd->b, c);
-	sbuf_add(bd->b, " AND NOT ");
+	sbuf_add(&vals, ")) AS \"choice\"");
+	/*
+	 * A filter over the choice's columns only (it prepares without the
+	 * record): the codes it refuses, once. Else for each row, in SQL.
+	 */
+	sbuf_add(&q, "SELECT \"choice\".\"code\" FROM ");
+	sbuf_add(&q, vals.s);
+	sbuf_add(&q, " WHERE NOT ");
+	truth(&q, f->choice_filter.text);
+	if (sqlite3_prepare_v2(bd->v->h, q.s, -1, &st, NULL) == SQLITE_OK) {
+		int n = 0, src;
+		struct sbuf in = {0};
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			sbuf_add(&in, n++ > 0 ? ", " : "");
+			if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+				sbuf_addf(&in, "%lld", (long long)
+				    sqlite3_column_int64(st, 0));
+			else if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+				literal(&in, (const char *)
+				    sqlite3_column_text(st, 0));
+			else
+				sbuf_add(&in, "NULL");
+		}
+		sqlite3_finalize(st);
+		if (src == SQLITE_DONE) {
+			if (n == 0)
+				sbuf_add(bd->b, "0");
+			else
+				sbuf_addf(bd->b, "%s IN (%s)", c, in.s);
+			sbuf_free(&in);
+			rc = 0;
+			goto out;
+		}
+		sbuf_free(&in);
+	} else
+		sqlite3_finalize(st);
+	sbuf_addf(bd->b, "EXISTS (SELECT 1 FROM %s WHERE \"choice\".\"code\" "
+	    "= %s AND NOT ", vals.s, c);
 	truth(bd->b, f->choice_filter.text);
 	sbuf_add(bd->b, ")");
 	rc = 0;
 out:
+	sbuf_free(&vals);
+	sbuf_free(&q);
 	free(cols);
 	return rc;
 }
@@ -610,6 +665,20 @@ value_terms(struct build *bd)
 			continue;
 		v->rowf = xreallocarray(v->rowf, v->nrowf + 1,
 		    sizeof *v->rowf);
+		v->codes = xreallocarray(v->codes, v->nrowf + 1,
+		    sizeof *v->codes);
+		v->codes[v->nrowf].v = NULL;
+		v->codes[v->nrowf].n = 0;
+		if (f->type == FT_SELECT_ONE && f->vs != NULL &&
+		    f->vs->numeric) {
+			struct vb_codes *c = &v->codes[v->nrowf];
+			size_t j;
+			c->v = xcalloc(f->vs->nchoices + 1, sizeof *c->v);
+			for (j = 0; j < f->vs->nchoices; j++)
+				if (canonical_int(f->vs->choices[j].code))
+					c->v[c->n++] = strtoll(
+					    f->vs->choices[j].code, NULL, 10);
+		}
 		v->rowf[v->nrowf++] = f;
 	}
 	for (k = 0; k * VB_CHUNK < v->nrowf; k++) {
@@ -837,11 +906,16 @@ fail:
 void
 vbatch_free(struct vbatch *v)
 {
+	size_t i;
+
 	if (v == NULL)
 		return;
 	sqlite3_finalize(v->rows);
 	sqlite3_finalize(v->parents);
 	sqlite3_finalize(v->region);
+	for (i = 0; i < v->nrowf; i++)
+		free(v->codes[i].v);
+	free(v->codes);
 	free(v->rowf);
 	free(v->sql);
 	free(v);
