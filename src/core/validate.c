@@ -1136,6 +1136,45 @@ pass_over(struct page_recs *pr, int64_t id, size_t nk,
 	}
 }
 
+/*
+ * Grow the connection's page cache to kib KiB when it is smaller: 1 and
+ * *old the cache_size to restore, else 0.
+ */
+#define SCAN_CACHE_KIB 65536
+static int
+cache_grow(struct db *db, long kib, long *old)
+{
+	sqlite3 *h = db_sqlite(db);
+	sqlite3_stmt *st;
+	long page = 4096, have;
+	char sql[64];
+
+	*old = 0;
+	if (sqlite3_prepare_v2(h, "PRAGMA cache_size", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*old = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(h, "PRAGMA page_size", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		page = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	have = *old < 0 ? -*old : *old * (page / 1024);
+	if (*old == 0 || have >= kib)
+		return 0;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%ld", kib);
+	return sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void
+cache_restore(struct db *db, long old)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %ld", old);
+	sqlite3_exec(db_sqlite(db), sql, NULL, NULL, NULL);
+}
+
 long
 validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err)
@@ -1150,7 +1189,16 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	size_t t, k, nkv = 0;
 	long checked = 0, done = 0, total = 0, i, n;
 	int fast = !o->exact && c->x != NULL;
+	long cache_old = 0;
+	int grown = 0;
 
+	/*
+	 * The set-based checks probe the unique and duplicate-key indexes
+	 * for every row: a page cache of some size keeps their inner pages
+	 * (restored at the end).
+	 */
+	if (fast)
+		grown = cache_grow(c->db, SCAN_CACHE_KIB, &cache_old);
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
 			const struct sch_record *def = &s->records[t];
@@ -1158,8 +1206,10 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			if (def->parent != NULL || (o->region != NULL && rf < 0))
 				continue;
 			if ((n = scan_ids(c->db, def, rf, o->region, 0, 1, NULL,
-			    err)) < 0)
-				return -1;
+			    err)) < 0) {
+				checked = -1;
+				goto out;
+			}
 			total += n;
 		}
 	for (t = 0; t < s->nrecords; t++) {
@@ -1261,6 +1311,8 @@ out:
 	for (k = 0; k < nkv; k++)
 		vbatch_free(kv[k]);
 	free(fs.v);
+	if (grown)
+		cache_restore(c->db, cache_old);
 	return checked;
 }
 
