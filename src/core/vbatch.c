@@ -190,6 +190,28 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			if (codes->v[k] == i)
 				return 1;
 	}
+	if (f->type == FT_CALCULATE) {
+		/*
+		 * Not checked, but read by expressions: expr.c binds the
+		 * stored text of an ANY column as a number when it looks like
+		 * one (a REAL 12.0 as the INTEGER 12, the TEXT '12' as 12),
+		 * so such a value would not compare as it does in the table.
+		 */
+		switch (sqlite3_value_type(a)) {
+		case SQLITE_INTEGER:
+			return 1;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_value_double(a), buf, sizeof buf);
+			return strpbrk(buf, ".eE") != NULL &&
+			    strcmp(schema_field_sql_type(f), "ANY") == 0;
+		case SQLITE_TEXT:
+			t = (const char *)sqlite3_value_text(a);
+			return t != NULL && strpbrk(t, "0123456789") == NULL &&
+			    strlen(t) == (size_t)sqlite3_value_bytes(a);
+		default:
+			return 0;
+		}
+	}
 	if (value_text(a, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
@@ -661,7 +683,7 @@ value_terms(struct build *bd)
 
 	for (i = 0; i < bd->r->nfields; i++) {
 		const struct sch_field *f = &bd->r->fields[i];
-		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
+		if (!schema_field_stored(f))
 			continue;
 		v->rowf = xreallocarray(v->rowf, v->nrowf + 1,
 		    sizeof *v->rowf);
@@ -711,6 +733,23 @@ dup_term(struct build *bd)
 			sbuf_addf(b, "%s IS NOT NULL AND ", q.s);
 			sbuf_free(&q);
 		}
+		/*
+		 * validate compares the keys of rows of one form in C, which
+		 * folds any run of separators; the index expression folds
+		 * runs of up to 8: a longer run may match only in C.
+		 */
+		sbuf_add(b, "(0");
+		for (k = 0; k < bd->r->ndup_key; k++) {
+			const struct sch_field *g =
+			    &bd->r->fields[bd->r->dup_key[k]];
+			if (g->type != FT_TEXT)
+				continue;
+			sbuf_add(b, " OR ");
+			col(b, bd->r, g);
+			sbuf_add(b, " GLOB '*[ .''-][ .''-][ .''-][ .''-][ .''-]"
+			    "[ .''-][ .''-][ .''-][ .''-]*'");
+		}
+		sbuf_add(b, ") OR ");
 		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
 		ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_d WHERE ");
@@ -783,6 +822,20 @@ row_terms(struct build *bd)
 	}
 	if (!bd->any)
 		sbuf_add(bd->b, "0");
+}
+
+/* 1 when a roster rule calls an aggregate that depends on row order. */
+static int
+order_dependent(const struct sch_record *rec)
+{
+	static const char *const fns[] = {"group_concat", "string_agg",
+	    "json_group_array", "json_group_object"};
+	size_t i, k;
+	for (i = 0; i < rec->nroster_rules; i++)
+		for (k = 0; k < sizeof fns / sizeof fns[0]; k++)
+			if (strcasestr(rec->roster_rules[i].check.text, fns[k]))
+				return 1;
+	return 0;
 }
 
 static int
@@ -869,7 +922,10 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 			ident(&b, rec->name);
 			sbuf_add(&b, ".deleted_at IS NULL GROUP BY ");
 			ident(&b, rec->name);
-			sbuf_add(&b, ".parent_id HAVING 0");
+			/* an aggregate whose value depends on the order of
+			 * the rows (validate's is ord, id) flags every parent */
+			sbuf_addf(&b, ".parent_id HAVING %d",
+			    order_dependent(rec));
 			if (rec->min_count > 0)
 				sbuf_addf(&b, " OR count(*) < %d",
 				    rec->min_count);
