@@ -1062,7 +1062,8 @@ page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
 		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
 		    flag_add, fs, &err) < 0)
 			goto fail;
-	qsort(fs->v, fs->n, sizeof *fs->v, id_cmp);
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof *fs->v, id_cmp);
 	return 0;
 fail:
 	free(err);
@@ -1072,7 +1073,8 @@ fail:
 static int
 flagged(const struct flagset *fs, int64_t id)
 {
-	return bsearch(&id, fs->v, fs->n, sizeof *fs->v, id_cmp) != NULL;
+	return fs->n > 0 && bsearch(&id, fs->v, fs->n, sizeof *fs->v,
+	    id_cmp) != NULL;
 }
 
 /*

@@ -47,7 +47,7 @@ struct vbatch {
 		size_t n;
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
-	/* region codes looked up (kesra_vb_region), cleared for each run */
+	/* region codes looked up (region_known), cleared for each run */
 	sqlite3_stmt *region;
 	struct vb_region {
 		char code[24];
@@ -58,7 +58,7 @@ struct vbatch {
 #define VB_SELF_PTR "kesra_vbatch"
 #define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
 
-/* ---- the SQL function that runs validate_value ------------------------ */
+/* ---- the SQL function kesra_vb_row: the values of a row --------------- */
 
 /* The year nik_parse resolves a NIK's century against (as validate). */
 static int
@@ -272,12 +272,9 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	}
 	if (!value_exact(f, t))
 		return 0;
-	if (f->type == FT_REGION) {
-		char *tr = util_trim(t);
-		int rc = region_known(v, tr, (int)f->level, &known);
-		free(tr);
-		return rc < 0 ? -1 : known;
-	}
+	if (f->type == FT_REGION) /* looked up as stored, as validate_field */
+		return region_known(v, t, (int)f->level, &known) < 0 ? -1 :
+		    known;
 	return 1;
 }
 
@@ -824,6 +821,17 @@ row_terms(struct build *bd)
 		sbuf_add(bd->b, "0");
 }
 
+/* 1 when kesra_vb_row is defined on h. */
+static int
+registered(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(h, "SELECT kesra_vb_row(NULL, 0)", -1, &st,
+	    NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	return ok;
+}
+
 /* 1 when a roster rule calls an aggregate that depends on row order. */
 static int
 order_dependent(const struct sch_record *rec)
@@ -869,8 +877,10 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
 		goto fail;
 	}
-	if (sqlite3_create_function_v2(h, "kesra_vb_row", -1, SQLITE_UTF8,
-	    NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
+	/* registered once: a function defined again expires every prepared
+	 * statement of the connection */
+	if (!registered(h) && sqlite3_create_function_v2(h, "kesra_vb_row", -1,
+	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_row: %s",
 		    sqlite3_errmsg(h));
 		goto fail;

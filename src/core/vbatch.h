@@ -9,12 +9,17 @@
  * that a field name is a column name and `household.size` the parent's,
  * as in expr.c) keeps the live rows where any of these may fail, each
  * pasted from the dictionary or written in SQL:
- *   - per stored field, when relevant: required (flag or expression),
- *     the value's check (type, range, value set, date, pattern: a test in
- *     SQL that only passes values validate_value accepts, else
- *     validate_value itself through the SQL function kesra_vb_value), the
- *     constraint, the choice filter, the region table and the region
- *     above, unique (an index probe for another live row);
+ *   - the values of the row: one call of the SQL function kesra_vb_row
+ *     (C, registered on the connection) that passes a value only when
+ *     validate_value would (a test without allocation, else
+ *     validate_value itself), and a region code only when it is in the
+ *     region table at its level; a calculated value only when expr.c
+ *     would bind it as the type it has in the table;
+ *   - per stored field, when relevant: empty and required (fields
+ *     grouped by their required and relevant expressions), the
+ *     constraint, the choice filter (the codes it refuses, when it reads
+ *     the choice only), the region above, unique (an index probe for
+ *     another live row);
  *   - the record's rules; the probable-duplicate key (an index probe);
  *   - for a roster, per parent: the row count against min_count and
  *     max_count and the roster rules, as aggregates GROUP BY parent_id,
@@ -23,6 +28,9 @@
  * cannot be expressed flags the row, and an evaluation that fails makes
  * vbatch_flagged return -1 (the caller then checks every row). It never
  * says whether a warning was accepted: the exact check does.
+ *
+ * A roster row's terms read its parent's columns: a parent's own odd
+ * values are found by the parent's vbatch (validate_scan uses both).
  *
  * Ownership: a vbatch borrows the connection and the schema (free it
  * before either); the connection needs expr_register_functions.
