@@ -2231,6 +2231,114 @@ db_children_load(struct db *db, const struct sch_record *child,
 	return 0;
 }
 
+static int
+row_id_cmp(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a;
+	const struct record *y = *(struct record *const *)b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Roster rows as db_children_load orders them, by parent. */
+static int
+row_child_cmp(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a;
+	const struct record *y = *(struct record *const *)b;
+	if (x->parent_id != y->parent_id)
+		return x->parent_id < y->parent_id ? -1 : 1;
+	if (x->ord != y->ord)
+		return x->ord < y->ord ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int
+db_records_range(struct db *db, const struct sch_record *def, int64_t lo,
+    int64_t hi, int by_parent, struct record ***rows, size_t *n, char **err)
+{
+	const char *col = by_parent ? "parent_id" : "id";
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	struct record **v = NULL, **byid, key, *kp = &key;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (by_parent && def->parent == NULL)
+		return util_err(err, _("%s is not a roster"), def->name);
+	select_sql(&b, def);
+	/* in index order (a sort of whole rows in SQLite would copy every
+	 * column); rows by (parent_id, ord, id) sorted here */
+	sbuf_addf(&b, " WHERE %s BETWEEN ?1 AND ?2 AND deleted_at IS NULL "
+	    "ORDER BY %s", col, col);
+	st = cache_get(db, b.s, err); /* fixed SQL per record type */
+	sbuf_free(&b);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[nv++] = row_read(st, def);
+	}
+	release_stmt(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, err, def->name);
+		db_records_free(v, nv);
+		return -1;
+	}
+	if (by_parent && nv > 1)
+		qsort(v, nv, sizeof *v, row_child_cmp);
+	if (nv > 0 && (db->has_accept || (db->has_accept = table_exists(db,
+	    "kesra_accept")))) {
+		/* the acceptances of these rows, matched by id */
+		byid = xreallocarray(NULL, nv, sizeof *byid);
+		memcpy(byid, v, nv * sizeof *byid);
+		qsort(byid, nv, sizeof *byid, row_id_cmp);
+		sbuf_addf(&b, "SELECT record_id, rule, reason FROM kesra_accept "
+		    "WHERE record = ?1 AND record_id IN (SELECT id FROM \"%s\" "
+		    "WHERE %s BETWEEN ?2 AND ?3 AND deleted_at IS NULL) ORDER BY "
+		    "record_id, rule", def->name, col);
+		st = cache_get(db, b.s, err);
+		sbuf_free(&b);
+		if (st == NULL) {
+			free(byid);
+			db_records_free(v, nv);
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, lo);
+		sqlite3_bind_int64(st, 3, hi);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *rule = (const char *)sqlite3_column_text(st,
+			    1);
+			const char *reason = (const char *)sqlite3_column_text(
+			    st, 2);
+			struct record **hit;
+			key.id = sqlite3_column_int64(st, 0);
+			if (rule == NULL || reason == NULL)
+				continue;
+			if ((hit = bsearch(&kp, byid, nv, sizeof *byid,
+			    row_id_cmp)) != NULL)
+				record_accept(*hit, rule, reason);
+		}
+		release_stmt(st);
+		free(byid);
+		if (rc != SQLITE_DONE) {
+			db_fail(db, err, "kesra_accept");
+			db_records_free(v, nv);
+			return -1;
+		}
+	}
+	*rows = v;
+	*n = nv;
+	return 0;
+}
+
 void
 db_records_free(struct record **rows, size_t n)
 {

@@ -157,6 +157,15 @@ int db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 int db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err);
 void db_records_free(struct record **rows, size_t n);
+/*
+ * The live records of def with id in [lo, hi] in id order, or (by_parent)
+ * the live rows of roster def whose parent_id is in [lo, hi], ordered by
+ * parent_id, ord, id: as db_record_load and db_children_load load them
+ * (accepted warnings too), in one statement (validate_scan's pages).
+ */
+int db_records_range(struct db *db, const struct sch_record *def,
+    int64_t lo, int64_t hi, int by_parent, struct record ***rows, size_t *n,
+    char **err);
 
 /* One roster of a tree: its rows in order, and saved rows removed. */
 struct db_roster {

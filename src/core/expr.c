@@ -130,9 +130,17 @@ struct xroster {
  * both let go; live while the set exists (it finalizes st when freed, so
  * that the connection can close).
  */
+#define NIK_CACHE 64
 struct region_kept {
 	sqlite3_stmt *st;
 	int live, refs;
+	/* the districts looked up (see fn_nik_region_known) */
+	unsigned int version;
+	int valid;
+	struct {
+		char code[9];
+		int known; /* 0, 1 */
+	} e[NIK_CACHE];
 };
 
 static void
@@ -279,17 +287,29 @@ today_ymd(int *y, int *m, int *d)
 	struct tm tm;
 	time_t now;
 
+	/* localtime_r once a second per thread: NIK and age checks of a
+	 * whole register call this for every person */
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local int ly, lm, ld;
+
 	if (env != NULL && strlen(env) == 10 && parse_ymd(env, y, m, d) == 0)
 		return;
 	now = time(NULL);
+	if (now == last) {
+		*y = ly;
+		*m = lm;
+		*d = ld;
+		return;
+	}
 	if (localtime_r(&now, &tm) == NULL) {
 		*y = 1970;
 		*m = *d = 1;
 		return;
 	}
-	*y = tm.tm_year + 1900;
-	*m = tm.tm_mon + 1;
-	*d = tm.tm_mday;
+	*y = ly = tm.tm_year + 1900;
+	*m = lm = tm.tm_mon + 1;
+	*d = ld = tm.tm_mday;
+	last = now;
 }
 
 /* A date argument: 0 with y/m/d, -1 for NULL, a non-text or a bad date. */
@@ -525,15 +545,23 @@ fn_nik_sex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * It runs while the expression's own statement steps, when the
  * authorizer is not installed (expr installs it only around prepares).
  */
+/*
+ * The districts nik_region_known looked up (in its struct region_kept):
+ * a look-up is a step of a statement, and the NIKs and KK numbers of a
+ * register share few district codes. Cleared whenever the database
+ * changed (SQLite's data version, which any write on any connection
+ * moves), so that a region table loaded afterwards is seen.
+ */
 static void
 fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	sqlite3 *h = sqlite3_context_db_handle(ctx);
-	struct region_kept *rk = sqlite3_user_data(ctx);
-	sqlite3_stmt *st = NULL, **kept = rk != NULL && rk->live ? &rk->st :
+	struct region_kept *c = sqlite3_user_data(ctx);
+	sqlite3_stmt *st = NULL, **kept = c != NULL && c->live ? &c->st :
 	    NULL;
 	const char *s;
 	char code[9];
+	unsigned int version = 0, slot = 0;
 	int i, rc;
 
 	(void)argc;
@@ -544,6 +572,26 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if ((s = (const char *)sqlite3_value_text(argv[0])) == NULL) {
 		sqlite3_result_error_nomem(ctx);
 		return;
+	}
+	for (i = 0; i < 6; i++)
+		if (s[i] < '0' || s[i] > '9')
+			break;
+	if (c != NULL && i == 6) {
+		snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+		for (slot = 0, i = 0; i < 6; i++)
+			slot = slot * 31u + (unsigned char)s[i];
+		slot %= NIK_CACHE;
+		if (sqlite3_file_control(h, "main", SQLITE_FCNTL_DATA_VERSION,
+		    &version) != SQLITE_OK || !c->valid ||
+		    version != c->version) {
+			memset(c->e, 0, sizeof c->e);
+			c->version = version;
+			c->valid = 1;
+		}
+		if (strcmp(c->e[slot].code, code) == 0) {
+			sqlite3_result_int(ctx, c->e[slot].known);
+			return;
+		}
 	}
 	if (kept != NULL && *kept != NULL)
 		st = *kept;
@@ -566,9 +614,13 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
 		sqlite3_result_int(ctx, rc == SQLITE_ROW);
-	else
+		if (c != NULL) {
+			memcpy(c->e[slot].code, code, sizeof code);
+			c->e[slot].known = rc == SQLITE_ROW;
+		}
+	} else
 		sqlite3_result_error(ctx, sqlite3_errmsg(h), -1);
 	if (kept == NULL)
 		sqlite3_finalize(st);
@@ -671,12 +723,20 @@ expr_register_functions(sqlite3 *h, char **err)
 	 * allocating up to SQLite's default of 1 GB.
 	 */
 	sqlite3_limit(h, SQLITE_LIMIT_LENGTH, EXPR_MAX_LENGTH);
-	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
+	for (i = 0; i < sizeof helpers / sizeof helpers[0]; i++) {
+		/* nik_region_known keeps its look-ups per connection */
+		struct region_kept *rk = NULL;
+		if (helpers[i].fn == fn_nik_region_known) {
+			rk = xcalloc(1, sizeof *rk);
+			rk->refs = 1; /* no statement kept: not live */
+		}
 		if (sqlite3_create_function_v2(h, helpers[i].name,
-		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, NULL,
-		    helpers[i].fn, NULL, NULL, NULL) != SQLITE_OK)
+		    helpers[i].nargs, SQLITE_UTF8 | helpers[i].flags, rk,
+		    helpers[i].fn, NULL, NULL, rk != NULL ? region_kept_unref :
+		    NULL) != SQLITE_OK)
 			return util_err(err, "cannot register SQL function "
 			    "%s(): %s", helpers[i].name, sqlite3_errmsg(h));
+	}
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "nik.h"
 #include "region.h"
+#include "vbatch.h"
 
 #define TEXT_MAX 1000 /* bytes in a text value */
 
@@ -1015,6 +1016,167 @@ scan_ids(struct db *db, const struct sch_record *def, int rf,
 	return n;
 }
 
+/* Ids of one page that may have a finding (sorted, unique), from vbatch. */
+struct flagset {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int
+flag_add(void *arg, int64_t id)
+{
+	struct flagset *fs = arg;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->v = xreallocarray(fs->v, fs->cap, sizeof *fs->v);
+	}
+	fs->v[fs->n++] = id;
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The set-based checks of def and its rosters kids over ids [lo, hi]
+ * into fs (sorted). -1 when they are not there or one failed: then every
+ * record of the page is checked.
+ */
+static int
+page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
+    int64_t hi, struct flagset *fs)
+{
+	char *err = NULL;
+	size_t k;
+
+	fs->n = 0;
+	if (top == NULL)
+		return -1;
+	if (vbatch_flagged(top, lo, hi, flag_add, fs, &err) < 0)
+		goto fail;
+	for (k = 0; k < nk; k++)
+		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
+		    flag_add, fs, &err) < 0)
+			goto fail;
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof *fs->v, id_cmp);
+	return 0;
+fail:
+	free(err);
+	return -1;
+}
+
+static int
+flagged(const struct flagset *fs, int64_t id)
+{
+	return fs->n > 0 && bsearch(&id, fs->v, fs->n, sizeof *fs->v,
+	    id_cmp) != NULL;
+}
+
+/*
+ * The records of a page for the callbacks of those without findings:
+ * the top-level records and their roster rows, each loaded in one
+ * statement (db_records_range), walked in id order.
+ */
+struct page_recs {
+	struct record **top, **kid[16];
+	size_t ntop, nkid[16], itop, ikid[16];
+};
+
+static int
+page_load(struct db *db, const struct sch_record *def,
+    const struct sch_record *const *kids, size_t nk, int rows, int64_t lo,
+    int64_t hi, struct page_recs *pr, char **err)
+{
+	size_t k;
+	memset(pr, 0, sizeof *pr);
+	if (db_records_range(db, def, lo, hi, 0, &pr->top, &pr->ntop, err) < 0)
+		return -1;
+	for (k = 0; rows && k < nk; k++)
+		if (db_records_range(db, kids[k], lo, hi, 1, &pr->kid[k],
+		    &pr->nkid[k], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+page_free(struct page_recs *pr)
+{
+	size_t k;
+	db_records_free(pr->top, pr->ntop);
+	for (k = 0; k < 16; k++)
+		db_records_free(pr->kid[k], pr->nkid[k]);
+	memset(pr, 0, sizeof *pr);
+}
+
+/* The callbacks of record id, which has no finding: it, then its rows. */
+static void
+pass_over(struct page_recs *pr, int64_t id, size_t nk,
+    const struct validate_scan *o, void *fctx)
+{
+	struct record *r;
+	size_t k;
+
+	while (pr->itop < pr->ntop && pr->top[pr->itop]->id < id)
+		pr->itop++;
+	if (pr->itop == pr->ntop || pr->top[pr->itop]->id != id)
+		return;
+	r = pr->top[pr->itop];
+	if (o->record != NULL)
+		o->record(fctx, r);
+	for (k = 0; o->row != NULL && k < nk; k++) {
+		size_t *i = &pr->ikid[k];
+		while (*i < pr->nkid[k] && pr->kid[k][*i]->parent_id < id)
+			(*i)++;
+		for (; *i < pr->nkid[k] && pr->kid[k][*i]->parent_id == id;
+		    (*i)++)
+			o->row(fctx, r, pr->kid[k][*i]);
+	}
+}
+
+/*
+ * Grow the connection's page cache to kib KiB when it is smaller: 1 and
+ * *old the cache_size to restore, else 0.
+ */
+#define SCAN_CACHE_KIB 65536
+static int
+cache_grow(struct db *db, long kib, long *old)
+{
+	sqlite3 *h = db_sqlite(db);
+	sqlite3_stmt *st;
+	long page = 4096, have;
+	char sql[64];
+
+	*old = 0;
+	if (sqlite3_prepare_v2(h, "PRAGMA cache_size", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*old = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(h, "PRAGMA page_size", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		page = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	have = *old < 0 ? -*old : *old * (page / 1024);
+	if (*old == 0 || have >= kib)
+		return 0;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%ld", kib);
+	return sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void
+cache_restore(struct db *db, long old)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %ld", old);
+	sqlite3_exec(db_sqlite(db), sql, NULL, NULL, NULL);
+}
+
 long
 validate_scan(const struct validate_ctx *c, struct validate_scan *o,
     void *fctx, char **err)
@@ -1023,9 +1185,22 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	enum region_level l = o->region != NULL ?
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
-	size_t t;
+	struct flagset fs = {0};
+	struct page_recs pr = {0};
+	struct vbatch *vtop = NULL, *kv[16];
+	size_t t, k, nkv = 0;
 	long checked = 0, done = 0, total = 0, i, n;
+	int fast = !o->exact && c->x != NULL;
+	long cache_old = 0;
+	int grown = 0;
 
+	/*
+	 * The set-based checks probe the unique and duplicate-key indexes
+	 * for every row: a page cache of some size keeps their inner pages
+	 * (restored at the end).
+	 */
+	if (fast)
+		grown = cache_grow(c->db, SCAN_CACHE_KIB, &cache_old);
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
 			const struct sch_record *def = &s->records[t];
@@ -1033,8 +1208,10 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			if (def->parent != NULL || (o->region != NULL && rf < 0))
 				continue;
 			if ((n = scan_ids(c->db, def, rf, o->region, 0, 1, NULL,
-			    err)) < 0)
-				return -1;
+			    err)) < 0) {
+				checked = -1;
+				goto out;
+			}
 			total += n;
 		}
 	for (t = 0; t < s->nrecords; t++) {
@@ -1049,8 +1226,21 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			continue; /* no region field: none lies in the region */
 		if (nk > 16)
 			nk = 16;
+		/* a statement that does not compile: record by record */
+		if (fast) {
+			char *e2 = NULL;
+			vtop = vbatch_new(db_sqlite(c->db), s, def, &e2);
+			free(e2);
+			for (k = 0; k < nk; k++) {
+				kv[k] = vbatch_new(db_sqlite(c->db), s, kids[k],
+				    &e2);
+				free(e2);
+				e2 = NULL;
+			}
+			nkv = nk;
+		}
 		for (;;) {
-			int rc = 0;
+			int rc = 0, all;
 			/*
 			 * A read transaction per page: one snapshot and one
 			 * lock for its records, not one for each look-up;
@@ -1061,8 +1251,24 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			    NULL) == SQLITE_OK;
 			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
 			    err);
+			all = !fast || n <= 0 || page_flags(vtop, kv, nk,
+			    ids[0], ids[n - 1], &fs) < 0;
+			if (!all && (o->record != NULL || o->row != NULL) &&
+			    page_load(c->db, def, kids, nk, o->row != NULL,
+			    ids[0], ids[n - 1], &pr, err) < 0)
+				rc = -1;
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
+				if (!all && !flagged(&fs, ids[i])) {
+					/*
+					 * Nothing to find: scan_ids keeps
+					 * only records in the region.
+					 */
+					pass_over(&pr, ids[i], nk, o, fctx);
+					checked++;
+					done++;
+					continue;
+				}
 				if (db_record_load(c->db, def, ids[i], &r,
 				    err) < 0) {
 					rc = -1;
@@ -1078,22 +1284,37 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				record_free(r);
 				done++;
 			}
+			page_free(&pr);
 			if (n > 0)
 				after = ids[n - 1];
 			if (txn)
 				sqlite3_exec(db_sqlite(c->db), "COMMIT", NULL,
 				    NULL, NULL);
-			if (n < 0 || rc < 0)
-				return -1;
+			if (n < 0 || rc < 0) {
+				checked = -1;
+				goto out;
+			}
 			if (n == 0)
 				break;
 			if (o->progress != NULL &&
 			    o->progress(o->pctx, done, total) != 0) {
 				o->stopped = 1;
-				return checked;
+				goto out;
 			}
 		}
+		vbatch_free(vtop);
+		vtop = NULL;
+		for (k = 0; k < nkv; k++)
+			vbatch_free(kv[k]);
+		nkv = 0;
 	}
+out:
+	vbatch_free(vtop);
+	for (k = 0; k < nkv; k++)
+		vbatch_free(kv[k]);
+	free(fs.v);
+	if (grown)
+		cache_restore(c->db, cache_old);
 	return checked;
 }
 

@@ -126,6 +126,12 @@ struct validate_scan {
 	/* when set: each roster row of top, before the roster's findings */
 	void (*row)(void *fctx, const struct record *top,
 	    const struct record *r);
+	/*
+	 * when set: every record checked one by one (the old path, for the
+	 * equivalence tests); else the records that the set-based checks
+	 * (vbatch) find nothing on are passed over, with the same findings.
+	 */
+	int exact;
 };
 
 /*

@@ -1,0 +1,1033 @@
+/*
+ * vbatch: a record type's checks as one set-based statement over its
+ * table (see vbatch.h). The SQL is made of fixed keywords, dictionary
+ * identifiers (quoted), dictionary constants (numbers, value-set codes as
+ * SQL literals) and the dictionary's expression texts, which expr_compile
+ * has already accepted (no ';', balanced parentheses, read-only, known
+ * names) on the same schema; values from storage are never in SQL text.
+ *
+ * Soundness: the WHERE of the row statement is an OR of "may fail" terms,
+ * one per check validate_record_full makes. Each term is true whenever
+ * the exact check could fail: a value test in SQL passes only values the
+ * exact test accepts (otherwise validate_value decides, inside the
+ * statement), and an expression is evaluated over the stored columns
+ * (STRICT tables: the same types expr.c binds). A term that cannot be
+ * written flags the row.
+ */
+#include "vbatch.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "nik.h"
+#include "region.h"
+#include "util.h"
+#include "validate.h"
+
+
+struct vbatch {
+	sqlite3 *h;
+	const struct sch_record *rec, *parent;
+	sqlite3_stmt *rows;    /* ids in [?1, ?2] that may have a finding */
+	sqlite3_stmt *parents; /* roster: parent ids in [?1, ?2] */
+	char *sql;
+	/* ?3: the vbatch itself, a pointer parameter */
+	/* kesra_vb_row's fields, VB_CHUNK a call, and for each the integer
+	 * codes of its numeric value set (n == 0: none) */
+	const struct sch_field **rowf;
+	size_t nrowf;
+	struct vb_codes {
+		int64_t *v;
+		size_t n;
+	} *codes;
+	int year; /* this year for NIK checks, fixed for each run */
+	/* region codes looked up (region_known), cleared for each run */
+	sqlite3_stmt *region;
+	struct vb_region {
+		char code[24];
+		int level; /* -1: none */
+	} rcache[256];
+};
+
+#define VB_SELF_PTR "kesra_vbatch"
+#define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
+
+/* ---- the SQL function kesra_vb_row: the values of a row --------------- */
+
+/* The year nik_parse resolves a NIK's century against (as validate). */
+static int
+this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm) == NULL)
+		return 2000;
+	return tm.tm_year + 1900;
+}
+
+static unsigned
+hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/*
+ * Whether code is a current region of that level (as db_region_get and
+ * validate_field check it): *known 1 or 0. Codes are cached for the run:
+ * the households of a page share their villages. 0, or -1 on error.
+ */
+static int
+region_known(struct vbatch *v, const char *code, int level, int *known)
+{
+	struct vb_region *e;
+	size_t n = strlen(code);
+	int found = -1, rc;
+
+	e = &v->rcache[hash(code) % 256];
+	if (n < sizeof e->code && e->code[0] != '\0' &&
+	    strcmp(e->code, code) == 0) {
+		*known = e->level == level;
+		return 0;
+	}
+	if (v->region == NULL && sqlite3_prepare_v3(v->h, "SELECT level FROM "
+	    "kesra_region WHERE code = ?1 AND retired = 0", -1,
+	    SQLITE_PREPARE_PERSISTENT, &v->region, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(v->region, 1, code, (int)n, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(v->region)) == SQLITE_ROW)
+		found = sqlite3_column_int(v->region, 0);
+	sqlite3_reset(v->region);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (n < sizeof e->code) {
+		memcpy(e->code, code, n + 1);
+		e->level = found;
+	}
+	*known = found == level;
+	return 0;
+}
+
+/* The stored text form of a value (as db_record_load gives it) in buf or
+ * the value's own text; NULL for NULL. -1 for text with a NUL inside. */
+static int
+value_text(sqlite3_value *a, char *buf, size_t n, const char **out)
+{
+	*out = NULL;
+	switch (sqlite3_value_type(a)) {
+	case SQLITE_NULL:
+		return 0;
+	case SQLITE_FLOAT:
+		util_fmt_double(sqlite3_value_double(a), buf, n);
+		*out = buf;
+		return 0;
+	default:
+		*out = (const char *)sqlite3_value_text(a);
+		if (*out != NULL && strlen(*out) !=
+		    (size_t)sqlite3_value_bytes(a))
+			return -1;
+		return 0;
+	}
+}
+
+/* validate_value itself: 1 when it accepts v. */
+static int
+value_exact(const struct sch_field *f, const char *v)
+{
+	char *norm = NULL, *msg = NULL;
+	const char *rule = NULL;
+	int ok = validate_value(f, v, 0, &norm, &rule, &msg) == 0;
+	free(norm);
+	free(msg);
+	return ok;
+}
+
+/* Printable ASCII, 1..1000 bytes, no space at either end: validate_value
+ * keeps such a text as it is (valid UTF-8, no control character). */
+static int
+plain_text(const char *v)
+{
+	size_t i;
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
+			return 0;
+	return i > 0 && i <= 1000 && v[0] != ' ' && v[i - 1] != ' ';
+}
+
+static int region_known(struct vbatch *v, const char *code, int level,
+    int *known);
+
+/*
+ * 1 when non-empty value a of field f passes every check of
+ * validate_value (a test without allocation where it can, else
+ * validate_value) and, for a region, is a current region of its level;
+ * 0 when not; -1 on a look-up error.
+ */
+static int
+value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
+{
+	const struct sch_field *f = v->rowf[idx];
+	const struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
+	char buf[40];
+	const char *t;
+	int y, m, d, known;
+	struct nik n;
+
+	/* an integer code of a numeric value set, without text: the codes
+	 * written as SQLite writes integers (schema_choice compares text) */
+	if (codes != NULL && sqlite3_value_type(a) == SQLITE_INTEGER) {
+		sqlite3_int64 i = sqlite3_value_int64(a);
+		size_t k;
+		for (k = 0; k < codes->n; k++)
+			if (codes->v[k] == i)
+				return 1;
+	}
+	if (f->type == FT_CALCULATE) {
+		/*
+		 * Not checked, but read by expressions: expr.c binds the
+		 * stored text of an ANY column as a number when it looks like
+		 * one (a REAL 12.0 as the INTEGER 12, the TEXT '12' as 12),
+		 * so such a value would not compare as it does in the table.
+		 */
+		switch (sqlite3_value_type(a)) {
+		case SQLITE_INTEGER:
+			return 1;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_value_double(a), buf, sizeof buf);
+			return strpbrk(buf, ".eE") != NULL &&
+			    strcmp(schema_field_sql_type(f), "ANY") == 0;
+		case SQLITE_TEXT:
+			t = (const char *)sqlite3_value_text(a);
+			return t != NULL && strpbrk(t, "0123456789") == NULL &&
+			    strlen(t) == (size_t)sqlite3_value_bytes(a);
+		default:
+			return 0;
+		}
+	}
+	if (value_text(a, buf, sizeof buf, &t) < 0)
+		return 0;
+	if (t == NULL)
+		return 1; /* empty: the required checks are in SQL */
+	switch (f->type) {
+	case FT_TEXT:
+		if (!plain_text(t))
+			break;
+		return f->pattern_re == NULL ||
+		    regexec(f->pattern_re, t, 0, NULL, 0) == 0;
+	case FT_INTEGER:
+		if (sqlite3_value_type(a) != SQLITE_INTEGER)
+			break;
+		{
+			sqlite3_int64 i = sqlite3_value_int64(a);
+			if (i < -999999999999999LL || i > 999999999999999LL)
+				break;
+			if ((f->has_min && (double)i < f->min) ||
+			    (f->has_max && (double)i > f->max))
+				return 0;
+			return 1;
+		}
+	case FT_DATE:
+		if (strlen(t) != 10 || t[4] != '-' ||
+		    validate_parse_date(t, &y, &m, &d) < 0)
+			break;
+		return 1;
+	case FT_YESNO:
+		if (sqlite3_value_type(a) == SQLITE_INTEGER &&
+		    (sqlite3_value_int64(a) == 0 || sqlite3_value_int64(a) == 1))
+			return 1;
+		break;
+	case FT_SELECT_ONE:
+		if (f->vs != NULL && schema_choice(f->vs, t) != NULL)
+			return 1;
+		break;
+	case FT_REGION:
+		if (f->pattern_re != NULL || !plain_text(t) ||
+		    region_code_level(t) != f->level)
+			break;
+		if (region_known(v, t, (int)f->level, &known) < 0)
+			return -1;
+		return known;
+	case FT_NIK:
+		if (!plain_text(t) || nik_parse(t, v->year, &n, NULL) < 0 ||
+		    (f->pattern_re != NULL &&
+		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
+			break;
+		return 1;
+	case FT_KK:
+		if (!plain_text(t) || nik_kk_parse(t, NULL, NULL) < 0 ||
+		    (f->pattern_re != NULL &&
+		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
+			break;
+		return 1;
+	default:
+		break;
+	}
+	if (!value_exact(f, t))
+		return 0;
+	if (f->type == FT_REGION) /* looked up as stored, as validate_field */
+		return region_known(v, t, (int)f->level, &known) < 0 ? -1 :
+		    known;
+	return 1;
+}
+
+/*
+ * kesra_vb_row(vbatch, chunk, value, ...): 1 when a value of the chunk's
+ * fields may fail its field's checks (value_ok), else 0.
+ */
+static void
+fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+	size_t first, i;
+	int rc;
+
+	if (v == NULL || argc < 2) {
+		sqlite3_result_int(ctx, 1);
+		return;
+	}
+	first = (size_t)sqlite3_value_int64(argv[1]) * VB_CHUNK;
+	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
+		if (sqlite3_value_type(argv[i + 2]) == SQLITE_NULL)
+			continue;
+		if ((rc = value_ok(v, first + i, argv[i + 2])) < 0) {
+			sqlite3_result_error(ctx, "kesra_vb_row: look-up "
+			    "failed", -1);
+			return;
+		}
+		if (rc == 0) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+/* ---- building the SQL -------------------------------------------------- */
+
+struct build {
+	struct vbatch *v;
+	struct sbuf *b;
+	const struct sch_record *r, *p;
+	int any; /* a term written */
+};
+
+static void
+ident(struct sbuf *b, const char *name)
+{
+	sbuf_addc(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *name);
+	}
+	sbuf_addc(b, '"');
+}
+
+/* "rec"."field" */
+static void
+col(struct sbuf *b, const struct sch_record *r, const struct sch_field *f)
+{
+	ident(b, r->name);
+	sbuf_addc(b, '.');
+	ident(b, f->name);
+}
+
+/* A SQL string literal of dictionary text. */
+static void
+literal(struct sbuf *b, const char *s)
+{
+	char *q = sqlite3_mprintf("%Q", s);
+	sbuf_add(b, q);
+	sqlite3_free(q);
+}
+
+/* 1 when code is an integer written as SQLite writes it ("12", "-3"). */
+static int
+canonical_int(const char *code)
+{
+	const char *p = code + (*code == '-');
+	size_t n = strspn(p, "0123456789");
+	return n > 0 && n < 16 && p[n] == '\0' && (p[0] != '0' || n == 1) &&
+	    !(code[0] == '-' && strcmp(p, "0") == 0);
+}
+
+/* Append " OR " between terms. */
+static void
+term(struct build *bd)
+{
+	sbuf_add(bd->b, bd->any ? "\n OR " : "");
+	bd->any = 1;
+}
+
+/* CASE WHEN (E) THEN 1 ELSE 0 END: E's truth as expr.c's EV_TRUE. */
+static void
+truth(struct sbuf *b, const char *e)
+{
+	sbuf_addf(b, "(CASE WHEN (\n%s\n) THEN 1 ELSE 0 END)", e);
+}
+
+/*
+ * The nearest region field above level (record_region_above): the
+ * record's fields by level, highest first, then the parent's. Writes a
+ * coalesce(...) or "NULL".
+ */
+static void
+region_above(struct build *bd, enum region_level level)
+{
+	const struct sch_record *recs[2] = {bd->r, bd->p};
+	int k, l, any = 0;
+	size_t i;
+
+	sbuf_add(bd->b, "coalesce(");
+	for (k = 0; k < 2; k++) {
+		if (recs[k] == NULL)
+			continue;
+		for (l = (int)level - 1; l > 0; l--)
+			for (i = 0; i < recs[k]->nfields; i++) {
+				const struct sch_field *g = &recs[k]->fields[i];
+				if (g->type != FT_REGION || (int)g->level != l)
+					continue;
+				if (any)
+					sbuf_add(bd->b, ", ");
+				col(bd->b, recs[k], g);
+				any = 1;
+			}
+	}
+	sbuf_add(bd->b, any ? ", NULL)" : "NULL, NULL)");
+	/* NULL: substr(...) <> NULL is NULL, no finding (as validate) */
+}
+
+/* 1 when a column of the choice subquery is also a field name of r or p. */
+static int
+choice_clash(const struct sch_record *r, const struct sch_record *p,
+    const char *name)
+{
+	return strcmp(name, "choice") == 0 || (r != NULL &&
+	    schema_field_index(r, name) >= 0) || (p != NULL &&
+	    schema_field_index(p, name) >= 0);
+}
+
+/* 1 when an attribute value would be bound as something else than the
+ * literal vbatch writes (expr.c binds "+5", "007" or "1.5" as numbers). */
+static int
+odd_number(const char *s)
+{
+	char *end;
+	if (canonical_int(s) || *s == '\0')
+		return 0;
+	(void)strtod(s, &end);
+	return *end == '\0' || strspn(s, " \t") > 0;
+}
+
+/*
+ * The choice filter of select_one field f may fail: a choice of the value
+ * set with the value's code that the filter does not keep. The value set
+ * is a VALUES table named "choice" with the code and every column any
+ * choice has (as expr.c binds them). -1 when it cannot be written.
+ */
+static int
+choice_term(struct build *bd, const struct sch_field *f, const char *c)
+{
+	const struct sch_valueset *vs = f->vs;
+	const char **cols = NULL;
+	size_t ncols = 0, i, j, k;
+	int rows = 0, rc = -1;
+	struct sbuf vals = {0}, q = {0};
+	sqlite3_stmt *st = NULL;
+
+	if (f->type != FT_SELECT_ONE || vs == NULL)
+		return -1;
+	for (i = 0; i < vs->nchoices; i++)
+		for (j = 0; j < vs->choices[i].nattrs; j++) {
+			const char *a = vs->choices[i].attr_names[j];
+			if (odd_number(vs->choices[i].attr_values[j]))
+				goto out;
+			for (k = 0; k < ncols && strcmp(cols[k], a) != 0; k++)
+				;
+			if (k == ncols) {
+				cols = xreallocarray(cols, ncols + 1,
+				    sizeof *cols);
+				cols[ncols++] = a;
+			}
+		}
+	if (choice_clash(bd->r, bd->p, "code"))
+		goto out;
+	for (k = 0; k < ncols; k++)
+		if (choice_clash(bd->r, bd->p, cols[k]))
+			goto out;
+	sbuf_add(&vals, "(SELECT column1 AS \"code\"");
+	for (k = 0; k < ncols; k++) {
+		sbuf_addf(&vals, ", column%zu AS ", k + 2);
+		ident(&vals, cols[k]);
+	}
+	sbuf_add(&vals, " FROM (VALUES ");
+	for (i = 0; i < vs->nchoices; i++) {
+		const struct sch_choice *ch = &vs->choices[i];
+		/* a numeric set's stored value is an integer: a code
+		 * written otherwise ("01") never matches it */
+		if (vs->numeric && !canonical_int(ch->code))
+			continue;
+		sbuf_add(&vals, rows++ > 0 ? ", (" : "(");
+		if (vs->numeric)
+			sbuf_add(&vals, ch->code);
+		else
+			literal(&vals, ch->code);
+		for (k = 0; k < ncols; k++) {
+			const char *av = NULL;
+			for (j = 0; j < ch->nattrs; j++)
+				if (strcmp(ch->attr_names[j], cols[k]) == 0)
+					av = ch->attr_values[j];
+			sbuf_add(&vals, ", ");
+			if (av == NULL)
+				sbuf_add(&vals, "NULL");
+			else if (canonical_int(av))
+				sbuf_add(&vals, av);
+			else
+				literal(&vals, av);
+		}
+		sbuf_add(&vals, ")");
+	}
+	if (rows == 0) {
+		/* no choice can match: VALUES needs a row, none passes */
+		sbuf_add(&vals, "(NULL");
+		for (k = 0; k < ncols; k++)
+			sbuf_add(&vals, ", NULL");
+		sbuf_add(&vals, ")");
+	}
+	sbuf_add(&vals, ")) AS \"choice\"");
+	/*
+	 * A filter over the choice's columns only (it prepares without the
+	 * record): the codes it refuses, once. Else for each row, in SQL.
+	 */
+	sbuf_add(&q, "SELECT \"choice\".\"code\" FROM ");
+	sbuf_add(&q, vals.s);
+	sbuf_add(&q, " WHERE NOT ");
+	truth(&q, f->choice_filter.text);
+	if (sqlite3_prepare_v2(bd->v->h, q.s, -1, &st, NULL) == SQLITE_OK) {
+		int n = 0, src;
+		struct sbuf in = {0};
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			sbuf_add(&in, n++ > 0 ? ", " : "");
+			if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+				sbuf_addf(&in, "%lld", (long long)
+				    sqlite3_column_int64(st, 0));
+			else if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+				literal(&in, (const char *)
+				    sqlite3_column_text(st, 0));
+			else
+				sbuf_add(&in, "NULL");
+		}
+		sqlite3_finalize(st);
+		if (src == SQLITE_DONE) {
+			if (n == 0)
+				sbuf_add(bd->b, "0");
+			else
+				sbuf_addf(bd->b, "%s IN (%s)", c, in.s);
+			sbuf_free(&in);
+			rc = 0;
+			goto out;
+		}
+		sbuf_free(&in);
+	} else
+		sqlite3_finalize(st);
+	sbuf_addf(bd->b, "EXISTS (SELECT 1 FROM %s WHERE \"choice\".\"code\" "
+	    "= %s AND NOT ", vals.s, c);
+	truth(bd->b, f->choice_filter.text);
+	sbuf_add(bd->b, ")");
+	rc = 0;
+out:
+	sbuf_free(&vals);
+	sbuf_free(&q);
+	free(cols);
+	return rc;
+}
+
+/*
+ * The checks of a non-empty value of field i beyond validate_value's
+ * (the constraint, the choice filter, the region above, unique), when
+ * the field is relevant; nothing when it has none.
+ */
+static void
+field_terms(struct build *bd, size_t i)
+{
+	const struct sch_field *f = &bd->r->fields[i];
+	struct sbuf cb = {0}, t = {0};
+	struct sbuf *b = &t, *keep;
+	const char *c;
+
+	if (!schema_field_stored(f) || f->type == FT_CALCULATE)
+		return;
+	col(&cb, bd->r, f);
+	c = cb.s;
+	keep = bd->b;
+	bd->b = b;
+	if (f->constraint.text != NULL) {
+		sbuf_add(b, " OR NOT ");
+		truth(b, f->constraint.text);
+	}
+	if (f->choice_filter.text != NULL && schema_field_has_choices(f)) {
+		sbuf_add(b, " OR ");
+		if (choice_term(bd, f, c) < 0) {
+			/* choice_term wrote nothing */
+			sbuf_add(b, "1");
+		}
+	}
+	if (f->type == FT_REGION) {
+		sbuf_addf(b, " OR substr(%s, 1, length(", c);
+		region_above(bd, f->level);
+		sbuf_add(b, ") + 1) <> ");
+		region_above(bd, f->level);
+		sbuf_add(b, " || '.'");
+	}
+	if (f->unique) {
+		sbuf_add(b, " OR EXISTS (SELECT 1 FROM ");
+		ident(b, bd->r->name);
+		sbuf_add(b, " AS kesra_u WHERE kesra_u.");
+		ident(b, f->name);
+		sbuf_addf(b, " = %s AND kesra_u.deleted_at IS NULL AND "
+		    "kesra_u.", c);
+		ident(b, f->name);
+		sbuf_add(b, " IS NOT NULL AND kesra_u.id <> ");
+		ident(b, bd->r->name);
+		sbuf_add(b, ".id)");
+	}
+	bd->b = keep;
+	if (t.len > 0) {
+		term(bd);
+		/* t begins with " OR " */
+		sbuf_addf(bd->b, "(%s IS NOT NULL AND (0%s)", c, t.s);
+		if (f->relevant.text != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, f->relevant.text);
+		}
+		sbuf_add(bd->b, ")");
+	}
+	sbuf_free(&t);
+	sbuf_free(&cb);
+}
+
+/*
+ * Empty fields that are required: grouped by the required expression
+ * and the relevance, each group's expressions evaluated once, and only
+ * when one of its fields is empty.
+ */
+static void
+required_terms(struct build *bd)
+{
+	const struct sch_record *r = bd->r;
+	unsigned char *done = xcalloc(r->nfields + 1, 1);
+	size_t i, j;
+
+	for (i = 0; i < r->nfields; i++) {
+		const struct sch_field *f = &r->fields[i];
+		const char *req = f->required ? NULL : f->required_if.text;
+		const char *rel = f->relevant.text;
+		int any = 0;
+		if (done[i] || !schema_field_stored(f) ||
+		    f->type == FT_CALCULATE || (!f->required && req == NULL))
+			continue;
+		term(bd);
+		sbuf_add(bd->b, "((");
+		for (j = i; j < r->nfields; j++) {
+			const struct sch_field *g = &r->fields[j];
+			const char *greq = g->required ? NULL :
+			    g->required_if.text;
+			if (done[j] || !schema_field_stored(g) ||
+			    g->type == FT_CALCULATE ||
+			    g->required != f->required ||
+			    (!g->required && greq == NULL))
+				continue;
+			if ((req == NULL) != (greq == NULL) || (req != NULL &&
+			    strcmp(req, greq) != 0))
+				continue;
+			if ((rel == NULL) != (g->relevant.text == NULL) ||
+			    (rel != NULL && strcmp(rel, g->relevant.text) != 0))
+				continue;
+			done[j] = 1;
+			sbuf_add(bd->b, any ? " OR " : "");
+			col(bd->b, r, g);
+			sbuf_add(bd->b, " IS NULL");
+			any = 1;
+		}
+		sbuf_add(bd->b, ")");
+		if (req != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, req);
+		}
+		if (rel != NULL) {
+			sbuf_add(bd->b, " AND ");
+			truth(bd->b, rel);
+		}
+		sbuf_add(bd->b, ")");
+	}
+	free(done);
+}
+
+/* The values: kesra_vb_row over every stored field, VB_CHUNK a call. */
+static void
+value_terms(struct build *bd)
+{
+	struct vbatch *v = bd->v;
+	size_t i, k;
+
+	for (i = 0; i < bd->r->nfields; i++) {
+		const struct sch_field *f = &bd->r->fields[i];
+		if (!schema_field_stored(f))
+			continue;
+		v->rowf = xreallocarray(v->rowf, v->nrowf + 1,
+		    sizeof *v->rowf);
+		v->codes = xreallocarray(v->codes, v->nrowf + 1,
+		    sizeof *v->codes);
+		v->codes[v->nrowf].v = NULL;
+		v->codes[v->nrowf].n = 0;
+		if (f->type == FT_SELECT_ONE && f->vs != NULL &&
+		    f->vs->numeric) {
+			struct vb_codes *c = &v->codes[v->nrowf];
+			size_t j;
+			c->v = xcalloc(f->vs->nchoices + 1, sizeof *c->v);
+			for (j = 0; j < f->vs->nchoices; j++)
+				if (canonical_int(f->vs->choices[j].code))
+					c->v[c->n++] = strtoll(
+					    f->vs->choices[j].code, NULL, 10);
+		}
+		v->rowf[v->nrowf++] = f;
+	}
+	for (k = 0; k * VB_CHUNK < v->nrowf; k++) {
+		term(bd);
+		sbuf_addf(bd->b, "kesra_vb_row(?3, %zu", k);
+		for (i = k * VB_CHUNK; i < v->nrowf && i < (k + 1) * VB_CHUNK;
+		    i++) {
+			sbuf_add(bd->b, ", ");
+			col(bd->b, bd->r, v->rowf[i]);
+		}
+		sbuf_add(bd->b, ")");
+	}
+}
+
+/* The probable duplicate: another live row with the same key (index). */
+static void
+dup_term(struct build *bd)
+{
+	struct sbuf *b = bd->b;
+	size_t k;
+
+	if (bd->r->ndup_key == 0)
+		return;
+	term(bd);
+	{
+		sbuf_add(b, "(");
+		for (k = 0; k < bd->r->ndup_key; k++) {
+			struct sbuf q = {0};
+			col(&q, bd->r, &bd->r->fields[bd->r->dup_key[k]]);
+			sbuf_addf(b, "%s IS NOT NULL AND ", q.s);
+			sbuf_free(&q);
+		}
+		/*
+		 * validate compares the keys of rows of one form in C, which
+		 * folds any run of separators; the index expression folds
+		 * runs of up to 8: a longer run may match only in C.
+		 */
+		sbuf_add(b, "(0");
+		for (k = 0; k < bd->r->ndup_key; k++) {
+			const struct sch_field *g =
+			    &bd->r->fields[bd->r->dup_key[k]];
+			if (g->type != FT_TEXT)
+				continue;
+			sbuf_add(b, " OR ");
+			col(b, bd->r, g);
+			sbuf_add(b, " GLOB '*[ .''-][ .''-][ .''-][ .''-][ .''-]"
+			    "[ .''-][ .''-][ .''-][ .''-]*'");
+		}
+		sbuf_add(b, ") OR ");
+		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
+		ident(b, bd->r->name);
+		sbuf_add(b, " AS kesra_d WHERE ");
+		for (k = 0; k < bd->r->ndup_key; k++) {
+			const struct sch_field *g =
+			    &bd->r->fields[bd->r->dup_key[k]];
+			struct sbuf q = {0}, o = {0};
+			const char *t = schema_field_sql_type(g);
+			col(&q, bd->r, g);
+			sbuf_add(&o, "kesra_d.");
+			ident(&o, g->name);
+			if (g->type == FT_TEXT && t != NULL &&
+			    strcmp(t, "TEXT") == 0) {
+				char *n1 = db_dupkey_norm(o.s);
+				char *n2 = db_dupkey_norm(q.s);
+				sbuf_addf(b, "%s = %s AND ", n1, n2);
+				free(n1);
+				free(n2);
+			} else
+				sbuf_addf(b, "%s = %s AND ", o.s, q.s);
+			sbuf_addf(b, "%s IS NOT NULL AND ", o.s);
+			sbuf_free(&q);
+			sbuf_free(&o);
+		}
+		sbuf_add(b, "kesra_d.deleted_at IS NULL AND kesra_d.id <> ");
+		ident(b, bd->r->name);
+		sbuf_add(b, ".id))");
+	}
+}
+
+/* FROM "R" AS "R" [LEFT JOIN "P" AS "P" ON "P".id = "R".parent_id] */
+static void
+from(struct sbuf *b, const struct sch_record *r, const struct sch_record *p)
+{
+	sbuf_add(b, " FROM ");
+	ident(b, r->name);
+	sbuf_add(b, " AS ");
+	ident(b, r->name);
+	if (p != NULL) {
+		sbuf_add(b, " LEFT JOIN ");
+		ident(b, p->name);
+		sbuf_add(b, " AS ");
+		ident(b, p->name);
+		sbuf_add(b, " ON ");
+		ident(b, p->name);
+		sbuf_add(b, ".id = ");
+		ident(b, r->name);
+		sbuf_add(b, ".parent_id");
+	}
+}
+
+/* The OR of every row term of r; "0" when none. */
+static void
+row_terms(struct build *bd)
+{
+	size_t i;
+	value_terms(bd);
+	required_terms(bd);
+	for (i = 0; i < bd->r->nfields; i++)
+		field_terms(bd, i);
+	dup_term(bd);
+	if (bd->r->nrules > 0) {
+		/* a rule holds when true or NULL (expr_rule) */
+		term(bd);
+		sbuf_add(bd->b, "NOT (");
+		for (i = 0; i < bd->r->nrules; i++)
+			sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", i > 0 ?
+			    "\n AND " : "", bd->r->rules[i].check.text);
+		sbuf_add(bd->b, ")");
+	}
+	if (!bd->any)
+		sbuf_add(bd->b, "0");
+}
+
+/* 1 when kesra_vb_row is defined on h. */
+static int
+registered(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(h, "SELECT kesra_vb_row(NULL, 0)", -1, &st,
+	    NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* 1 when a roster rule calls an aggregate that depends on row order. */
+static int
+order_dependent(const struct sch_record *rec)
+{
+	static const char *const fns[] = {"group_concat", "string_agg",
+	    "json_group_array", "json_group_object"};
+	size_t i, k;
+	for (i = 0; i < rec->nroster_rules; i++)
+		for (k = 0; k < sizeof fns / sizeof fns[0]; k++)
+			if (strcasestr(rec->roster_rules[i].check.text, fns[k]))
+				return 1;
+	return 0;
+}
+
+static int
+prepare(struct vbatch *v, const char *sql, sqlite3_stmt **st, char **err)
+{
+	if (sqlite3_prepare_v3(v->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL) != SQLITE_OK) {
+		util_err(err, "%s: checks in SQL: %s", v->rec->name,
+		    sqlite3_errmsg(v->h));
+		*st = NULL;
+		return -1;
+	}
+	if (sqlite3_bind_parameter_count(*st) >= 3)
+		sqlite3_bind_pointer(*st, 3, v, VB_SELF_PTR, NULL);
+	return 0;
+}
+
+struct vbatch *
+vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
+    char **err)
+{
+	struct vbatch *v = xcalloc(1, sizeof *v);
+	struct sbuf b = {0}, terms = {0};
+	struct build bd = {0};
+	size_t i;
+
+	v->h = h;
+	v->rec = rec;
+	v->parent = rec->parent != NULL ? schema_record(s, rec->parent) : NULL;
+	if (rec->parent != NULL && v->parent == NULL) {
+		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
+		goto fail;
+	}
+	/* registered once: a function defined again expires every prepared
+	 * statement of the connection */
+	if (!registered(h) && sqlite3_create_function_v2(h, "kesra_vb_row", -1,
+	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
+		util_err(err, "cannot register kesra_vb_row: %s",
+		    sqlite3_errmsg(h));
+		goto fail;
+	}
+	bd.v = v;
+	bd.b = &terms;
+	bd.r = rec;
+	bd.p = v->parent;
+	row_terms(&bd);
+
+	sbuf_add(&b, "SELECT ");
+	ident(&b, rec->name);
+	sbuf_add(&b, ".id");
+	from(&b, rec, v->parent);
+	sbuf_add(&b, " WHERE ");
+	ident(&b, rec->name);
+	sbuf_add(&b, ".id BETWEEN ?1 AND ?2 AND ");
+	ident(&b, rec->name);
+	sbuf_addf(&b, ".deleted_at IS NULL AND (\n%s\n) ORDER BY ", terms.s);
+	ident(&b, rec->name);
+	sbuf_add(&b, ".id");
+	v->sql = xstrdup(b.s);
+	if (prepare(v, b.s, &v->rows, err) < 0)
+		goto fail;
+	sbuf_free(&b);
+
+	if (v->parent != NULL) {
+		const struct sch_record *p = v->parent;
+		/* rows that may fail, by parent */
+		sbuf_add(&b, "SELECT ");
+		ident(&b, rec->name);
+		sbuf_add(&b, ".parent_id");
+		from(&b, rec, p);
+		sbuf_add(&b, " WHERE ");
+		ident(&b, rec->name);
+		sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
+		ident(&b, rec->name);
+		sbuf_addf(&b, ".deleted_at IS NULL AND (\n%s\n)", terms.s);
+		/* the roster's count and rules, per parent */
+		if (rec->min_count > 0 || rec->max_count > 0 ||
+		    rec->nroster_rules > 0) {
+			sbuf_add(&b, "\nUNION ALL SELECT ");
+			ident(&b, rec->name);
+			sbuf_add(&b, ".parent_id");
+			from(&b, rec, p);
+			sbuf_add(&b, " WHERE ");
+			ident(&b, rec->name);
+			sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
+			ident(&b, rec->name);
+			sbuf_add(&b, ".deleted_at IS NULL GROUP BY ");
+			ident(&b, rec->name);
+			/* an aggregate whose value depends on the order of
+			 * the rows (validate's is ord, id) flags every parent */
+			sbuf_addf(&b, ".parent_id HAVING %d",
+			    order_dependent(rec));
+			if (rec->min_count > 0)
+				sbuf_addf(&b, " OR count(*) < %d",
+				    rec->min_count);
+			if (rec->max_count > 0)
+				sbuf_addf(&b, " OR count(*) > %d",
+				    rec->max_count);
+			for (i = 0; i < rec->nroster_rules; i++)
+				sbuf_addf(&b, "\n OR (CASE WHEN coalesce((\n%s\n"
+				    "), 1) THEN 0 ELSE 1 END)",
+				    rec->roster_rules[i].check.text);
+			/* parents without rows */
+			sbuf_add(&b, "\nUNION ALL SELECT kesra_p.id FROM ");
+			ident(&b, p->name);
+			sbuf_add(&b, " AS kesra_p WHERE kesra_p.id BETWEEN ?1 "
+			    "AND ?2 AND kesra_p.deleted_at IS NULL AND NOT "
+			    "EXISTS (SELECT 1 FROM ");
+			ident(&b, rec->name);
+			sbuf_add(&b, " AS kesra_c WHERE kesra_c.parent_id = "
+			    "kesra_p.id AND kesra_c.deleted_at IS NULL)");
+		}
+		if (prepare(v, b.s, &v->parents, err) < 0)
+			goto fail;
+		sbuf_free(&b);
+	}
+	sbuf_free(&terms);
+	return v;
+fail:
+	sbuf_free(&b);
+	sbuf_free(&terms);
+	vbatch_free(v);
+	return NULL;
+}
+
+void
+vbatch_free(struct vbatch *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	sqlite3_finalize(v->rows);
+	sqlite3_finalize(v->parents);
+	sqlite3_finalize(v->region);
+	for (i = 0; i < v->nrowf; i++)
+		free(v->codes[i].v);
+	free(v->codes);
+	free(v->rowf);
+	free(v->sql);
+	free(v);
+}
+
+const char *
+vbatch_sql(const struct vbatch *v)
+{
+	return v->sql;
+}
+
+static int
+run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
+    int (*cb)(void *, int64_t), void *arg, char **err)
+{
+	int rc, stop = 0;
+
+	if (st == NULL)
+		return 0;
+	memset(v->rcache, 0, sizeof v->rcache);
+	v->year = this_year();
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = cb(arg, sqlite3_column_int64(st, 0))) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		util_err(err, "%s: checks in SQL: %s", v->rec->name,
+		    sqlite3_errmsg(v->h));
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return stop;
+}
+
+int
+vbatch_flagged(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err)
+{
+	return run(v, v->rows, lo_id, hi_id, cb, arg, err);
+}
+
+int
+vbatch_flagged_parents(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err)
+{
+	return run(v, v->parents, lo_id, hi_id, cb, arg, err);
+}

@@ -1,0 +1,76 @@
+/*
+ * vbatch: the dictionary's checks of one record type compiled into
+ * set-based SQLite statements over its table, to find the rows that MAY
+ * have a finding without loading them: validate_scan then checks only
+ * those (and their households) record by record, exactly as before.
+ *
+ * The statement of record R (a roster row joined with its parent P as
+ * `FROM "R" AS "R" LEFT JOIN "P" AS "P" ON "P".id = "R".parent_id`, so
+ * that a field name is a column name and `household.size` the parent's,
+ * as in expr.c) keeps the live rows where any of these may fail, each
+ * pasted from the dictionary or written in SQL:
+ *   - the values of the row: one call of the SQL function kesra_vb_row
+ *     (C, registered on the connection) that passes a value only when
+ *     validate_value would (a test without allocation, else
+ *     validate_value itself), and a region code only when it is in the
+ *     region table at its level; a calculated value only when expr.c
+ *     would bind it as the type it has in the table;
+ *   - per stored field, when relevant: empty and required (fields
+ *     grouped by their required and relevant expressions), the
+ *     constraint, the choice filter (the codes it refuses, when it reads
+ *     the choice only), the region above, unique (an index probe for
+ *     another live row);
+ *   - the record's rules; the probable-duplicate key (an index probe);
+ *   - for a roster, per parent: the row count against min_count and
+ *     max_count and the roster rules, as aggregates GROUP BY parent_id,
+ *     and parents without rows.
+ * The set returned is a superset of the rows with findings: a check that
+ * cannot be expressed flags the row, and an evaluation that fails makes
+ * vbatch_flagged return -1 (the caller then checks every row). It never
+ * says whether a warning was accepted: the exact check does.
+ *
+ * A roster row's terms read its parent's columns: a parent's own odd
+ * values are found by the parent's vbatch (validate_scan uses both).
+ *
+ * Ownership: a vbatch borrows the connection and the schema (free it
+ * before either); the connection needs expr_register_functions.
+ */
+#ifndef KESRA_VBATCH_H
+#define KESRA_VBATCH_H
+
+#include <stdint.h>
+
+#include "schema.h"
+
+typedef struct sqlite3 sqlite3;
+struct vbatch;
+
+/* Compile the checks of rec. NULL with *err when a statement fails to
+ * prepare (the caller then checks record by record). */
+struct vbatch *vbatch_new(sqlite3 *h, const struct schema *s,
+    const struct sch_record *rec, char **err);
+void vbatch_free(struct vbatch *v);
+
+/*
+ * cb(arg, id) for each live row of rec's table with id in [lo_id, hi_id]
+ * that may have a finding of its own (field checks, rules, duplicates),
+ * in id order. A non-zero return of cb stops there (returned). Returns 0,
+ * or -1 with *err when a statement failed (then no row can be trusted).
+ */
+int vbatch_flagged(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err);
+
+/*
+ * For a roster record: cb(arg, parent_id) for each parent id in [lo, hi]
+ * (live parents) whose rows may have a finding, whose row count breaks
+ * min_count/max_count, whose roster rules may fail, or which has no
+ * rows while the roster has a minimum or roster rules. A parent may be
+ * reported more than once; in no particular order. 0, or -1 with *err.
+ */
+int vbatch_flagged_parents(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err);
+
+/* The SQL of the row statement (for tests and `EXPLAIN`); borrowed. */
+const char *vbatch_sql(const struct vbatch *v);
+
+#endif
