@@ -353,6 +353,13 @@ char *db_dupkey_norm(const char *operand);
  * frees. */
 char *db_dupkey_lookup_sql(const struct sch_record *def);
 /*
+ * The compact form of duplicate-key field f's value that the key's index
+ * holds, over operand (a column, qualified or not, or a parameter): a
+ * look-up that compares it is walked on the index, and must compare the
+ * full values after. Caller frees.
+ */
+char *db_dupkey_key_expr(const struct sch_field *f, const char *operand);
+/*
  * Another live record of r's type (not exclude_id, not one of the ids in
  * skip) whose duplicate_key fields equal r's (text normalised): 1 and its
  * id, 0 when none (or r lacks a key value or the record a key), -1 on

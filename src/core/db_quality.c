@@ -54,8 +54,8 @@ is_text_key(const struct sch_field *f)
  * bytes of the full key (on a million persons some 15 MB); the look-up
  * compares the full values on the few rows found. Caller frees.
  */
-static char *
-key_expr(const struct sch_field *f, const char *operand)
+char *
+db_dupkey_key_expr(const struct sch_field *f, const char *operand)
 {
 	if (is_text_key(f)) {
 		char *n = db_dupkey_norm(operand), *e;
@@ -79,7 +79,7 @@ key_sql(const struct sch_record *r, struct sbuf *cols, struct sbuf *where)
 		const struct sch_field *f = &r->fields[r->dup_key[k]];
 		char *q = xasprintf("\"%s\"", f->name);
 		if (cols != NULL) {
-			char *e = key_expr(f, q);
+			char *e = db_dupkey_key_expr(f, q);
 			if (k > 0)
 				sbuf_add(cols, ", ");
 			sbuf_add(cols, e);
@@ -200,7 +200,7 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 		const struct sch_field *f = &def->fields[def->dup_key[k]];
 		char *q = xasprintf("\"%s\"", f->name);
 		char *p = xasprintf("?%zu", k + 1);
-		char *a = key_expr(f, q), *b = key_expr(f, p);
+		char *a = db_dupkey_key_expr(f, q), *b = db_dupkey_key_expr(f, p);
 		int same = strcmp(a, q) == 0;
 		sbuf_addf(&sql, "%s = %s AND ", a, b);
 		free(a);

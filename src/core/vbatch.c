@@ -758,6 +758,13 @@ dup_term(struct build *bd)
 			col(&q, bd->r, g);
 			sbuf_add(&o, "kesra_d.");
 			ident(&o, g->name);
+			/* the index's compact key first (so that SQLite
+			 * walks the index), then the full values */
+			char *k1 = db_dupkey_key_expr(g, o.s);
+			char *k2 = db_dupkey_key_expr(g, q.s);
+			sbuf_addf(b, "%s = %s AND ", k1, k2);
+			free(k1);
+			free(k2);
 			if (g->type == FT_TEXT && t != NULL &&
 			    strcmp(t, "TEXT") == 0) {
 				char *n1 = db_dupkey_norm(o.s);
@@ -766,7 +773,7 @@ dup_term(struct build *bd)
 				free(n1);
 				free(n2);
 			} else
-				sbuf_addf(b, "%s = %s AND ", o.s, q.s);
+				sbuf_addf(b, "+%s = %s AND ", o.s, q.s);
 			sbuf_addf(b, "%s IS NOT NULL AND ", o.s);
 			sbuf_free(&q);
 			sbuf_free(&o);
