@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "expr.h"
 #include "i18n.h"
+#include "schema_cache.h"
 #include "schema_yaml.h"
 #include "user.h"
 #include "util.h"
@@ -186,12 +187,35 @@ setup_i18n(const char *lang)
  * mistakes) unless the structure has mistakes: then they are checked here
  * too, so that every mistake is listed at once.
  */
+/*
+ * The folder of the private cache of the parsed dictionary (see
+ * schema_cache.h): $XDG_CACHE_HOME/kesra, else ~/.cache/kesra; NULL when
+ * there is no such place.
+ */
+static char *
+cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/kesra", xdg);
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/.cache/kesra", home);
+	return NULL;
+}
+
 static struct schema *
-load_schema_x(struct opts *o, int check_expr)
+load_schema_x(struct opts *o, int check_expr, int cached)
 {
 	struct diags d = {0};
-	struct schema *s = schema_yaml_load_partial(o->schema_dir, o->forms_dir,
-	    &d);
+	struct schema *s;
+	char *cdir = cached ? cache_dir() : NULL;
+
+	/* the entry screens' start reads the parsed dictionary from the
+	 * cache when the files are unchanged */
+	s = cached ? schema_cache_load(o->schema_dir, o->forms_dir, cdir,
+	    KESRA_VERSION, &d, NULL) : schema_yaml_load_partial(o->schema_dir,
+	    o->forms_dir, &d);
+	free(cdir);
 	/* expressions are checked even when the structure has mistakes, so
 	 * that every mistake is listed at once */
 	if (s != NULL && (check_expr || d.n > 0))
@@ -217,7 +241,7 @@ load_schema_x(struct opts *o, int check_expr)
 struct schema *
 load_schema(struct opts *o)
 {
-	return load_schema_x(o, 1);
+	return load_schema_x(o, 1, 0);
 }
 
 void
@@ -426,7 +450,8 @@ open_all(struct opts *o, int create, struct schema **s, struct db **db,
 	 * gets the check first, so that a dictionary with mistakes leaves no
 	 * file behind.
 	 */
-	if ((*s = load_schema_x(o, access(o->db_path, F_OK) != 0)) == NULL)
+	if ((*s = load_schema_x(o, access(o->db_path, F_OK) != 0,
+	    late)) == NULL)
 		return -1;
 	if (open_db_x(o, *s, create, 0, 0, db, x, late) < 0)
 		goto fail;
