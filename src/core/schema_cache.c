@@ -284,6 +284,20 @@ schema_image_write(const struct schema *s, uint64_t key, struct sbuf *out)
 	sbuf_free(&p);
 }
 
+void
+schema_image_seal(void *image, size_t len)
+{
+	unsigned char *p = image;
+	uint64_t h;
+	int i;
+
+	if (len < IMG_HEAD)
+		return;
+	h = img_hash(UTIL_FNV_INIT, p + IMG_HEAD, len - IMG_HEAD);
+	for (i = 0; i < 8; i++)
+		p[28 + i] = (unsigned char)(h >> (8 * i));
+}
+
 /* ---- reading: every count and string checked against the bytes left ----- */
 
 struct rd {

@@ -58,4 +58,8 @@ void schema_image_write(const struct schema *s, uint64_t key,
 struct schema *schema_image_read(const void *image, size_t len,
     uint64_t key);
 
+/* Recompute the checksum of an image of len bytes in place (for tests
+ * that damage an image's payload and for fuzzing the reader). */
+void schema_image_seal(void *image, size_t len);
+
 #endif
