@@ -145,7 +145,12 @@ const char *
 current_user(void)
 {
 	static char buf[64];
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw;
+	/* looked up once: every start asks several times (opening the
+	 * database, its roles, the session) */
+	if (buf[0] != '\0')
+		return buf;
+	pw = getpwuid(getuid());
 	/* Identity for roles and the audit trail: never $USER, which
 	 * anyone can set. */
 	if (pw != NULL && pw->pw_name != NULL)

@@ -371,7 +371,7 @@ get_dbl(struct rd *r)
 static char *
 get_str(struct rd *r, int nullable)
 {
-	uint32_t n = get_u32(r);
+	uint32_t n = get_u32(r), i;
 	char *s;
 	if (r->bad)
 		return NULL;
@@ -380,9 +380,16 @@ get_str(struct rd *r, int nullable)
 			r->bad = 1;
 		return NULL;
 	}
-	if ((size_t)n > (size_t)(r->end - r->p) ||
-	    memchr(r->p, '\0', n) != NULL || !utf8_valid((const char *)r->p,
-	    n)) {
+	if ((size_t)n > (size_t)(r->end - r->p)) {
+		r->bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (r->p[i] == 0 || r->p[i] >= 0x80)
+			break;
+	/* mostly ASCII: UTF-8 is checked when there is more */
+	if (i < n && (memchr(r->p, '\0', n) != NULL ||
+	    !utf8_valid((const char *)r->p, n))) {
 		r->bad = 1;
 		return NULL;
 	}
