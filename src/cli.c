@@ -208,19 +208,40 @@ cache_dir(void)
 	return NULL;
 }
 
+/*
+ * What identifies this build of kesra in the cache's key: its version and
+ * its executable (size, modification time, inode), so that a rebuilt
+ * kesra with the same version number never reads an image another build
+ * wrote.
+ */
+static char *
+build_id(void)
+{
+	struct stat sb;
+	if (stat("/proc/self/exe", &sb) != 0)
+		return xstrdup(KESRA_VERSION);
+	return xasprintf("%s %lld %lld.%09ld %llu", KESRA_VERSION,
+	    (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+	    (long)sb.st_mtim.tv_nsec, (unsigned long long)sb.st_ino);
+}
+
 static struct schema *
 load_schema_x(struct opts *o, int check_expr, int cached)
 {
 	struct diags d = {0};
 	struct schema *s;
-	char *cdir = cached ? cache_dir() : NULL;
+	char *cdir = cached ? cache_dir() : NULL, *id = NULL;
 
 	/* the entry screens' start reads the parsed dictionary from the
 	 * cache when the files are unchanged */
-	s = cached ? schema_cache_load(o->schema_dir, o->forms_dir, cdir,
-	    KESRA_VERSION, &d, NULL) : schema_yaml_load_partial(o->schema_dir,
-	    o->forms_dir, &d);
+	if (cached) {
+		id = build_id();
+		s = schema_cache_load(o->schema_dir, o->forms_dir, cdir, id,
+		    &d, NULL);
+	} else
+		s = schema_yaml_load_partial(o->schema_dir, o->forms_dir, &d);
 	free(cdir);
+	free(id);
 	/* expressions are checked even when the structure has mistakes, so
 	 * that every mistake is listed at once */
 	if (s != NULL && (check_expr || d.n > 0))

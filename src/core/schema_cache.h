@@ -3,7 +3,8 @@
  * private cache file, so that a start does not parse the YAML again when
  * the dictionary has not changed.
  *
- * The image is keyed by a hash of kesra's version, the image format, the
+ * The image is keyed by a hash of kesra's build (its version and the
+ * identity of its executable, from the caller), the image format, the
  * two folders and the name, length and bytes of every file the loader
  * reads (the dictionary folder's *.yaml but reports.yaml, the forms'
  * *.yaml). It is input like any other: it is used only when the file is
@@ -33,8 +34,8 @@ enum schema_cache_how {
 
 /*
  * schema_yaml_load_partial(schema_dir, forms_dir, d) through the cache in
- * cache_dir (NULL: no cache; made 0700 when missing). version is kesra's
- * version (part of the key). how (may be NULL) tells what happened.
+ * cache_dir (NULL: no cache; made 0700 when missing). version identifies
+ * kesra's build (part of the key). how (may be NULL) tells what happened.
  */
 struct schema *schema_cache_load(const char *schema_dir,
     const char *forms_dir, const char *cache_dir, const char *version,
