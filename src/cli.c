@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "expr.h"
 #include "i18n.h"
+#include "schema_cache.h"
 #include "schema_yaml.h"
 #include "user.h"
 #include "util.h"
@@ -144,7 +145,12 @@ const char *
 current_user(void)
 {
 	static char buf[64];
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw;
+	/* looked up once: every start asks several times (opening the
+	 * database, its roles, the session) */
+	if (buf[0] != '\0')
+		return buf;
+	pw = getpwuid(getuid());
 	/* Identity for roles and the audit trail: never $USER, which
 	 * anyone can set. */
 	if (pw != NULL && pw->pw_name != NULL)
@@ -186,12 +192,56 @@ setup_i18n(const char *lang)
  * mistakes) unless the structure has mistakes: then they are checked here
  * too, so that every mistake is listed at once.
  */
+/*
+ * The folder of the private cache of the parsed dictionary (see
+ * schema_cache.h): $XDG_CACHE_HOME/kesra, else ~/.cache/kesra; NULL when
+ * there is no such place.
+ */
+static char *
+cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/kesra", xdg);
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/.cache/kesra", home);
+	return NULL;
+}
+
+/*
+ * What identifies this build of kesra in the cache's key: its version and
+ * its executable (size, modification time, inode), so that a rebuilt
+ * kesra with the same version number never reads an image another build
+ * wrote.
+ */
+static char *
+build_id(void)
+{
+	struct stat sb;
+	if (stat("/proc/self/exe", &sb) != 0)
+		return xstrdup(KESRA_VERSION);
+	return xasprintf("%s %lld %lld.%09ld %llu", KESRA_VERSION,
+	    (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+	    (long)sb.st_mtim.tv_nsec, (unsigned long long)sb.st_ino);
+}
+
 static struct schema *
-load_schema_x(struct opts *o, int check_expr)
+load_schema_x(struct opts *o, int check_expr, int cached)
 {
 	struct diags d = {0};
-	struct schema *s = schema_yaml_load_partial(o->schema_dir, o->forms_dir,
-	    &d);
+	struct schema *s;
+	char *cdir = cached ? cache_dir() : NULL, *id = NULL;
+
+	/* the entry screens' start reads the parsed dictionary from the
+	 * cache when the files are unchanged */
+	if (cached) {
+		id = build_id();
+		s = schema_cache_load(o->schema_dir, o->forms_dir, cdir, id,
+		    &d, NULL);
+	} else
+		s = schema_yaml_load_partial(o->schema_dir, o->forms_dir, &d);
+	free(cdir);
+	free(id);
 	/* expressions are checked even when the structure has mistakes, so
 	 * that every mistake is listed at once */
 	if (s != NULL && (check_expr || d.n > 0))
@@ -217,7 +267,7 @@ load_schema_x(struct opts *o, int check_expr)
 struct schema *
 load_schema(struct opts *o)
 {
-	return load_schema_x(o, 1);
+	return load_schema_x(o, 1, 0);
 }
 
 void
@@ -426,7 +476,8 @@ open_all(struct opts *o, int create, struct schema **s, struct db **db,
 	 * gets the check first, so that a dictionary with mistakes leaves no
 	 * file behind.
 	 */
-	if ((*s = load_schema_x(o, access(o->db_path, F_OK) != 0)) == NULL)
+	if ((*s = load_schema_x(o, access(o->db_path, F_OK) != 0,
+	    late)) == NULL)
 		return -1;
 	if (open_db_x(o, *s, create, 0, 0, db, x, late) < 0)
 		goto fail;

@@ -32,6 +32,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/kesra_test.XXXXXX") || {
 	echo "not ok - cannot make a temporary folder"
 	exit 1
 }
+# The parsed dictionary's cache (schema_cache.h) of this script only.
+XDG_CACHE_HOME=$T/cache
+export XDG_CACHE_HOME
 SOCK=kesra_test$$
 TM_SESSION=
 NFAIL=0

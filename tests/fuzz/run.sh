@@ -10,7 +10,7 @@
 #                    on every machine)
 #   FUZZ_SEED=N      a fixed seed (make test uses one, so that a run can be
 #                    repeated); default random
-#   FUZZ_ONLY=NAME   one target (yaml, expr, csv, nik)
+#   FUZZ_ONLY=NAME   one target (yaml, expr, csv, nik, schema_image)
 #
 # A crash, leak, sanitizer report or time-out fails the target; the input
 # that caused it is kept in $FZ/crashes/ (add it to the corpus as a
