@@ -2499,16 +2499,116 @@ db_rows_free(struct db_row *rows, size_t n)
 	free(rows);
 }
 
-struct title_ctx {
-	int *col_of; /* field index -> result column, or -1 */
-	char **vals;
+/*
+ * The title of a list row, taken apart once per page (not once per row):
+ * the literal text before each ${field} and the result column holding
+ * that field (-1: not a stored field, or the text after the last one).
+ * Put together per row as record_title does (fields by their stored text,
+ * trimmed), straight from the statement's columns.
+ */
+struct title_piece {
+	const char *s;
+	size_t n;
+	int fi;  /* field index, -1: none */
+	int col; /* result column, -1: none */
 };
 
-static const char *
-title_get(void *p, size_t field)
+/* The pieces of def's title (nullable *pieces when no title), their
+ * columns added to b from result column 3 on. */
+static size_t
+title_pieces(const struct sch_record *def, struct sbuf *b,
+    struct title_piece **pieces)
 {
-	struct title_ctx *c = p;
-	return c->col_of[field] >= 0 ? c->vals[field] : NULL;
+	const char *p = def->title, *q, *e;
+	size_t np = 0, i, k;
+	int ncols = 0;
+
+	*pieces = NULL;
+	if (p == NULL) {
+		if (def->nfields > 0 && schema_field_stored(&def->fields[0]))
+			sbuf_addf(b, ", \"%s\"", def->fields[0].name);
+		return 0;
+	}
+	*pieces = xcalloc(strlen(p) / 3 + 2, sizeof **pieces);
+	for (;;) {
+		struct title_piece *t = &(*pieces)[np++];
+		t->s = p;
+		t->fi = t->col = -1;
+		if ((q = strstr(p, "${")) == NULL || (e = strchr(q, '}')) ==
+		    NULL) {
+			t->n = strlen(p);
+			break;
+		}
+		t->n = (size_t)(q - p);
+		for (i = 0; i < def->nfields; i++)
+			if (strncmp(def->fields[i].name, q + 2,
+			    (size_t)(e - q - 2)) == 0 &&
+			    def->fields[i].name[e - q - 2] == '\0')
+				break;
+		if (i < def->nfields && schema_field_stored(&def->fields[i])) {
+			t->fi = (int)i;
+			for (k = 0; k + 1 < np; k++)
+				if ((*pieces)[k].fi == t->fi)
+					break;
+			if (k + 1 < np)
+				t->col = (*pieces)[k].col;
+			else {
+				t->col = 3 + ncols++;
+				sbuf_addf(b, ", \"%s\"", def->fields[i].name);
+			}
+		}
+		p = e + 1;
+	}
+	return np;
+}
+
+/* Column col's stored text (column_value's form) added to b. */
+static void
+title_add_column(struct sbuf *b, sqlite3_stmt *st, int col)
+{
+	char buf[40];
+	const char *t;
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		return;
+	case SQLITE_FLOAT:
+		util_fmt_double(sqlite3_column_double(st, col), buf, sizeof buf);
+		sbuf_add(b, buf);
+		return;
+	default:
+		if ((t = (const char *)sqlite3_column_text(st, col)) != NULL)
+			sbuf_add(b, t);
+	}
+}
+
+/* The row's title from the pieces (b: a buffer kept over the rows). */
+static char *
+title_of_row(const struct sch_record *def, const struct title_piece *pc,
+    size_t np, sqlite3_stmt *st, struct sbuf *b)
+{
+	const char *s, *e;
+	size_t i;
+
+	sbuf_reset(b);
+	if (def->title == NULL) { /* record_title: the first field, as is */
+		if (def->nfields > 0 && schema_field_stored(&def->fields[0]))
+			title_add_column(b, st, 3);
+		return xstrdup(b->s != NULL ? b->s : "");
+	}
+	for (i = 0; i < np; i++) {
+		sbuf_addn(b, pc[i].s, pc[i].n);
+		if (pc[i].col >= 0)
+			title_add_column(b, st, pc[i].col);
+	}
+	s = b->s != NULL ? b->s : "";
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
 }
 
 int
@@ -2516,41 +2616,29 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
     int backward, int limit, struct db_row **rows, size_t *n, char **err)
 {
 	struct sbuf b = {0};
-	struct title_ctx tc;
+	struct title_piece *pc;
 	struct scope sc;
 	sqlite3_stmt *st;
-	size_t i, cap = 0;
-	int ncols = 0, rc;
+	size_t i, np, cap = 0;
+	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	tc.col_of = xcalloc(def->nfields, sizeof *tc.col_of);
-	tc.vals = xcalloc(def->nfields, sizeof *tc.vals);
 	sbuf_add(&b, "SELECT id, status, updated_at");
-	for (i = 0; i < def->nfields; i++) {
-		char *pat = xasprintf("${%s}", def->fields[i].name);
-		int used = def->title != NULL ? strstr(def->title, pat) != NULL :
-		    i == 0;
-		free(pat);
-		used = used && schema_field_stored(&def->fields[i]);
-		tc.col_of[i] = used ? 3 + ncols++ : -1;
-		if (used)
-			sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
-	}
+	np = title_pieces(def, &b, &pc);
 	sbuf_addf(&b, " FROM \"%s\" WHERE deleted_at IS NULL AND id %s ?1",
 	    def->name, backward ? "<" : ">");
 	if (scope_sql(db, def, &b, &sc, err) < 0) {
 		sbuf_free(&b);
-		free(tc.col_of);
-		free(tc.vals);
+		free(pc);
 		return -1;
 	}
 	sbuf_addf(&b, " ORDER BY id %s LIMIT ?2", backward ? "DESC" : "ASC");
 	st = prepare(db, b.s, err);
-	sbuf_free(&b);
+	sbuf_reset(&b);
 	if (st == NULL) {
-		free(tc.col_of);
-		free(tc.vals);
+		sbuf_free(&b);
+		free(pc);
 		user_info_free(&sc.ui);
 		return -1;
 	}
@@ -2560,7 +2648,8 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct db_row *row;
 		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
+			cap = cap ? cap * 2 : limit > 0 && limit < 1024 ?
+			    (size_t)limit : 32;
 			*rows = xreallocarray(*rows, cap, sizeof **rows);
 		}
 		row = &(*rows)[(*n)++];
@@ -2569,18 +2658,11 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 		    sqlite3_column_text(st, 1) ? (const char *)
 		    sqlite3_column_text(st, 1) : "");
 		row->updated_at = column_value(st, 2);
-		for (i = 0; i < def->nfields; i++)
-			tc.vals[i] = tc.col_of[i] >= 0 ?
-			    column_value(st, tc.col_of[i]) : NULL;
-		row->title = record_title(def, title_get, &tc);
-		for (i = 0; i < def->nfields; i++) {
-			free(tc.vals[i]);
-			tc.vals[i] = NULL;
-		}
+		row->title = title_of_row(def, pc, np, st, &b);
 	}
 	sqlite3_finalize(st);
-	free(tc.col_of);
-	free(tc.vals);
+	sbuf_free(&b);
+	free(pc);
 	user_info_free(&sc.ui);
 	if (rc != SQLITE_DONE) {
 		db_rows_free(*rows, *n);

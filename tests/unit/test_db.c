@@ -1101,6 +1101,85 @@ test_title_template_text(void **state)
 	schema_free(s);
 }
 
+/*
+ * db_record_page's titles (put together from the statement's columns)
+ * are record_title's of the loaded record: spaces around trimmed, a field
+ * twice, a note between fields (no column), a decimal by its stored form,
+ * empty fields; with no template the first field, even a note (empty).
+ */
+static void
+test_page_title_shapes(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *hh, *nt;
+	struct record *r, *l;
+	struct db_row *rows = NULL;
+	size_t n = 0, i;
+	char *t, *err = NULL;
+	static const char *const vals[][3] = {
+		{"3201", "Ani", "1.50"},
+		{NULL, " Budi\t", "2"},
+		{"", NULL, NULL},
+		{"  7", "x", "-0.25"},
+	};
+	static const char *const want[] = {
+		"KK 3201 / Ani / 3201 1.5",
+		"KK  /  Budi\t /  2",
+		"KK  /  /",
+		"KK   7 / x /   7 -0.25",
+	};
+
+	f->s = tu_schema("dictionary: t\nversion: 1\nlanguages: [id, en]\n"
+	    "records:\n  hh:\n"
+	    "    title: \"  KK ${kk} / ${intro}${head} / ${kk} ${w}  \"\n"
+	    "    fields: [{name: kk, type: text}, {name: intro, type: note, "
+	    "label: {id: Baca, en: Read}}, {name: head, type: text}, "
+	    "{name: w, type: decimal}]\n"
+	    "  nt:\n"
+	    "    fields: [{name: intro, type: note, label: {id: Baca, en: "
+	    "Read}}, {name: a, type: text}]\n");
+	f->db = open_db(f->path, f->s, DB_OPEN_CREATE);
+	migrate(f->db);
+	hh = rec(f->s, "hh");
+	nt = rec(f->s, "nt");
+	for (i = 0; i < 4; i++) {
+		r = record_new(hh);
+		record_set_by_name(r, "kk", vals[i][0]);
+		record_set_by_name(r, "head", vals[i][1]);
+		record_set_by_name(r, "w", vals[i][2]);
+		if (db_record_save(f->db, r, "u", &err) != 0)
+			fail_msg("save: %s", err);
+		record_free(r);
+	}
+	r = record_new(nt);
+	record_set_by_name(r, "a", "tidak tampil");
+	assert_int_equal(db_record_save(f->db, r, "u", &err), 0);
+	record_free(r);
+
+	for (i = 0; i < 2; i++) {
+		size_t k;
+		assert_int_equal(db_record_page(f->db, hh, i ? INT64_MAX : 0,
+		    (int)i, 10, &rows, &n, &err), 0);
+		assert_int_equal(n, 4);
+		for (k = 0; k < n; k++) {
+			assert_int_equal(rows[k].id, (int64_t)k + 1);
+			assert_string_equal(rows[k].title, want[k]);
+			assert_int_equal(db_record_load(f->db, hh, rows[k].id,
+			    &l, &err), 0);
+			t = record_title(hh, rec_get, l);
+			assert_string_equal(rows[k].title, t);
+			free(t);
+			record_free(l);
+		}
+		db_rows_free(rows, n);
+	}
+	assert_int_equal(db_record_page(f->db, nt, 0, 0, 10, &rows, &n, &err),
+	    0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].title, "");
+	db_rows_free(rows, n);
+}
+
 /* --- notes, accepted warnings, old files, unique fields, renames --- */
 
 /* The first field is a note: shown on the form, no column. */
@@ -1996,6 +2075,7 @@ main(void)
 		T(test_pagination),
 		T(test_title),
 		cmocka_unit_test(test_title_template_text),
+		T(test_page_title_shapes),
 		T(test_note_has_no_column),
 		T(test_accepted_warnings),
 		T(test_old_file_gains_ord),
