@@ -2444,6 +2444,12 @@ scope_bind(struct db *db, sqlite3_stmt *st, const struct scope *sc)
 			    -1, SQLITE_STATIC);
 }
 
+void
+db_release_memory(struct db *db)
+{
+	sqlite3_db_release_memory(db->h);
+}
+
 int
 db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
     char **err)

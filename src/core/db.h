@@ -128,6 +128,14 @@ int db_record_save(struct db *db, struct record *r, const char *user,
 int db_record_load(struct db *db, const struct sch_record *def, int64_t id,
     struct record **out, char **err);
 
+/*
+ * Give back the memory of the connection's page cache (the pages are
+ * read again from the file when needed): after a scan such as the
+ * menu's counts, so that later screens reuse it instead of growing the
+ * process beside it.
+ */
+void db_release_memory(struct db *db);
+
 /* Count of live (not deleted) records of a type. */
 int db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
     char **err);

@@ -162,6 +162,12 @@ region_kept_unref(void *p)
  * values already seen.
  */
 #define XMEMO_WAYS 256 /* results kept per statement, by hash of values */
+/* A statement starts with XMEMO_FIRST places and gets XMEMO_WAYS after
+ * XMEMO_GROW look-ups: a form asks each expression a few dozen times,
+ * an import or a scan thousands (256 places for every expression of a
+ * form cost about 1 MB of the 8 MB an entry session may take). */
+#define XMEMO_FIRST 4
+#define XMEMO_GROW 512
 /* After XMEMO_TRIAL look-ups, a statement hit less than 1 in XMEMO_MIN
  * times (its values rarely repeat: a NIK, a date) is no longer memoised. */
 #define XMEMO_TRIAL 4096
@@ -175,7 +181,8 @@ struct xmemo_ent {
 };
 struct xmemo {
 	unsigned char det;
-	struct xmemo_ent *ent; /* XMEMO_WAYS, allocated when first kept */
+	struct xmemo_ent *ent; /* nways, allocated when first kept */
+	unsigned nways;
 	unsigned long nlook, nhit;
 	unsigned last; /* the entry of the last look-up, tried first */
 };
@@ -1997,10 +2004,12 @@ memo_clear(struct xmemo *m, size_t n)
 {
 	size_t i;
 	if (m->ent != NULL)
-		for (i = 0; i < XMEMO_WAYS; i++)
+		for (i = 0; i < m->nways; i++)
 			ent_clear(&m->ent[i], n);
 	free(m->ent);
 	m->ent = NULL;
+	m->nways = 0;
+	m->last = 0;
 }
 
 /* 1 when e holds the result for the values b binds from r and parent. */
@@ -2055,9 +2064,13 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 		h = v != NULL ? util_fnv1a(h, v, strlen(v) + 1) :
 		    util_fnv1a(h, "\1", 1);
 	}
-	if (m->ent == NULL)
-		m->ent = xcalloc(XMEMO_WAYS, sizeof *m->ent);
-	m->last = (unsigned)((h ^ (h >> 29)) % XMEMO_WAYS);
+	if (m->ent != NULL && m->nways < XMEMO_WAYS && m->nlook >= XMEMO_GROW)
+		memo_clear(m, b->n); /* a busy statement: more places */
+	if (m->ent == NULL) {
+		m->nways = m->nlook >= XMEMO_GROW ? XMEMO_WAYS : XMEMO_FIRST;
+		m->ent = xcalloc(m->nways, sizeof *m->ent);
+	}
+	m->last = (unsigned)((h ^ (h >> 29)) % m->nways);
 	e = &m->ent[m->last];
 	if (!ent_same(e, b, xr, r, parent))
 		return e;

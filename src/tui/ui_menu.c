@@ -89,6 +89,9 @@ menu_draw(struct screen *s)
 		mvprintw(4 + (int)i, COLS - 18, _("%8lld records"),
 		    (long long)m->counts[i]);
 	}
+	/* counting a big register filled the page cache with index pages
+	 * no screen needs next: the form reuses that memory (peak RSS) */
+	db_release_memory(s->app->db);
 	m->stale = 0;
 	move(4 + m->sel, 4);
 	refresh();
