@@ -2444,6 +2444,24 @@ scope_bind(struct db *db, sqlite3_stmt *st, const struct scope *sc)
 			    -1, SQLITE_STATIC);
 }
 
+char *
+db_stored_sql(struct db *db, const char *type, const char *name)
+{
+	sqlite3_stmt *st;
+	char *r = NULL;
+	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT sql FROM sqlite_schema "
+	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		r = xstrdup(t != NULL ? t : "");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 void
 db_release_memory(struct db *db)
 {

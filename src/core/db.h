@@ -136,6 +136,10 @@ int db_record_load(struct db *db, const struct sch_record *def, int64_t id,
  */
 void db_release_memory(struct db *db);
 
+/* The stored SQL of a schema object of type ("table", "index",
+ * "trigger") and name (caller frees), or NULL when there is none. */
+char *db_stored_sql(struct db *db, const char *type, const char *name);
+
 /* Count of live (not deleted) records of a type. */
 int db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
     char **err);

@@ -57,25 +57,6 @@ run(struct db *db, const char *sql, char **err)
 	return 0;
 }
 
-/* The stored SQL of a schema object (caller frees), or NULL when absent. */
-static char *
-stored_sql(struct db *db, const char *type, const char *name)
-{
-	sqlite3_stmt *st;
-	char *r = NULL;
-	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT sql FROM sqlite_schema "
-	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		r = xstrdup(t != NULL ? t : "");
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 /* "a, b" or with a prefix per name: "new.a, new.b". */
 static void
 col_list(struct sbuf *b, const struct sch_record *r, const char *pfx)
@@ -160,13 +141,13 @@ sync_fts(struct db *db, const struct sch_record *r, int dry_run,
 	char *name = xasprintf("%s_fts", r->name), *want, *have, *sql;
 	int k, same, rc = -1, want_fts = has_search(r);
 
-	have = stored_sql(db, "table", name);
+	have = db_stored_sql(db, "table", name);
 	want = want_fts ? object_sql(r, -1) : NULL;
 	same = (have == NULL && want == NULL) || (have != NULL &&
 	    want != NULL && strcmp(have, want) == 0);
 	for (k = 0; same && want_fts && k < NTRIG; k++) {
 		char *tn = xasprintf("%s_fts_%s", r->name, trig_suffix[k]);
-		char *tw = object_sql(r, k), *th = stored_sql(db, "trigger", tn);
+		char *tw = object_sql(r, k), *th = db_stored_sql(db, "trigger", tn);
 		same = th != NULL && strcmp(th, tw) == 0;
 		free(tn);
 		free(tw);
@@ -237,7 +218,7 @@ sync_number(struct db *db, const struct sch_record *r,
 	int want = (f->type == FT_NIK || f->type == FT_KK) && !f->unique;
 	int rc = 0;
 
-	have = stored_sql(db, "index", name);
+	have = db_stored_sql(db, "index", name);
 	if ((have != NULL) == want)
 		goto out;
 	/* no plan line: an index of kesra's, as the rosters' parent index */
@@ -281,7 +262,7 @@ sync_live(struct db *db, const struct sch_record *r, int dry_run,
 	(void)plan;
 	for (i = 0; i < 2 && rc == 0 && r->parent == NULL; i++) {
 		name = xasprintf("%s_%s", r->name, suffix[i]);
-		have = stored_sql(db, "index", name);
+		have = db_stored_sql(db, "index", name);
 		if (have == NULL && !dry_run) {
 			sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" %s",
 			    name, r->name, def[i]);
@@ -322,7 +303,7 @@ sync_place(struct db *db, const struct sch_record *r, int dry_run,
 	if (f == NULL)
 		return 0;
 	name = xasprintf("%s_%s_place", r->name, f->name);
-	have = stored_sql(db, "index", name);
+	have = db_stored_sql(db, "index", name);
 	/* no plan line: an index of kesra's, as the rosters' parent index */
 	if (have == NULL && !dry_run) {
 		sql = xasprintf("CREATE INDEX \"%s\" ON \"%s\" (\"%s\") WHERE "
@@ -443,7 +424,7 @@ want_place_words(struct db *db)
 static int
 place_words_current(struct db *db)
 {
-	char *have = stored_sql(db, "table", "kesra_place_word");
+	char *have = db_stored_sql(db, "table", "kesra_place_word");
 	char *built, *hash;
 	int ok;
 
@@ -478,7 +459,7 @@ sync_place_words(struct db *db, int dry_run, char **err)
 		return 0;
 	if (run(db, place_word_sql, err) < 0)
 		return -1;
-	if ((have = stored_sql(db, "table", "kesra_region")) != NULL) {
+	if ((have = db_stored_sql(db, "table", "kesra_region")) != NULL) {
 		free(have);
 		if (fill_place_words(db, err) < 0)
 			return -1;
@@ -507,7 +488,7 @@ db_search_current(struct db *db)
 	for (i = 0; i < s->nrecords && same; i++) {
 		const struct sch_record *r = &s->records[i];
 		char *name = xasprintf("%s_fts", r->name);
-		char *have = stored_sql(db, "table", name);
+		char *have = db_stored_sql(db, "table", name);
 		char *want = has_search(r) ? object_sql(r, -1) : NULL;
 		same = (have == NULL && want == NULL) || (have != NULL &&
 		    want != NULL && strcmp(have, want) == 0);
@@ -515,7 +496,7 @@ db_search_current(struct db *db)
 			char *tn = xasprintf("%s_fts_%s", r->name,
 			    trig_suffix[k]);
 			char *tw = object_sql(r, k);
-			char *th = stored_sql(db, "trigger", tn);
+			char *th = db_stored_sql(db, "trigger", tn);
 			same = th != NULL && strcmp(th, tw) == 0;
 			free(tn);
 			free(tw);
@@ -527,7 +508,7 @@ db_search_current(struct db *db)
 		if (same && place_field(r) != NULL) {
 			name = xasprintf("%s_%s_place", r->name,
 			    place_field(r)->name);
-			have = stored_sql(db, "index", name);
+			have = db_stored_sql(db, "index", name);
 			same = have != NULL;
 			free(name);
 			free(have);
@@ -535,7 +516,7 @@ db_search_current(struct db *db)
 		for (k = 0; same && r->parent == NULL && k < 2; k++) {
 			name = xasprintf("%s_%s", r->name, k ? "count" :
 			    "live");
-			have = stored_sql(db, "index", name);
+			have = db_stored_sql(db, "index", name);
 			same = have != NULL;
 			free(name);
 			free(have);

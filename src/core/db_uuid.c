@@ -49,25 +49,6 @@ run(struct db *db, const char *sql, char **err)
 	return 0;
 }
 
-/* The stored SQL of a schema object (caller frees), or NULL when absent. */
-static char *
-stored_sql(struct db *db, const char *type, const char *name)
-{
-	sqlite3_stmt *st;
-	char *r = NULL;
-	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT sql FROM sqlite_schema "
-	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		r = xstrdup(t != NULL ? t : "");
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 const char *
 db_uuid_where(void)
 {
@@ -80,7 +61,7 @@ db_uuid_where(void)
 int
 db_uuid_needs_rebuild(struct db *db, const char *table)
 {
-	char *sql = stored_sql(db, "table", table);
+	char *sql = db_stored_sql(db, "table", table);
 	int old = sql != NULL && strstr(sql, OLD_UUID) != NULL;
 	free(sql);
 	return old;
@@ -90,7 +71,7 @@ int
 db_uuid_rebuild(struct db *db, const char *table, int dry_run,
     struct sbuf *plan, char **err)
 {
-	char *have = stored_sql(db, "table", table), *p, *q;
+	char *have = db_stored_sql(db, "table", table), *p, *q;
 	struct sbuf b = {0};
 	int rc = -1;
 
@@ -154,7 +135,7 @@ static int
 sync_object(struct db *db, const char *type, const char *name,
     const char *want, char **err)
 {
-	char *have = stored_sql(db, type, name), *sql;
+	char *have = db_stored_sql(db, type, name), *sql;
 	int rc = 0;
 
 	if (have != NULL && strcmp(have, want) != 0) {
@@ -213,7 +194,7 @@ db_uuid_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 		return 0;
 	for (i = 0; i < s->nrecords && rc == 0; i++) {
 		const struct sch_record *r = &s->records[i];
-		char *have = stored_sql(db, "table", r->name);
+		char *have = db_stored_sql(db, "table", r->name);
 		if (have != NULL && strstr(have, OLD_UUID) == NULL)
 			rc = db_uuid_table_sync(db, r, err);
 		free(have);

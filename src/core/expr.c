@@ -1209,23 +1209,6 @@ out:
 	return ret;
 }
 
-/*
- * An identifier in double quotes, its quotes doubled. Names of a loaded
- * dictionary are [a-z_][a-z0-9_]* already; a dictionary with mistakes,
- * which `kesra check` still compiles, may hold anything.
- */
-static void
-add_ident(struct sbuf *b, const char *name)
-{
-	sbuf_addc(b, '"');
-	for (; *name != '\0'; name++) {
-		if (*name == '"')
-			sbuf_addc(b, '"');
-		sbuf_addc(b, *name);
-	}
-	sbuf_addc(b, '"');
-}
-
 /* (SELECT ?p AS "f1", ...) AS "name" for the stored fields of r. */
 static void
 sql_record(struct sbuf *b, const struct sch_record *r, int *param)
@@ -1238,13 +1221,13 @@ sql_record(struct sbuf *b, const struct sch_record *r, int *param)
 		if (!schema_field_stored(&r->fields[j]))
 			continue;
 		sbuf_addf(b, "%s?%d AS ", any ? ", " : "", (*param)++);
-		add_ident(b, r->fields[j].name);
+		sbuf_add_ident(b, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(b, "1");
 	sbuf_add(b, ") AS ");
-	add_ident(b, r->name);
+	sbuf_add_ident(b, r->name);
 }
 
 /*
@@ -1265,13 +1248,13 @@ sql_used(struct sbuf *s, const struct sch_record *r, const unsigned char *used,
 		b->field[b->n] = offset + j;
 		b->param[b->n++] = *param;
 		sbuf_addf(s, "%s?%d AS ", any ? ", " : "", (*param)++);
-		add_ident(s, r->fields[j].name);
+		sbuf_add_ident(s, r->fields[j].name);
 		any = 1;
 	}
 	if (!any)
 		sbuf_add(s, "1");
 	sbuf_add(s, ") AS ");
-	add_ident(s, r->name);
+	sbuf_add_ident(s, r->name);
 }
 
 /* (SELECT ?p AS "code", ?p+1 AS "col", ...) AS "choice" */
@@ -1283,7 +1266,7 @@ sql_choice(struct sbuf *b, const struct xchoice *ch, int *param)
 	sbuf_addf(b, "(SELECT ?%d AS \"code\"", (*param)++);
 	for (i = 0; i < ch->ncols; i++) {
 		sbuf_addf(b, ", ?%d AS ", (*param)++);
-		add_ident(b, ch->cols[i]);
+		sbuf_add_ident(b, ch->cols[i]);
 	}
 	sbuf_add(b, ") AS \"choice\"");
 }
@@ -1418,7 +1401,7 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 		else
 			sbuf_addf(&b, "%scolumn%zu", c > 0 ? ", " : "", c + 1);
 		sbuf_add(&b, " AS ");
-		add_ident(&b, xr->def->fields[rr->cols[c]].name);
+		sbuf_add_ident(&b, xr->def->fields[rr->cols[c]].name);
 	}
 	if (rr->ncols == 0)
 		sbuf_add(&b, "1");
@@ -1438,7 +1421,7 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 		sbuf_add(&b, ")");
 	}
 	sbuf_add(&b, ") AS ");
-	add_ident(&b, xr->def->name);
+	sbuf_add_ident(&b, xr->def->name);
 	if (xr->parent != NULL) {
 		sbuf_add(&b, ") FROM ");
 		sql_record(&b, xr->parent, &param);

@@ -157,6 +157,23 @@ sbuf_addc(struct sbuf *b, char c)
 	sbuf_addn(b, &c, 1);
 }
 
+/*
+ * name as an SQL identifier in double quotes, its quotes doubled (names
+ * of a loaded dictionary are [a-z_][a-z0-9_]* already; a dictionary with
+ * mistakes, which `kesra check` still compiles, may hold anything).
+ */
+void
+sbuf_add_ident(struct sbuf *b, const char *name)
+{
+	sbuf_addc(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *name);
+	}
+	sbuf_addc(b, '"');
+}
+
 void
 sbuf_addf(struct sbuf *b, const char *fmt, ...)
 {

@@ -43,6 +43,8 @@ struct sbuf {
 void sbuf_add(struct sbuf *b, const char *s);
 void sbuf_addn(struct sbuf *b, const char *s, size_t n);
 void sbuf_addc(struct sbuf *b, char c);
+/* name as an SQL identifier: in double quotes, its quotes doubled. */
+void sbuf_add_ident(struct sbuf *b, const char *name);
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
 void sbuf_reset(struct sbuf *b);
 char *sbuf_steal(struct sbuf *b); /* returns the string (never NULL), resets b */

@@ -319,25 +319,13 @@ struct build {
 	int any; /* a term written */
 };
 
-static void
-ident(struct sbuf *b, const char *name)
-{
-	sbuf_addc(b, '"');
-	for (; *name != '\0'; name++) {
-		if (*name == '"')
-			sbuf_addc(b, '"');
-		sbuf_addc(b, *name);
-	}
-	sbuf_addc(b, '"');
-}
-
 /* "rec"."field" */
 static void
 col(struct sbuf *b, const struct sch_record *r, const struct sch_field *f)
 {
-	ident(b, r->name);
+	sbuf_add_ident(b, r->name);
 	sbuf_addc(b, '.');
-	ident(b, f->name);
+	sbuf_add_ident(b, f->name);
 }
 
 /* A SQL string literal of dictionary text. */
@@ -466,7 +454,7 @@ choice_term(struct build *bd, const struct sch_field *f, const char *c)
 	sbuf_add(&vals, "(SELECT column1 AS \"code\"");
 	for (k = 0; k < ncols; k++) {
 		sbuf_addf(&vals, ", column%zu AS ", k + 2);
-		ident(&vals, cols[k]);
+		sbuf_add_ident(&vals, cols[k]);
 	}
 	sbuf_add(&vals, " FROM (VALUES ");
 	for (i = 0; i < vs->nchoices; i++) {
@@ -589,14 +577,14 @@ field_terms(struct build *bd, size_t i)
 	}
 	if (f->unique) {
 		sbuf_add(b, " OR EXISTS (SELECT 1 FROM ");
-		ident(b, bd->r->name);
+		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_u WHERE kesra_u.");
-		ident(b, f->name);
+		sbuf_add_ident(b, f->name);
 		sbuf_addf(b, " = %s AND kesra_u.deleted_at IS NULL AND "
 		    "kesra_u.", c);
-		ident(b, f->name);
+		sbuf_add_ident(b, f->name);
 		sbuf_add(b, " IS NOT NULL AND kesra_u.id <> ");
-		ident(b, bd->r->name);
+		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, ".id)");
 	}
 	bd->b = keep;
@@ -748,7 +736,7 @@ dup_term(struct build *bd)
 		}
 		sbuf_add(b, ") OR ");
 		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
-		ident(b, bd->r->name);
+		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_d WHERE ");
 		for (k = 0; k < bd->r->ndup_key; k++) {
 			const struct sch_field *g =
@@ -757,7 +745,7 @@ dup_term(struct build *bd)
 			const char *t = schema_field_sql_type(g);
 			col(&q, bd->r, g);
 			sbuf_add(&o, "kesra_d.");
-			ident(&o, g->name);
+			sbuf_add_ident(&o, g->name);
 			/* the index's compact key first (so that SQLite
 			 * walks the index), then the full values */
 			char *k1 = db_dupkey_key_expr(g, o.s);
@@ -779,7 +767,7 @@ dup_term(struct build *bd)
 			sbuf_free(&o);
 		}
 		sbuf_add(b, "kesra_d.deleted_at IS NULL AND kesra_d.id <> ");
-		ident(b, bd->r->name);
+		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, ".id))");
 	}
 }
@@ -789,18 +777,18 @@ static void
 from(struct sbuf *b, const struct sch_record *r, const struct sch_record *p)
 {
 	sbuf_add(b, " FROM ");
-	ident(b, r->name);
+	sbuf_add_ident(b, r->name);
 	sbuf_add(b, " AS ");
-	ident(b, r->name);
+	sbuf_add_ident(b, r->name);
 	if (p != NULL) {
 		sbuf_add(b, " LEFT JOIN ");
-		ident(b, p->name);
+		sbuf_add_ident(b, p->name);
 		sbuf_add(b, " AS ");
-		ident(b, p->name);
+		sbuf_add_ident(b, p->name);
 		sbuf_add(b, " ON ");
-		ident(b, p->name);
+		sbuf_add_ident(b, p->name);
 		sbuf_add(b, ".id = ");
-		ident(b, r->name);
+		sbuf_add_ident(b, r->name);
 		sbuf_add(b, ".parent_id");
 	}
 }
@@ -899,15 +887,15 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	row_terms(&bd);
 
 	sbuf_add(&b, "SELECT ");
-	ident(&b, rec->name);
+	sbuf_add_ident(&b, rec->name);
 	sbuf_add(&b, ".id");
 	from(&b, rec, v->parent);
 	sbuf_add(&b, " WHERE ");
-	ident(&b, rec->name);
+	sbuf_add_ident(&b, rec->name);
 	sbuf_add(&b, ".id BETWEEN ?1 AND ?2 AND ");
-	ident(&b, rec->name);
+	sbuf_add_ident(&b, rec->name);
 	sbuf_addf(&b, ".deleted_at IS NULL AND (\n%s\n) ORDER BY ", terms.s);
-	ident(&b, rec->name);
+	sbuf_add_ident(&b, rec->name);
 	sbuf_add(&b, ".id");
 	v->sql = xstrdup(b.s);
 	if (prepare(v, b.s, &v->rows, err) < 0)
@@ -918,27 +906,27 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		const struct sch_record *p = v->parent;
 		/* rows that may fail, by parent */
 		sbuf_add(&b, "SELECT ");
-		ident(&b, rec->name);
+		sbuf_add_ident(&b, rec->name);
 		sbuf_add(&b, ".parent_id");
 		from(&b, rec, p);
 		sbuf_add(&b, " WHERE ");
-		ident(&b, rec->name);
+		sbuf_add_ident(&b, rec->name);
 		sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
-		ident(&b, rec->name);
+		sbuf_add_ident(&b, rec->name);
 		sbuf_addf(&b, ".deleted_at IS NULL AND (\n%s\n)", terms.s);
 		/* the roster's count and rules, per parent */
 		if (rec->min_count > 0 || rec->max_count > 0 ||
 		    rec->nroster_rules > 0) {
 			sbuf_add(&b, "\nUNION ALL SELECT ");
-			ident(&b, rec->name);
+			sbuf_add_ident(&b, rec->name);
 			sbuf_add(&b, ".parent_id");
 			from(&b, rec, p);
 			sbuf_add(&b, " WHERE ");
-			ident(&b, rec->name);
+			sbuf_add_ident(&b, rec->name);
 			sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
-			ident(&b, rec->name);
+			sbuf_add_ident(&b, rec->name);
 			sbuf_add(&b, ".deleted_at IS NULL GROUP BY ");
-			ident(&b, rec->name);
+			sbuf_add_ident(&b, rec->name);
 			/* an aggregate whose value depends on the order of
 			 * the rows (validate's is ord, id) flags every parent */
 			sbuf_addf(&b, ".parent_id HAVING %d",
@@ -955,11 +943,11 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 				    rec->roster_rules[i].check.text);
 			/* parents without rows */
 			sbuf_add(&b, "\nUNION ALL SELECT kesra_p.id FROM ");
-			ident(&b, p->name);
+			sbuf_add_ident(&b, p->name);
 			sbuf_add(&b, " AS kesra_p WHERE kesra_p.id BETWEEN ?1 "
 			    "AND ?2 AND kesra_p.deleted_at IS NULL AND NOT "
 			    "EXISTS (SELECT 1 FROM ");
-			ident(&b, rec->name);
+			sbuf_add_ident(&b, rec->name);
 			sbuf_add(&b, " AS kesra_c WHERE kesra_c.parent_id = "
 			    "kesra_p.id AND kesra_c.deleted_at IS NULL)");
 		}
