@@ -793,6 +793,23 @@ from(struct sbuf *b, const struct sch_record *r, const struct sch_record *p)
 	}
 }
 
+/* SELECT "R".parent_id FROM ... WHERE the live rows of R whose parent is in
+ * [?1, ?2] */
+static void
+live_rows_by_parent(struct sbuf *b, const struct sch_record *r,
+    const struct sch_record *p)
+{
+	sbuf_add(b, "SELECT ");
+	sbuf_add_ident(b, r->name);
+	sbuf_add(b, ".parent_id");
+	from(b, r, p);
+	sbuf_add(b, " WHERE ");
+	sbuf_add_ident(b, r->name);
+	sbuf_add(b, ".parent_id BETWEEN ?1 AND ?2 AND ");
+	sbuf_add_ident(b, r->name);
+	sbuf_add(b, ".deleted_at IS NULL");
+}
+
 /* The OR of every row term of r; "0" when none. */
 static void
 row_terms(struct build *bd)
@@ -905,27 +922,14 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	if (v->parent != NULL) {
 		const struct sch_record *p = v->parent;
 		/* rows that may fail, by parent */
-		sbuf_add(&b, "SELECT ");
-		sbuf_add_ident(&b, rec->name);
-		sbuf_add(&b, ".parent_id");
-		from(&b, rec, p);
-		sbuf_add(&b, " WHERE ");
-		sbuf_add_ident(&b, rec->name);
-		sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
-		sbuf_add_ident(&b, rec->name);
-		sbuf_addf(&b, ".deleted_at IS NULL AND (\n%s\n)", terms.s);
+		live_rows_by_parent(&b, rec, p);
+		sbuf_addf(&b, " AND (\n%s\n)", terms.s);
 		/* the roster's count and rules, per parent */
 		if (rec->min_count > 0 || rec->max_count > 0 ||
 		    rec->nroster_rules > 0) {
-			sbuf_add(&b, "\nUNION ALL SELECT ");
-			sbuf_add_ident(&b, rec->name);
-			sbuf_add(&b, ".parent_id");
-			from(&b, rec, p);
-			sbuf_add(&b, " WHERE ");
-			sbuf_add_ident(&b, rec->name);
-			sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
-			sbuf_add_ident(&b, rec->name);
-			sbuf_add(&b, ".deleted_at IS NULL GROUP BY ");
+			sbuf_add(&b, "\nUNION ALL ");
+			live_rows_by_parent(&b, rec, p);
+			sbuf_add(&b, " GROUP BY ");
 			sbuf_add_ident(&b, rec->name);
 			/* an aggregate whose value depends on the order of
 			 * the rows (validate's is ord, id) flags every parent */
