@@ -57,7 +57,7 @@
 #include "draft.h"
 
 /* Layout of kesra's own tables and system columns (kesra_meta "layout"). */
-#define DB_LAYOUT "4"
+#define DB_LAYOUT "5"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -2487,16 +2487,37 @@ db_record_count(struct db *db, const struct sch_record *def, int64_t *n,
 		return -1;
 	}
 	/*
-	 * All the live rows of a top-level record: every row (SQLite counts
-	 * them a page at a time over the narrowest index, "<record>_count"
-	 * of db_search.c) less the deleted ones (found in that index), not
-	 * a walk over every live row: the menu shows it at start-up.
+	 * All the live rows of a top-level record: the count its triggers
+	 * keep in kesra_count (db_search.c), one look-up instead of a walk
+	 * over every live row (the menu shows it at start-up). A file
+	 * without it (read-only, not migrated) or a count that cannot be
+	 * right is counted.
 	 */
-	if (b.len == len && def->parent == NULL) {
-		sbuf_reset(&b);
-		sbuf_addf(&b, "SELECT (SELECT count(*) FROM \"%s\") - (SELECT "
-		    "count(*) FROM \"%s\" WHERE (deleted_at IS NOT NULL) = 1)",
-		    def->name, def->name);
+	if (b.len == len && def->parent == NULL &&
+	    table_exists(db, "kesra_count")) {
+		sqlite3_stmt *kc = cache_get(db, "SELECT live FROM kesra_count "
+		    "WHERE record = ?1", err);
+		if (kc == NULL) {
+			sbuf_free(&b);
+			user_info_free(&sc.ui);
+			return -1;
+		}
+		sqlite3_bind_text(kc, 1, def->name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(kc);
+		if (rc == SQLITE_ROW && sqlite3_column_type(kc, 0) ==
+		    SQLITE_INTEGER && sqlite3_column_int64(kc, 0) >= 0) {
+			*n = sqlite3_column_int64(kc, 0);
+			sqlite3_reset(kc);
+			sbuf_free(&b);
+			user_info_free(&sc.ui);
+			return 0;
+		}
+		sqlite3_reset(kc);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			sbuf_free(&b);
+			user_info_free(&sc.ui);
+			return db_fail(db, err, def->name);
+		}
 	}
 	st = prepare(db, b.s, err);
 	sbuf_free(&b);

@@ -4,7 +4,7 @@
 # the duplicate-key index over the full name; an index on
 # kesra_region.parent) made from a demo register with the sqlite3 shell,
 # then `kesra migrate --dry-run` (plans the rebuild, writes nothing) and
-# `kesra init` (layout 4): the same rows, ids and foreign keys, no
+# `kesra init` (the current layout): the same rows, ids and foreign keys, no
 # automatic uuid index, the compact indexes, uuids still unique (also for
 # the sqlite3 shell), and the look-ups on their indexes.
 . tests/lib.sh
@@ -51,7 +51,10 @@ is "$(sum_of "$DB")" "$SUM" "the dry run writes nothing"
 run --lang en init
 is "$RC" 0 "init migrates the layout-3 file"
 like "$OUT" "rebuild table member" "init says what it rebuilt"
-is "$(sql "$DB" "SELECT value FROM kesra_meta WHERE key = 'layout'")" 4 "layout 4"
+is "$(sql "$DB" "SELECT value FROM kesra_meta WHERE key = 'layout'")" 5 "layout 5 (the current one)"
+is "$(sql "$DB" "SELECT live = (SELECT count(*) FROM household WHERE deleted_at IS NULL) FROM kesra_count WHERE record = 'household'")" 1 \
+    "the live households counted again after the rebuild"
+is "$(sql "$DB" "SELECT count(*) FROM sqlite_schema WHERE name = 'household_count'")" 0 "the old count index dropped"
 is "$(sql "$DB" "PRAGMA integrity_check")" ok "integrity_check: ok"
 is "$(sql "$DB" "PRAGMA foreign_key_check")" "" "foreign_key_check: nothing"
 is "$(sql "$DB" "SELECT \"table\", \"from\" FROM pragma_foreign_key_list('member')")" "household|parent_id" \

@@ -278,9 +278,9 @@ test_create_new(void **state)
 	assert_int_equal(plan.len, 0);
 	sbuf_free(&plan);
 	/* person, visit, kesra_meta, kesra_accept, kesra_user, kesra_audit,
-	 * kesra_draft */
+	 * kesra_draft, kesra_count */
 	assert_int_equal(tu_sql_int(h, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), 7);
+	    "WHERE type = 'table'"), 8);
 }
 
 static void
@@ -991,11 +991,13 @@ test_pagination(void **state)
 	    "WHERE id = 30");
 	assert_int_equal(db_record_count(f->db, person, &count, &err), 0);
 	assert_int_equal(count, 54);
-	/* counted as every row less the deleted ones, over the index of
-	 * deleted_at IS NOT NULL (db_search.c); a restored row counts again */
-	assert_q(f->db, "SELECT sql FROM sqlite_schema WHERE name = "
-	    "'person_count'", "CREATE INDEX \"person_count\" ON \"person\" "
-	    "((deleted_at IS NOT NULL))");
+	/* the count kept by the triggers of db_search.c in kesra_count
+	 * (the soft delete above was made by SQL, not by kesra); a restored
+	 * row counts again */
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "54");
+	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+	    "'person_count'", "0");
 	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET deleted_at = NULL "
 	    "WHERE id = 30");
 	assert_int_equal(db_record_count(f->db, person, &count, &err), 0);
@@ -1396,6 +1398,7 @@ test_old_file_gains_ord(void **state)
 	assert_q(f->db, "SELECT name FROM sqlite_schema WHERE tbl_name IN "
 	    "('person', 'visit') AND type IN ('index', 'trigger') AND name "
 	    "NOT LIKE '%_live' AND name NOT LIKE '%_count' ORDER BY name",
+	    "person_count_ad\nperson_count_ai\nperson_count_au\n"
 	    "person_uuid\nperson_uuid_ai\nperson_uuid_au\nvisit_parent\n"
 	    "visit_uuid\nvisit_uuid_ai\nvisit_uuid_au");
 	assert_q(f->db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE "
@@ -2049,6 +2052,101 @@ test_uuid_unique_compact(void **state)
 	free(u1);
 }
 
+/* db_record_count agrees with a count of the live rows. */
+static void
+count_is_right(struct fx *f, const struct sch_record *person)
+{
+	int64_t n = -1;
+	char *err = NULL;
+	assert_int_equal(db_record_count(f->db, person, &n, &err), 0);
+	assert_null(err);
+	assert_int_equal(n, tu_sql_int(db_sqlite(f->db), "SELECT count(*) "
+	    "FROM person WHERE deleted_at IS NULL"));
+}
+
+/*
+ * The live count of a top-level record kept in kesra_count by triggers
+ * (db_search.c): right after saves, soft deletes and restores, hard
+ * deletes, other updates, writes by plain SQL (as the sqlite3 shell);
+ * a missing or impossible row is counted instead; dropped triggers make
+ * the file not current, and the migration makes them and counts again.
+ */
+static void
+test_live_count_kept(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	sqlite3 *h;
+	struct sbuf plan = {0};
+	char *err = NULL, name[16];
+	int64_t n;
+	int i;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	h = db_sqlite(f->db);
+	count_is_right(f, person);
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "0");
+	for (i = 1; i <= 12; i++) {
+		snprintf(name, sizeof name, "C%02d", i);
+		add_person(f->db, f->s, name, "40", "u");
+	}
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "12");
+	count_is_right(f, person);
+	/* soft delete, again (no change), restore, other columns */
+	tu_sql_exec(h, "UPDATE person SET deleted_at = 'x' WHERE id IN (2, 3)");
+	tu_sql_exec(h, "UPDATE person SET deleted_at = 'y' WHERE id = 2");
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "10");
+	count_is_right(f, person);
+	tu_sql_exec(h, "UPDATE person SET deleted_at = NULL WHERE id = 3");
+	tu_sql_exec(h, "UPDATE person SET name = 'Z', rev = rev + 1");
+	count_is_right(f, person);
+	/* hard deletes: a deleted row, a live row */
+	tu_sql_exec(h, "DELETE FROM person WHERE id IN (2, 4)");
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "10");
+	count_is_right(f, person);
+	/* a row inserted already deleted does not count */
+	tu_sql_exec(h, "INSERT INTO person (uuid, created_at, name, deleted_at) "
+	    "VALUES ('00000000-0000-4000-8000-00000000beef', 'now', 'D', 'x')");
+	count_is_right(f, person);
+	/* the row gone or impossible: counted */
+	tu_sql_exec(h, "DELETE FROM kesra_count");
+	count_is_right(f, person);
+	tu_sql_exec(h, "INSERT INTO kesra_count VALUES ('person', -5)");
+	count_is_right(f, person);
+	tu_sql_exec(h, "DROP TABLE kesra_count");
+	count_is_right(f, person);
+	assert_false(db_is_current(f->db));
+	/* made again by the migration, counted again */
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	sbuf_free(&plan);
+	assert_true(db_is_current(f->db));
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "10");
+	/* a trigger dropped (the shell): not current; the migration makes it
+	 * and counts again what was missed meanwhile */
+	tu_sql_exec(h, "DROP TRIGGER person_count_ai");
+	assert_false(db_is_current(f->db));
+	add_person(f->db, f->s, "Late", "30", "u");
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "10");
+	assert_int_equal(db_migrate(f->db, 0, &plan, &err), 0);
+	sbuf_free(&plan);
+	assert_true(db_is_current(f->db));
+	assert_q(f->db, "SELECT live FROM kesra_count WHERE record = 'person'",
+	    "11");
+	count_is_right(f, person);
+	assert_int_equal(db_record_count(f->db, person, &n, &err), 0);
+	assert_int_equal(n, 11);
+	/* a roster has no count row (its counts are per parent) */
+	assert_q(f->db, "SELECT count(*) FROM kesra_count WHERE record = "
+	    "'visit'", "0");
+}
+
 int
 main(void)
 {
@@ -2086,6 +2184,7 @@ main(void)
 		T(test_dry_run_lists_all_writes_nothing),
 		T(test_batch_nested_saves),
 		T(test_statement_cache),
+		T(test_live_count_kept),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
