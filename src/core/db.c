@@ -153,17 +153,19 @@ query_int(struct db *db, const char *sql, int64_t def, int *rc)
 	return v;
 }
 
+static sqlite3_stmt *cache_get(struct db *db, const char *sql, char **err);
+
 static int
 table_exists(struct db *db, const char *name)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE "
-	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+	sqlite3_stmt *st = cache_get(db, "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = ?", NULL);
+	int found;
+	if (st == NULL)
 		return 0;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
@@ -172,15 +174,13 @@ db_meta_get(struct db *db, const char *key)
 {
 	sqlite3_stmt *st;
 	char *v = NULL;
-	if (!table_exists(db, "kesra_meta"))
-		return NULL;
-	if (sqlite3_prepare_v2(db->h, "SELECT value FROM kesra_meta WHERE "
-	    "key = ?", -1, &st, NULL) != SQLITE_OK)
+	if (!table_exists(db, "kesra_meta") || (st = cache_get(db, "SELECT "
+	    "value FROM kesra_meta WHERE key = ?", NULL)) == NULL)
 		return NULL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
 		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return v;
 }
 
@@ -2447,10 +2447,11 @@ scope_bind(struct db *db, sqlite3_stmt *st, const struct scope *sc)
 char *
 db_stored_sql(struct db *db, const char *type, const char *name)
 {
-	sqlite3_stmt *st;
+	/* kept: the checks at every start ask it a few dozen times */
+	sqlite3_stmt *st = cache_get(db, "SELECT sql FROM sqlite_schema "
+	    "WHERE type = ? AND name = ?", NULL);
 	char *r = NULL;
-	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT sql FROM sqlite_schema "
-	    "WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+	if (st == NULL)
 		return NULL;
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -2458,7 +2459,7 @@ db_stored_sql(struct db *db, const char *type, const char *name)
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 		r = xstrdup(t != NULL ? t : "");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r;
 }
 
