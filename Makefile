@@ -140,7 +140,13 @@ $(B)/bench/bare_libform: tests/bench/bare_libform.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TUI_LIBS)
 
-bench: all $(BENCH_BIN) $(B)/bench/bare_libform
+# The same with the register opened first (the floor bench_tui prints).
+$(B)/bench/bare_register: tests/bench/bare_libform.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DOPEN_REGISTER $(LDFLAGS) -o $@ $< $(TUI_LIBS) \
+	    $(CORE_LIBS)
+
+bench: all $(BENCH_BIN) $(B)/bench/bare_libform $(B)/bench/bare_register
 	@B=$(B) sh tests/bench/run.sh
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c) and the core built for them with

@@ -7,10 +7,20 @@
  * Tab/Enter next field, Shift-Tab previous, Ctrl-L repaints, Ctrl-X or F10
  * quits. The same curses set-up as kesra (raw, noecho, nonl, keypad,
  * default colours, a short ESCDELAY). Linked with libform and ncurses only.
+ *
+ * Built a second time with -DOPEN_REGISTER as bare_register (linked with
+ * SQLite too): the same program that first opens the register given as
+ * its argument and reads its schema, as any program using it must before
+ * its first statement. Not a baseline: bench_tui prints its start-up as
+ * the floor of what kesra can reach (the bare program's build and
+ * behaviour without the define are unchanged).
  */
 #include <curses.h>
 #include <form.h>
 #include <locale.h>
+#ifdef OPEN_REGISTER
+#include <sqlite3.h>
+#endif
 
 #define KEY_CTRL(c) ((c) & 0x1f)
 
@@ -28,7 +38,11 @@ static const struct {
 #define LF_N (sizeof lf_fields / sizeof lf_fields[0])
 
 int
+#ifdef OPEN_REGISTER
+main(int argc, char **argv)
+#else
 main(void)
+#endif
 {
 	FIELD *fields[LF_N + 1];
 	FORM *form;
@@ -37,6 +51,16 @@ main(void)
 	size_t i;
 	int r;
 
+#ifdef OPEN_REGISTER
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	if (argc < 2 || sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK || sqlite3_prepare_v2(db,
+	    "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		return 1;
+	sqlite3_finalize(st);
+#endif
 	setlocale(LC_ALL, "");
 	set_escdelay(25);
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
