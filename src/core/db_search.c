@@ -253,6 +253,25 @@ out:
  * the row is counted again in the migration's transaction. The index
  * "<record>_count" that the count used to walk is dropped.
  */
+/* 1 when r's triggers "<record>_<kind>_ai/_ad/_au" are stored as sql(r, k)
+ * writes them (sqlite_schema keeps the text as written). */
+static int
+triggers_current(struct db *db, const struct sch_record *r, const char *kind,
+    char *(*sql)(const struct sch_record *, int))
+{
+	int k, same = 1;
+	for (k = 0; same && k < NTRIG; k++) {
+		char *tn = xasprintf("%s_%s_%s", r->name, kind, trig_suffix[k]);
+		char *tw = sql(r, k);
+		char *th = db_stored_sql(db, "trigger", tn);
+		same = th != NULL && strcmp(th, tw) == 0;
+		free(tn);
+		free(tw);
+		free(th);
+	}
+	return same;
+}
+
 static const char count_table[] = "CREATE TABLE kesra_count (record TEXT "
     "PRIMARY KEY, live INTEGER NOT NULL) STRICT, WITHOUT ROWID";
 
@@ -301,18 +320,10 @@ static int
 count_current(struct db *db, const struct sch_record *r)
 {
 	char *t = db_stored_sql(db, "table", "kesra_count");
-	int k, same = t != NULL && strcmp(t, count_table) == 0;
+	int same = t != NULL && strcmp(t, count_table) == 0;
 	free(t);
-	for (k = 0; same && k < NTRIG; k++) {
-		char *tn = xasprintf("%s_count_%s", r->name, trig_suffix[k]);
-		char *tw = count_trigger_sql(r, k);
-		char *th = db_stored_sql(db, "trigger", tn);
-		same = th != NULL && strcmp(th, tw) == 0;
-		free(tn);
-		free(tw);
-		free(th);
-	}
-	return same && count_row(db, r);
+	return same && triggers_current(db, r, "count", count_trigger_sql) &&
+	    count_row(db, r);
 }
 
 static int
@@ -592,7 +603,7 @@ db_search_current(struct db *db)
 {
 	const struct schema *s = db_schema(db);
 	size_t i;
-	int k, same = 1;
+	int same = 1;
 
 	for (i = 0; i < s->nrecords && same; i++) {
 		const struct sch_record *r = &s->records[i];
@@ -601,16 +612,8 @@ db_search_current(struct db *db)
 		char *want = has_search(r) ? object_sql(r, -1) : NULL;
 		same = (have == NULL && want == NULL) || (have != NULL &&
 		    want != NULL && strcmp(have, want) == 0);
-		for (k = 0; same && want != NULL && k < NTRIG; k++) {
-			char *tn = xasprintf("%s_fts_%s", r->name,
-			    trig_suffix[k]);
-			char *tw = object_sql(r, k);
-			char *th = db_stored_sql(db, "trigger", tn);
-			same = th != NULL && strcmp(th, tw) == 0;
-			free(tn);
-			free(tw);
-			free(th);
-		}
+		if (same && want != NULL)
+			same = triggers_current(db, r, "fts", object_sql);
 		free(name);
 		free(have);
 		free(want);
