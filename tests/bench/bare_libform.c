@@ -133,6 +133,9 @@ main(void)
 		free_field(fields[i]);
 	endwin();
 	delscreen(scr);
+#ifdef OPEN_REGISTER
+	sqlite3_close(db); /* as kesra closes it when it quits */
+#endif
 	return 0;
 }
 
