@@ -287,6 +287,20 @@ void db_place_key(struct sbuf *b, const char *reg, const char *w,
  */
 int db_search_suspend(struct db *db, char **err);
 int db_search_resume(struct db *db, char **err);
+/*
+ * For a bulk writer inside its own write transaction (import): defer
+ * stops adding r's inserted rows to its search index row by row (its
+ * insert trigger dropped in the transaction; *mark = the highest id),
+ * catch_up adds the live rows above mark in one statement and puts the
+ * trigger back as it was, before the commit (a rollback undoes both).
+ * Updates and deletes are still indexed row by row. defer returns 1 when
+ * deferred, 0 when r has no search index as db_search_sync makes it
+ * (nothing done), -1 with *err.
+ */
+int db_search_defer(struct db *db, const struct sch_record *r, int64_t *mark,
+    char **err);
+int db_search_catch_up(struct db *db, const struct sch_record *r,
+    int64_t mark, char **err);
 int db_region_retired(struct db *db, const char *parent, int level,
     struct db_region **out, size_t *n, char **err);
 

@@ -74,6 +74,13 @@ int db_import_next_ord(struct db_import *h, int64_t parent_id, int64_t *ord,
 int db_import_child_count(struct db_import *h, int64_t parent_id,
     int64_t *n, char **err);
 /*
+ * A batch of rows tried together (import's fast path): begin opens a
+ * savepoint inside the import's transaction; end releases it (keep) or
+ * rolls it back first (the batch is then done again row by row).
+ */
+int db_import_batch_begin(struct db_import *h, char **err);
+int db_import_batch_end(struct db_import *h, int keep, char **err);
+/*
  * Set the system columns that are not NULL (uuid, created_at, created_by,
  * updated_at, updated_by) of record id, inside the open transaction.
  */
