@@ -327,6 +327,18 @@ void db_set_reason(struct db *db, const char *reason);
  * insert, no field) for itself and its rosters, not one per field. */
 void db_set_audit_bulk(struct db *db, int on);
 /*
+ * A bulk writer inside its own transaction (import), on until it ends:
+ * the saver is looked up once (kesra_user does not change within the
+ * transaction), not once per save.
+ */
+void db_set_bulk_saver(struct db *db, int on);
+/*
+ * off: a save inside a transaction opens no savepoint of its own; the
+ * caller holds one, which it rolls back when a save fails (import's
+ * batches). On by default.
+ */
+void db_set_save_savepoint(struct db *db, int on);
+/*
  * Import: the next save that inserts its first record gives it these
  * instead of new ones (NULL: a new one): uuid, created_at, created_by,
  * updated_at, updated_by. Cleared by that save (and any save).

@@ -1116,6 +1116,8 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 
 	if (db_import_batch_begin(m->h, err) < 0)
 		return -1;
+	/* a row refused takes the whole batch back: no savepoint per row */
+	db_set_save_savepoint(m->db, 0);
 	m->jn.on = 1;
 	m->jn.n = 0;
 	for (i = 0; i < b->n && ok; i++) {
@@ -1157,6 +1159,7 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 	}
 	free(fs.v);
 	m->jn.on = 0;
+	db_set_save_savepoint(m->db, 1);
 	if (db_import_batch_end(m->h, ok, err) < 0)
 		return -1;
 	if (!ok) {
@@ -1246,6 +1249,7 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	if (db_import_open(db, m.def, &m.h, err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	began = 1;
+	db_set_bulk_saver(db, 1);
 	/* the search index of the new rows in one go, before the commit */
 	if ((fts = db_search_defer(db, m.def, &fts_mark, err)) < 0)
 		goto out;
@@ -1343,6 +1347,8 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 out:
 	if (began)
 		db_rollback(db);
+	db_set_bulk_saver(db, 0);
+	db_set_save_savepoint(db, 1);
 	if (rc < 0)
 		res->committed = 0;
 	csv_close(rd);
