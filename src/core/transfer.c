@@ -167,6 +167,10 @@ struct imp {
 	struct vbatch *vb;     /* the set-based checks, or NULL */
 	int64_t par_id;        /* the parent last loaded */
 	struct record *parent;
+	/* what found it: its uuid or its key as in the file (the parents
+	 * do not change during an import of their rows) */
+	char *par_by;
+	int par_by_key;
 };
 
 /* Case-insensitive equality after trimming ASCII white space. */
@@ -581,6 +585,10 @@ find_parent(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	int rc = 0, del = 0;
 	char *sv;
 
+	if (m->parent != NULL && m->par_by != NULL &&
+	    m->par_by_key == (pu == NULL) &&
+	    strcmp(m->par_by, pu != NULL ? pu : pk != NULL ? pk : "") == 0)
+		return 0; /* the same parent as the row before */
 	if (pu != NULL) {
 		char *t = util_trim(pu);
 		rc = db_import_by_uuid(m->h, m->par, t, &id, &del, err);
@@ -629,6 +637,9 @@ find_parent(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			return -1;
 		m->par_id = id;
 	}
+	free(m->par_by);
+	m->par_by = xstrdup(pu != NULL ? pu : pk);
+	m->par_by_key = pu == NULL;
 	return 0;
 }
 
@@ -1053,7 +1064,7 @@ out:
  * row by row exactly as before, so every result, message and audit row
  * is the exact path's.
  */
-#define BATCH_ROWS 64
+#define BATCH_ROWS 32
 
 struct batch {
 	struct csv_record rec[BATCH_ROWS]; /* copies */
@@ -1355,6 +1366,7 @@ out:
 	vbatch_free(m.vb);
 	db_import_close(m.h);
 	record_free(m.parent);
+	free(m.par_by);
 	if (bt != NULL)
 		batch_free(bt);
 	free(bt);
