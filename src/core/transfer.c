@@ -9,10 +9,14 @@
  *   is saved with db_record_save (a savepoint), so a row refused by
  *   storage undoes only itself. With a rejected row and no --partial the
  *   transaction is rolled back: nothing is written.
- * - The file is streamed: one row in memory at a time. What grows with
- *   the file is the set of record ids written so far (16 bytes each), by
- *   which a second row for the same record is refused instead of
- *   silently overwriting the first.
+ * - Rows are read a batch (BATCH_ROWS) at a time, tried on the fast path
+ *   (see fast_batch: the results are the exact path's or the batch is
+ *   done again by it), so a batch of rows is in memory at a time. What
+ *   grows with the file is the set of record ids written so far (16
+ *   bytes each), by which a second row for the same record is refused
+ *   instead of silently overwriting the first.
+ * - The search index of the new rows is added in one statement before
+ *   the commit (db_search_defer), not row by row.
  * - Values are never printed raw: messages quote them through
  *   util_sanitize.
  */
@@ -1179,6 +1183,7 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 	}
 	m->jn.n = 0;
 	res->rows += (long)b->n;
+	res->batched += (long)b->n;
 	res->inserted += cnt[ROW_INSERTED];
 	res->updated += cnt[ROW_UPDATED];
 	res->unchanged += cnt[ROW_UNCHANGED];
@@ -1264,7 +1269,7 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	/* the search index of the new rows in one go, before the commit */
 	if ((fts = db_search_defer(db, m.def, &fts_mark, err)) < 0)
 		goto out;
-	if (m.x != NULL) {
+	if (m.x != NULL && !o->exact) {
 		char *e2 = NULL;
 		/* a statement that does not compile: record by record */
 		m.vb = vbatch_new(db_sqlite(db), s, m.def, &e2);

@@ -118,6 +118,8 @@ struct transfer_import_opts {
 	const char *map_name;
 	char sep;             /* ',' (default), ';' or '\t' */
 	int partial;          /* keep the good rows when some are rejected */
+	int exact;            /* row by row only, without the batches'
+	                         set-based checks (tests compare the two) */
 	FILE *rejects;        /* rejected rows with a reason column, or NULL */
 	const char *user;     /* created_by / updated_by */
 	int lang;             /* language of messages */
@@ -139,6 +141,7 @@ struct transfer_import_result {
 	long rejected;  /* rows refused (written to rejects) */
 	long warned;    /* rows with warnings (left open, not accepted) */
 	long roster_errors; /* parents whose roster breaks an error rule */
+	long batched;   /* rows that stood on the fast path (tests) */
 	int committed;  /* 1 when the good rows were written */
 };
 
