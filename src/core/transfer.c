@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "csv.h"
 #include "i18n.h"
 #include "validate.h"
@@ -1131,8 +1132,10 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 
 	if (db_import_batch_begin(m->h, err) < 0)
 		return -1;
-	/* a row refused takes the whole batch back: no savepoint per row */
+	/* a row refused takes the whole batch back: no savepoint per row;
+	 * the batch's audit rows written together when it stands */
 	db_set_save_savepoint(m->db, 0);
+	db_audit_defer(m->db);
 	m->jn.on = 1;
 	m->jn.n = 0;
 	for (i = 0; i < b->n && ok; i++) {
@@ -1162,6 +1165,7 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 	if (ok && vbatch_flagged(m->vb, lo, hi, flag_add, &fs, &e2) < 0) {
 		/* no row can be trusted: record by record from now on */
 		free(e2);
+		e2 = NULL;
 		vbatch_free(m->vb);
 		m->vb = NULL;
 		ok = 0;
@@ -1175,6 +1179,13 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 	free(fs.v);
 	m->jn.on = 0;
 	db_set_save_savepoint(m->db, 1);
+	if (!ok)
+		db_audit_discard();
+	else if (db_audit_flush(m->db, &e2) < 0) {
+		/* the exact path meets it again, and stops there */
+		free(e2);
+		ok = 0;
+	}
 	if (db_import_batch_end(m->h, ok, err) < 0)
 		return -1;
 	if (!ok) {
@@ -1365,6 +1376,7 @@ out:
 		db_rollback(db);
 	db_set_bulk_saver(db, 0);
 	db_set_save_savepoint(db, 1);
+	db_audit_discard();
 	if (rc < 0)
 		res->committed = 0;
 	csv_close(rd);
