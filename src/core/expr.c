@@ -2399,6 +2399,10 @@ expr_refresh(struct expr_set *x, struct record *r,
 			free(v);
 		}
 		for (i = 0; i < nf; i++) {
+			/* an empty field's relevance only matters to the
+			 * caller's relevant_out */
+			if (relevant_out == NULL && r->val[i] == NULL)
+				continue;
 			if (!same_since(xr, i, XK_RELEVANT, fver, rseen[i])) {
 				rseen[i] = clock;
 				rel[i] = (unsigned char)expr_relevant(x, r,
