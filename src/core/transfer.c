@@ -7,8 +7,9 @@
  * Import invariants:
  * - The whole file is one transaction (db_begin ... db_commit); each row
  *   is saved with db_record_save (a savepoint), so a row refused by
- *   storage undoes only itself. With a rejected row and no --partial the
- *   transaction is rolled back: nothing is written.
+ *   storage undoes only itself (on the fast path the batch's savepoint,
+ *   and the batch is done again row by row). With a rejected row and no
+ *   --partial the transaction is rolled back: nothing is written.
  * - Rows are read a batch (BATCH_ROWS) at a time, tried on the fast path
  *   (see fast_batch: the results are the exact path's or the batch is
  *   done again by it), so a batch of rows is in memory at a time. What
@@ -656,7 +657,7 @@ enum { ROW_INSERTED, ROW_UPDATED, ROW_UNCHANGED, ROW_REJECTED };
  * rejection; *warned is set when warnings were left open; *out_id is the
  * record written or found unchanged. fast: without the record's checks
  * (validate_record_full), which the caller then runs set-based over the
- * rows written (see run_batch).
+ * rows written (see fast_batch).
  */
 static int
 import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
