@@ -127,15 +127,141 @@ bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/*
+ * The deferred rows (db_audit_defer): per row the 10 texts of
+ * defer_text (NULL = none) and record_id, parent_id (0 = none).
+ */
+#define AUDIT_CHUNK 32
+enum { D_AT, D_USER, D_CLIENT, D_RECORD, D_UUID, D_FIELD, D_OLD, D_NEW,
+	D_REASON, D_ACTION, D_NTEXT };
+struct drow {
+	char *t[D_NTEXT];
+	int64_t record_id, parent_id;
+};
+static struct {
+	struct db *db; /* NULL: not deferring */
+	struct drow *v;
+	size_t n, cap;
+} defer;
+
+static char *
+dup_opt(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+db_audit_defer(struct db *db)
+{
+	db_audit_discard();
+	defer.db = db;
+}
+
+void
+db_audit_discard(void)
+{
+	size_t i, k;
+	for (i = 0; i < defer.n; i++)
+		for (k = 0; k < D_NTEXT; k++)
+			free(defer.v[i].t[k]);
+	free(defer.v);
+	memset(&defer, 0, sizeof defer);
+}
+
+/* Bind row d from parameter p (12 values, as insert_sql has them). */
+static void
+bind_drow(sqlite3_stmt *st, int p, const struct drow *d)
+{
+	static const int text_at[] = {0, 1, 2, 3, -1, 5, -1, 7, 8, 9, 10, 11};
+	static const int which[] = {D_AT, D_USER, D_CLIENT, D_RECORD, 0,
+	    D_UUID, 0, D_FIELD, D_OLD, D_NEW, D_REASON, D_ACTION};
+	int i;
+	for (i = 0; i < 12; i++) {
+		if (text_at[i] >= 0) {
+			const char *v = d->t[which[i]];
+			if (v != NULL)
+				sqlite3_bind_text(st, p + i, v, -1,
+				    SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, p + i);
+		} else if (i == 4)
+			sqlite3_bind_int64(st, p + i, d->record_id);
+		else if (d->parent_id != 0)
+			sqlite3_bind_int64(st, p + i, d->parent_id);
+		else
+			sqlite3_bind_null(st, p + i);
+	}
+}
+
+int
+db_audit_flush(struct db *db, char **err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	size_t i = 0, k;
+	int rc = 0;
+
+	if (defer.db != db) {
+		db_audit_discard();
+		return 0;
+	}
+	while (rc == 0 && i < defer.n) {
+		size_t n = defer.n - i >= AUDIT_CHUNK ? AUDIT_CHUNK : 1;
+		sbuf_reset(&sql);
+		sbuf_add(&sql, insert_sql);
+		for (k = 1; k < n; k++)
+			sbuf_add(&sql, ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		if ((st = db_cached(db, sql.s, err)) == NULL) {
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < n; k++)
+			bind_drow(st, 1 + 12 * (int)k, &defer.v[i + k]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = util_err(err, "%s: kesra_audit: %s", db_path(db),
+			    sqlite3_errmsg(db_sqlite(db)));
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		i += n;
+	}
+	sbuf_free(&sql);
+	db_audit_discard();
+	return rc;
+}
+
 int
 db_audit_add(struct db *db, const char *now, const char *user,
     const struct audit_entry *e, char **err)
 {
-	sqlite3_stmt *st = db_cached(db, insert_sql, err);
+	sqlite3_stmt *st;
 	const char *client = audit_client();
 	int rc;
 
-	if (st == NULL)
+	if (defer.db == db) {
+		struct drow *d;
+		if (defer.n == defer.cap) {
+			defer.cap = defer.cap ? defer.cap * 2 : 64;
+			defer.v = xreallocarray(defer.v, defer.cap,
+			    sizeof *defer.v);
+		}
+		d = &defer.v[defer.n++];
+		memset(d, 0, sizeof *d);
+		d->t[D_AT] = xstrdup(now);
+		d->t[D_USER] = dup_opt(user);
+		d->t[D_CLIENT] = dup_opt(*client != '\0' ? client : NULL);
+		d->t[D_RECORD] = xstrdup(e->record);
+		d->t[D_UUID] = dup_opt(e->uuid != NULL && *e->uuid != '\0' ?
+		    e->uuid : NULL);
+		d->t[D_FIELD] = dup_opt(e->field);
+		d->t[D_OLD] = dup_opt(e->old_value);
+		d->t[D_NEW] = dup_opt(e->new_value);
+		d->t[D_REASON] = dup_opt(e->reason);
+		d->t[D_ACTION] = xstrdup(e->action);
+		d->record_id = e->record_id;
+		d->parent_id = e->parent_id;
+		return 0;
+	}
+	if ((st = db_cached(db, insert_sql, err)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	bind_opt(st, 2, user);

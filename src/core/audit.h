@@ -40,6 +40,17 @@ const char *audit_client(void);
 int db_audit_add(struct db *db, const char *now, const char *user,
     const struct audit_entry *e, char **err);
 
+/*
+ * Bulk writers (import's batches): after db_audit_defer(db), the rows
+ * db_audit_add appends to db are kept in memory, in their order;
+ * db_audit_flush writes them (a statement per AUDIT_CHUNK rows: the same
+ * rows, in the same order, as one by one) and stops deferring;
+ * db_audit_discard drops them and stops. One database defers at a time.
+ */
+void db_audit_defer(struct db *db);
+int db_audit_flush(struct db *db, char **err);
+void db_audit_discard(void);
+
 /* 1 when kesra_audit exists (a file migrated by this kesra). */
 int db_audit_exists(struct db *db);
 

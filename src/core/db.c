@@ -93,6 +93,10 @@ struct db {
 	char *stamp[DB_NSTAMPS];        /* db_set_insert_stamps, NULL none */
 	void *search_memo;              /* search.c's, freed by db_close */
 	void (*search_memo_free)(void *);
+	/* db_set_bulk_saver: the saver looked up once (bulk_ui_ok) */
+	int bulk_saver, bulk_ui_ok;
+	struct user_info bulk_ui;
+	int no_save_sp;                 /* db_set_save_savepoint(db, 0) */
 };
 
 static int
@@ -438,6 +442,8 @@ db_close(struct db *db)
 		free(db->stamp[i]);
 	if (db->search_memo_free != NULL)
 		db->search_memo_free(db->search_memo);
+	if (db->bulk_ui_ok)
+		user_info_free(&db->bulk_ui);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
@@ -533,6 +539,57 @@ void
 db_set_audit_bulk(struct db *db, int on)
 {
 	db->audit_bulk = on;
+}
+
+void
+db_set_bulk_saver(struct db *db, int on)
+{
+	db->bulk_saver = on;
+	if (db->bulk_ui_ok)
+		user_info_free(&db->bulk_ui);
+	db->bulk_ui_ok = 0;
+}
+
+void
+db_set_save_savepoint(struct db *db, int on)
+{
+	db->no_save_sp = !on;
+}
+
+/* A copy of u (its own regions). */
+static void
+user_info_copy(struct user_info *to, const struct user_info *u)
+{
+	size_t i;
+	*to = *u;
+	to->regions = NULL;
+	if (u->nregions > 0) {
+		to->regions = xcalloc(u->nregions, sizeof *to->regions);
+		for (i = 0; i < u->nregions; i++)
+			to->regions[i] = xstrdup(u->regions[i]);
+	}
+}
+
+/* The saver of a save: looked up, or the bulk writer's copy. */
+static int
+saver_lookup(struct db *db, const char *user, struct user_info *out,
+    char **err)
+{
+	char name[sizeof out->name];
+	snprintf(name, sizeof name, "%s", user != NULL ? user : "");
+	if (db->bulk_ui_ok && strcmp(db->bulk_ui.name, name) == 0) {
+		user_info_copy(out, &db->bulk_ui);
+		return 0;
+	}
+	if (user_lookup(db, user, out, err) < 0)
+		return -1;
+	if (db->bulk_saver) {
+		if (db->bulk_ui_ok)
+			user_info_free(&db->bulk_ui);
+		user_info_copy(&db->bulk_ui, out);
+		db->bulk_ui_ok = 1;
+	}
+	return 0;
 }
 
 static void
@@ -1958,7 +2015,7 @@ db_tree_save(struct db *db, struct record *root,
 	struct writer *w = NULL;
 	size_t i, j, nrows = 1;
 	int64_t root_id;
-	int began = 0, nested, rc = -1;
+	int began = 0, nested, own_sp, rc = -1;
 
 	if (db->readonly) {
 		stamps_clear(db);
@@ -1995,8 +2052,9 @@ db_tree_save(struct db *db, struct record *root,
 
 	/* Inside the caller's transaction: a savepoint of our own. */
 	nested = !sqlite3_get_autocommit(db->h);
-	if (nested ? cache_exec(db, "SAVEPOINT kesra_save", err) < 0 :
-	    exec(db, "BEGIN IMMEDIATE", err) < 0)
+	own_sp = nested && !db->no_save_sp;
+	if (nested ? own_sp && cache_exec(db, "SAVEPOINT kesra_save",
+	    err) < 0 : exec(db, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
 	began = 1;
 	if (!db->has_accept)
@@ -2006,7 +2064,7 @@ db_tree_save(struct db *db, struct record *root,
 		db->has_audit = table_exists(db, "kesra_audit");
 	t.has_audit = db->has_audit;
 	t.reason = db->reason;
-	if (user_lookup(db, user, &t.ui, err) < 0 ||
+	if (saver_lookup(db, user, &t.ui, err) < 0 ||
 	    user_info_can(&t.ui, ACTION_EDIT, err) != 1)
 		goto out;
 	if (write_record(&t, &w[0], root, root->parent_id, 0, root->ord,
@@ -2027,8 +2085,8 @@ db_tree_save(struct db *db, struct record *root,
 	if (t.root_verified && t.nchanges > 0 &&
 	    verified_changed(&t, root, err) < 0)
 		goto out;
-	if (nested ? cache_exec(db, "RELEASE kesra_save", err) < 0 :
-	    exec(db, "COMMIT", err) < 0)
+	if (nested ? own_sp && cache_exec(db, "RELEASE kesra_save",
+	    err) < 0 : exec(db, "COMMIT", err) < 0)
 		goto out;
 	txn_apply(&t);
 	db_set_reason(db, NULL);
@@ -2043,7 +2101,7 @@ out:
 		/* A failed I/O may have ended the outer transaction already. */
 		if (!nested)
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-		else if (!sqlite3_get_autocommit(db->h))
+		else if (own_sp && !sqlite3_get_autocommit(db->h))
 			sqlite3_exec(db->h, "ROLLBACK TO kesra_save; "
 			    "RELEASE kesra_save", NULL, NULL, NULL);
 		if (t.urec != NULL)

@@ -287,6 +287,20 @@ void db_place_key(struct sbuf *b, const char *reg, const char *w,
  */
 int db_search_suspend(struct db *db, char **err);
 int db_search_resume(struct db *db, char **err);
+/*
+ * For a bulk writer inside its own write transaction (import): defer
+ * stops adding r's inserted rows to its search index row by row (its
+ * insert trigger dropped in the transaction; *mark = the highest id),
+ * catch_up adds the live rows above mark in one statement and puts the
+ * trigger back as it was, before the commit (a rollback undoes both).
+ * Updates and deletes are still indexed row by row. defer returns 1 when
+ * deferred, 0 when r has no search index as db_search_sync makes it
+ * (nothing done), -1 with *err.
+ */
+int db_search_defer(struct db *db, const struct sch_record *r, int64_t *mark,
+    char **err);
+int db_search_catch_up(struct db *db, const struct sch_record *r,
+    int64_t mark, char **err);
 int db_region_retired(struct db *db, const char *parent, int level,
     struct db_region **out, size_t *n, char **err);
 
@@ -312,6 +326,18 @@ void db_set_reason(struct db *db, const char *reason);
 /* Bulk writers (demo): a new top-level record gets one audit row (action
  * insert, no field) for itself and its rosters, not one per field. */
 void db_set_audit_bulk(struct db *db, int on);
+/*
+ * A bulk writer inside its own transaction (import), on until it ends:
+ * the saver is looked up once (kesra_user does not change within the
+ * transaction), not once per save.
+ */
+void db_set_bulk_saver(struct db *db, int on);
+/*
+ * off: a save inside a transaction opens no savepoint of its own; the
+ * caller holds one, which it rolls back when a save fails (import's
+ * batches). On by default.
+ */
+void db_set_save_savepoint(struct db *db, int on);
 /*
  * Import: the next save that inserts its first record gives it these
  * instead of new ones (NULL: a new one): uuid, created_at, created_by,

@@ -704,3 +704,77 @@ db_search_sync(struct db *db, int dry_run, struct sbuf *plan, char **err)
 	}
 	return 0;
 }
+
+int
+db_search_defer(struct db *db, const struct sch_record *r, int64_t *mark,
+    char **err)
+{
+	char *tn, *want, *have, *sql;
+	sqlite3_stmt *st;
+	int same, rc;
+
+	*mark = 0;
+	if (!has_search(r))
+		return 0;
+	tn = xasprintf("%s_fts_%s", r->name, trig_suffix[0]);
+	want = object_sql(r, 0);
+	have = db_stored_sql(db, "trigger", tn);
+	same = have != NULL && strcmp(have, want) == 0;
+	free(want);
+	free(have);
+	if (!same) {
+		free(tn);
+		return 0;
+	}
+	sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", r->name);
+	rc = sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		free(tn);
+		return fail(db, err, r->name);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	else
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		free(tn);
+		return fail(db, err, r->name);
+	}
+	sql = xasprintf("DROP TRIGGER \"%s\"", tn);
+	rc = run(db, sql, err);
+	free(sql);
+	free(tn);
+	return rc < 0 ? -1 : 1;
+}
+
+int
+db_search_catch_up(struct db *db, const struct sch_record *r, int64_t mark,
+    char **err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	sbuf_addf(&b, "INSERT INTO \"%s_fts\" (rowid, ", r->name);
+	col_list(&b, r, "");
+	sbuf_add(&b, ") SELECT id, ");
+	col_list(&b, r, "");
+	sbuf_addf(&b, " FROM \"%s\" WHERE id > ? AND deleted_at IS NULL "
+	    "ORDER BY id", r->name);
+	rc = sqlite3_prepare_v2(db_sqlite(db), b.s, -1, &st, NULL);
+	sbuf_free(&b);
+	if (rc != SQLITE_OK)
+		return fail(db, err, r->name);
+	sqlite3_bind_int64(st, 1, mark);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(db, err, r->name);
+	sql = object_sql(r, 0);
+	rc = run(db, sql, err);
+	free(sql);
+	return rc;
+}

@@ -440,6 +440,25 @@ db_import_child_count(struct db_import *h, int64_t parent_id, int64_t *n,
 }
 
 int
+db_import_batch_begin(struct db_import *h, char **err)
+{
+	if (sqlite3_exec(h->h, "SAVEPOINT kesra_batch", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return fail(h->h, err, "import");
+	return 0;
+}
+
+int
+db_import_batch_end(struct db_import *h, int keep, char **err)
+{
+	if (sqlite3_exec(h->h, keep ? "RELEASE kesra_batch" :
+	    "ROLLBACK TO kesra_batch; RELEASE kesra_batch", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return fail(h->h, err, "import");
+	return 0;
+}
+
+int
 db_import_stamp(struct db_import *h, int64_t id, const char *uuid,
     const char *created_at, const char *created_by, const char *updated_at,
     const char *updated_by, char **err)

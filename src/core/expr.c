@@ -181,6 +181,7 @@ struct xmemo_ent {
 };
 struct xmemo {
 	unsigned char det;
+	unsigned char pure; /* det as compiled (det goes 0 when unused) */
 	struct xmemo_ent *ent; /* nways, allocated when first kept */
 	unsigned nways;
 	unsigned long nlook, nhit;
@@ -1617,6 +1618,8 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 			    where, ch, &xr->fbind[i * XK_NKINDS + k]);
 			xr->fmemo[i * XK_NKINDS + k].det = k != XK_CHOICE &&
 			    text_deterministic(e->text);
+			xr->fmemo[i * XK_NKINDS + k].pure =
+			    xr->fmemo[i * XK_NKINDS + k].det;
 			free(where);
 		}
 	}
@@ -2318,6 +2321,31 @@ same_value(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/*
+ * 1 when field expression kind of field gives what it gave at clock
+ * seen (0: never asked): none, or deterministic with none of the fields
+ * it binds changed since (fver: the clock of each field's last change;
+ * the parent's do not change during a refresh).
+ */
+static int
+same_since(const struct xrec *xr, size_t field, int kind,
+    const unsigned *fver, unsigned seen)
+{
+	size_t k = field * XK_NKINDS + (size_t)kind, j, nf = xr->def->nfields;
+	const struct xbind *b = &xr->fbind[k];
+
+	if (seen == 0)
+		return 0;
+	if (xr->fst[k] == NULL)
+		return 1;
+	if (!xr->fmemo[k].pure)
+		return 0;
+	for (j = 0; j < b->n; j++)
+		if (b->field[j] < nf && fver[b->field[j]] > seen)
+			return 0;
+	return 1;
+}
+
 int
 expr_refresh(struct expr_set *x, struct record *r,
     const struct record *parent, unsigned char *relevant_out)
@@ -2327,6 +2355,13 @@ expr_refresh(struct expr_set *x, struct record *r,
 	unsigned char *rel;
 	char **before, *v;
 	int changed, count = 0;
+	/*
+	 * Each round asks again only what may answer otherwise: an
+	 * expression whose bound fields did not change since it was last
+	 * asked gives the same (deterministic ones; the others are asked
+	 * every round as before).
+	 */
+	unsigned *fver, *cseen, *rseen, clock = 1;
 
 	if (xr == NULL) {
 		if (relevant_out != NULL && r != NULL)
@@ -2335,6 +2370,9 @@ expr_refresh(struct expr_set *x, struct record *r,
 	}
 	nf = xr->def->nfields;
 	rel = xcalloc(nf, 1);
+	fver = xcalloc(nf * 3, sizeof *fver);
+	cseen = fver + nf;
+	rseen = cseen + nf;
 	before = xcalloc(nf, sizeof *before);
 	for (i = 0; i < nf; i++)
 		before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
@@ -2343,6 +2381,10 @@ expr_refresh(struct expr_set *x, struct record *r,
 		changed = 0;
 		for (k = 0; k < xr->ncalc; k++) {
 			i = xr->calc[k];
+			if (same_since(xr, i, XK_RELEVANT, fver, cseen[i]) &&
+			    same_since(xr, i, XK_CALCULATION, fver, cseen[i]))
+				continue; /* it set r->val[i] already */
+			cseen[i] = clock;
 			v = NULL;
 			if (expr_relevant(x, r, parent, i) &&
 			    expr_calculate(x, r, parent, i, &v) < 0) {
@@ -2351,14 +2393,24 @@ expr_refresh(struct expr_set *x, struct record *r,
 			}
 			if (!same_value(v, r->val[i])) {
 				record_set(r, i, v);
+				fver[i] = ++clock;
 				changed = 1;
 			}
 			free(v);
 		}
 		for (i = 0; i < nf; i++) {
-			rel[i] = (unsigned char)expr_relevant(x, r, parent, i);
+			/* an empty field's relevance only matters to the
+			 * caller's relevant_out */
+			if (relevant_out == NULL && r->val[i] == NULL)
+				continue;
+			if (!same_since(xr, i, XK_RELEVANT, fver, rseen[i])) {
+				rseen[i] = clock;
+				rel[i] = (unsigned char)expr_relevant(x, r,
+				    parent, i);
+			}
 			if (!rel[i] && r->val[i] != NULL) {
 				record_set(r, i, NULL);
+				fver[i] = ++clock;
 				changed = 1;
 			}
 		}
@@ -2375,6 +2427,7 @@ expr_refresh(struct expr_set *x, struct record *r,
 		memcpy(relevant_out, rel, nf);
 	free(before);
 	free(rel);
+	free(fver);
 	return count;
 }
 

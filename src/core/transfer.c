@@ -7,12 +7,17 @@
  * Import invariants:
  * - The whole file is one transaction (db_begin ... db_commit); each row
  *   is saved with db_record_save (a savepoint), so a row refused by
- *   storage undoes only itself. With a rejected row and no --partial the
- *   transaction is rolled back: nothing is written.
- * - The file is streamed: one row in memory at a time. What grows with
- *   the file is the set of record ids written so far (16 bytes each), by
- *   which a second row for the same record is refused instead of
- *   silently overwriting the first.
+ *   storage undoes only itself (on the fast path the batch's savepoint,
+ *   and the batch is done again row by row). With a rejected row and no
+ *   --partial the transaction is rolled back: nothing is written.
+ * - Rows are read a batch (BATCH_ROWS) at a time, tried on the fast path
+ *   (see fast_batch: the results are the exact path's or the batch is
+ *   done again by it), so a batch of rows is in memory at a time. What
+ *   grows with the file is the set of record ids written so far (16
+ *   bytes each), by which a second row for the same record is refused
+ *   instead of silently overwriting the first.
+ * - The search index of the new rows is added in one statement before
+ *   the commit (db_search_defer), not row by row.
  * - Values are never printed raw: messages quote them through
  *   util_sanitize.
  */
@@ -24,9 +29,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "csv.h"
 #include "i18n.h"
 #include "validate.h"
+#include "vbatch.h"
 
 #define PROGRESS_ROWS 2048
 
@@ -81,6 +88,48 @@ idset_put(struct idset *s, int64_t id, long line)
 	s->line[i] = line;
 }
 
+/*
+ * The puts of a batch tried on the fast path, to take back when it is
+ * done again record by record: each set, id and the line it had (0 =
+ * none; a line of 0 reads as absent).
+ */
+struct jent {
+	struct idset *s;
+	int64_t id;
+	long prev;
+};
+
+struct journal {
+	struct jent *v;
+	size_t n, cap;
+	int on;
+};
+
+static void
+jput(struct journal *j, struct idset *s, int64_t id, long line)
+{
+	if (j->on) {
+		if (j->n == j->cap) {
+			j->cap = j->cap ? j->cap * 2 : 256;
+			j->v = xreallocarray(j->v, j->cap, sizeof *j->v);
+		}
+		j->v[j->n].s = s;
+		j->v[j->n].id = id;
+		j->v[j->n].prev = idset_get(s, id);
+		j->n++;
+	}
+	idset_put(s, id, line);
+}
+
+static void
+jundo(struct journal *j)
+{
+	while (j->n > 0) {
+		struct jent *e = &j->v[--j->n];
+		idset_put(e->s, e->id, e->prev);
+	}
+}
+
 static void
 idset_free(struct idset *s)
 {
@@ -120,8 +169,14 @@ struct imp {
 	struct db_import *h;
 	struct idset seen;
 	struct idset parents;  /* parents the rows went to, first line */
+	struct journal jn;     /* puts of the batch on the fast path */
+	struct vbatch *vb;     /* the set-based checks, or NULL */
 	int64_t par_id;        /* the parent last loaded */
 	struct record *parent;
+	/* what found it: its uuid or its key as in the file (the parents
+	 * do not change during an import of their rows) */
+	char *par_by;
+	int par_by_key;
 };
 
 /* Case-insensitive equality after trimming ASCII white space. */
@@ -536,6 +591,10 @@ find_parent(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	int rc = 0, del = 0;
 	char *sv;
 
+	if (m->parent != NULL && m->par_by != NULL &&
+	    m->par_by_key == (pu == NULL) &&
+	    strcmp(m->par_by, pu != NULL ? pu : pk != NULL ? pk : "") == 0)
+		return 0; /* the same parent as the row before */
 	if (pu != NULL) {
 		char *t = util_trim(pu);
 		rc = db_import_by_uuid(m->h, m->par, t, &id, &del, err);
@@ -584,6 +643,9 @@ find_parent(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			return -1;
 		m->par_id = id;
 	}
+	free(m->par_by);
+	m->par_by = xstrdup(pu != NULL ? pu : pk);
+	m->par_by_key = pu == NULL;
 	return 0;
 }
 
@@ -592,11 +654,14 @@ enum { ROW_INSERTED, ROW_UPDATED, ROW_UNCHANGED, ROW_REJECTED };
 /*
  * One data row: checked, then saved. Returns ROW_*, or -1 with *err on a
  * storage failure (the import stops). why gets the reasons of a
- * rejection; *warned is set when warnings were left open.
+ * rejection; *warned is set when warnings were left open; *out_id is the
+ * record written or found unchanged. fast: without the record's checks
+ * (validate_record_full), which the caller then runs set-based over the
+ * rows written (see fast_batch).
  */
 static int
 import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
-    int *warned, char **err)
+    int *warned, int fast, int64_t *out_id, char **err)
 {
 	const struct sch_record *def = m->def;
 	struct validate_ctx vc = {m->x, m->db, m->o->lang};
@@ -610,6 +675,7 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	char *sv, *uuid_t = NULL;
 
 	*warned = 0;
+	*out_id = 0;
 	if (rec->n != m->ncols) {
 		reason_add(why, NULL, "");
 		sbuf_addf(why, _("%zu columns, the header has %zu"), rec->n,
@@ -762,7 +828,8 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 
 	/* The checks of the forms. */
 	expr_refresh(m->x, r, m->parent, NULL);
-	validate_record_full(&vc, r, m->parent, NULL, 0, &fd);
+	if (!fast)
+		validate_record_full(&vc, r, m->parent, NULL, 0, &fd);
 	for (i = 0; i < fd.n; i++) {
 		const struct finding *f = &fd.v[i];
 		if (f->field != VALIDATE_NO_FIELD &&
@@ -781,7 +848,8 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 
 	if (old != NULL && record_values_equal(old, r) &&
 	    strcmp(old->status, r->status) == 0 && acc_equal(old, r)) {
-		idset_put(&m->seen, id, rec->line);
+		jput(&m->jn, &m->seen, id, rec->line);
+		*out_id = id;
 		rc = ROW_UNCHANGED;
 		goto out;
 	}
@@ -802,9 +870,10 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 		*err = NULL;
 		goto out;
 	}
-	idset_put(&m->seen, r->id, rec->line);
+	jput(&m->jn, &m->seen, r->id, rec->line);
 	if (m->par != NULL && idset_get(&m->parents, m->par_id) == 0)
-		idset_put(&m->parents, m->par_id, rec->line);
+		jput(&m->jn, &m->parents, m->par_id, rec->line);
+	*out_id = r->id;
 	rc = old != NULL ? ROW_UPDATED : ROW_INSERTED;
 out:
 	findings_free(&fd);
@@ -812,6 +881,45 @@ out:
 	record_free(r);
 	free(uuid_t);
 	return rc;
+}
+
+/* Ids flagged by vbatch (sorted once filled). */
+struct flags {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int
+flag_add(void *arg, int64_t id)
+{
+	struct flags *fs = arg;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->v = xreallocarray(fs->v, fs->cap, sizeof *fs->v);
+	}
+	fs->v[fs->n++] = id;
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int
+flags_has(const struct flags *fs, int64_t id)
+{
+	return fs->n > 0 && bsearch(&id, fs->v, fs->n, sizeof *fs->v,
+	    id_cmp) != NULL;
+}
+
+/* A range of ids worth one scan for n rows (else: row by row). */
+static int
+dense(int64_t lo, int64_t hi, size_t n)
+{
+	return hi >= lo && (uint64_t)(hi - lo) <= 4 * (uint64_t)n + 1024;
 }
 
 /* A parent to check: id, first line, live rows. */
@@ -858,14 +966,39 @@ check_rosters(struct imp *m, long *warned, char **err)
 
 	v = xcalloc(m->parents.n + 1, sizeof *v);
 	for (i = 0; i < m->parents.cap; i++)
-		if (m->parents.id[i] != 0) {
+		if (m->parents.id[i] != 0 && m->parents.line[i] != 0) {
 			v[n].id = m->parents.id[i];
 			v[n].line = m->parents.line[i];
-			if (db_import_child_count(m->h, v[n].id, &v[n].nrows,
-			    err) < 0)
-				goto out;
 			n++;
 		}
+	/*
+	 * The parents vbatch does not flag have no finding (it returns a
+	 * superset): only the others are checked, exactly.
+	 */
+	if (m->vb != NULL && n > 0) {
+		struct flags fs = {0};
+		int64_t lo = INT64_MAX, hi = 0;
+		char *e2 = NULL;
+		size_t kept = 0;
+		for (i = 0; i < n; i++) {
+			lo = v[i].id < lo ? v[i].id : lo;
+			hi = v[i].id > hi ? v[i].id : hi;
+		}
+		if (dense(lo, hi, n) && vbatch_flagged_roster(m->vb, lo, hi,
+		    flag_add, &fs, &e2) == 0) {
+			if (fs.n > 1)
+				qsort(fs.v, fs.n, sizeof *fs.v, id_cmp);
+			for (i = 0; i < n; i++)
+				if (flags_has(&fs, v[i].id))
+					v[kept++] = v[i];
+			n = kept;
+		}
+		free(e2);
+		free(fs.v);
+	}
+	for (i = 0; i < n; i++)
+		if (db_import_child_count(m->h, v[i].id, &v[i].nrows, err) < 0)
+			goto out;
 	qsort(v, n, sizeof *v, cmp_size);
 	for (i = 0; i < n; i++) {
 		struct record *par = NULL, **rows = NULL;
@@ -923,6 +1056,152 @@ out:
 	return rc;
 }
 
+/* ---- batches: the fast path ------------------------------------------- */
+
+/*
+ * Rows are read BATCH_ROWS at a time. A batch is first written without
+ * the record's checks, inside a savepoint; then vbatch (the dictionary's
+ * checks as set-based statements, which return a superset of the rows
+ * that may have a finding) runs over the ids written. When no row of the
+ * batch is flagged, no row has a finding and the batch stands: the exact
+ * path would have written the same rows with the same results. Otherwise
+ * (a row flagged, refused, rejected for its values, or a range of ids too
+ * sparse to scan) the savepoint is rolled back and the batch done again
+ * row by row exactly as before, so every result, message and audit row
+ * is the exact path's.
+ */
+#define BATCH_ROWS 32
+
+struct batch {
+	struct csv_record rec[BATCH_ROWS]; /* copies */
+	char *blob[BATCH_ROWS];            /* each copy's text */
+	int64_t id[BATCH_ROWS];
+	size_t n;
+};
+
+static void
+batch_put(struct batch *b, const struct csv_record *src)
+{
+	struct csv_record *d = &b->rec[b->n];
+	size_t i, total = 0;
+	char *p;
+
+	for (i = 0; i < src->n; i++)
+		total += src->len[i] + 1;
+	free(b->blob[b->n]);
+	p = b->blob[b->n] = xmalloc(total + 1);
+	d->field = xreallocarray(d->field, src->n + 1, sizeof *d->field);
+	d->len = xreallocarray(d->len, src->n + 1, sizeof *d->len);
+	for (i = 0; i < src->n; i++) {
+		memcpy(p, src->field[i], src->len[i]);
+		p[src->len[i]] = '\0';
+		d->field[i] = p;
+		d->len[i] = src->len[i];
+		p += src->len[i] + 1;
+	}
+	d->n = src->n;
+	d->line = src->line;
+	b->n++;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	size_t i;
+	for (i = 0; i < BATCH_ROWS; i++) {
+		free(b->rec[i].field);
+		free(b->rec[i].len);
+		free(b->blob[i]);
+	}
+}
+
+/*
+ * The batch on the fast path: 1 when it stands (res counted), 0 when it
+ * was taken back (nothing of it written or kept), -1 with *err when the
+ * savepoint itself failed.
+ */
+static int
+fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
+    struct transfer_import_result *res, char **err)
+{
+	long cnt[3] = {0, 0, 0};
+	struct flags fs = {0};
+	int64_t lo = INT64_MAX, hi = 0;
+	char *e2 = NULL;
+	size_t i;
+	int k, warned, ok = 1;
+
+	if (db_import_batch_begin(m->h, err) < 0)
+		return -1;
+	/* a row refused takes the whole batch back: no savepoint per row;
+	 * the batch's audit rows written together when it stands */
+	db_set_save_savepoint(m->db, 0);
+	db_audit_defer(m->db);
+	m->jn.on = 1;
+	m->jn.n = 0;
+	for (i = 0; i < b->n && ok; i++) {
+		sbuf_reset(why);
+		k = import_row(m, &b->rec[i], why, &warned, 1, &b->id[i], &e2);
+		free(e2);
+		e2 = NULL;
+		/*
+		 * An update may take away what an earlier row's check
+		 * found (another row's duplicate key): the checks after the
+		 * batch would miss it. Inserts only add rows, so that the
+		 * checks after them find at least what the checks before
+		 * them would.
+		 */
+		if (k < 0 || k == ROW_REJECTED || k == ROW_UPDATED || warned) {
+			ok = 0;
+			break;
+		}
+		cnt[k]++;
+		if (b->id[i] < lo)
+			lo = b->id[i];
+		if (b->id[i] > hi)
+			hi = b->id[i];
+	}
+	if (ok && !dense(lo, hi, b->n))
+		ok = 0;
+	if (ok && vbatch_flagged(m->vb, lo, hi, flag_add, &fs, &e2) < 0) {
+		/* no row can be trusted: record by record from now on */
+		free(e2);
+		e2 = NULL;
+		vbatch_free(m->vb);
+		m->vb = NULL;
+		ok = 0;
+	}
+	if (ok && fs.n > 0) {
+		qsort(fs.v, fs.n, sizeof *fs.v, id_cmp);
+		for (i = 0; i < b->n && ok; i++)
+			if (flags_has(&fs, b->id[i]))
+				ok = 0;
+	}
+	free(fs.v);
+	m->jn.on = 0;
+	db_set_save_savepoint(m->db, 1);
+	if (!ok)
+		db_audit_discard();
+	else if (db_audit_flush(m->db, &e2) < 0) {
+		/* the exact path meets it again, and stops there */
+		free(e2);
+		ok = 0;
+	}
+	if (db_import_batch_end(m->h, ok, err) < 0)
+		return -1;
+	if (!ok) {
+		jundo(&m->jn);
+		return 0;
+	}
+	m->jn.n = 0;
+	res->rows += (long)b->n;
+	res->batched += (long)b->n;
+	res->inserted += cnt[ROW_INSERTED];
+	res->updated += cnt[ROW_UPDATED];
+	res->unchanged += cnt[ROW_UNCHANGED];
+	return 1;
+}
+
 static int
 write_reject(FILE *f, const struct csv_record *rec, const char *why,
     char sep, char **err)
@@ -949,7 +1228,10 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	struct map mp = {0};
 	struct imp m;
 	struct sbuf why = {0};
-	int rc = -1, began = 0, k, warned;
+	int rc = -1, began = 0, k, fk, warned, fts = 0;
+	int64_t fts_mark = 0;
+	struct batch *bt = NULL;
+	char *rerr = NULL; /* a read error, kept until the rows before it */
 	char sep = o->sep ? o->sep : ',';
 
 	memset(res, 0, sizeof *res);
@@ -995,38 +1277,78 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	if (db_import_open(db, m.def, &m.h, err) < 0 || db_begin(db, err) < 0)
 		goto out;
 	began = 1;
-	while ((k = csv_read(rd, &rec, err)) == 1) {
-		res->rows++;
-		sbuf_reset(&why);
-		switch (import_row(&m, rec, &why, &warned, err)) {
-		case ROW_INSERTED:
-			res->inserted++;
-			break;
-		case ROW_UPDATED:
-			res->updated++;
-			break;
-		case ROW_UNCHANGED:
-			res->unchanged++;
-			break;
-		case ROW_REJECTED:
-			res->rejected++;
-			if (o->rejected != NULL)
-				o->rejected(o->rejected_ctx, rec->line,
-				    why.s != NULL ? why.s : "");
-			if (o->rejects != NULL && write_reject(o->rejects, rec,
-			    why.s != NULL ? why.s : "", sep, err) < 0)
-				goto out;
-			break;
-		default:
-			goto out;
-		}
-		res->warned += warned;
-		if (o->progress != NULL && res->rows % PROGRESS_ROWS == 0)
-			o->progress(o->progress_ctx, res->rows,
-			    (long long)ftell(in), o->total_bytes);
-	}
-	if (k < 0)
+	db_set_bulk_saver(db, 1);
+	/* the search index of the new rows in one go, before the commit */
+	if ((fts = db_search_defer(db, m.def, &fts_mark, err)) < 0)
 		goto out;
+	if (m.x != NULL && !o->exact) {
+		char *e2 = NULL;
+		/* a statement that does not compile: record by record */
+		m.vb = vbatch_new(db_sqlite(db), s, m.def, &e2);
+		free(e2);
+	}
+	bt = xcalloc(1, sizeof *bt);
+	do {
+		long r0 = res->rows;
+		size_t j;
+		/* a file's error after some rows: those rows first */
+		bt->n = 0;
+		while (bt->n < BATCH_ROWS && (k = csv_read(rd, &rec, &rerr)) ==
+		    1)
+			batch_put(bt, rec);
+		if (bt->n == 0)
+			break;
+		if (m.vb != NULL && (fk = fast_batch(&m, bt, &why, res,
+		    err)) != 0) {
+			if (fk < 0)
+				goto out;
+			if (o->progress != NULL && r0 / PROGRESS_ROWS !=
+			    res->rows / PROGRESS_ROWS)
+				o->progress(o->progress_ctx, res->rows,
+				    (long long)ftell(in), o->total_bytes);
+			continue;
+		}
+		for (j = 0; j < bt->n; j++) {
+			const struct csv_record *rr = &bt->rec[j];
+			int64_t id;
+			res->rows++;
+			sbuf_reset(&why);
+			switch (import_row(&m, rr, &why, &warned, 0, &id,
+			    err)) {
+			case ROW_INSERTED:
+				res->inserted++;
+				break;
+			case ROW_UPDATED:
+				res->updated++;
+				break;
+			case ROW_UNCHANGED:
+				res->unchanged++;
+				break;
+			case ROW_REJECTED:
+				res->rejected++;
+				if (o->rejected != NULL)
+					o->rejected(o->rejected_ctx, rr->line,
+					    why.s != NULL ? why.s : "");
+				if (o->rejects != NULL && write_reject(
+				    o->rejects, rr, why.s != NULL ? why.s : "",
+				    sep, err) < 0)
+					goto out;
+				break;
+			default:
+				goto out;
+			}
+			res->warned += warned;
+			if (o->progress != NULL && res->rows % PROGRESS_ROWS ==
+			    0)
+				o->progress(o->progress_ctx, res->rows,
+				    (long long)ftell(in), o->total_bytes);
+		}
+	} while (bt->n == BATCH_ROWS && k == 1);
+	if (rerr != NULL) {
+		*err = rerr;
+		rerr = NULL;
+		goto out;
+	}
 	if (m.par != NULL && m.x != NULL) {
 		long wr = 0, nb = check_rosters(&m, &wr, err);
 		if (nb < 0)
@@ -1040,6 +1362,8 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 	if ((res->rejected > 0 || res->roster_errors > 0) && !o->partial)
 		db_rollback(db);
 	else {
+		if (fts > 0 && db_search_catch_up(db, m.def, fts_mark, err) < 0)
+			goto out;
 		if (db_commit(db, err) < 0) {
 			began = 0;
 			goto out;
@@ -1051,11 +1375,21 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 out:
 	if (began)
 		db_rollback(db);
+	db_set_bulk_saver(db, 0);
+	db_set_save_savepoint(db, 1);
+	db_audit_discard();
 	if (rc < 0)
 		res->committed = 0;
 	csv_close(rd);
+	vbatch_free(m.vb);
 	db_import_close(m.h);
 	record_free(m.parent);
+	free(m.par_by);
+	if (bt != NULL)
+		batch_free(bt);
+	free(bt);
+	free(rerr);
+	free(m.jn.v);
 	idset_free(&m.seen);
 	idset_free(&m.parents);
 	map_free(&mp);

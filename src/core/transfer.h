@@ -74,6 +74,13 @@ int db_import_next_ord(struct db_import *h, int64_t parent_id, int64_t *ord,
 int db_import_child_count(struct db_import *h, int64_t parent_id,
     int64_t *n, char **err);
 /*
+ * A batch of rows tried together (import's fast path): begin opens a
+ * savepoint inside the import's transaction; end releases it (keep) or
+ * rolls it back first (the batch is then done again row by row).
+ */
+int db_import_batch_begin(struct db_import *h, char **err);
+int db_import_batch_end(struct db_import *h, int keep, char **err);
+/*
  * Set the system columns that are not NULL (uuid, created_at, created_by,
  * updated_at, updated_by) of record id, inside the open transaction.
  */
@@ -111,6 +118,8 @@ struct transfer_import_opts {
 	const char *map_name;
 	char sep;             /* ',' (default), ';' or '\t' */
 	int partial;          /* keep the good rows when some are rejected */
+	int exact;            /* row by row only, without the batches'
+	                         set-based checks (tests compare the two) */
 	FILE *rejects;        /* rejected rows with a reason column, or NULL */
 	const char *user;     /* created_by / updated_by */
 	int lang;             /* language of messages */
@@ -132,6 +141,7 @@ struct transfer_import_result {
 	long rejected;  /* rows refused (written to rejects) */
 	long warned;    /* rows with warnings (left open, not accepted) */
 	long roster_errors; /* parents whose roster breaks an error rule */
+	long batched;   /* rows that stood on the fast path (tests) */
 	int committed;  /* 1 when the good rows were written */
 };
 

@@ -37,6 +37,10 @@ struct vbatch {
 	sqlite3_stmt *rows;    /* ids in [?1, ?2] that may have a finding */
 	sqlite3_stmt *parents; /* roster: parent ids in [?1, ?2] */
 	char *sql;
+	/* roster: the count and rules part of parents, prepared when first
+	 * used (vbatch_flagged_roster); NULL: nothing to check */
+	char *roster_sql;
+	sqlite3_stmt *roster;
 	/* ?3: the vbatch itself, a pointer parameter */
 	/* kesra_vb_row's fields, VB_CHUNK a call, and for each the integer
 	 * codes of its numeric value set (n == 0: none) */
@@ -880,7 +884,7 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	struct vbatch *v = xcalloc(1, sizeof *v);
 	struct sbuf b = {0}, terms = {0};
 	struct build bd = {0};
-	size_t i;
+	size_t i, agg = 0;
 
 	v->h = h;
 	v->rec = rec;
@@ -928,6 +932,7 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		if (rec->min_count > 0 || rec->max_count > 0 ||
 		    rec->nroster_rules > 0) {
 			sbuf_add(&b, "\nUNION ALL ");
+			agg = b.len;
 			live_rows_by_parent(&b, rec, p);
 			sbuf_add(&b, " GROUP BY ");
 			sbuf_add_ident(&b, rec->name);
@@ -957,6 +962,8 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		}
 		if (prepare(v, b.s, &v->parents, err) < 0)
 			goto fail;
+		if (agg > 0)
+			v->roster_sql = xstrdup(b.s + agg);
 		sbuf_free(&b);
 	}
 	sbuf_free(&terms);
@@ -977,6 +984,8 @@ vbatch_free(struct vbatch *v)
 		return;
 	sqlite3_finalize(v->rows);
 	sqlite3_finalize(v->parents);
+	sqlite3_finalize(v->roster);
+	free(v->roster_sql);
 	sqlite3_finalize(v->region);
 	for (i = 0; i < v->nrowf; i++)
 		free(v->codes[i].v);
@@ -1029,4 +1038,14 @@ vbatch_flagged_parents(struct vbatch *v, int64_t lo_id, int64_t hi_id,
     int (*cb)(void *arg, int64_t id), void *arg, char **err)
 {
 	return run(v, v->parents, lo_id, hi_id, cb, arg, err);
+}
+
+int
+vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err)
+{
+	if (v->roster == NULL && v->roster_sql != NULL && prepare(v,
+	    v->roster_sql, &v->roster, err) < 0)
+		return -1;
+	return run(v, v->roster, lo_id, hi_id, cb, arg, err);
 }

@@ -70,6 +70,16 @@ int vbatch_flagged(struct vbatch *v, int64_t lo_id, int64_t hi_id,
 int vbatch_flagged_parents(struct vbatch *v, int64_t lo_id, int64_t hi_id,
     int (*cb)(void *arg, int64_t id), void *arg, char **err);
 
+/*
+ * The part of vbatch_flagged_parents that is about the roster as a
+ * whole, without its rows' own findings: the parents in [lo, hi] whose
+ * row count or roster rules may fail, or which have no rows while the
+ * roster has a minimum or roster rules (for import, whose rows were
+ * checked already). 0, or -1 with *err.
+ */
+int vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
+    int (*cb)(void *arg, int64_t id), void *arg, char **err);
+
 /* The SQL of the row statement (for tests and `EXPLAIN`); borrowed. */
 const char *vbatch_sql(const struct vbatch *v);
 

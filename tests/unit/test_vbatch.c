@@ -248,6 +248,45 @@ test_planted(void **state)
 	vbatch_free(v);
 }
 
+/* vbatch_flagged_roster: the roster's count and rules, not its rows. */
+static void
+test_roster_only(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *mem = schema_record(f->s, "member");
+	struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, mem, NULL);
+	char *err = NULL;
+	long n = 0;
+
+	assert_non_null(v);
+	assert_int_equal(vbatch_flagged_roster(v, 0, INT64_MAX, count_cb, &n,
+	    &err), 0);
+	assert_int_equal(n, 0);
+	/* household 5: every member a head (one_head); household 7: an
+	 * adult's nutrition (a row's own rule) */
+	exec(f, "UPDATE member SET relationship = 1, present = 1 WHERE "
+	    "parent_id = 5; UPDATE member SET nutrition = 4 WHERE id = "
+	    "(SELECT min(id) FROM member WHERE parent_id = 7 AND age >= 18)");
+	assert_int_equal(vbatch_flagged_roster(v, 5, 5, count_cb, &n, &err),
+	    0);
+	assert_true(n >= 1);
+	n = 0;
+	assert_int_equal(vbatch_flagged_roster(v, 6, 7, count_cb, &n, &err),
+	    0);
+	assert_int_equal(n, 0);
+	assert_int_equal(vbatch_flagged_parents(v, 7, 7, count_cb, &n, &err),
+	    0);
+	assert_true(n >= 1);
+	/* a household without rows while the roster has a minimum */
+	exec(f, "UPDATE member SET deleted_at = '2025-01-01' WHERE parent_id "
+	    "= 9");
+	n = 0;
+	assert_int_equal(vbatch_flagged_roster(v, 9, 9, count_cb, &n, &err),
+	    0);
+	assert_true(n >= 1);
+	vbatch_free(v);
+}
+
 /* A small PRNG (xorshift64*), so that the mutations are the same each run. */
 static uint64_t
 rnd(uint64_t *s)
@@ -387,6 +426,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_compiles_clean, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_planted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roster_only, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_mutations, setup,
 		    teardown),
 	};
