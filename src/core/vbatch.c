@@ -16,6 +16,7 @@
  */
 #include "vbatch.h"
 
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +46,12 @@ struct vbatch {
 	struct vb_codes {
 		int64_t *v;
 		size_t n;
+		int any; /* stored as ANY (a calculate field) */
+		/* the last value that matched the pattern (memo) */
+		char last[24];
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
+	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
 	/* region codes looked up (region_known), cleared for each run */
 	sqlite3_stmt *region;
 	struct vb_region {
@@ -162,8 +167,91 @@ plain_text(const char *v)
 	return i > 0 && i <= 1000 && v[0] != ' ' && v[i - 1] != ' ';
 }
 
-static int region_known(struct vbatch *v, const char *code, int level,
-    int *known);
+
+/*
+ * A non-empty REAL or INTEGER value of decimal field f without text:
+ * 1 when validate_value accepts it, 0 when it refuses it, -1 when only
+ * validate_value can say. validate_value reads the stored text
+ * (util_fmt_double of a REAL: the shortest that reads back, written
+ * without an exponent) and wants at most 15 digits. An integer m below
+ * 1e11 with x == m / 10^k (k <= 4: an exact division, as strtod of that
+ * decimal) bounds the digits of that text by 11: then only the range
+ * decides, on x itself (the text reads back as x).
+ */
+static int
+decimal_ok(const struct sch_field *f, sqlite3_value *a)
+{
+	static const double p10[] = {1, 10, 100, 1000, 10000};
+	double x;
+	size_t k;
+
+	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
+		sqlite3_int64 i = sqlite3_value_int64(a);
+		if (i <= -1000000000000000LL || i >= 1000000000000000LL)
+			return -1;
+		x = (double)i;
+	} else if (sqlite3_value_type(a) == SQLITE_FLOAT) {
+		x = sqlite3_value_double(a);
+		for (k = 0; k < sizeof p10 / sizeof *p10; k++) {
+			double m = x * p10[k];
+			if (m == trunc(m) && fabs(m) < 1e11 && m / p10[k] == x)
+				break;
+		}
+		if (k == sizeof p10 / sizeof *p10)
+			return -1;
+	} else
+		return -1;
+	return !((f->has_min && x < f->min) || (f->has_max && x > f->max));
+}
+
+/* 1 when plain text t (plain_text) matches f's pattern; the last value
+ * that matched is kept (codes of a place repeat from row to row). */
+static int
+pattern_ok(const struct sch_field *f, struct vb_codes *memo, const char *t)
+{
+	size_t n = strlen(t);
+	if (memo != NULL && memo->last[0] != '\0' && strcmp(memo->last, t) == 0)
+		return 1;
+	if (regexec(f->pattern_re, t, 0, NULL, 0) != 0)
+		return 0;
+	if (memo != NULL && n < sizeof memo->last)
+		memcpy(memo->last, t, n + 1);
+	return 1;
+}
+
+/*
+ * 1 when plain text t is a select_multiple value validate_value accepts
+ * as it is: codes of f's value set written exactly, each once, one space
+ * apart; 0 when only validate_value can say.
+ */
+static int
+multiple_ok(const struct sch_field *f, const char *t)
+{
+	unsigned char seen[256];
+	const char *p = t;
+	char tok[64];
+	size_t n, i;
+
+	if (f->vs == NULL || f->vs->nchoices > sizeof seen)
+		return 0;
+	memset(seen, 0, f->vs->nchoices);
+	for (;;) {
+		n = strcspn(p, " ");
+		if (n == 0 || n >= sizeof tok || memchr(p, ',', n) != NULL)
+			return 0;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		for (i = 0; i < f->vs->nchoices &&
+		    strcmp(f->vs->choices[i].code, tok) != 0; i++)
+			;
+		if (i == f->vs->nchoices || seen[i])
+			return 0;
+		seen[i] = 1;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
 
 /*
  * 1 when non-empty value a of field f passes every check of
@@ -175,10 +263,10 @@ static int
 value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 {
 	const struct sch_field *f = v->rowf[idx];
-	const struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
+	struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
 	char buf[40];
 	const char *t;
-	int y, m, d, known;
+	int y, m, d, known, rc;
 	struct nik n;
 
 	/* an integer code of a numeric value set, without text: the codes
@@ -196,14 +284,17 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 		 * stored text of an ANY column as a number when it looks like
 		 * one (a REAL 12.0 as the INTEGER 12, the TEXT '12' as 12),
 		 * so such a value would not compare as it does in the table.
+		 * A REAL's stored text (util_fmt_double) has a '.' or an
+		 * exponent exactly when it is finite and not whole.
 		 */
 		switch (sqlite3_value_type(a)) {
 		case SQLITE_INTEGER:
 			return 1;
-		case SQLITE_FLOAT:
-			util_fmt_double(sqlite3_value_double(a), buf, sizeof buf);
-			return strpbrk(buf, ".eE") != NULL &&
-			    strcmp(schema_field_sql_type(f), "ANY") == 0;
+		case SQLITE_FLOAT: {
+			double x = sqlite3_value_double(a);
+			return isfinite(x) && x != trunc(x) && codes != NULL &&
+			    codes->any;
+		}
 		case SQLITE_TEXT:
 			t = (const char *)sqlite3_value_text(a);
 			return t != NULL && strpbrk(t, "0123456789") == NULL &&
@@ -212,6 +303,8 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			return 0;
 		}
 	}
+	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, a)) >= 0)
+		return rc;
 	if (value_text(a, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
@@ -220,8 +313,11 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	case FT_TEXT:
 		if (!plain_text(t))
 			break;
-		return f->pattern_re == NULL ||
-		    regexec(f->pattern_re, t, 0, NULL, 0) == 0;
+		return f->pattern_re == NULL || pattern_ok(f, codes, t);
+	case FT_SELECT_MULTIPLE:
+		if (multiple_ok(f, t))
+			return 1;
+		break;
 	case FT_INTEGER:
 		if (sqlite3_value_type(a) != SQLITE_INTEGER)
 			break;
@@ -308,6 +404,142 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 	}
 	sqlite3_result_int(ctx, 0);
+}
+
+/* ---- the probable-duplicate key of the outer row, in C ---------------- */
+
+/*
+ * kesra_vb_dknorm(X) returns what db_dupkey_norm's SQL expression returns
+ * for X, and kesra_vb_dkkey(X) what db_dupkey_key_expr's of a text key
+ * returns (substr(N, 1, 2) || substr(N, -2) of that), computed in C as
+ * SQLite's built-ins do it: upper() folds the bytes a-z only, replace()
+ * and trim() (spaces) work on the bytes, and three passes of
+ * replace('  ', ' ') make a run of n spaces ceil(n / 8) spaces; substr()
+ * counts characters as SQLite does (a byte of 0xc0 or more with the
+ * continuation bytes after it, any other byte alone) and stops at a NUL.
+ * Used on the outer row's side only: the index on the SQL expression is
+ * what the look-up searches. vbatch_new checks that both agree with the
+ * SQL on this SQLite (one built with ICU folds more) and else keeps the
+ * SQL.
+ */
+static size_t
+dk_norm(const unsigned char *in, size_t n, unsigned char *out)
+{
+	size_t i, o = 0, run = 0, k;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = in[i];
+		if (ch == '\'')
+			continue;
+		if (ch == '.' || ch == '-' || ch == ' ') {
+			run++;
+			continue;
+		}
+		if (run > 0 && o > 0) /* trim(): none before the first */
+			for (k = 0; k < (run + 7) / 8; k++)
+				out[o++] = ' ';
+		run = 0;
+		out[o++] = ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
+	}
+	return o; /* trim(): none after the last */
+}
+
+/* The bytes of the first nchar characters of s (SQLite's substr). */
+static size_t
+dk_chars(const unsigned char *s, size_t n, size_t nchar)
+{
+	size_t i = 0;
+	while (i < n && s[i] != '\0' && nchar > 0) {
+		if (s[i++] >= 0xc0)
+			while (i < n && (s[i] & 0xc0) == 0x80)
+				i++;
+		nchar--;
+	}
+	return i;
+}
+
+static void
+fn_dk(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in;
+	unsigned char sbuf[256], *out = sbuf, key[64];
+	size_t n, o, a, len, b, c;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	in = sqlite3_value_text(argv[0]);
+	n = (size_t)sqlite3_value_bytes(argv[0]);
+	if (in == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (n > sizeof sbuf)
+		out = xmalloc(n);
+	o = dk_norm(in, n, out);
+	if (sqlite3_user_data(ctx) == NULL) {
+		sqlite3_result_text(ctx, (const char *)out, (int)o,
+		    SQLITE_TRANSIENT);
+		goto done;
+	}
+	/* substr(N, 1, 2) || substr(N, -2): the last two characters of
+	 * those before the first NUL (all of them when fewer) */
+	a = dk_chars(out, o, 2);
+	for (len = 0, b = 0; b < o && out[b] != '\0'; len++)
+		b += dk_chars(out + b, o - b, 1);
+	b = len > 2 ? dk_chars(out, o, len - 2) : 0;
+	c = b + dk_chars(out + b, o - b, 2);
+	if (a + (c - b) <= sizeof key) {
+		memcpy(key, out, a);
+		memcpy(key + a, out + b, c - b);
+		sqlite3_result_text(ctx, (const char *)key, (int)(a + c - b),
+		    SQLITE_TRANSIENT);
+	} else {
+		unsigned char *k = xmalloc(a + c - b);
+		memcpy(k, out, a);
+		memcpy(k + a, out + b, c - b);
+		sqlite3_result_text(ctx, (const char *)k, (int)(a + c - b),
+		    SQLITE_TRANSIENT);
+		free(k);
+	}
+done:
+	if (out != sbuf)
+		free(out);
+}
+
+/* Texts on which kesra_vb_dknorm/dkkey must give what the SQL gives. */
+static const char *const dk_probes[] = {
+	"o'neil-jr.  siti", "  a . - ' b  ", "\xc3\xa9t\xc3\xa9 \xc3\x9f\xc3"
+	"\xbf \xc4\xb1i", "x", "", "ab", "\xc3", "\x80\x80z\xf0\x9f\x98\x80",
+	"a         b", "Muhammad  Al-Farisi", "\xe1\xba\x9e\xce\xa3\xcf\x82"
+};
+
+/*
+ * 1 when the C functions give exactly what the SQL expressions give on
+ * this connection (its SQLite's upper() and substr()), else 0.
+ */
+static int
+dk_agree(sqlite3 *h)
+{
+	char *n = db_dupkey_norm("?1"), *sql;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ok = 1;
+
+	sql = xasprintf("SELECT %s IS kesra_vb_dknorm(?1) AND substr(%s, 1, 2)"
+	    " || substr(%s, -2) IS kesra_vb_dkkey(?1)", n, n, n);
+	free(n);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		ok = 0;
+	for (i = 0; ok && i < sizeof dk_probes / sizeof *dk_probes; i++) {
+		sqlite3_bind_text(st, 1, dk_probes[i], -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int(st, 0) == 1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	return ok;
 }
 
 /* ---- building the SQL -------------------------------------------------- */
@@ -674,8 +906,9 @@ value_terms(struct build *bd)
 		    sizeof *v->rowf);
 		v->codes = xreallocarray(v->codes, v->nrowf + 1,
 		    sizeof *v->codes);
-		v->codes[v->nrowf].v = NULL;
-		v->codes[v->nrowf].n = 0;
+		memset(&v->codes[v->nrowf], 0, sizeof *v->codes);
+		v->codes[v->nrowf].any = strcmp(schema_field_sql_type(f),
+		    "ANY") == 0;
 		if (f->type == FT_SELECT_ONE && f->vs != NULL &&
 		    f->vs->numeric) {
 			struct vb_codes *c = &v->codes[v->nrowf];
@@ -748,15 +981,20 @@ dup_term(struct build *bd)
 			sbuf_add_ident(&o, g->name);
 			/* the index's compact key first (so that SQLite
 			 * walks the index), then the full values */
+			int text = g->type == FT_TEXT && t != NULL &&
+			    strcmp(t, "TEXT") == 0;
 			char *k1 = db_dupkey_key_expr(g, o.s);
-			char *k2 = db_dupkey_key_expr(g, q.s);
+			char *k2 = text && bd->v->dk_c ?
+			    xasprintf("kesra_vb_dkkey(%s)", q.s) :
+			    db_dupkey_key_expr(g, q.s);
 			sbuf_addf(b, "%s = %s AND ", k1, k2);
 			free(k1);
 			free(k2);
-			if (g->type == FT_TEXT && t != NULL &&
-			    strcmp(t, "TEXT") == 0) {
+			if (text) {
 				char *n1 = db_dupkey_norm(o.s);
-				char *n2 = db_dupkey_norm(q.s);
+				char *n2 = bd->v->dk_c ?
+				    xasprintf("kesra_vb_dknorm(%s)", q.s) :
+				    db_dupkey_norm(q.s);
 				sbuf_addf(b, "%s = %s AND ", n1, n2);
 				free(n1);
 				free(n2);
@@ -833,14 +1071,15 @@ row_terms(struct build *bd)
 		sbuf_add(bd->b, "0");
 }
 
-/* 1 when kesra_vb_row is defined on h. */
+/* 1 when the SQL function of call fn ("f(NULL)") is defined on h. */
 static int
-registered(sqlite3 *h)
+registered(sqlite3 *h, const char *fn)
 {
 	sqlite3_stmt *st = NULL;
-	int ok = sqlite3_prepare_v2(h, "SELECT kesra_vb_row(NULL, 0)", -1, &st,
-	    NULL) == SQLITE_OK;
+	char *sql = xasprintf("SELECT %s", fn);
+	int ok = sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
+	free(sql);
 	return ok;
 }
 
@@ -891,12 +1130,20 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	}
 	/* registered once: a function defined again expires every prepared
 	 * statement of the connection */
-	if (!registered(h) && sqlite3_create_function_v2(h, "kesra_vb_row", -1,
+	if (!registered(h, "kesra_vb_row(NULL, 0)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_row", -1,
 	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_row: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
+	if (rec->ndup_key > 0 && (registered(h, "kesra_vb_dkkey(NULL)") ||
+	    (sqlite3_create_function_v2(h, "kesra_vb_dknorm", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, fn_dk, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkkey", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, (void *)dk_probes, fn_dk, NULL, NULL,
+	    NULL) == SQLITE_OK)))
+		v->dk_c = dk_agree(h);
 	bd.v = v;
 	bd.b = &terms;
 	bd.r = rec;
