@@ -690,6 +690,21 @@ column_value(sqlite3_stmt *st, int col)
 	case SQLITE_FLOAT:
 		util_fmt_double(sqlite3_column_double(st, col), buf, sizeof buf);
 		return xstrdup(buf);
+	case SQLITE_INTEGER: {
+		/* the text SQLite gives an integer ("%lld"), without making
+		 * it in the statement (called for every column of a page) */
+		sqlite3_int64 i = sqlite3_column_int64(st, col);
+		unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i :
+		    (unsigned long long)i;
+		char *e = buf + sizeof buf, *p = e;
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		if (i < 0)
+			*--p = '-';
+		return xstrndup(p, (size_t)(e - p));
+	}
 	default: {
 		const unsigned char *t = sqlite3_column_text(st, col);
 		int n = sqlite3_column_bytes(st, col);
@@ -2075,6 +2090,16 @@ select_sql(struct sbuf *b, const struct sch_record *def)
 	sbuf_addf(b, " FROM \"%s\"", def->name);
 }
 
+/* snprintf(buf, n, "%s", t ? t : dflt), without printf (called per row). */
+static void
+copy_text(char *buf, size_t n, const unsigned char *t, const char *dflt)
+{
+	const char *s = t != NULL ? (const char *)t : dflt;
+	size_t len = strnlen(s, n - 1);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+}
+
 static struct record *
 row_read(sqlite3_stmt *st, const struct sch_record *def)
 {
@@ -2083,13 +2108,10 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	int k = 8;
 
 	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->uuid, sizeof r->uuid, "%s",
-	    sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st,
-	    1) : "");
+	copy_text(r->uuid, sizeof r->uuid, sqlite3_column_text(st, 1), "");
 	r->parent_id = sqlite3_column_int64(st, 2);
-	snprintf(r->status, sizeof r->status, "%s",
-	    sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st,
-	    3) : "draft");
+	copy_text(r->status, sizeof r->status, sqlite3_column_text(st, 3),
+	    "draft");
 	r->rev = sqlite3_column_int64(st, 4);
 	r->updated_at = column_value(st, 5);
 	r->updated_by = column_value(st, 6);

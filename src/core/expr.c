@@ -357,6 +357,40 @@ fn_age(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, years);
 }
 
+/* "%04d-%02d-%02d" into buf (n >= 11 bytes), without printf when it
+ * can (called per row). */
+static void
+ymd_text(char *buf, size_t n, int y, int m, int d)
+{
+	if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
+		snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
+/* "pp.rr.dd" of the first six digits of s into code (9 bytes). */
+static void
+district_text(char *code, const char *s)
+{
+	memcpy(code, s, 2);
+	code[2] = '.';
+	memcpy(code + 3, s + 2, 2);
+	code[5] = '.';
+	memcpy(code + 6, s + 4, 2);
+	code[8] = '\0';
+}
+
 /* today(): 'YYYY-MM-DD', local time ($KESRA_TODAY fixes it for tests). */
 static void
 fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -367,7 +401,7 @@ fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	(void)argv;
 	today_ymd(&y, &m, &d);
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	ymd_text(buf, sizeof buf, y, m, d);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -522,7 +556,7 @@ fn_nik_birth_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", n.year, n.month, n.day);
+	ymd_text(buf, sizeof buf, n.year, n.month, n.day);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -584,7 +618,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (s[i] < '0' || s[i] > '9')
 			break;
 	if (c != NULL && i == 6) {
-		snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+		district_text(code, s);
 		for (slot = 0, i = 0; i < 6; i++)
 			slot = slot * 31u + (unsigned char)s[i];
 		slot %= NIK_CACHE;
@@ -618,7 +652,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
-	snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+	district_text(code, s);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
