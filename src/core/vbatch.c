@@ -507,11 +507,43 @@ done:
 		free(out);
 }
 
+/* The run of separators dup_term's GLOB looks for (DK_RUN of them). */
+#define DK_RUN 9
+#define DK_GLOB "'*[ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-]" \
+	"[ .''-]*'"
+
+/*
+ * kesra_vb_dkrun(X): X GLOB DK_GLOB without GLOB's pattern walk (the
+ * glob tries the pattern at every character): 1 when the text holds
+ * DK_RUN of ' ', '.', '\'' and '-' in a row before any NUL (bytes below
+ * 0x80 are characters of their own in UTF-8, as GLOB reads it), NULL for
+ * NULL.
+ */
+static void
+fn_dkrun(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t;
+	int run = 0;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	if ((t = sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (; *t != '\0' && run < DK_RUN; t++)
+		run = *t == ' ' || *t == '.' || *t == '\'' || *t == '-' ?
+		    run + 1 : 0;
+	sqlite3_result_int(ctx, run >= DK_RUN);
+}
+
 /* Texts on which kesra_vb_dknorm/dkkey must give what the SQL gives. */
 static const char *const dk_probes[] = {
 	"o'neil-jr.  siti", "  a . - ' b  ", "\xc3\xa9t\xc3\xa9 \xc3\x9f\xc3"
 	"\xbf \xc4\xb1i", "x", "", "ab", "\xc3", "\x80\x80z\xf0\x9f\x98\x80",
-	"a         b", "Muhammad  Al-Farisi", "\xe1\xba\x9e\xce\xa3\xcf\x82"
+	"a         b", "Muhammad  Al-Farisi", "\xe1\xba\x9e\xce\xa3\xcf\x82",
+	"x .-' .-'. y", "x .-' .-' y", "\xc3 - - - - -", "'''''''''", "--------"
 };
 
 /*
@@ -527,7 +559,8 @@ dk_agree(sqlite3 *h)
 	int ok = 1;
 
 	sql = xasprintf("SELECT %s IS kesra_vb_dknorm(?1) AND substr(%s, 1, 2)"
-	    " || substr(%s, -2) IS kesra_vb_dkkey(?1)", n, n, n);
+	    " || substr(%s, -2) IS kesra_vb_dkkey(?1) AND (?1 GLOB %s) IS "
+	    "kesra_vb_dkrun(?1)", n, n, n, DK_GLOB);
 	free(n);
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
 		ok = 0;
@@ -962,10 +995,10 @@ dup_term(struct build *bd)
 			    &bd->r->fields[bd->r->dup_key[k]];
 			if (g->type != FT_TEXT)
 				continue;
-			sbuf_add(b, " OR ");
+			sbuf_add(b, bd->v->dk_c ? " OR kesra_vb_dkrun(" :
+			    " OR (");
 			col(b, bd->r, g);
-			sbuf_add(b, " GLOB '*[ .''-][ .''-][ .''-][ .''-][ .''-]"
-			    "[ .''-][ .''-][ .''-][ .''-]*'");
+			sbuf_add(b, bd->v->dk_c ? ")" : " GLOB " DK_GLOB ")");
 		}
 		sbuf_add(b, ") OR ");
 		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
@@ -1140,6 +1173,9 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	if (rec->ndup_key > 0 && (registered(h, "kesra_vb_dkkey(NULL)") ||
 	    (sqlite3_create_function_v2(h, "kesra_vb_dknorm", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, fn_dk, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkrun", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, fn_dkrun, NULL, NULL, NULL) ==
+	    SQLITE_OK &&
 	    sqlite3_create_function_v2(h, "kesra_vb_dkkey", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, (void *)dk_probes, fn_dk, NULL, NULL,
 	    NULL) == SQLITE_OK)))
