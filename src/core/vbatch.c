@@ -46,6 +46,7 @@ struct vbatch {
 	struct vb_codes {
 		int64_t *v;
 		size_t n;
+		uint64_t small; /* the codes 0-63 among v, as bits */
 		int any; /* stored as ANY (a calculate field) */
 		/* the last value that matched the pattern (memo) */
 		char last[24];
@@ -269,14 +270,37 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	int y, m, d, known, rc;
 	struct nik n;
 
-	/* an integer code of a numeric value set, without text: the codes
-	 * written as SQLite writes integers (schema_choice compares text) */
-	if (codes != NULL && sqlite3_value_type(a) == SQLITE_INTEGER) {
+	/*
+	 * An INTEGER, decided without its text (which SQLite would make
+	 * for each value): a code of a numeric value set (the codes written
+	 * as SQLite writes integers; schema_choice compares text), a whole
+	 * number in its range, a yes/no 0 or 1, a calculated integer.
+	 */
+	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
 		sqlite3_int64 i = sqlite3_value_int64(a);
 		size_t k;
-		for (k = 0; k < codes->n; k++)
-			if (codes->v[k] == i)
+		switch (f->type) {
+		case FT_SELECT_ONE:
+			if (i >= 0 && i < 64 && ((codes->small >> i) & 1))
 				return 1;
+			for (k = 0; k < codes->n; k++)
+				if (codes->v[k] == i)
+					return 1;
+			break;
+		case FT_INTEGER:
+			if (i < -999999999999999LL || i > 999999999999999LL)
+				break;
+			return !((f->has_min && (double)i < f->min) ||
+			    (f->has_max && (double)i > f->max));
+		case FT_YESNO:
+			if (i == 0 || i == 1)
+				return 1;
+			break;
+		case FT_CALCULATE:
+			return 1;
+		default:
+			break;
+		}
 	}
 	if (f->type == FT_CALCULATE) {
 		/*
@@ -948,9 +972,13 @@ value_terms(struct build *bd)
 			size_t j;
 			c->v = xcalloc(f->vs->nchoices + 1, sizeof *c->v);
 			for (j = 0; j < f->vs->nchoices; j++)
-				if (canonical_int(f->vs->choices[j].code))
-					c->v[c->n++] = strtoll(
+				if (canonical_int(f->vs->choices[j].code)) {
+					c->v[c->n] = strtoll(
 					    f->vs->choices[j].code, NULL, 10);
+					if (c->v[c->n] >= 0 && c->v[c->n] < 64)
+						c->small |= 1ULL << c->v[c->n];
+					c->n++;
+				}
 		}
 		v->rowf[v->nrowf++] = f;
 	}
