@@ -16,6 +16,7 @@
  */
 #include "vbatch.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ struct vbatch {
 		int any; /* stored as ANY (a calculate field) */
 		/* the last value that matched the pattern (memo) */
 		char last[24];
+		struct vb_pat *pat; /* the text's pattern when simple */
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
 	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
@@ -205,6 +207,224 @@ decimal_ok(const struct sch_field *f, sqlite3_value *a)
 	return !((f->has_min && x < f->min) || (f->has_max && x > f->max));
 }
 
+/*
+ * A pattern of the simple kind, compiled for printable ASCII text (what
+ * plain_text lets through): a sequence of atoms, each a set of the bytes
+ * 0x20-0x7e (a letter, digit or other plain character, '.', or a bracket
+ * of such characters, "0-9"-like digit ranges and the classes alpha,
+ * digit, alnum, upper, lower, space, blank, punct), taken once, or
+ * '?', '*', '+', {m}, {m,}, {m,n} (m, n <= 16) times; at most 63 atoms
+ * after the counts are written out. Matched whole (schema anchors the
+ * pattern as ^(...)$) by following every position at once, which is
+ * what a regular expression without groups means. Anything else (groups,
+ * alternatives, anchors, escapes, letter ranges, which depend on the
+ * locale) is left to regexec.
+ */
+#define PAT_MAX 63
+struct vb_pat {
+	size_t n;
+	struct vb_atom {
+		uint64_t set[2];   /* bytes 0-127 */
+		unsigned char opt; /* may be left out */
+		unsigned char star; /* repeats */
+	} a[PAT_MAX];
+};
+
+static void
+set_add(uint64_t *set, int c)
+{
+	set[c >> 6] |= 1ULL << (c & 63);
+}
+
+static int
+set_has(const uint64_t *set, int c)
+{
+	return c < 128 && ((set[c >> 6] >> (c & 63)) & 1);
+}
+
+/* A character that stands for itself outside a bracket (ERE). */
+static int
+pat_literal(int c)
+{
+	return c >= 0x20 && c <= 0x7e && strchr(".[]()*+?{}|^$\\", c) == NULL;
+}
+
+/* After "[": the bracket into set; the character after "]", or NULL. */
+static const char *
+pat_bracket(const char *p, uint64_t *set)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int);
+	} classes[] = {
+		{"alpha", isalpha}, {"digit", isdigit}, {"alnum", isalnum},
+		{"upper", isupper}, {"lower", islower}, {"space", isspace},
+		{"blank", isblank}, {"punct", ispunct},
+	};
+	uint64_t in[2] = {0, 0};
+	int neg = 0, first = 1, c;
+	size_t k;
+
+	if (*p == '^') {
+		neg = 1;
+		p++;
+	}
+	for (;; first = 0) {
+		if (*p == '\0' || (*p == ']' && first))
+			return NULL; /* "[]...]": left to regexec */
+		if (*p == ']')
+			break;
+		if (p[0] == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			if (e == NULL)
+				return NULL;
+			for (k = 0; k < sizeof classes / sizeof *classes; k++)
+				if (strlen(classes[k].name) == (size_t)(e - p - 2) &&
+				    strncmp(p + 2, classes[k].name,
+				    (size_t)(e - p - 2)) == 0)
+					break;
+			if (k == sizeof classes / sizeof *classes)
+				return NULL;
+			for (c = 0x20; c <= 0x7e; c++)
+				if (classes[k].fn(c))
+					set_add(in, c);
+			p = e + 2;
+			continue;
+		}
+		if (*p == '[' || *p == '\\' || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p > 0x7e)
+			return NULL;
+		if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
+			/* a range: of digits only */
+			if (!isdigit((unsigned char)p[0]) ||
+			    !isdigit((unsigned char)p[2]) || p[0] > p[2])
+				return NULL;
+			for (c = p[0]; c <= p[2]; c++)
+				set_add(in, c);
+			p += 3;
+			continue;
+		}
+		set_add(in, (unsigned char)*p++);
+	}
+	for (c = 0x20; c <= 0x7e; c++)
+		if (set_has(in, c) != neg)
+			set_add(set, c);
+	return p + 1;
+}
+
+/* A count {m}, {m,}, {m,n} after "{": *lo, *hi (-1: any); NULL when not. */
+static const char *
+pat_count(const char *p, int *lo, int *hi)
+{
+	char *e;
+	long m, n;
+
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	m = strtol(p, &e, 10);
+	n = m;
+	if (*e == ',') {
+		if (e[1] == '}')
+			n = -1;
+		else if (isdigit((unsigned char)e[1]))
+			n = strtol(e + 1, &e, 10);
+		else
+			return NULL;
+		if (n == -1)
+			e++;
+	}
+	if (*e != '}' || m > 16 || n > 16 || (n >= 0 && n < m))
+		return NULL;
+	*lo = (int)m;
+	*hi = (int)n;
+	return e + 1;
+}
+
+/* The pattern compiled, or NULL when it is not of the simple kind. */
+static struct vb_pat *
+pat_compile(const char *p)
+{
+	struct vb_pat *pt = xcalloc(1, sizeof *pt);
+	int c, k;
+
+	while (*p != '\0') {
+		uint64_t set[2] = {0, 0};
+		int lo = 1, hi = 1;
+		if (*p == '[') {
+			if ((p = pat_bracket(p + 1, set)) == NULL)
+				goto no;
+		} else if (*p == '.') {
+			for (c = 0x20; c <= 0x7e; c++)
+				set_add(set, c);
+			p++;
+		} else if (pat_literal((unsigned char)*p))
+			set_add(set, (unsigned char)*p++);
+		else
+			goto no;
+		if (*p == '*' || *p == '+' || *p == '?') {
+			lo = *p == '+';
+			hi = *p == '?' ? 1 : -1;
+			p++;
+		} else if (*p == '{' && (p = pat_count(p + 1, &lo, &hi)) == NULL)
+			goto no;
+		if (*p == '*' || *p == '+' || *p == '?' || *p == '{')
+			goto no; /* counted twice */
+		for (k = 0; k < lo || (hi < 0 ? k == lo : k < hi); k++) {
+			if (pt->n == PAT_MAX)
+				goto no;
+			memcpy(pt->a[pt->n].set, set, sizeof set);
+			pt->a[pt->n].opt = k >= lo;
+			pt->a[pt->n].star = hi < 0 && k == lo;
+			pt->n++;
+		}
+	}
+	return pt;
+no:
+	free(pt);
+	return NULL;
+}
+
+/* The positions reachable from s without a character. */
+static uint64_t
+pat_closure(const struct vb_pat *pt, uint64_t s)
+{
+	size_t i;
+	for (i = 0; i < pt->n; i++)
+		if (((s >> i) & 1) && (pt->a[i].opt || pt->a[i].star))
+			s |= 1ULL << (i + 1);
+	return s;
+}
+
+/* 1 when printable ASCII text t is in the pattern's language. */
+static int
+pat_match(const struct vb_pat *pt, const char *t)
+{
+	uint64_t cur = pat_closure(pt, 1), next;
+	size_t i;
+
+	for (; *t != '\0' && cur != 0; t++) {
+		int c = (unsigned char)*t;
+		next = 0;
+		for (i = 0; i < pt->n; i++)
+			if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
+				next |= 1ULL << (pt->a[i].star ? i : i + 1);
+		cur = pat_closure(pt, next);
+	}
+	return *t == '\0' && ((cur >> pt->n) & 1);
+}
+
+int
+vbatch_pattern_test(const char *pattern, const char *text)
+{
+	struct vb_pat *pt = pat_compile(pattern);
+	int rc;
+	if (pt == NULL)
+		return -1;
+	rc = pat_match(pt, text);
+	free(pt);
+	return rc;
+}
+
 /* 1 when plain text t (plain_text) matches f's pattern; the last value
  * that matched is kept (codes of a place repeat from row to row). */
 static int
@@ -213,7 +433,10 @@ pattern_ok(const struct sch_field *f, struct vb_codes *memo, const char *t)
 	size_t n = strlen(t);
 	if (memo != NULL && memo->last[0] != '\0' && strcmp(memo->last, t) == 0)
 		return 1;
-	if (regexec(f->pattern_re, t, 0, NULL, 0) != 0)
+	if (memo != NULL && memo->pat != NULL) {
+		if (!pat_match(memo->pat, t))
+			return 0;
+	} else if (regexec(f->pattern_re, t, 0, NULL, 0) != 0)
 		return 0;
 	if (memo != NULL && n < sizeof memo->last)
 		memcpy(memo->last, t, n + 1);
@@ -966,6 +1189,9 @@ value_terms(struct build *bd)
 		memset(&v->codes[v->nrowf], 0, sizeof *v->codes);
 		v->codes[v->nrowf].any = strcmp(schema_field_sql_type(f),
 		    "ANY") == 0;
+		if (f->type == FT_TEXT && f->pattern != NULL &&
+		    f->pattern_re != NULL)
+			v->codes[v->nrowf].pat = pat_compile(f->pattern);
 		if (f->type == FT_SELECT_ONE && f->vs != NULL &&
 		    f->vs->numeric) {
 			struct vb_codes *c = &v->codes[v->nrowf];
@@ -1289,8 +1515,10 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->rows);
 	sqlite3_finalize(v->parents);
 	sqlite3_finalize(v->region);
-	for (i = 0; i < v->nrowf; i++)
+	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
+		free(v->codes[i].pat);
+	}
 	free(v->codes);
 	free(v->rowf);
 	free(v->sql);

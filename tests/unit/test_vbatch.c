@@ -14,6 +14,7 @@
  */
 #include "testutil.h"
 
+#include <regex.h>
 #include <sqlite3.h>
 
 #include "db.h"
@@ -578,6 +579,66 @@ test_vb_row_values(void **state)
 	}
 }
 
+/*
+ * vbatch's own matcher of simple patterns decides as regexec of the
+ * anchored pattern, over random printable ASCII texts (of the characters
+ * the patterns name and others), and leaves the other patterns alone.
+ */
+static void
+test_pattern_matcher(void **state)
+{
+	static const char *const simple[] = {
+		"[[:alpha:]][[:alpha:] .'-]*", "[0-9]{4}", "[0-9]{2}",
+		"[0-9]{2,3}", "[0-9]{1,}", "[[:upper:]][[:lower:]]*",
+		"[^0-9 ]+", "a?b*c{1,3}d{2,}", ".*x.?", "[-a]+", "[a-]",
+		"[0-9-]+", "[[:alnum:]_]{3,8}", "x{0}y", "[[:digit:][:space:]]*",
+		"RT [0-9]+/RW [0-9]+", "", "[[:punct:]]?[[:alpha:]]+",
+	};
+	static const char *const other[] = {
+		"(ab)+", "a|b", "[a-z]+", "\\d", "^a", "a$", "[]a]", "a**",
+		"[[:foo:]]", "x{17}", "[[=a=]]", "a{,3}",
+	};
+	static const char alpha[] = "aAbBcdxyzSITI019 .'-_/R[]";
+	uint64_t seed = 99;
+	size_t i, k, len;
+	char buf[24], *anch;
+	int round, want, got;
+
+	(void)state;
+	for (i = 0; i < sizeof other / sizeof *other; i++)
+		if (vbatch_pattern_test(other[i], "a") != -1)
+			fail_msg("'%s' was compiled", other[i]);
+	for (i = 0; i < sizeof simple / sizeof *simple; i++) {
+		regex_t re;
+		anch = xasprintf("^(%s)$", simple[i]);
+		assert_int_equal(regcomp(&re, anch, REG_EXTENDED | REG_NOSUB),
+		    0);
+		for (round = 0; round < 4000; round++) {
+			len = 1 + (size_t)(rnd(&seed) % 12);
+			for (k = 0; k < len; k++)
+				buf[k] = round % 7 == 0 ? (char)(0x20 +
+				    rnd(&seed) % 95) : alpha[rnd(&seed) %
+				    (sizeof alpha - 1)];
+			buf[len] = '\0';
+			want = regexec(&re, buf, 0, NULL, 0) == 0;
+			got = vbatch_pattern_test(simple[i], buf);
+			if (got != want)
+				fail_msg("'%s' on '%s': %d, regexec %d",
+				    simple[i], buf, got, want);
+		}
+		assert_int_equal(vbatch_pattern_test(simple[i], "SITI"),
+		    regexec(&re, "SITI", 0, NULL, 0) == 0);
+		regfree(&re);
+		free(anch);
+	}
+	assert_int_equal(vbatch_pattern_test("[0-9]{4}", "0001"), 1);
+	assert_int_equal(vbatch_pattern_test("[0-9]{4}", "00011"), 0);
+	assert_int_equal(vbatch_pattern_test("[[:alpha:]][[:alpha:] .'-]*",
+	    "O'NEIL-JR. SITI"), 1);
+	assert_int_equal(vbatch_pattern_test("[[:alpha:]][[:alpha:] .'-]*",
+	    "1SITI"), 0);
+}
+
 int
 main(void)
 {
@@ -591,6 +652,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_vb_row_values, setup,
 		    teardown),
+		cmocka_unit_test(test_pattern_matcher),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
