@@ -747,6 +747,21 @@ column_value(sqlite3_stmt *st, int col)
 	case SQLITE_FLOAT:
 		util_fmt_double(sqlite3_column_double(st, col), buf, sizeof buf);
 		return xstrdup(buf);
+	case SQLITE_INTEGER: {
+		/* the text SQLite gives an integer ("%lld"), without making
+		 * it in the statement (called for every column of a page) */
+		sqlite3_int64 i = sqlite3_column_int64(st, col);
+		unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i :
+		    (unsigned long long)i;
+		char *e = buf + sizeof buf, *p = e;
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		if (i < 0)
+			*--p = '-';
+		return xstrndup(p, (size_t)(e - p));
+	}
 	default: {
 		const unsigned char *t = sqlite3_column_text(st, col);
 		int n = sqlite3_column_bytes(st, col);
@@ -2133,6 +2148,88 @@ select_sql(struct sbuf *b, const struct sch_record *def)
 	sbuf_addf(b, " FROM \"%s\"", def->name);
 }
 
+/* snprintf(buf, n, "%s", t ? t : dflt), without printf (called per row). */
+static void
+copy_text(char *buf, size_t n, const unsigned char *t, const char *dflt)
+{
+	const char *s = t != NULL ? (const char *)t : dflt;
+	size_t len = strnlen(s, n - 1);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+}
+
+/*
+ * The values of a row from column k on into r in one allocation
+ * (r->blk), each the text column_value gives: a record of the register
+ * has some 80 of them, loaded by the page. -1 (nothing done) for a
+ * record of more fields than it keeps room for.
+ */
+#define PACK_MAX 256
+static int
+pack_values(sqlite3_stmt *st, struct record *r, int k)
+{
+	const struct sch_record *def = r->def;
+	const char *p[PACK_MAX];
+	size_t len[PACK_MAX], i, total = 0, o = 0;
+	char scratch[PACK_MAX][40], *blk;
+
+	if (def->nfields > PACK_MAX)
+		return -1;
+	for (i = 0; i < def->nfields; i++) {
+		p[i] = NULL;
+		if (!schema_field_stored(&def->fields[i]))
+			continue;
+		switch (sqlite3_column_type(st, k)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_FLOAT:
+			util_fmt_double(sqlite3_column_double(st, k),
+			    scratch[i], sizeof scratch[i]);
+			p[i] = scratch[i];
+			len[i] = strlen(p[i]);
+			break;
+		case SQLITE_INTEGER: {
+			sqlite3_int64 v = sqlite3_column_int64(st, k);
+			unsigned long long u = v < 0 ? 0ULL -
+			    (unsigned long long)v : (unsigned long long)v;
+			char *e = scratch[i] + sizeof scratch[i], *q = e;
+			do {
+				*--q = (char)('0' + u % 10);
+				u /= 10;
+			} while (u > 0);
+			if (v < 0)
+				*--q = '-';
+			p[i] = q;
+			len[i] = (size_t)(e - q);
+			break;
+		}
+		default:
+			/* as xstrndup(text, bytes): up to a NUL inside */
+			p[i] = (const char *)sqlite3_column_text(st, k);
+			if (p[i] != NULL)
+				len[i] = strnlen(p[i], (size_t)
+				    sqlite3_column_bytes(st, k));
+			break;
+		}
+		if (p[i] != NULL)
+			total += len[i] + 1;
+		k++;
+	}
+	if (total == 0)
+		return 0;
+	blk = xmalloc(total);
+	for (i = 0; i < def->nfields; i++)
+		if (p[i] != NULL) {
+			memcpy(blk + o, p[i], len[i]);
+			blk[o + len[i]] = '\0';
+			r->val[i] = blk + o;
+			o += len[i] + 1;
+		}
+	r->blk = blk;
+	r->blklen = total;
+	return 0;
+}
+
 static struct record *
 row_read(sqlite3_stmt *st, const struct sch_record *def)
 {
@@ -2141,17 +2238,16 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	int k = 8;
 
 	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->uuid, sizeof r->uuid, "%s",
-	    sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st,
-	    1) : "");
+	copy_text(r->uuid, sizeof r->uuid, sqlite3_column_text(st, 1), "");
 	r->parent_id = sqlite3_column_int64(st, 2);
-	snprintf(r->status, sizeof r->status, "%s",
-	    sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st,
-	    3) : "draft");
+	copy_text(r->status, sizeof r->status, sqlite3_column_text(st, 3),
+	    "draft");
 	r->rev = sqlite3_column_int64(st, 4);
 	r->updated_at = column_value(st, 5);
 	r->updated_by = column_value(st, 6);
 	r->ord = sqlite3_column_int64(st, 7);
+	if (pack_values(st, r, k) == 0)
+		return r;
 	for (i = 0; i < def->nfields; i++)
 		if (schema_field_stored(&def->fields[i]))
 			r->val[i] = column_value(st, k++);

@@ -436,10 +436,20 @@ db_region_get(struct db *db, const char *code, struct db_region *out,
 	sqlite3_stmt *st;
 	int rc;
 
+	static const char sql[] = "SELECT code, name, level FROM kesra_region "
+	    "WHERE code = ? AND retired = 0";
+	char *e = NULL;
+	int cached = 1;
+
 	memset(out, 0, sizeof *out);
-	if ((st = region_prepare(db, "SELECT code, name, level FROM "
-	    "kesra_region WHERE code = ? AND retired = 0", err)) == NULL)
-		return -1;
+	/* kept prepared: validation looks up the regions of every record;
+	 * when that fails, region_prepare says why */
+	if ((st = db_cached(db, sql, &e)) == NULL) {
+		free(e);
+		cached = 0;
+		if ((st = region_prepare(db, sql, err)) == NULL)
+			return -1;
+	}
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -449,7 +459,11 @@ db_region_get(struct db *db, const char *code, struct db_region *out,
 		rc = 0;
 	else
 		rc = sql_fail(db, err, "kesra_region");
-	sqlite3_finalize(st);
+	if (cached) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else
+		sqlite3_finalize(st);
 	return rc;
 }
 

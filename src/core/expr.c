@@ -119,6 +119,11 @@ struct xbind {
 struct xroster {
 	size_t *cols; /* stored child fields the rule names */
 	size_t ncols;
+	/* stored parent fields it may name, bound as the parent's values
+	 * when psome (else all of them) */
+	size_t *pcols;
+	size_t npcols;
+	int psome;
 	sqlite3_stmt *st; /* for n rows: byn[n], or its own when n >= XR_KEEP */
 	size_t n;
 	sqlite3_stmt *byn[XR_KEEP];
@@ -358,6 +363,40 @@ fn_age(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, years);
 }
 
+/* "%04d-%02d-%02d" into buf (n >= 11 bytes), without printf when it
+ * can (called per row). */
+static void
+ymd_text(char *buf, size_t n, int y, int m, int d)
+{
+	if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
+		snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
+/* "pp.rr.dd" of the first six digits of s into code (9 bytes). */
+static void
+district_text(char *code, const char *s)
+{
+	memcpy(code, s, 2);
+	code[2] = '.';
+	memcpy(code + 3, s + 2, 2);
+	code[5] = '.';
+	memcpy(code + 6, s + 4, 2);
+	code[8] = '\0';
+}
+
 /* today(): 'YYYY-MM-DD', local time ($KESRA_TODAY fixes it for tests). */
 static void
 fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -368,7 +407,7 @@ fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	(void)argv;
 	today_ymd(&y, &m, &d);
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	ymd_text(buf, sizeof buf, y, m, d);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -523,7 +562,7 @@ fn_nik_birth_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", n.year, n.month, n.day);
+	ymd_text(buf, sizeof buf, n.year, n.month, n.day);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -585,7 +624,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (s[i] < '0' || s[i] > '9')
 			break;
 	if (c != NULL && i == 6) {
-		snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+		district_text(code, s);
 		for (slot = 0, i = 0; i < 6; i++)
 			slot = slot * 31u + (unsigned char)s[i];
 		slot %= NIK_CACHE;
@@ -619,7 +658,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
-	snprintf(code, sizeof code, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+	district_text(code, s);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
@@ -1382,6 +1421,38 @@ out:
 	return st;
 }
 
+/*
+ * The stored parent fields roster rule text may name (any name of one,
+ * bare or qualified by the parent; a bare name the roster also has names
+ * the roster's, and binding the parent's too changes nothing): only
+ * those are bound for each evaluation, not the parent's whole record
+ * (rr->psome). When the names cannot be read, all of them.
+ */
+static void
+roster_parent_cols(const struct xrec *xr, struct xroster *rr,
+    const char *text, const char *where)
+{
+	size_t nf = xr->def->nfields, np, i;
+	struct names u = {xr->def, xr->parent, NULL, NULL};
+	char *err = NULL;
+
+	rr->psome = 0;
+	if (xr->parent == NULL)
+		return;
+	np = xr->parent->nfields;
+	u.flags = xcalloc(nf + np + 1, 1);
+	if (scan_expr(text, where, note_name, &u, &err) == 0) {
+		rr->pcols = xcalloc(np + 1, sizeof *rr->pcols);
+		for (i = 0; i < np; i++)
+			if (u.flags[nf + i])
+				rr->pcols[rr->npcols++] = i;
+		rr->psome = 1;
+	}
+	free(err);
+	free(u.flags);
+	free(u.ambiguous);
+}
+
 /* The SQL of roster rule k over n rows; *nparams gets its parameters. */
 static char *
 roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
@@ -1423,9 +1494,20 @@ roster_sql(const struct xrec *xr, size_t k, size_t n, int *nparams)
 	}
 	sbuf_add(&b, ") AS ");
 	sbuf_add_ident(&b, xr->def->name);
-	if (xr->parent != NULL) {
+	if (xr->parent != NULL && !rr->psome) {
 		sbuf_add(&b, ") FROM ");
 		sql_record(&b, xr->parent, &param);
+	} else if (xr->parent != NULL) {
+		/* only the parent's fields the rule may name */
+		sbuf_add(&b, ") FROM (SELECT ");
+		for (c = 0; c < rr->npcols; c++) {
+			sbuf_addf(&b, "%s?%d AS ", c > 0 ? ", " : "", param++);
+			sbuf_add_ident(&b, xr->parent->fields[rr->pcols[c]].name);
+		}
+		if (rr->npcols == 0)
+			sbuf_add(&b, "1");
+		sbuf_add(&b, ") AS ");
+		sbuf_add_ident(&b, xr->parent->name);
 	}
 	*nparams = param - 1;
 	return sbuf_steal(&b);
@@ -1665,6 +1747,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 				if (used[i] &&
 				    schema_field_stored(&def->fields[i]))
 					rr->cols[rr->ncols++] = i;
+			roster_parent_cols(xr, rr, e->text, where);
 			/* checked for one row; re-prepared for each count */
 			roster_prepare(c->x->h, xr, k, 1, &err);
 		}
@@ -1771,6 +1854,7 @@ expr_free(struct expr_set *x)
 			for (j = 0; j < XR_KEEP; j++)
 				sqlite3_finalize(rr->byn[j]);
 			free(xr->rr[k].cols);
+			free(xr->rr[k].pcols);
 		}
 		free(xr->fst);
 		free(xr->fbind);
@@ -2256,8 +2340,15 @@ expr_roster_rule(struct expr_set *x, const struct sch_record *child,
 			    rows[i] != NULL && rows[i]->def == child ?
 			    rows[i]->val[rr->cols[c]] : NULL);
 		}
-	if (xr->parent != NULL)
+	if (xr->parent != NULL && !rr->psome)
 		bind_record(rr->st, p, xr->parent, parent_of(xr, parent));
+	else if (xr->parent != NULL) {
+		const struct record *pr = parent_of(xr, parent);
+		for (c = 0; c < rr->npcols; c++)
+			bind_value(rr->st, p++, schema_field_sql_type(
+			    &xr->parent->fields[rr->pcols[c]]), pr != NULL ?
+			    pr->val[rr->pcols[c]] : NULL);
+	}
 	v = eval_truth(rr->st);
 	return v == EV_TRUE || v == EV_NULL;
 }

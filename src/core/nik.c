@@ -55,8 +55,14 @@ district(const char *s, char region[9], char **err)
 {
 	if (two(s) < 11 || two(s + 2) == 0 || two(s + 4) == 0)
 		return util_err(err, _("Digits 1-6 are not a district code"));
-	if (region != NULL)
-		snprintf(region, 9, "%.2s.%.2s.%.2s", s, s + 2, s + 4);
+	if (region != NULL) { /* "pp.rr.dd", without printf (per row) */
+		memcpy(region, s, 2);
+		region[2] = '.';
+		memcpy(region + 3, s + 2, 2);
+		region[5] = '.';
+		memcpy(region + 6, s + 4, 2);
+		region[8] = '\0';
+	}
 	return 0;
 }
 

@@ -16,6 +16,13 @@ record_new(const struct sch_record *def)
 	return r;
 }
 
+/* 1 when value p has an allocation of its own (not in r->blk). */
+static int
+own_alloc(const struct record *r, const char *p)
+{
+	return r->blk == NULL || p < r->blk || p >= r->blk + r->blklen;
+}
+
 void
 record_free(struct record *r)
 {
@@ -23,8 +30,10 @@ record_free(struct record *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->def->nfields; i++)
-		free(r->val[i]);
+		if (own_alloc(r, r->val[i]))
+			free(r->val[i]);
 	free(r->val);
+	free(r->blk);
 	for (i = 0; i < r->nacc; i++) {
 		free(r->acc[i].rule);
 		free(r->acc[i].reason);
@@ -95,7 +104,8 @@ record_set(struct record *r, size_t i, const char *v)
 {
 	if (i >= r->def->nfields)
 		return;
-	free(r->val[i]);
+	if (own_alloc(r, r->val[i]))
+		free(r->val[i]);
 	r->val[i] = (v != NULL && v[0] != '\0') ? xstrdup(v) : NULL;
 }
 

@@ -28,6 +28,10 @@ struct record {
 		char *rule, *reason;
 	} *acc;
 	size_t nacc;
+	/* Values read from storage may share this one allocation (blk, of
+	 * blklen bytes; record_free and record_set free the others). */
+	char *blk;
+	size_t blklen;
 };
 
 struct record *record_new(const struct sch_record *def);

@@ -451,10 +451,66 @@ util_uuid(char *buf, size_t n)
 	    r[11], r[12], r[13], r[14], r[15]);
 }
 
+/*
+ * v as "[-]digits[.digits]" when v == m / 10^k for an integer m below
+ * 1e11 (not a multiple of 10 when k > 0) and k <= 4, the decimals of a
+ * register, without printf: exactly what the loops of util_fmt_double
+ * write for such a value. No other decimal of at most 11 significant
+ * digits reads back as v (they lie farther apart than a double's
+ * precision), so the shortest %g is m / 10^k, and where %g chooses an
+ * exponent the fewest decimals that read back are k. 0 when v is not
+ * such a value (or n is too small): the caller formats it.
+ */
+static int
+fmt_short_decimal(double v, char *buf, size_t n)
+{
+	static const double p10[] = {1, 10, 100, 1000, 10000};
+	char d[24];
+	long long m = 0;
+	size_t k, nd = 0, o = 0, i;
+	int neg;
+
+	if (!(v > -1e11 && v < 1e11) || v == 0)
+		return 0; /* also NaN; zero's sign: the loops */
+	for (k = 0; k < sizeof p10 / sizeof *p10; k++) {
+		double mm = v * p10[k];
+		if (mm > -1e11 && mm < 1e11 && mm == (double)(long long)mm &&
+		    (double)(long long)mm / p10[k] == v) {
+			m = (long long)mm;
+			break;
+		}
+	}
+	if (k == sizeof p10 / sizeof *p10 || (k > 0 && m % 10 == 0))
+		return 0;
+	neg = m < 0;
+	if (neg)
+		m = -m;
+	do {
+		d[nd++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m > 0);
+	while (nd < k + 1)
+		d[nd++] = '0';
+	if ((size_t)neg + nd + (k > 0) + 1 > n)
+		return 0;
+	if (neg)
+		buf[o++] = '-';
+	for (i = nd; i > 0; i--) {
+		buf[o++] = d[i - 1];
+		if (i - 1 == k && k > 0)
+			buf[o++] = '.';
+	}
+	buf[o] = '\0';
+	return 1;
+}
+
 void
 util_fmt_double(double v, char *buf, size_t n)
 {
 	int prec;
+
+	if (fmt_short_decimal(v, buf, n))
+		return;
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(buf, n, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)

@@ -16,6 +16,8 @@
  */
 #include "vbatch.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +51,14 @@ struct vbatch {
 	struct vb_codes {
 		int64_t *v;
 		size_t n;
+		uint64_t small; /* the codes 0-63 among v, as bits */
+		int any; /* stored as ANY (a calculate field) */
+		/* the last value that matched the pattern (memo) */
+		char last[24];
+		struct vb_pat *pat; /* the text's pattern when simple */
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
+	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
 	/* region codes looked up (region_known), cleared for each run */
 	sqlite3_stmt *region;
 	struct vb_region {
@@ -166,8 +174,312 @@ plain_text(const char *v)
 	return i > 0 && i <= 1000 && v[0] != ' ' && v[i - 1] != ' ';
 }
 
-static int region_known(struct vbatch *v, const char *code, int level,
-    int *known);
+
+/*
+ * A non-empty REAL or INTEGER value of decimal field f without text:
+ * 1 when validate_value accepts it, 0 when it refuses it, -1 when only
+ * validate_value can say. validate_value reads the stored text
+ * (util_fmt_double of a REAL: the shortest that reads back, written
+ * without an exponent) and wants at most 15 digits. An integer m below
+ * 1e11 with x == m / 10^k (k <= 4: an exact division, as strtod of that
+ * decimal) bounds the digits of that text by 11: then only the range
+ * decides, on x itself (the text reads back as x).
+ */
+static int
+decimal_ok(const struct sch_field *f, sqlite3_value *a)
+{
+	static const double p10[] = {1, 10, 100, 1000, 10000};
+	double x;
+	size_t k;
+
+	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
+		sqlite3_int64 i = sqlite3_value_int64(a);
+		if (i <= -1000000000000000LL || i >= 1000000000000000LL)
+			return -1;
+		x = (double)i;
+	} else if (sqlite3_value_type(a) == SQLITE_FLOAT) {
+		x = sqlite3_value_double(a);
+		for (k = 0; k < sizeof p10 / sizeof *p10; k++) {
+			double m = x * p10[k];
+			if (m == trunc(m) && fabs(m) < 1e11 && m / p10[k] == x)
+				break;
+		}
+		if (k == sizeof p10 / sizeof *p10)
+			return -1;
+	} else
+		return -1;
+	return !((f->has_min && x < f->min) || (f->has_max && x > f->max));
+}
+
+/*
+ * A pattern of the simple kind, compiled for printable ASCII text (what
+ * plain_text lets through): a sequence of atoms, each a set of the bytes
+ * 0x20-0x7e (a letter, digit or other plain character, '.', or a bracket
+ * of such characters, "0-9"-like digit ranges and the classes alpha,
+ * digit, alnum, upper, lower, space, blank, punct), taken once, or
+ * '?', '*', '+', {m}, {m,}, {m,n} (m, n <= 16) times; at most 63 atoms
+ * after the counts are written out. Matched whole (schema anchors the
+ * pattern as ^(...)$) by following every position at once, which is
+ * what a regular expression without groups means. Anything else (groups,
+ * alternatives, anchors, escapes, letter ranges, which depend on the
+ * locale) is left to regexec.
+ */
+#define PAT_MAX 63
+struct vb_pat {
+	size_t n;
+	struct vb_atom {
+		uint64_t set[2];   /* bytes 0-127 */
+		unsigned char opt; /* may be left out */
+		unsigned char star; /* repeats */
+	} a[PAT_MAX];
+};
+
+static void
+set_add(uint64_t *set, int c)
+{
+	set[c >> 6] |= 1ULL << (c & 63);
+}
+
+static int
+set_has(const uint64_t *set, int c)
+{
+	return c < 128 && ((set[c >> 6] >> (c & 63)) & 1);
+}
+
+/* A character that stands for itself outside a bracket (ERE). */
+static int
+pat_literal(int c)
+{
+	return c >= 0x20 && c <= 0x7e && strchr(".[]()*+?{}|^$\\", c) == NULL;
+}
+
+/* After "[": the bracket into set; the character after "]", or NULL. */
+static const char *
+pat_bracket(const char *p, uint64_t *set)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int);
+	} classes[] = {
+		{"alpha", isalpha}, {"digit", isdigit}, {"alnum", isalnum},
+		{"upper", isupper}, {"lower", islower}, {"space", isspace},
+		{"blank", isblank}, {"punct", ispunct},
+	};
+	uint64_t in[2] = {0, 0};
+	int neg = 0, first = 1, c;
+	size_t k;
+
+	if (*p == '^') {
+		neg = 1;
+		p++;
+	}
+	for (;; first = 0) {
+		if (*p == '\0' || (*p == ']' && first))
+			return NULL; /* "[]...]": left to regexec */
+		if (*p == ']')
+			break;
+		if (p[0] == '[' && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			if (e == NULL)
+				return NULL;
+			for (k = 0; k < sizeof classes / sizeof *classes; k++)
+				if (strlen(classes[k].name) == (size_t)(e - p - 2) &&
+				    strncmp(p + 2, classes[k].name,
+				    (size_t)(e - p - 2)) == 0)
+					break;
+			if (k == sizeof classes / sizeof *classes)
+				return NULL;
+			for (c = 0x20; c <= 0x7e; c++)
+				if (classes[k].fn(c))
+					set_add(in, c);
+			p = e + 2;
+			continue;
+		}
+		if (*p == '[' || *p == '\\' || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p > 0x7e)
+			return NULL;
+		if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
+			/* a range: of digits only */
+			if (!isdigit((unsigned char)p[0]) ||
+			    !isdigit((unsigned char)p[2]) || p[0] > p[2])
+				return NULL;
+			for (c = p[0]; c <= p[2]; c++)
+				set_add(in, c);
+			p += 3;
+			continue;
+		}
+		set_add(in, (unsigned char)*p++);
+	}
+	for (c = 0x20; c <= 0x7e; c++)
+		if (set_has(in, c) != neg)
+			set_add(set, c);
+	return p + 1;
+}
+
+/* A count {m}, {m,}, {m,n} after "{": *lo, *hi (-1: any); NULL when not. */
+static const char *
+pat_count(const char *p, int *lo, int *hi)
+{
+	char *e;
+	long m, n;
+
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	m = strtol(p, &e, 10);
+	n = m;
+	if (*e == ',') {
+		if (e[1] == '}')
+			n = -1;
+		else if (isdigit((unsigned char)e[1]))
+			n = strtol(e + 1, &e, 10);
+		else
+			return NULL;
+		if (n == -1)
+			e++;
+	}
+	if (*e != '}' || m > 16 || n > 16 || (n >= 0 && n < m))
+		return NULL;
+	*lo = (int)m;
+	*hi = (int)n;
+	return e + 1;
+}
+
+/* The pattern compiled, or NULL when it is not of the simple kind. */
+static struct vb_pat *
+pat_compile(const char *p)
+{
+	struct vb_pat *pt = xcalloc(1, sizeof *pt);
+	int c, k;
+
+	while (*p != '\0') {
+		uint64_t set[2] = {0, 0};
+		int lo = 1, hi = 1;
+		if (*p == '[') {
+			if ((p = pat_bracket(p + 1, set)) == NULL)
+				goto no;
+		} else if (*p == '.') {
+			for (c = 0x20; c <= 0x7e; c++)
+				set_add(set, c);
+			p++;
+		} else if (pat_literal((unsigned char)*p))
+			set_add(set, (unsigned char)*p++);
+		else
+			goto no;
+		if (*p == '*' || *p == '+' || *p == '?') {
+			lo = *p == '+';
+			hi = *p == '?' ? 1 : -1;
+			p++;
+		} else if (*p == '{' && (p = pat_count(p + 1, &lo, &hi)) == NULL)
+			goto no;
+		if (*p == '*' || *p == '+' || *p == '?' || *p == '{')
+			goto no; /* counted twice */
+		for (k = 0; k < lo || (hi < 0 ? k == lo : k < hi); k++) {
+			if (pt->n == PAT_MAX)
+				goto no;
+			memcpy(pt->a[pt->n].set, set, sizeof set);
+			pt->a[pt->n].opt = k >= lo;
+			pt->a[pt->n].star = hi < 0 && k == lo;
+			pt->n++;
+		}
+	}
+	return pt;
+no:
+	free(pt);
+	return NULL;
+}
+
+/* The positions reachable from s without a character. */
+static uint64_t
+pat_closure(const struct vb_pat *pt, uint64_t s)
+{
+	size_t i;
+	for (i = 0; i < pt->n; i++)
+		if (((s >> i) & 1) && (pt->a[i].opt || pt->a[i].star))
+			s |= 1ULL << (i + 1);
+	return s;
+}
+
+/* 1 when printable ASCII text t is in the pattern's language. */
+static int
+pat_match(const struct vb_pat *pt, const char *t)
+{
+	uint64_t cur = pat_closure(pt, 1), next;
+	size_t i;
+
+	for (; *t != '\0' && cur != 0; t++) {
+		int c = (unsigned char)*t;
+		next = 0;
+		for (i = 0; i < pt->n; i++)
+			if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
+				next |= 1ULL << (pt->a[i].star ? i : i + 1);
+		cur = pat_closure(pt, next);
+	}
+	return *t == '\0' && ((cur >> pt->n) & 1);
+}
+
+int
+vbatch_pattern_test(const char *pattern, const char *text)
+{
+	struct vb_pat *pt = pat_compile(pattern);
+	int rc;
+	if (pt == NULL)
+		return -1;
+	rc = pat_match(pt, text);
+	free(pt);
+	return rc;
+}
+
+/* 1 when plain text t (plain_text) matches f's pattern; the last value
+ * that matched is kept (codes of a place repeat from row to row). */
+static int
+pattern_ok(const struct sch_field *f, struct vb_codes *memo, const char *t)
+{
+	size_t n = strlen(t);
+	if (memo != NULL && memo->last[0] != '\0' && strcmp(memo->last, t) == 0)
+		return 1;
+	if (memo != NULL && memo->pat != NULL) {
+		if (!pat_match(memo->pat, t))
+			return 0;
+	} else if (regexec(f->pattern_re, t, 0, NULL, 0) != 0)
+		return 0;
+	if (memo != NULL && n < sizeof memo->last)
+		memcpy(memo->last, t, n + 1);
+	return 1;
+}
+
+/*
+ * 1 when plain text t is a select_multiple value validate_value accepts
+ * as it is: codes of f's value set written exactly, each once, one space
+ * apart; 0 when only validate_value can say.
+ */
+static int
+multiple_ok(const struct sch_field *f, const char *t)
+{
+	unsigned char seen[256];
+	const char *p = t;
+	char tok[64];
+	size_t n, i;
+
+	if (f->vs == NULL || f->vs->nchoices > sizeof seen)
+		return 0;
+	memset(seen, 0, f->vs->nchoices);
+	for (;;) {
+		n = strcspn(p, " ");
+		if (n == 0 || n >= sizeof tok || memchr(p, ',', n) != NULL)
+			return 0;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		for (i = 0; i < f->vs->nchoices &&
+		    strcmp(f->vs->choices[i].code, tok) != 0; i++)
+			;
+		if (i == f->vs->nchoices || seen[i])
+			return 0;
+		seen[i] = 1;
+		if (p[n] == '\0')
+			return 1;
+		p += n + 1;
+	}
+}
 
 /*
  * 1 when non-empty value a of field f passes every check of
@@ -179,20 +491,43 @@ static int
 value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 {
 	const struct sch_field *f = v->rowf[idx];
-	const struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
+	struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
 	char buf[40];
 	const char *t;
-	int y, m, d, known;
+	int y, m, d, known, rc;
 	struct nik n;
 
-	/* an integer code of a numeric value set, without text: the codes
-	 * written as SQLite writes integers (schema_choice compares text) */
-	if (codes != NULL && sqlite3_value_type(a) == SQLITE_INTEGER) {
+	/*
+	 * An INTEGER, decided without its text (which SQLite would make
+	 * for each value): a code of a numeric value set (the codes written
+	 * as SQLite writes integers; schema_choice compares text), a whole
+	 * number in its range, a yes/no 0 or 1, a calculated integer.
+	 */
+	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
 		sqlite3_int64 i = sqlite3_value_int64(a);
 		size_t k;
-		for (k = 0; k < codes->n; k++)
-			if (codes->v[k] == i)
+		switch (f->type) {
+		case FT_SELECT_ONE:
+			if (i >= 0 && i < 64 && ((codes->small >> i) & 1))
 				return 1;
+			for (k = 0; k < codes->n; k++)
+				if (codes->v[k] == i)
+					return 1;
+			break;
+		case FT_INTEGER:
+			if (i < -999999999999999LL || i > 999999999999999LL)
+				break;
+			return !((f->has_min && (double)i < f->min) ||
+			    (f->has_max && (double)i > f->max));
+		case FT_YESNO:
+			if (i == 0 || i == 1)
+				return 1;
+			break;
+		case FT_CALCULATE:
+			return 1;
+		default:
+			break;
+		}
 	}
 	if (f->type == FT_CALCULATE) {
 		/*
@@ -200,14 +535,17 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 		 * stored text of an ANY column as a number when it looks like
 		 * one (a REAL 12.0 as the INTEGER 12, the TEXT '12' as 12),
 		 * so such a value would not compare as it does in the table.
+		 * A REAL's stored text (util_fmt_double) has a '.' or an
+		 * exponent exactly when it is finite and not whole.
 		 */
 		switch (sqlite3_value_type(a)) {
 		case SQLITE_INTEGER:
 			return 1;
-		case SQLITE_FLOAT:
-			util_fmt_double(sqlite3_value_double(a), buf, sizeof buf);
-			return strpbrk(buf, ".eE") != NULL &&
-			    strcmp(schema_field_sql_type(f), "ANY") == 0;
+		case SQLITE_FLOAT: {
+			double x = sqlite3_value_double(a);
+			return isfinite(x) && x != trunc(x) && codes != NULL &&
+			    codes->any;
+		}
 		case SQLITE_TEXT:
 			t = (const char *)sqlite3_value_text(a);
 			return t != NULL && strpbrk(t, "0123456789") == NULL &&
@@ -216,6 +554,8 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			return 0;
 		}
 	}
+	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, a)) >= 0)
+		return rc;
 	if (value_text(a, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
@@ -224,8 +564,11 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	case FT_TEXT:
 		if (!plain_text(t))
 			break;
-		return f->pattern_re == NULL ||
-		    regexec(f->pattern_re, t, 0, NULL, 0) == 0;
+		return f->pattern_re == NULL || pattern_ok(f, codes, t);
+	case FT_SELECT_MULTIPLE:
+		if (multiple_ok(f, t))
+			return 1;
+		break;
 	case FT_INTEGER:
 		if (sqlite3_value_type(a) != SQLITE_INTEGER)
 			break;
@@ -312,6 +655,175 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 	}
 	sqlite3_result_int(ctx, 0);
+}
+
+/* ---- the probable-duplicate key of the outer row, in C ---------------- */
+
+/*
+ * kesra_vb_dknorm(X) returns what db_dupkey_norm's SQL expression returns
+ * for X, and kesra_vb_dkkey(X) what db_dupkey_key_expr's of a text key
+ * returns (substr(N, 1, 2) || substr(N, -2) of that), computed in C as
+ * SQLite's built-ins do it: upper() folds the bytes a-z only, replace()
+ * and trim() (spaces) work on the bytes, and three passes of
+ * replace('  ', ' ') make a run of n spaces ceil(n / 8) spaces; substr()
+ * counts characters as SQLite does (a byte of 0xc0 or more with the
+ * continuation bytes after it, any other byte alone) and stops at a NUL.
+ * Used on the outer row's side only: the index on the SQL expression is
+ * what the look-up searches. vbatch_new checks that both agree with the
+ * SQL on this SQLite (one built with ICU folds more) and else keeps the
+ * SQL.
+ */
+static size_t
+dk_norm(const unsigned char *in, size_t n, unsigned char *out)
+{
+	size_t i, o = 0, run = 0, k;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = in[i];
+		if (ch == '\'')
+			continue;
+		if (ch == '.' || ch == '-' || ch == ' ') {
+			run++;
+			continue;
+		}
+		if (run > 0 && o > 0) /* trim(): none before the first */
+			for (k = 0; k < (run + 7) / 8; k++)
+				out[o++] = ' ';
+		run = 0;
+		out[o++] = ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
+	}
+	return o; /* trim(): none after the last */
+}
+
+/* The bytes of the first nchar characters of s (SQLite's substr). */
+static size_t
+dk_chars(const unsigned char *s, size_t n, size_t nchar)
+{
+	size_t i = 0;
+	while (i < n && s[i] != '\0' && nchar > 0) {
+		if (s[i++] >= 0xc0)
+			while (i < n && (s[i] & 0xc0) == 0x80)
+				i++;
+		nchar--;
+	}
+	return i;
+}
+
+static void
+fn_dk(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in;
+	unsigned char sbuf[256], *out = sbuf, key[64];
+	size_t n, o, a, len, b, c;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	in = sqlite3_value_text(argv[0]);
+	n = (size_t)sqlite3_value_bytes(argv[0]);
+	if (in == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (n > sizeof sbuf)
+		out = xmalloc(n);
+	o = dk_norm(in, n, out);
+	if (sqlite3_user_data(ctx) == NULL) {
+		sqlite3_result_text(ctx, (const char *)out, (int)o,
+		    SQLITE_TRANSIENT);
+		goto done;
+	}
+	/* substr(N, 1, 2) || substr(N, -2): the last two characters of
+	 * those before the first NUL (all of them when fewer) */
+	a = dk_chars(out, o, 2);
+	for (len = 0, b = 0; b < o && out[b] != '\0'; len++)
+		b += dk_chars(out + b, o - b, 1);
+	b = len > 2 ? dk_chars(out, o, len - 2) : 0;
+	c = b + dk_chars(out + b, o - b, 2);
+	if (a + (c - b) <= sizeof key) {
+		memcpy(key, out, a);
+		memcpy(key + a, out + b, c - b);
+		sqlite3_result_text(ctx, (const char *)key, (int)(a + c - b),
+		    SQLITE_TRANSIENT);
+	} else {
+		unsigned char *k = xmalloc(a + c - b);
+		memcpy(k, out, a);
+		memcpy(k + a, out + b, c - b);
+		sqlite3_result_text(ctx, (const char *)k, (int)(a + c - b),
+		    SQLITE_TRANSIENT);
+		free(k);
+	}
+done:
+	if (out != sbuf)
+		free(out);
+}
+
+/* The run of separators dup_term's GLOB looks for (DK_RUN of them). */
+#define DK_RUN 9
+#define DK_GLOB "'*[ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-]" \
+	"[ .''-]*'"
+
+/*
+ * kesra_vb_dkrun(X): X GLOB DK_GLOB without GLOB's pattern walk (the
+ * glob tries the pattern at every character): 1 when the text holds
+ * DK_RUN of ' ', '.', '\'' and '-' in a row before any NUL (bytes below
+ * 0x80 are characters of their own in UTF-8, as GLOB reads it), NULL for
+ * NULL.
+ */
+static void
+fn_dkrun(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t;
+	int run = 0;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	if ((t = sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (; *t != '\0' && run < DK_RUN; t++)
+		run = *t == ' ' || *t == '.' || *t == '\'' || *t == '-' ?
+		    run + 1 : 0;
+	sqlite3_result_int(ctx, run >= DK_RUN);
+}
+
+/* Texts on which kesra_vb_dknorm/dkkey must give what the SQL gives. */
+static const char *const dk_probes[] = {
+	"o'neil-jr.  siti", "  a . - ' b  ", "\xc3\xa9t\xc3\xa9 \xc3\x9f\xc3"
+	"\xbf \xc4\xb1i", "x", "", "ab", "\xc3", "\x80\x80z\xf0\x9f\x98\x80",
+	"a         b", "Muhammad  Al-Farisi", "\xe1\xba\x9e\xce\xa3\xcf\x82",
+	"x .-' .-'. y", "x .-' .-' y", "\xc3 - - - - -", "'''''''''", "--------"
+};
+
+/*
+ * 1 when the C functions give exactly what the SQL expressions give on
+ * this connection (its SQLite's upper() and substr()), else 0.
+ */
+static int
+dk_agree(sqlite3 *h)
+{
+	char *n = db_dupkey_norm("?1"), *sql;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ok = 1;
+
+	sql = xasprintf("SELECT %s IS kesra_vb_dknorm(?1) AND substr(%s, 1, 2)"
+	    " || substr(%s, -2) IS kesra_vb_dkkey(?1) AND (?1 GLOB %s) IS "
+	    "kesra_vb_dkrun(?1)", n, n, n, DK_GLOB);
+	free(n);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		ok = 0;
+	for (i = 0; ok && i < sizeof dk_probes / sizeof *dk_probes; i++) {
+		sqlite3_bind_text(st, 1, dk_probes[i], -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int(st, 0) == 1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	return ok;
 }
 
 /* ---- building the SQL -------------------------------------------------- */
@@ -678,17 +1190,25 @@ value_terms(struct build *bd)
 		    sizeof *v->rowf);
 		v->codes = xreallocarray(v->codes, v->nrowf + 1,
 		    sizeof *v->codes);
-		v->codes[v->nrowf].v = NULL;
-		v->codes[v->nrowf].n = 0;
+		memset(&v->codes[v->nrowf], 0, sizeof *v->codes);
+		v->codes[v->nrowf].any = strcmp(schema_field_sql_type(f),
+		    "ANY") == 0;
+		if (f->type == FT_TEXT && f->pattern != NULL &&
+		    f->pattern_re != NULL)
+			v->codes[v->nrowf].pat = pat_compile(f->pattern);
 		if (f->type == FT_SELECT_ONE && f->vs != NULL &&
 		    f->vs->numeric) {
 			struct vb_codes *c = &v->codes[v->nrowf];
 			size_t j;
 			c->v = xcalloc(f->vs->nchoices + 1, sizeof *c->v);
 			for (j = 0; j < f->vs->nchoices; j++)
-				if (canonical_int(f->vs->choices[j].code))
-					c->v[c->n++] = strtoll(
+				if (canonical_int(f->vs->choices[j].code)) {
+					c->v[c->n] = strtoll(
 					    f->vs->choices[j].code, NULL, 10);
+					if (c->v[c->n] >= 0 && c->v[c->n] < 64)
+						c->small |= 1ULL << c->v[c->n];
+					c->n++;
+				}
 		}
 		v->rowf[v->nrowf++] = f;
 	}
@@ -733,10 +1253,10 @@ dup_term(struct build *bd)
 			    &bd->r->fields[bd->r->dup_key[k]];
 			if (g->type != FT_TEXT)
 				continue;
-			sbuf_add(b, " OR ");
+			sbuf_add(b, bd->v->dk_c ? " OR kesra_vb_dkrun(" :
+			    " OR (");
 			col(b, bd->r, g);
-			sbuf_add(b, " GLOB '*[ .''-][ .''-][ .''-][ .''-][ .''-]"
-			    "[ .''-][ .''-][ .''-][ .''-]*'");
+			sbuf_add(b, bd->v->dk_c ? ")" : " GLOB " DK_GLOB ")");
 		}
 		sbuf_add(b, ") OR ");
 		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
@@ -752,15 +1272,20 @@ dup_term(struct build *bd)
 			sbuf_add_ident(&o, g->name);
 			/* the index's compact key first (so that SQLite
 			 * walks the index), then the full values */
+			int text = g->type == FT_TEXT && t != NULL &&
+			    strcmp(t, "TEXT") == 0;
 			char *k1 = db_dupkey_key_expr(g, o.s);
-			char *k2 = db_dupkey_key_expr(g, q.s);
+			char *k2 = text && bd->v->dk_c ?
+			    xasprintf("kesra_vb_dkkey(%s)", q.s) :
+			    db_dupkey_key_expr(g, q.s);
 			sbuf_addf(b, "%s = %s AND ", k1, k2);
 			free(k1);
 			free(k2);
-			if (g->type == FT_TEXT && t != NULL &&
-			    strcmp(t, "TEXT") == 0) {
+			if (text) {
 				char *n1 = db_dupkey_norm(o.s);
-				char *n2 = db_dupkey_norm(q.s);
+				char *n2 = bd->v->dk_c ?
+				    xasprintf("kesra_vb_dknorm(%s)", q.s) :
+				    db_dupkey_norm(q.s);
 				sbuf_addf(b, "%s = %s AND ", n1, n2);
 				free(n1);
 				free(n2);
@@ -837,14 +1362,15 @@ row_terms(struct build *bd)
 		sbuf_add(bd->b, "0");
 }
 
-/* 1 when kesra_vb_row is defined on h. */
+/* 1 when the SQL function of call fn ("f(NULL)") is defined on h. */
 static int
-registered(sqlite3 *h)
+registered(sqlite3 *h, const char *fn)
 {
 	sqlite3_stmt *st = NULL;
-	int ok = sqlite3_prepare_v2(h, "SELECT kesra_vb_row(NULL, 0)", -1, &st,
-	    NULL) == SQLITE_OK;
+	char *sql = xasprintf("SELECT %s", fn);
+	int ok = sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
+	free(sql);
 	return ok;
 }
 
@@ -895,12 +1421,23 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	}
 	/* registered once: a function defined again expires every prepared
 	 * statement of the connection */
-	if (!registered(h) && sqlite3_create_function_v2(h, "kesra_vb_row", -1,
+	if (!registered(h, "kesra_vb_row(NULL, 0)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_row", -1,
 	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_row: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
+	if (rec->ndup_key > 0 && (registered(h, "kesra_vb_dkkey(NULL)") ||
+	    (sqlite3_create_function_v2(h, "kesra_vb_dknorm", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, fn_dk, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkrun", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, fn_dkrun, NULL, NULL, NULL) ==
+	    SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkkey", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, (void *)dk_probes, fn_dk, NULL, NULL,
+	    NULL) == SQLITE_OK)))
+		v->dk_c = dk_agree(h);
 	bd.v = v;
 	bd.b = &terms;
 	bd.r = rec;
@@ -987,8 +1524,10 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->roster);
 	free(v->roster_sql);
 	sqlite3_finalize(v->region);
-	for (i = 0; i < v->nrowf; i++)
+	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
+		free(v->codes[i].pat);
+	}
 	free(v->codes);
 	free(v->rowf);
 	free(v->sql);

@@ -80,6 +80,13 @@ int vbatch_flagged_parents(struct vbatch *v, int64_t lo_id, int64_t hi_id,
 int vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
     int (*cb)(void *arg, int64_t id), void *arg, char **err);
 
+/*
+ * For tests: whether printable ASCII text matches pattern (a field's
+ * pattern, anchored) by vbatch's own matcher: 1 or 0, -1 when the pattern
+ * is not of the simple kind it compiles (regexec decides those).
+ */
+int vbatch_pattern_test(const char *pattern, const char *text);
+
 /* The SQL of the row statement (for tests and `EXPLAIN`); borrowed. */
 const char *vbatch_sql(const struct vbatch *v);
 

@@ -476,6 +476,56 @@ test_load_missing_or_deleted(void **state)
 	assert_int_equal(n, 0);
 }
 
+/*
+ * A loaded record keeps its values in one block (record.blk): the stored
+ * text of each column (an integer as SQLite writes it, a negative one, a
+ * REAL as util_fmt_double writes it, text with a NUL cut there), and
+ * record_set/record_copy/record_free work on it as on any record (ASan
+ * sees a wrong free).
+ */
+static void
+test_load_values_block(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *def;
+	struct record *r, *c;
+	int64_t id;
+
+	create_v1(f);
+	def = rec(f->s, "person");
+	id = add_person(f->db, f->s, "Ani", "10", "u");
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET old_note = "
+	    "'ab' || char(0) || 'cd' WHERE id = 1");
+	r = load(f->db, def, id);
+	assert_non_null(r->blk);
+	assert_string_equal(record_get_by_name(r, "name"), "Ani");
+	assert_string_equal(record_get_by_name(r, "age"), "10");
+	assert_string_equal(record_get_by_name(r, "old_note"), "ab");
+	record_set_by_name(r, "name", "Budi Santoso");
+	record_set_by_name(r, "age", NULL);
+	c = record_copy(r);
+	assert_null(c->blk);
+	assert_string_equal(record_get_by_name(c, "name"), "Budi Santoso");
+	assert_null(record_get_by_name(c, "age"));
+	assert_string_equal(record_get_by_name(c, "old_note"), "ab");
+	record_set_by_name(r, "old_note", "x");
+	record_free(r);
+	record_free(c);
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET age = -9000000000, "
+	    "old_note = NULL, height = 0.1 + 0.2 WHERE id = 1");
+	r = load(f->db, def, id);
+	assert_string_equal(record_get_by_name(r, "age"), "-9000000000");
+	assert_null(record_get_by_name(r, "old_note"));
+	assert_string_equal(record_get_by_name(r, "height"),
+	    "0.30000000000000004");
+	record_free(r);
+	tu_sql_exec(db_sqlite(f->db), "UPDATE person SET height = 35.5 "
+	    "WHERE id = 1");
+	r = load(f->db, def, id);
+	assert_string_equal(record_get_by_name(r, "height"), "35.5");
+	record_free(r);
+}
+
 static void
 test_migrate_adds_field(void **state)
 {
@@ -2159,6 +2209,7 @@ main(void)
 		T(test_record_round_trip),
 		T(test_uuids_differ),
 		T(test_load_missing_or_deleted),
+		T(test_load_values_block),
 		T(test_migrate_adds_field),
 		T(test_migrate_type_change_refused),
 		T(test_migrate_removed_field_kept),

@@ -278,6 +278,32 @@ test_find_probable(void **state)
 	record_free(h);
 	record_free(p[0]);
 	record_free(p[1]);
+	/*
+	 * Another dictionary with a record of the same name and another key
+	 * (the name alone): its own look-up, not the one kept for the first
+	 * key (db_quality keeps the look-up's SQL by what it is made of).
+	 */
+	close_fx(f);
+	open_fx(f, DICT("    duplicate_key: [name]\n"));
+	p[0] = person(f, "Siti Aminah", "1990-01-02", "A8");
+	h = family(f, "K8", p, 1);
+	q = person(f, "siti aminah", "1971-07-07", NULL);
+	assert_int_equal(db_find_probable_duplicate(f->db, q, 0, NULL, 0,
+	    &other, &err), 1);
+	assert_int_equal(other, p[0]->id);
+	record_free(q);
+	record_free(h);
+	record_free(p[0]);
+	close_fx(f);
+	open_fx(f, DICT(KEY2));
+	p[0] = person(f, "Siti Aminah", "1990-01-02", "A9");
+	h = family(f, "K9", p, 1);
+	q = person(f, "siti aminah", "1971-07-07", NULL);
+	assert_int_equal(db_find_probable_duplicate(f->db, q, 0, NULL, 0,
+	    &other, &err), 0);
+	record_free(q);
+	record_free(h);
+	record_free(p[0]);
 }
 
 /* The findings of rule in fs, as "message" (NULL when none). */

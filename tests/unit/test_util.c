@@ -4,6 +4,8 @@
  */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "util.h"
 
 #define FFFD "\xef\xbf\xbd"
@@ -251,6 +253,87 @@ test_fmt_double_round_trips(void **state)
 	}
 }
 
+/* util_fmt_double as it was written before its printf-free path. */
+static void
+ref_fmt_double(double v, char *buf, size_t n)
+{
+	int prec;
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (strchr(buf, 'e') == NULL)
+		return;
+	for (prec = 0; prec <= 25; prec++) {
+		snprintf(buf, n, "%.*f", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, n, "%.17g", v);
+}
+
+static void
+same_fmt(double v, size_t n)
+{
+	char a[64], b[64];
+	memset(a, 'x', sizeof a);
+	memset(b, 'x', sizeof b);
+	util_fmt_double(v, a, n);
+	ref_fmt_double(v, b, n);
+	if (strncmp(a, b, n) != 0)
+		fail_msg("%.17g (size %zu): %s, not %s", v, n, a, b);
+}
+
+/*
+ * The printf-free path for short decimals writes exactly what the loops
+ * write: decimals m / 10^k of every size around its limits (1e11, four
+ * places), their neighbouring doubles, both signs, small buffers.
+ */
+static void
+test_fmt_double_fast(void **state)
+{
+	static const double p10[] = {1, 10, 100, 1000, 10000, 100000, 1e6};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char buf[64];
+	int i, k;
+	size_t n;
+	(void)state;
+	for (i = 0; i < 30000; i++) {
+		long long m;
+		double v;
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		m = (long long)((x * 2685821657736338717ULL) >> (i % 28 + 20));
+		k = i % 7;
+		v = (double)m / p10[k];
+		if (i & 1)
+			v = -v;
+		same_fmt(v, sizeof buf);
+		same_fmt(nextafter(v, 1e300), sizeof buf);
+		same_fmt(nextafter(v, -1e300), sizeof buf);
+		same_fmt(v * 0.1, sizeof buf);
+		snprintf(buf, sizeof buf, "%lld.%0*d", m % 100000000000LL, k,
+		    (int)(m % 10000));
+		same_fmt(strtod(buf, NULL), sizeof buf);
+	}
+	for (n = 1; n < 16; n++) {
+		same_fmt(12.5, n);
+		same_fmt(-1234.5678, n);
+		same_fmt(99999999999.0, n);
+		same_fmt(0.0001, n);
+	}
+	same_fmt(-0.0, sizeof buf);
+	same_fmt(1e11, sizeof buf);
+	same_fmt(99999999999.9, sizeof buf);
+	same_fmt(0.30000000000000004, sizeof buf);
+	check_fmt(-0.0, "-0");
+	check_fmt(35.5, "35.5");
+	check_fmt(0.05, "0.05");
+	check_fmt(-99999999999.0, "-99999999999");
+}
+
 static void
 test_sbuf(void **state)
 {
@@ -417,6 +500,7 @@ main(void)
 		cmocka_unit_test(test_is_ident),
 		cmocka_unit_test(test_fmt_double),
 		cmocka_unit_test(test_fmt_double_round_trips),
+		cmocka_unit_test(test_fmt_double_fast),
 		cmocka_unit_test(test_sbuf),
 		cmocka_unit_test(test_util_err),
 		cmocka_unit_test(test_xasprintf_xstrndup),

@@ -14,6 +14,7 @@
  */
 #include "testutil.h"
 
+#include <regex.h>
 #include <sqlite3.h>
 
 #include "db.h"
@@ -419,6 +420,264 @@ test_mutations(void **state)
 	free(region);
 }
 
+/*
+ * The duplicate key of the outer row in C (kesra_vb_dknorm, _dkkey,
+ * _dkrun) gives exactly what db_dupkey_norm's SQL, the index's key and
+ * the GLOB give, over adversarial names: UTF-8 and broken UTF-8, runs of
+ * spaces, dots, hyphens and apostrophes of every length around the 8
+ * the SQL folds, names of 0-3 characters, letters beyond ASCII that
+ * upper() leaves, a NUL inside.
+ */
+static void
+test_dupkey_c(void **state)
+{
+	static const char *const names[] = {
+		"", "a", "ab", "abc", "x'", "'", ".", "-", " ", "  ", "a b",
+		"o'neil-jr.  siti", "  Siti . - ' Aminah  ", "AL-FARISI",
+		"\xc3\xa9t\xc3\xa9", "\xc3\x9f\xc3\xbf", "\xc4\xb1i",
+		"\xe1\xba\x9e", "\xce\xa3\xcf\x82", "\xf0\x9f\x98\x80x",
+		"\xc3", "\x80\x80", "a\xc3", "\xc3\xa9", "\xe2\x82",
+		"\xff\xfe", "x\xc3 .", "'''''''''", "''''''''", "--------",
+		"---------", "a.-' .-'.b", "a.-' .-' b", "Ni Made", "I Gusti",
+		"zz zz", "ZZ", "\x7f\x01x", "abc'", "'abc", "A.B.C.",
+		"muhammad  al   farisi", "a                 b",
+	};
+	struct fx *f = *state;
+	const struct sch_record *mem = schema_record(f->s, "member");
+	char *err = NULL, *n = db_dupkey_norm("?1"), *sql;
+	struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, mem, &err);
+	sqlite3_stmt *st;
+	uint64_t seed = 12345;
+	size_t i, k;
+	int round;
+
+	assert_non_null(v);
+	/* the C functions are what the row statement uses */
+	assert_non_null(strstr(vbatch_sql(v), "kesra_vb_dkkey(\"member\"."
+	    "\"name\")"));
+	assert_non_null(strstr(vbatch_sql(v), "kesra_vb_dknorm("));
+	assert_non_null(strstr(vbatch_sql(v), "kesra_vb_dkrun("));
+	sql = xasprintf("SELECT %s IS kesra_vb_dknorm(?1), substr(%s, 1, 2) "
+	    "|| substr(%s, -2) IS kesra_vb_dkkey(?1), (?1 GLOB '*[ .''-]"
+	    "[ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-][ .''-]*') IS "
+	    "kesra_vb_dkrun(?1), kesra_vb_dknorm(?1), %s", n, n, n, n);
+	assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), sql, -1, &st,
+	    NULL), SQLITE_OK);
+	for (round = 0; round < 3000; round++) {
+		char buf[40];
+		size_t len;
+		if (round < (int)(sizeof names / sizeof *names)) {
+			len = strlen(names[round]);
+			memcpy(buf, names[round], len);
+		} else {
+			/* random bytes from an alphabet of separators, ASCII
+			 * letters and UTF-8 pieces; now and then a NUL */
+			static const char alpha[] = " .-'aZ\xc3\xa9\x80\xff"
+			    "\xe2\x82\xac";
+			len = (size_t)(rnd(&seed) % 24);
+			for (k = 0; k < len; k++)
+				buf[k] = alpha[rnd(&seed) % (sizeof alpha - 1)];
+			if (len > 2 && round % 50 == 0)
+				buf[len / 2] = '\0';
+		}
+		sqlite3_bind_text(st, 1, buf, (int)len, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		for (i = 0; i < 3; i++)
+			if (sqlite3_column_int(st, (int)i) != 1)
+				fail_msg("function %zu differs on '%.*s' (%zu "
+				    "bytes): C '%s', SQL '%s'", i, (int)len,
+				    buf, len, sqlite3_column_text(st, 3),
+				    sqlite3_column_text(st, 4));
+		sqlite3_reset(st);
+	}
+	/* NULL in, NULL out */
+	sqlite3_bind_null(st, 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_column_int(st, 1), 1);
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
+	sqlite3_finalize(st);
+	free(sql);
+	free(n);
+	vbatch_free(v);
+}
+
+/*
+ * kesra_vb_row passes a value only when validate_value accepts it (its
+ * fast paths decide without validate_value): decimal and REAL values,
+ * select_multiple codes, patterned text, each bound alone in its field's
+ * place and compared with validate_value on the stored text.
+ */
+static void
+test_vb_row_values(void **state)
+{
+	static const struct {
+		const char *record, *field, *sql;
+		int pass; /* -1: either way, but never when refused */
+	} cases[] = {
+		{"member", "height_cm", "35.5", 1},
+		{"member", "height_cm", "30", 1},
+		{"member", "height_cm", "30.0", 1},
+		{"member", "height_cm", "29.9999", 0},
+		{"member", "height_cm", "130.0001", 0},
+		{"member", "height_cm", "131.0", 0},
+		{"member", "height_cm", "0.30000000000000004", 0},
+		{"member", "height_cm", "100.000000000001", 1},
+		{"member", "height_cm", "100.0000000000001", 0},
+		{"member", "height_cm", "123456789012.5", 0},
+		{"member", "height_cm", "1e20", 0},
+		{"member", "height_cm", "-0.0", 0},
+		{"member", "weight_kg", "12.25", 1},
+		{"member", "weight_kg", "40", 1},
+		{"member", "weight_kg", "0.99999", 0},
+		{"member", "weight_kg", "1.00001", -1},
+		{"member", "id_docs", "'1 3'", -1},
+		{"member", "id_docs", "'3 1'", -1},
+		{"member", "id_docs", "'1  3'", -1},
+		{"member", "id_docs", "'1,3'", -1},
+		{"member", "id_docs", "'1 1'", 0},
+		{"member", "id_docs", "'01 3'", -1},
+		{"member", "id_docs", "'99'", 0},
+		{"member", "id_docs", "' 1'", -1},
+		{"member", "health_insurance", "'0'", -1},
+		{"member", "name", "'SITI AMINAH'", 1},
+		{"member", "name", "'1SITI'", 0},
+		{"member", "name", "'SITI AMINAH'", 1},
+		{"member", "name", "'SITI_AMINAH'", 0},
+		{"household", "sls_code", "'0001'", 1},
+		{"household", "sls_code", "'0001'", 1},
+		{"household", "sls_code", "'001'", 0},
+		{"household", "sls_code", "'00011'", 0},
+		{"household", "floor_area", "36.0", 1},
+		{"household", "floor_area", "0.5", 0},
+		{"household", "floor_area", "999.5", 0},
+		{"household", "floor_per_capita", "12.5", 1},
+		{"household", "floor_per_capita", "12.0", 0},
+		{"household", "floor_per_capita", "12", 1},
+	};
+	struct fx *f = *state;
+	size_t c;
+
+	for (c = 0; c < sizeof cases / sizeof *cases; c++) {
+		const struct sch_record *def = schema_record(f->s,
+		    cases[c].record);
+		char *err = NULL, *sql, *norm = NULL, *msg = NULL, buf[64];
+		const char *rule = NULL, *text;
+		struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+		struct sbuf b = {0};
+		sqlite3_stmt *st;
+		size_t i, pos = 0, idx = 0;
+		int passed, accepted;
+
+		assert_non_null(v);
+		for (i = 0; i < def->nfields; i++) {
+			if (!schema_field_stored(&def->fields[i]))
+				continue;
+			if (strcmp(def->fields[i].name, cases[c].field) == 0)
+				break;
+			pos++;
+		}
+		assert_true(i < def->nfields);
+		idx = i;
+		/* kesra_vb_row(vbatch, chunk, NULL..., value) */
+		sbuf_addf(&b, "SELECT kesra_vb_row(?1, %zu", pos / 120);
+		for (i = 0; i < pos % 120; i++)
+			sbuf_add(&b, ", NULL");
+		sbuf_addf(&b, ", CAST(%s AS %s)), CAST(%s AS %s)",
+		    cases[c].sql, schema_field_sql_type(&def->fields[idx]),
+		    cases[c].sql, schema_field_sql_type(&def->fields[idx]));
+		sql = sbuf_steal(&b);
+		assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), sql, -1,
+		    &st, NULL), SQLITE_OK);
+		sqlite3_bind_pointer(st, 1, v, "kesra_vbatch", NULL);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		passed = sqlite3_column_int(st, 0) == 0;
+		/* the stored text, as db_record_load reads it */
+		if (sqlite3_column_type(st, 1) == SQLITE_FLOAT) {
+			util_fmt_double(sqlite3_column_double(st, 1), buf,
+			    sizeof buf);
+			text = buf;
+		} else
+			text = (const char *)sqlite3_column_text(st, 1);
+		accepted = validate_value(&def->fields[idx], text, 0, &norm,
+		    &rule, &msg) == 0;
+		if (def->fields[idx].type == FT_CALCULATE)
+			accepted = cases[c].pass == 1; /* bound as stored */
+		if (passed && !accepted)
+			fail_msg("%s.%s = %s passed, refused by validate_value",
+			    cases[c].record, cases[c].field, cases[c].sql);
+		if (cases[c].pass >= 0 && passed != cases[c].pass)
+			fail_msg("%s.%s = %s: %s", cases[c].record,
+			    cases[c].field, cases[c].sql, passed ? "passed" :
+			    "flagged");
+		free(norm);
+		free(msg);
+		sqlite3_finalize(st);
+		free(sql);
+		vbatch_free(v);
+	}
+}
+
+/*
+ * vbatch's own matcher of simple patterns decides as regexec of the
+ * anchored pattern, over random printable ASCII texts (of the characters
+ * the patterns name and others), and leaves the other patterns alone.
+ */
+static void
+test_pattern_matcher(void **state)
+{
+	static const char *const simple[] = {
+		"[[:alpha:]][[:alpha:] .'-]*", "[0-9]{4}", "[0-9]{2}",
+		"[0-9]{2,3}", "[0-9]{1,}", "[[:upper:]][[:lower:]]*",
+		"[^0-9 ]+", "a?b*c{1,3}d{2,}", ".*x.?", "[-a]+", "[a-]",
+		"[0-9-]+", "[[:alnum:]_]{3,8}", "x{0}y", "[[:digit:][:space:]]*",
+		"RT [0-9]+/RW [0-9]+", "", "[[:punct:]]?[[:alpha:]]+",
+	};
+	static const char *const other[] = {
+		"(ab)+", "a|b", "[a-z]+", "\\d", "^a", "a$", "[]a]", "a**",
+		"[[:foo:]]", "x{17}", "[[=a=]]", "a{,3}",
+	};
+	static const char alpha[] = "aAbBcdxyzSITI019 .'-_/R[]";
+	uint64_t seed = 99;
+	size_t i, k, len;
+	char buf[24], *anch;
+	int round, want, got;
+
+	(void)state;
+	for (i = 0; i < sizeof other / sizeof *other; i++)
+		if (vbatch_pattern_test(other[i], "a") != -1)
+			fail_msg("'%s' was compiled", other[i]);
+	for (i = 0; i < sizeof simple / sizeof *simple; i++) {
+		regex_t re;
+		anch = xasprintf("^(%s)$", simple[i]);
+		assert_int_equal(regcomp(&re, anch, REG_EXTENDED | REG_NOSUB),
+		    0);
+		for (round = 0; round < 4000; round++) {
+			len = 1 + (size_t)(rnd(&seed) % 12);
+			for (k = 0; k < len; k++)
+				buf[k] = round % 7 == 0 ? (char)(0x20 +
+				    rnd(&seed) % 95) : alpha[rnd(&seed) %
+				    (sizeof alpha - 1)];
+			buf[len] = '\0';
+			want = regexec(&re, buf, 0, NULL, 0) == 0;
+			got = vbatch_pattern_test(simple[i], buf);
+			if (got != want)
+				fail_msg("'%s' on '%s': %d, regexec %d",
+				    simple[i], buf, got, want);
+		}
+		assert_int_equal(vbatch_pattern_test(simple[i], "SITI"),
+		    regexec(&re, "SITI", 0, NULL, 0) == 0);
+		regfree(&re);
+		free(anch);
+	}
+	assert_int_equal(vbatch_pattern_test("[0-9]{4}", "0001"), 1);
+	assert_int_equal(vbatch_pattern_test("[0-9]{4}", "00011"), 0);
+	assert_int_equal(vbatch_pattern_test("[[:alpha:]][[:alpha:] .'-]*",
+	    "O'NEIL-JR. SITI"), 1);
+	assert_int_equal(vbatch_pattern_test("[[:alpha:]][[:alpha:] .'-]*",
+	    "1SITI"), 0);
+}
+
 int
 main(void)
 {
@@ -430,6 +689,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mutations, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_dupkey_c, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_vb_row_values, setup,
+		    teardown),
+		cmocka_unit_test(test_pattern_matcher),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
