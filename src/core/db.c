@@ -42,6 +42,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,21 @@ busy_wait(void *p, int count)
 	return 1;
 }
 
+/*
+ * Once per process, before SQLite starts (db_open is the first thing of
+ * kesra's to use it): no memory statistics. kesra reads none, and keeping
+ * them costs a global mutex on every allocation of every statement. When
+ * SQLite is already in use (a program that opened it first) sqlite3_config
+ * refuses, harmlessly.
+ */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 db_open(struct db **out, const char *path, const struct schema *s, int flags,
     char **err)
@@ -343,6 +359,7 @@ db_open(struct db **out, const char *path, const struct schema *s, int flags,
 	const char *env;
 
 	*out = NULL;
+	pthread_once(&sqlite_once, sqlite_setup);
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return util_err(err, _("%s is a folder, not a database file"),
 		    path);
