@@ -2374,22 +2374,23 @@ expr_calculate(struct expr_set *x, const struct record *r,
 	const struct record *p;
 	struct xmemo *m;
 	struct xmemo_ent *e;
-	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CALCULATION,
-	    NULL);
+	sqlite3_stmt *st;
 	int rc, hit;
 
 	*out = NULL;
-	if (st == NULL)
+	if (xr == NULL || field >= xr->def->nfields ||
+	    (st = xr->fst[k]) == NULL)
 		return -1;
 	m = &xr->fmemo[k];
 	p = parent_of(xr, parent);
+	/* a remembered result first: the statement is bound (as
+	 * field_bound does) only when it is stepped */
 	if ((e = memo_find(m, &xr->fbind[k], xr, r, p, &hit)) != NULL &&
 	    hit) {
-		/* bound by field_bound: unbound again, as eval_value does */
-		sqlite3_clear_bindings(st);
 		*out = e->value != NULL ? xstrdup(e->value) : NULL;
 		return e->rc;
 	}
+	bind_used(st, &xr->fbind[k], xr, r, p);
 	rc = eval_value(st, out);
 	if (e != NULL && rc == 0) {
 		memo_keep(e, &xr->fbind[k], xr, r, p);
@@ -2437,13 +2438,24 @@ same_since(const struct xrec *xr, size_t field, int kind,
 	return 1;
 }
 
+/* Keep field i's value in before[i] unless kept already. */
+static void
+keep_before(const struct record *r, size_t i, char **before,
+    unsigned char *saved)
+{
+	if (saved[i])
+		return;
+	before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
+	saved[i] = 1;
+}
+
 int
 expr_refresh(struct expr_set *x, struct record *r,
     const struct record *parent, unsigned char *relevant_out)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	size_t nf, i, k, round;
-	unsigned char *rel;
+	unsigned char *rel, *saved;
 	char **before, *v;
 	int changed, count = 0;
 	/*
@@ -2464,9 +2476,10 @@ expr_refresh(struct expr_set *x, struct record *r,
 	fver = xcalloc(nf * 3, sizeof *fver);
 	cseen = fver + nf;
 	rseen = cseen + nf;
+	/* a field's value before the refresh, kept when it is first set
+	 * (saved[i]); a field never set has its value still */
 	before = xcalloc(nf, sizeof *before);
-	for (i = 0; i < nf; i++)
-		before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
+	saved = xcalloc(nf, 1);
 
 	for (round = 0; round <= nf + 1; round++) {
 		changed = 0;
@@ -2483,6 +2496,7 @@ expr_refresh(struct expr_set *x, struct record *r,
 				v = NULL;
 			}
 			if (!same_value(v, r->val[i])) {
+				keep_before(r, i, before, saved);
 				record_set(r, i, v);
 				fver[i] = ++clock;
 				changed = 1;
@@ -2500,6 +2514,7 @@ expr_refresh(struct expr_set *x, struct record *r,
 				    parent, i);
 			}
 			if (!rel[i] && r->val[i] != NULL) {
+				keep_before(r, i, before, saved);
 				record_set(r, i, NULL);
 				fver[i] = ++clock;
 				changed = 1;
@@ -2510,10 +2525,11 @@ expr_refresh(struct expr_set *x, struct record *r,
 	}
 
 	for (i = 0; i < nf; i++) {
-		if (!same_value(before[i], r->val[i]))
+		if (saved[i] && !same_value(before[i], r->val[i]))
 			count++;
 		free(before[i]);
 	}
+	free(saved);
 	if (relevant_out != NULL)
 		memcpy(relevant_out, rel, nf);
 	free(before);
