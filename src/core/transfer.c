@@ -183,10 +183,18 @@ struct imp {
 static int
 name_eq(const char *a, const char *b)
 {
-	char *t = util_trim(a);
-	int eq = strcasecmp(t, b) == 0;
-	free(t);
-	return eq;
+	const char *e;
+	size_t n;
+
+	/* util_trim's white space, without the copy */
+	while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+		a++;
+	e = a + strlen(a);
+	while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	n = (size_t)(e - a);
+	return strncasecmp(a, b, n) == 0 && b[n] == '\0';
 }
 
 /* Resolve a target name (field or system column) for column c. */
