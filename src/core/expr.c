@@ -2196,10 +2196,23 @@ eval_value(sqlite3_stmt *st, char **out)
 		switch (sqlite3_column_type(st, 0)) {
 		case SQLITE_NULL:
 			break;
-		case SQLITE_INTEGER:
-			*out = xasprintf("%lld",
-			    (long long)sqlite3_column_int64(st, 0));
+		case SQLITE_INTEGER: {
+			/* "%lld" without printf (a calculation per row) */
+			sqlite3_int64 i = sqlite3_column_int64(st, 0);
+			unsigned long long u = i < 0 ?
+			    0ULL - (unsigned long long)i :
+			    (unsigned long long)i;
+			char *p = buf + sizeof buf - 1;
+			*p = '\0';
+			do {
+				*--p = (char)('0' + u % 10);
+				u /= 10;
+			} while (u > 0);
+			if (i < 0)
+				*--p = '-';
+			*out = xstrdup(p);
 			break;
+		}
 		case SQLITE_FLOAT:
 			util_fmt_double(sqlite3_column_double(st, 0), buf,
 			    sizeof buf);

@@ -424,7 +424,8 @@ choice_by_label(const struct sch_valueset *vs, const char *v)
 
 /*
  * The value as validate_value takes it: a label of a choice field becomes
- * its code (select_multiple: labels separated by ';'). Caller frees.
+ * its code (select_multiple: labels separated by ';'). Caller frees; NULL
+ * when it is v itself (no copy).
  */
 static char *
 from_label(const struct sch_field *f, const char *v)
@@ -458,7 +459,7 @@ from_label(const struct sch_field *f, const char *v)
 		}
 		free(t);
 	}
-	return xstrdup(v);
+	return NULL;
 }
 
 /*
@@ -765,8 +766,8 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	/* Values. */
 	for (i = 0; i < m->ncols; i++) {
 		const struct sch_field *f;
-		char *in, *norm = NULL, *msg = NULL;
-		const char *rule;
+		char *lab, *norm = NULL, *msg = NULL;
+		const char *rule, *in;
 		if (m->cols[i].kind != C_FIELD)
 			continue;
 		f = &def->fields[m->cols[i].field];
@@ -776,7 +777,10 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			record_set(r, (size_t)m->cols[i].field, NULL);
 			continue;
 		}
-		in = from_label(f, rec->field[i]);
+		if ((lab = from_label(f, rec->field[i])) != NULL)
+			in = lab;
+		else
+			in = rec->field[i];
 		if (f->type == FT_TEXT && has_controls(in)) {
 			char *mk = masked(in);
 			k = validate_value(f, mk, m->o->lang, &norm, &rule,
@@ -793,7 +797,7 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			reason_add(why, f->name, msg);
 		else
 			record_set(r, (size_t)m->cols[i].field, norm);
-		free(in);
+		free(lab);
 		free(norm);
 		free(msg);
 	}
