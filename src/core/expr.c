@@ -2157,11 +2157,20 @@ memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
 	size_t i;
 	const char *v;
 
-	ent_clear(e, b->n);
-	e->vals = xcalloc(b->n + 1, sizeof *e->vals);
-	for (i = 0; i < b->n; i++)
-		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
-			e->vals[i] = xstrdup(v);
+	/* the entry's place again, and of its values those that are the
+	 * same (a miss differs often in one value only) */
+	free(e->value);
+	e->value = NULL;
+	if (e->vals == NULL)
+		e->vals = xcalloc(b->n + 1, sizeof *e->vals);
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		if (v != NULL && e->vals[i] != NULL &&
+		    strcmp(v, e->vals[i]) == 0)
+			continue;
+		free(e->vals[i]);
+		e->vals[i] = v != NULL ? xstrdup(v) : NULL;
+	}
 	e->have = 1;
 }
 
@@ -2378,9 +2387,13 @@ expr_choice_ok(struct expr_set *x, const struct record *r,
 	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
 }
 
-int
-expr_calculate(struct expr_set *x, const struct record *r,
-    const struct record *parent, size_t field, char **out)
+/*
+ * expr_calculate without copies: *val is the value, held by the memo
+ * (valid until the next evaluation) or by *own, which the caller frees.
+ */
+static int
+calc_value(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, const char **val, char **own)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	size_t k = field * XK_NKINDS + XK_CALCULATION;
@@ -2390,7 +2403,8 @@ expr_calculate(struct expr_set *x, const struct record *r,
 	sqlite3_stmt *st;
 	int rc, hit;
 
-	*out = NULL;
+	*val = NULL;
+	*own = NULL;
 	if (xr == NULL || field >= xr->def->nfields ||
 	    (st = xr->fst[k]) == NULL)
 		return -1;
@@ -2400,16 +2414,31 @@ expr_calculate(struct expr_set *x, const struct record *r,
 	 * field_bound does) only when it is stepped */
 	if ((e = memo_find(m, &xr->fbind[k], xr, r, p, &hit)) != NULL &&
 	    hit) {
-		*out = e->value != NULL ? xstrdup(e->value) : NULL;
+		*val = e->value;
 		return e->rc;
 	}
 	bind_used(st, &xr->fbind[k], xr, r, p);
-	rc = eval_value(st, out);
+	rc = eval_value(st, own);
 	if (e != NULL && rc == 0) {
 		memo_keep(e, &xr->fbind[k], xr, r, p);
 		e->rc = rc;
-		e->value = *out != NULL ? xstrdup(*out) : NULL;
-	}
+		e->value = *own; /* the memo's now */
+		*own = NULL;
+		*val = e->value;
+	} else
+		*val = *own;
+	return rc;
+}
+
+int
+expr_calculate(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, char **out)
+{
+	const char *v;
+	char *own;
+	int rc = calc_value(x, r, parent, field, &v, &own);
+
+	*out = own != NULL ? own : v != NULL ? xstrdup(v) : NULL;
 	return rc;
 }
 
@@ -2469,7 +2498,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	size_t nf, i, k, round;
 	unsigned char *rel, *saved;
-	char **before, *v;
+	const char *v;
+	char **before, *own;
 	int changed, count = 0;
 	/*
 	 * Each round asks again only what may answer otherwise: an
@@ -2503,18 +2533,17 @@ expr_refresh(struct expr_set *x, struct record *r,
 				continue; /* it set r->val[i] already */
 			cseen[i] = clock;
 			v = NULL;
+			own = NULL;
 			if (expr_relevant(x, r, parent, i) &&
-			    expr_calculate(x, r, parent, i, &v) < 0) {
-				free(v);
+			    calc_value(x, r, parent, i, &v, &own) < 0)
 				v = NULL;
-			}
 			if (!same_value(v, r->val[i])) {
 				keep_before(r, i, before, saved);
 				record_set(r, i, v);
 				fver[i] = ++clock;
 				changed = 1;
 			}
-			free(v);
+			free(own);
 		}
 		for (i = 0; i < nf; i++) {
 			/* an empty field's relevance only matters to the
