@@ -795,8 +795,10 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			    &msg);
 		if (k < 0)
 			reason_add(why, f->name, msg);
-		else
-			record_set(r, (size_t)m->cols[i].field, norm);
+		else {
+			record_set_owned(r, (size_t)m->cols[i].field, norm);
+			norm = NULL;
+		}
 		free(lab);
 		free(norm);
 		free(msg);
