@@ -749,8 +749,9 @@ bind_value(sqlite3_stmt *st, int idx, const struct sch_field *f,
 		sqlite3_bind_int64(st, idx, strtoll(v, NULL, 10));
 	else if (strcmp(t, "ANY") == 0 && canonical_real(v, &d))
 		sqlite3_bind_double(st, idx, d);
-	else
-		sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+	else /* v outlives the step: its callers step before they free it,
+	      * and a statement is reset and unbound before it is bound again */
+		sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC);
 }
 
 /* The stored text form of column col (NULL for NULL). Caller frees. */

@@ -250,6 +250,8 @@ struct db_import {
 	sqlite3_stmt *uuid, *key, *ord, *stamp, *count;
 	sqlite3_stmt *puuid, *pkey; /* the parent's, for rosters */
 	const struct sch_record *par;
+	/* a batch's savepoint, prepared once (see db_import_batch_begin) */
+	sqlite3_stmt *sp_begin, *sp_release, *sp_rollback;
 };
 
 static sqlite3_stmt *
@@ -337,6 +339,9 @@ db_import_close(struct db_import *h)
 	sqlite3_finalize(h->count);
 	sqlite3_finalize(h->puuid);
 	sqlite3_finalize(h->pkey);
+	sqlite3_finalize(h->sp_begin);
+	sqlite3_finalize(h->sp_release);
+	sqlite3_finalize(h->sp_rollback);
 	free(h);
 }
 
@@ -439,11 +444,27 @@ db_import_child_count(struct db_import *h, int64_t parent_id, int64_t *n,
 	return rc == SQLITE_ROW ? 0 : fail(h->h, err, "import");
 }
 
+/* Step statement *st (prepared from sql the first time); 0 or -1. */
+static int
+sp_step(sqlite3 *h, sqlite3_stmt **st, const char *sql)
+{
+	int rc;
+
+	if (*st == NULL && sqlite3_prepare_v2(h, sql, -1, st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return -1;
+	}
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 db_import_batch_begin(struct db_import *h, char **err)
 {
-	if (sqlite3_exec(h->h, "SAVEPOINT kesra_batch", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (sp_step(h->h, &h->sp_begin, "SAVEPOINT kesra_batch") < 0)
 		return fail(h->h, err, "import");
 	return 0;
 }
@@ -451,9 +472,9 @@ db_import_batch_begin(struct db_import *h, char **err)
 int
 db_import_batch_end(struct db_import *h, int keep, char **err)
 {
-	if (sqlite3_exec(h->h, keep ? "RELEASE kesra_batch" :
-	    "ROLLBACK TO kesra_batch; RELEASE kesra_batch", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if ((!keep && sp_step(h->h, &h->sp_rollback,
+	    "ROLLBACK TO kesra_batch") < 0) ||
+	    sp_step(h->h, &h->sp_release, "RELEASE kesra_batch") < 0)
 		return fail(h->h, err, "import");
 	return 0;
 }

@@ -2157,11 +2157,20 @@ memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
 	size_t i;
 	const char *v;
 
-	ent_clear(e, b->n);
-	e->vals = xcalloc(b->n + 1, sizeof *e->vals);
-	for (i = 0; i < b->n; i++)
-		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
-			e->vals[i] = xstrdup(v);
+	/* the entry's place again, and of its values those that are the
+	 * same (a miss differs often in one value only) */
+	free(e->value);
+	e->value = NULL;
+	if (e->vals == NULL)
+		e->vals = xcalloc(b->n + 1, sizeof *e->vals);
+	for (i = 0; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		if (v != NULL && e->vals[i] != NULL &&
+		    strcmp(v, e->vals[i]) == 0)
+			continue;
+		free(e->vals[i]);
+		e->vals[i] = v != NULL ? xstrdup(v) : NULL;
+	}
 	e->have = 1;
 }
 
@@ -2196,10 +2205,23 @@ eval_value(sqlite3_stmt *st, char **out)
 		switch (sqlite3_column_type(st, 0)) {
 		case SQLITE_NULL:
 			break;
-		case SQLITE_INTEGER:
-			*out = xasprintf("%lld",
-			    (long long)sqlite3_column_int64(st, 0));
+		case SQLITE_INTEGER: {
+			/* "%lld" without printf (a calculation per row) */
+			sqlite3_int64 i = sqlite3_column_int64(st, 0);
+			unsigned long long u = i < 0 ?
+			    0ULL - (unsigned long long)i :
+			    (unsigned long long)i;
+			char *p = buf + sizeof buf - 1;
+			*p = '\0';
+			do {
+				*--p = (char)('0' + u % 10);
+				u /= 10;
+			} while (u > 0);
+			if (i < 0)
+				*--p = '-';
+			*out = xstrdup(p);
 			break;
+		}
 		case SQLITE_FLOAT:
 			util_fmt_double(sqlite3_column_double(st, 0), buf,
 			    sizeof buf);
@@ -2365,37 +2387,58 @@ expr_choice_ok(struct expr_set *x, const struct record *r,
 	return st == NULL ? 1 : eval_truth(st) == EV_TRUE;
 }
 
-int
-expr_calculate(struct expr_set *x, const struct record *r,
-    const struct record *parent, size_t field, char **out)
+/*
+ * expr_calculate without copies: *val is the value, held by the memo
+ * (valid until the next evaluation) or by *own, which the caller frees.
+ */
+static int
+calc_value(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, const char **val, char **own)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	size_t k = field * XK_NKINDS + XK_CALCULATION;
 	const struct record *p;
 	struct xmemo *m;
 	struct xmemo_ent *e;
-	sqlite3_stmt *st = field_bound(x, r, parent, field, XK_CALCULATION,
-	    NULL);
+	sqlite3_stmt *st;
 	int rc, hit;
 
-	*out = NULL;
-	if (st == NULL)
+	*val = NULL;
+	*own = NULL;
+	if (xr == NULL || field >= xr->def->nfields ||
+	    (st = xr->fst[k]) == NULL)
 		return -1;
 	m = &xr->fmemo[k];
 	p = parent_of(xr, parent);
+	/* a remembered result first: the statement is bound (as
+	 * field_bound does) only when it is stepped */
 	if ((e = memo_find(m, &xr->fbind[k], xr, r, p, &hit)) != NULL &&
 	    hit) {
-		/* bound by field_bound: unbound again, as eval_value does */
-		sqlite3_clear_bindings(st);
-		*out = e->value != NULL ? xstrdup(e->value) : NULL;
+		*val = e->value;
 		return e->rc;
 	}
-	rc = eval_value(st, out);
+	bind_used(st, &xr->fbind[k], xr, r, p);
+	rc = eval_value(st, own);
 	if (e != NULL && rc == 0) {
 		memo_keep(e, &xr->fbind[k], xr, r, p);
 		e->rc = rc;
-		e->value = *out != NULL ? xstrdup(*out) : NULL;
-	}
+		e->value = *own; /* the memo's now */
+		*own = NULL;
+		*val = e->value;
+	} else
+		*val = *own;
+	return rc;
+}
+
+int
+expr_calculate(struct expr_set *x, const struct record *r,
+    const struct record *parent, size_t field, char **out)
+{
+	const char *v;
+	char *own;
+	int rc = calc_value(x, r, parent, field, &v, &own);
+
+	*out = own != NULL ? own : v != NULL ? xstrdup(v) : NULL;
 	return rc;
 }
 
@@ -2437,14 +2480,26 @@ same_since(const struct xrec *xr, size_t field, int kind,
 	return 1;
 }
 
+/* Keep field i's value in before[i] unless kept already. */
+static void
+keep_before(const struct record *r, size_t i, char **before,
+    unsigned char *saved)
+{
+	if (saved[i])
+		return;
+	before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
+	saved[i] = 1;
+}
+
 int
 expr_refresh(struct expr_set *x, struct record *r,
     const struct record *parent, unsigned char *relevant_out)
 {
 	struct xrec *xr = r != NULL ? xrec_of(x, r->def) : NULL;
 	size_t nf, i, k, round;
-	unsigned char *rel;
-	char **before, *v;
+	unsigned char *rel, *saved;
+	const char *v;
+	char **before, *own;
 	int changed, count = 0;
 	/*
 	 * Each round asks again only what may answer otherwise: an
@@ -2464,9 +2519,10 @@ expr_refresh(struct expr_set *x, struct record *r,
 	fver = xcalloc(nf * 3, sizeof *fver);
 	cseen = fver + nf;
 	rseen = cseen + nf;
+	/* a field's value before the refresh, kept when it is first set
+	 * (saved[i]); a field never set has its value still */
 	before = xcalloc(nf, sizeof *before);
-	for (i = 0; i < nf; i++)
-		before[i] = r->val[i] != NULL ? xstrdup(r->val[i]) : NULL;
+	saved = xcalloc(nf, 1);
 
 	for (round = 0; round <= nf + 1; round++) {
 		changed = 0;
@@ -2477,17 +2533,17 @@ expr_refresh(struct expr_set *x, struct record *r,
 				continue; /* it set r->val[i] already */
 			cseen[i] = clock;
 			v = NULL;
+			own = NULL;
 			if (expr_relevant(x, r, parent, i) &&
-			    expr_calculate(x, r, parent, i, &v) < 0) {
-				free(v);
+			    calc_value(x, r, parent, i, &v, &own) < 0)
 				v = NULL;
-			}
 			if (!same_value(v, r->val[i])) {
+				keep_before(r, i, before, saved);
 				record_set(r, i, v);
 				fver[i] = ++clock;
 				changed = 1;
 			}
-			free(v);
+			free(own);
 		}
 		for (i = 0; i < nf; i++) {
 			/* an empty field's relevance only matters to the
@@ -2500,6 +2556,7 @@ expr_refresh(struct expr_set *x, struct record *r,
 				    parent, i);
 			}
 			if (!rel[i] && r->val[i] != NULL) {
+				keep_before(r, i, before, saved);
 				record_set(r, i, NULL);
 				fver[i] = ++clock;
 				changed = 1;
@@ -2510,10 +2567,11 @@ expr_refresh(struct expr_set *x, struct record *r,
 	}
 
 	for (i = 0; i < nf; i++) {
-		if (!same_value(before[i], r->val[i]))
+		if (saved[i] && !same_value(before[i], r->val[i]))
 			count++;
 		free(before[i]);
 	}
+	free(saved);
 	if (relevant_out != NULL)
 		memcpy(relevant_out, rel, nf);
 	free(before);

@@ -109,6 +109,22 @@ record_set(struct record *r, size_t i, const char *v)
 	r->val[i] = (v != NULL && v[0] != '\0') ? xstrdup(v) : NULL;
 }
 
+void
+record_set_owned(struct record *r, size_t i, char *v)
+{
+	if (i >= r->def->nfields) {
+		free(v);
+		return;
+	}
+	if (own_alloc(r, r->val[i]))
+		free(r->val[i]);
+	if (v != NULL && v[0] == '\0') {
+		free(v);
+		v = NULL;
+	}
+	r->val[i] = v;
+}
+
 const char *
 record_get(const struct record *r, size_t i)
 {

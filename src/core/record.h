@@ -40,6 +40,8 @@ struct record *record_copy(const struct record *r);
 
 /* Set field i to a copy of v (NULL or "" clears it). */
 void record_set(struct record *r, size_t i, const char *v);
+/* record_set taking v, a malloc'd string (freed when it is ""). */
+void record_set_owned(struct record *r, size_t i, char *v);
 const char *record_get(const struct record *r, size_t i);
 /* By name; -1 / NULL if the record has no such field. */
 int record_set_by_name(struct record *r, const char *name, const char *v);

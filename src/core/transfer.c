@@ -183,10 +183,18 @@ struct imp {
 static int
 name_eq(const char *a, const char *b)
 {
-	char *t = util_trim(a);
-	int eq = strcasecmp(t, b) == 0;
-	free(t);
-	return eq;
+	const char *e;
+	size_t n;
+
+	/* util_trim's white space, without the copy */
+	while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+		a++;
+	e = a + strlen(a);
+	while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	n = (size_t)(e - a);
+	return strncasecmp(a, b, n) == 0 && b[n] == '\0';
 }
 
 /* Resolve a target name (field or system column) for column c. */
@@ -416,7 +424,8 @@ choice_by_label(const struct sch_valueset *vs, const char *v)
 
 /*
  * The value as validate_value takes it: a label of a choice field becomes
- * its code (select_multiple: labels separated by ';'). Caller frees.
+ * its code (select_multiple: labels separated by ';'). Caller frees; NULL
+ * when it is v itself (no copy).
  */
 static char *
 from_label(const struct sch_field *f, const char *v)
@@ -450,7 +459,7 @@ from_label(const struct sch_field *f, const char *v)
 		}
 		free(t);
 	}
-	return xstrdup(v);
+	return NULL;
 }
 
 /*
@@ -757,8 +766,8 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	/* Values. */
 	for (i = 0; i < m->ncols; i++) {
 		const struct sch_field *f;
-		char *in, *norm = NULL, *msg = NULL;
-		const char *rule;
+		char *lab, *norm = NULL, *msg = NULL;
+		const char *rule, *in;
 		if (m->cols[i].kind != C_FIELD)
 			continue;
 		f = &def->fields[m->cols[i].field];
@@ -768,7 +777,10 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			record_set(r, (size_t)m->cols[i].field, NULL);
 			continue;
 		}
-		in = from_label(f, rec->field[i]);
+		if ((lab = from_label(f, rec->field[i])) != NULL)
+			in = lab;
+		else
+			in = rec->field[i];
 		if (f->type == FT_TEXT && has_controls(in)) {
 			char *mk = masked(in);
 			k = validate_value(f, mk, m->o->lang, &norm, &rule,
@@ -783,9 +795,11 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			    &msg);
 		if (k < 0)
 			reason_add(why, f->name, msg);
-		else
-			record_set(r, (size_t)m->cols[i].field, norm);
-		free(in);
+		else {
+			record_set_owned(r, (size_t)m->cols[i].field, norm);
+			norm = NULL;
+		}
+		free(lab);
 		free(norm);
 		free(msg);
 	}
