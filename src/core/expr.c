@@ -385,18 +385,6 @@ ymd_text(char *buf, size_t n, int y, int m, int d)
 	buf[10] = '\0';
 }
 
-/* "pp.rr.dd" of the first six digits of s into code (9 bytes). */
-static void
-district_text(char *code, const char *s)
-{
-	memcpy(code, s, 2);
-	code[2] = '.';
-	memcpy(code + 3, s + 2, 2);
-	code[5] = '.';
-	memcpy(code + 6, s + 4, 2);
-	code[8] = '\0';
-}
-
 /* today(): 'YYYY-MM-DD', local time ($KESRA_TODAY fixes it for tests). */
 static void
 fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -624,7 +612,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (s[i] < '0' || s[i] > '9')
 			break;
 	if (c != NULL && i == 6) {
-		district_text(code, s);
+		nik_district_text(code, s);
 		for (slot = 0, i = 0; i < 6; i++)
 			slot = slot * 31u + (unsigned char)s[i];
 		slot %= NIK_CACHE;
@@ -658,7 +646,7 @@ fn_nik_region_known(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
-	district_text(code, s);
+	nik_district_text(code, s);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {

@@ -49,20 +49,26 @@ sixteen_digits(const char *s, char **err)
 	return 0;
 }
 
+void
+nik_district_text(char code[9], const char *s)
+{
+	/* "pp.rr.dd", without printf (per row) */
+	memcpy(code, s, 2);
+	code[2] = '.';
+	memcpy(code + 3, s + 2, 2);
+	code[5] = '.';
+	memcpy(code + 6, s + 4, 2);
+	code[8] = '\0';
+}
+
 /* Digits 1-6 as a district code "pp.rr.dd" with no part 00. */
 static int
 district(const char *s, char region[9], char **err)
 {
 	if (two(s) < 11 || two(s + 2) == 0 || two(s + 4) == 0)
 		return util_err(err, _("Digits 1-6 are not a district code"));
-	if (region != NULL) { /* "pp.rr.dd", without printf (per row) */
-		memcpy(region, s, 2);
-		region[2] = '.';
-		memcpy(region + 3, s + 2, 2);
-		region[5] = '.';
-		memcpy(region + 6, s + 4, 2);
-		region[8] = '\0';
-	}
+	if (region != NULL)
+		nik_district_text(region, s);
 	return 0;
 }
 

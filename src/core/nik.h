@@ -39,6 +39,9 @@ int nik_parse(const char *s, int ref_year, struct nik *out, char **err);
  */
 int nik_kk_parse(const char *s, char region[9], char **err);
 
+/* The first six digits of s (at least six) as "pp.rr.dd" in code. */
+void nik_district_text(char code[9], const char *s);
+
 /*
  * Normalise a phone number: spaces and dashes dropped, a leading + kept,
  * then 08..., +628... or 628... with 9 to 15 digits in all. Returns 0 and

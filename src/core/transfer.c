@@ -897,38 +897,6 @@ out:
 	return rc;
 }
 
-/* Ids flagged by vbatch (sorted once filled). */
-struct flags {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int
-flag_add(void *arg, int64_t id)
-{
-	struct flags *fs = arg;
-	if (fs->n == fs->cap) {
-		fs->cap = fs->cap ? fs->cap * 2 : 64;
-		fs->v = xreallocarray(fs->v, fs->cap, sizeof *fs->v);
-	}
-	fs->v[fs->n++] = id;
-	return 0;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int
-flags_has(const struct flags *fs, int64_t id)
-{
-	return fs->n > 0 && bsearch(&id, fs->v, fs->n, sizeof *fs->v,
-	    id_cmp) != NULL;
-}
-
 /* A range of ids worth one scan for n rows (else: row by row). */
 static int
 dense(int64_t lo, int64_t hi, size_t n)
@@ -990,7 +958,7 @@ check_rosters(struct imp *m, long *warned, char **err)
 	 * superset): only the others are checked, exactly.
 	 */
 	if (m->vb != NULL && n > 0) {
-		struct flags fs = {0};
+		struct vbatch_ids fs = {0};
 		int64_t lo = INT64_MAX, hi = 0;
 		char *e2 = NULL;
 		size_t kept = 0;
@@ -999,16 +967,15 @@ check_rosters(struct imp *m, long *warned, char **err)
 			hi = v[i].id > hi ? v[i].id : hi;
 		}
 		if (dense(lo, hi, n) && vbatch_flagged_roster(m->vb, lo, hi,
-		    flag_add, &fs, &e2) == 0) {
-			if (fs.n > 1)
-				qsort(fs.v, fs.n, sizeof *fs.v, id_cmp);
+		    vbatch_ids_add, &fs, &e2) == 0) {
+			vbatch_ids_sort(&fs);
 			for (i = 0; i < n; i++)
-				if (flags_has(&fs, v[i].id))
+				if (vbatch_ids_has(&fs, v[i].id))
 					v[kept++] = v[i];
 			n = kept;
 		}
 		free(e2);
-		free(fs.v);
+		vbatch_ids_free(&fs);
 	}
 	for (i = 0; i < n; i++)
 		if (db_import_child_count(m->h, v[i].id, &v[i].nrows, err) < 0)
@@ -1139,7 +1106,7 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
     struct transfer_import_result *res, char **err)
 {
 	long cnt[3] = {0, 0, 0};
-	struct flags fs = {0};
+	struct vbatch_ids fs = {0};
 	int64_t lo = INT64_MAX, hi = 0;
 	char *e2 = NULL;
 	size_t i;
@@ -1177,7 +1144,7 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 	}
 	if (ok && !dense(lo, hi, b->n))
 		ok = 0;
-	if (ok && vbatch_flagged(m->vb, lo, hi, flag_add, &fs, &e2) < 0) {
+	if (ok && vbatch_flagged(m->vb, lo, hi, vbatch_ids_add, &fs, &e2) < 0) {
 		/* no row can be trusted: record by record from now on */
 		free(e2);
 		e2 = NULL;
@@ -1186,12 +1153,12 @@ fast_batch(struct imp *m, struct batch *b, struct sbuf *why,
 		ok = 0;
 	}
 	if (ok && fs.n > 0) {
-		qsort(fs.v, fs.n, sizeof *fs.v, id_cmp);
+		vbatch_ids_sort(&fs);
 		for (i = 0; i < b->n && ok; i++)
-			if (flags_has(&fs, b->id[i]))
+			if (vbatch_ids_has(&fs, b->id[i]))
 				ok = 0;
 	}
-	free(fs.v);
+	vbatch_ids_free(&fs);
 	m->jn.on = 0;
 	db_set_save_savepoint(m->db, 1);
 	if (!ok)

@@ -1016,31 +1016,6 @@ scan_ids(struct db *db, const struct sch_record *def, int rf,
 	return n;
 }
 
-/* Ids of one page that may have a finding (sorted, unique), from vbatch. */
-struct flagset {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int
-flag_add(void *arg, int64_t id)
-{
-	struct flagset *fs = arg;
-	if (fs->n == fs->cap) {
-		fs->cap = fs->cap ? fs->cap * 2 : 64;
-		fs->v = xreallocarray(fs->v, fs->cap, sizeof *fs->v);
-	}
-	fs->v[fs->n++] = id;
-	return 0;
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The set-based checks of def and its rosters kids over ids [lo, hi]
  * into fs (sorted). -1 when they are not there or one failed: then every
@@ -1048,7 +1023,7 @@ id_cmp(const void *a, const void *b)
  */
 static int
 page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
-    int64_t hi, struct flagset *fs)
+    int64_t hi, struct vbatch_ids *fs)
 {
 	char *err = NULL;
 	size_t k;
@@ -1056,25 +1031,17 @@ page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
 	fs->n = 0;
 	if (top == NULL)
 		return -1;
-	if (vbatch_flagged(top, lo, hi, flag_add, fs, &err) < 0)
+	if (vbatch_flagged(top, lo, hi, vbatch_ids_add, fs, &err) < 0)
 		goto fail;
 	for (k = 0; k < nk; k++)
 		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
-		    flag_add, fs, &err) < 0)
+		    vbatch_ids_add, fs, &err) < 0)
 			goto fail;
-	if (fs->n > 1)
-		qsort(fs->v, fs->n, sizeof *fs->v, id_cmp);
+	vbatch_ids_sort(fs);
 	return 0;
 fail:
 	free(err);
 	return -1;
-}
-
-static int
-flagged(const struct flagset *fs, int64_t id)
-{
-	return fs->n > 0 && bsearch(&id, fs->v, fs->n, sizeof *fs->v,
-	    id_cmp) != NULL;
 }
 
 /*
@@ -1185,7 +1152,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	enum region_level l = o->region != NULL ?
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
-	struct flagset fs = {0};
+	struct vbatch_ids fs = {0};
 	struct page_recs pr = {0};
 	struct vbatch *vtop = NULL, *kv[16];
 	size_t t, k, nkv = 0;
@@ -1259,7 +1226,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				rc = -1;
 			for (i = 0; i < n && rc == 0; i++) {
 				struct record *r;
-				if (!all && !flagged(&fs, ids[i])) {
+				if (!all && !vbatch_ids_has(&fs, ids[i])) {
 					/*
 					 * Nothing to find: scan_ids keeps
 					 * only records in the region.
@@ -1312,7 +1279,7 @@ out:
 	vbatch_free(vtop);
 	for (k = 0; k < nkv; k++)
 		vbatch_free(kv[k]);
-	free(fs.v);
+	vbatch_ids_free(&fs);
 	if (grown)
 		cache_restore(c->db, cache_old);
 	return checked;

@@ -1588,3 +1588,46 @@ vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
 		return -1;
 	return run(v, v->roster, lo_id, hi_id, cb, arg, err);
 }
+
+/* ---- sets of ids ---------------------------------------------------------- */
+
+int
+vbatch_ids_add(void *ids, int64_t id)
+{
+	struct vbatch_ids *s = ids;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xreallocarray(s->v, s->cap, sizeof *s->v);
+	}
+	s->v[s->n++] = id;
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void
+vbatch_ids_sort(struct vbatch_ids *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, id_cmp);
+}
+
+int
+vbatch_ids_has(const struct vbatch_ids *s, int64_t id)
+{
+	return s->n > 0 && bsearch(&id, s->v, s->n, sizeof *s->v, id_cmp) !=
+	    NULL;
+}
+
+void
+vbatch_ids_free(struct vbatch_ids *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}

@@ -38,6 +38,7 @@
 #ifndef KESRA_VBATCH_H
 #define KESRA_VBATCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "schema.h"
@@ -86,6 +87,20 @@ int vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
  * is not of the simple kind it compiles (regexec decides those).
  */
 int vbatch_pattern_test(const char *pattern, const char *text);
+
+/*
+ * A set of ids gathered through the callbacks above (vbatch_ids_add as cb,
+ * the set as arg), then sorted once (vbatch_ids_sort) for look-ups. Zero
+ * initialised is empty; vbatch_ids_free releases it.
+ */
+struct vbatch_ids {
+	int64_t *v;
+	size_t n, cap;
+};
+int vbatch_ids_add(void *ids, int64_t id);
+void vbatch_ids_sort(struct vbatch_ids *s);
+int vbatch_ids_has(const struct vbatch_ids *s, int64_t id);
+void vbatch_ids_free(struct vbatch_ids *s);
 
 /* The SQL of the row statement (for tests and `EXPLAIN`); borrowed. */
 const char *vbatch_sql(const struct vbatch *v);
