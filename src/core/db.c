@@ -2805,7 +2805,6 @@ static char *
 title_of_row(const struct sch_record *def, const struct title_piece *pc,
     size_t np, sqlite3_stmt *st, struct sbuf *b)
 {
-	const char *s, *e;
 	size_t i;
 
 	sbuf_reset(b);
@@ -2819,14 +2818,7 @@ title_of_row(const struct sch_record *def, const struct title_piece *pc,
 		if (pc[i].col >= 0)
 			title_add_column(b, st, pc[i].col);
 	}
-	s = b->s != NULL ? b->s : "";
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		e--;
-	return xstrndup(s, (size_t)(e - s));
+	return util_trim(b->s != NULL ? b->s : "");
 }
 
 int

@@ -183,17 +183,9 @@ struct imp {
 static int
 name_eq(const char *a, const char *b)
 {
-	const char *e;
 	size_t n;
 
-	/* util_trim's white space, without the copy */
-	while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
-		a++;
-	e = a + strlen(a);
-	while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-	    e[-1] == '\r'))
-		e--;
-	n = (size_t)(e - a);
+	a = util_trim_span(a, &n); /* without util_trim's copy */
 	return strncasecmp(a, b, n) == 0 && b[n] == '\0';
 }
 

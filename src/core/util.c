@@ -211,8 +211,8 @@ sbuf_free(struct sbuf *b)
 	b->len = b->cap = 0;
 }
 
-char *
-util_trim(const char *s)
+const char *
+util_trim_span(const char *s, size_t *n)
 {
 	const char *e;
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
@@ -221,7 +221,16 @@ util_trim(const char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
 	    e[-1] == '\r'))
 		e--;
-	return xstrndup(s, (size_t)(e - s));
+	*n = (size_t)(e - s);
+	return s;
+}
+
+char *
+util_trim(const char *s)
+{
+	size_t n;
+	s = util_trim_span(s, &n);
+	return xstrndup(s, n);
 }
 
 int

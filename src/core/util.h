@@ -52,6 +52,9 @@ void sbuf_free(struct sbuf *b);
 
 /* Trim ASCII white space at both ends; returns a new string. */
 char *util_trim(const char *s);
+/* The same without a copy: where the trimmed text starts in s, *n its
+ * length. */
+const char *util_trim_span(const char *s, size_t *n);
 /* 1 when s is a valid identifier [a-z_][a-z0-9_]* of at most 63 bytes. */
 int util_is_ident(const char *s);
 
