@@ -676,6 +676,10 @@ level_label(enum region_level l)
 	}
 }
 
+static int unique_check(const struct validate_ctx *c,
+    const struct record *r, struct record *const *siblings, size_t nsib,
+    size_t field, const char **rule, char **msg);
+
 int
 validate_field(const struct validate_ctx *c, const struct record *r,
     const struct record *parent, struct record *const *siblings, size_t nsib,
@@ -683,7 +687,6 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 {
 	const struct sch_field *f = &r->def->fields[field];
 	const char *v = record_get(r, field);
-	size_t i;
 
 	*rule = NULL;
 	*msg = NULL;
@@ -750,7 +753,24 @@ validate_field(const struct validate_ctx *c, const struct record *r,
 		if (*msg != NULL)
 			return -1;
 	}
-	if (f->unique) {
+	return unique_check(c, r, siblings, nsib, field, rule, msg);
+}
+
+/*
+ * The last check of validate_field: a unique field's value used by a
+ * sibling row or by another live record in storage. -1 with *rule and
+ * *msg, else 0.
+ */
+static int
+unique_check(const struct validate_ctx *c, const struct record *r,
+    struct record *const *siblings, size_t nsib, size_t field,
+    const char **rule, char **msg)
+{
+	const struct sch_field *f = &r->def->fields[field];
+	const char *v = record_get(r, field);
+	size_t i;
+
+	if (f->unique && v != NULL) {
 		for (i = 0; i < nsib; i++)
 			if (siblings[i] != NULL && siblings[i]->def == r->def &&
 			    record_get(siblings[i], field) != NULL &&
@@ -789,10 +809,16 @@ rule_message(const struct sch_rule *ru, int lang)
 	return sch_text_get(&ru->message, lang, ru->name);
 }
 
-size_t
-validate_record_full(const struct validate_ctx *c, const struct record *r,
+/*
+ * validate_record_full, or with probes_only the part of it that a record
+ * whose other checks are known to pass (vbatch_others did not report it)
+ * can still find: a unique value used again and a probable duplicate,
+ * the same findings in the same order (every check before them passes).
+ */
+static size_t
+record_check(const struct validate_ctx *c, const struct record *r,
     const struct record *parent, struct record *const *siblings, size_t nsib,
-    struct findings *out)
+    struct findings *out, int probes_only)
 {
 	const struct sch_record *def = r->def;
 	size_t i, errors = 0;
@@ -803,6 +829,8 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		const char *rule = NULL;
 		if (!schema_field_stored(f) || f->type == FT_CALCULATE)
 			continue;
+		if (probes_only && (!f->unique || r->val[i] == NULL))
+			continue;
 		/* empty and never required: no check can fail */
 		if (r->val[i] == NULL && !f->required &&
 		    f->required_if.text == NULL)
@@ -810,16 +838,17 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 		if (c->x != NULL && f->relevant.text != NULL &&
 		    !expr_relevant(c->x, r, parent, i))
 			continue;
-		if (validate_value(f, r->val[i], c->lang, &norm, &rule,
-		    &msg) < 0 || validate_field(c, r, parent, siblings, nsib, i,
-		    &rule, &msg) < 0) {
+		if (probes_only ? unique_check(c, r, siblings, nsib, i, &rule,
+		    &msg) < 0 : (validate_value(f, r->val[i], c->lang, &norm,
+		    &rule, &msg) < 0 || validate_field(c, r, parent, siblings,
+		    nsib, i, &rule, &msg) < 0)) {
 			add_finding(out, i, SEV_ERROR, rule, msg, -1, 0);
 			errors++;
 		} else
 			free(msg);
 		free(norm);
 	}
-	for (i = 0; i < def->nrules && c->x != NULL; i++) {
+	for (i = 0; i < def->nrules && c->x != NULL && !probes_only; i++) {
 		const struct sch_rule *ru = &def->rules[i];
 		if (expr_rule(c->x, r, parent, i))
 			continue;
@@ -841,9 +870,21 @@ validate_record_full(const struct validate_ctx *c, const struct record *r,
 }
 
 size_t
-validate_roster(const struct validate_ctx *c, const struct record *parent,
-    const struct sch_record *child, struct record *const *rows, size_t n,
+validate_record_full(const struct validate_ctx *c, const struct record *r,
+    const struct record *parent, struct record *const *siblings, size_t nsib,
     struct findings *out)
+{
+	return record_check(c, r, parent, siblings, nsib, out, 0);
+}
+
+/*
+ * validate_roster; with marks != NULL, the rows it did not mark
+ * (vbatch_marked) get the probes-only check (record_check).
+ */
+static size_t
+roster_check(const struct validate_ctx *c, const struct record *parent,
+    const struct sch_record *child, struct record *const *rows, size_t n,
+    struct findings *out, const struct vbatch *marks)
 {
 	size_t i, errors = 0;
 
@@ -876,8 +917,8 @@ validate_roster(const struct validate_ctx *c, const struct record *parent,
 		for (k = 0; k < n; k++)
 			if (k != i)
 				sib[nsib++] = rows[k];
-		errors += validate_record_full(c, rows[i], parent, sib, nsib,
-		    out);
+		errors += record_check(c, rows[i], parent, sib, nsib, out,
+		    marks != NULL && !vbatch_marked(marks, rows[i]->id));
 		free(sib);
 		for (k = before; k < out->n; k++)
 			out->v[k].row = (long)i;
@@ -885,16 +926,41 @@ validate_roster(const struct validate_ctx *c, const struct record *parent,
 	return errors;
 }
 
+size_t
+validate_roster(const struct validate_ctx *c, const struct record *parent,
+    const struct sch_record *child, struct record *const *rows, size_t n,
+    struct findings *out)
+{
+	return roster_check(c, parent, child, rows, n, out, NULL);
+}
+
+/*
+ * What the set-based checks of the page tell check_tree of a flagged
+ * record: whether the top-level statement flagged it (else it has no
+ * finding of its own), and the statements whose marks name the rows that
+ * need every check (vbatch_marked); NULL: check everything.
+ */
+struct narrow {
+	int top_flagged;
+	const struct vbatch *top;
+	struct vbatch *const *kv;
+};
+
 /* Check one top-level record and its rosters; report each finding. */
 static int
 check_tree(const struct validate_ctx *c, struct record *r,
     const struct sch_record *const *kids, size_t nk,
-    const struct validate_scan *o, void *fctx, char **err)
+    const struct validate_scan *o, void *fctx, const struct narrow *nw,
+    char **err)
 {
 	struct findings fs = {0};
 	size_t k, j;
 
-	validate_record_full(c, r, NULL, NULL, 0, &fs);
+	if (nw == NULL)
+		validate_record_full(c, r, NULL, NULL, 0, &fs);
+	else if (nw->top_flagged)
+		record_check(c, r, NULL, NULL, 0, &fs,
+		    !vbatch_marked(nw->top, r->id));
 	for (j = 0; j < fs.n; j++)
 		o->fn(fctx, r, r, &fs.v[j]);
 	findings_free(&fs);
@@ -905,7 +971,8 @@ check_tree(const struct validate_ctx *c, struct record *r,
 			return -1;
 		for (j = 0; o->row != NULL && j < kn; j++)
 			o->row(fctx, r, kr[j]);
-		validate_roster(c, r, kids[k], kr, kn, &fs);
+		roster_check(c, r, kids[k], kr, kn, &fs, nw != NULL ?
+		    nw->kv[k] : NULL);
 		for (j = 0; j < fs.n; j++)
 			o->fn(fctx, r, fs.v[j].row >= 0 ? kr[fs.v[j].row] : r,
 			    &fs.v[j]);
@@ -1023,21 +1090,26 @@ scan_ids(struct db *db, const struct sch_record *def, int rf,
  */
 static int
 page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
-    int64_t hi, struct vbatch_ids *fs)
+    int64_t hi, struct vbatch_ids *fs, struct vbatch_ids *ft)
 {
 	char *err = NULL;
 	size_t k;
 
 	fs->n = 0;
+	ft->n = 0;
 	if (top == NULL)
 		return -1;
-	if (vbatch_flagged(top, lo, hi, vbatch_ids_add, fs, &err) < 0)
+	/* ft: the records flagged for findings of their own */
+	if (vbatch_flagged(top, lo, hi, vbatch_ids_add, ft, &err) < 0)
 		goto fail;
+	for (k = 0; k < ft->n; k++)
+		vbatch_ids_add(fs, ft->v[k]);
 	for (k = 0; k < nk; k++)
 		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
 		    vbatch_ids_add, fs, &err) < 0)
 			goto fail;
 	vbatch_ids_sort(fs);
+	vbatch_ids_sort(ft);
 	return 0;
 fail:
 	free(err);
@@ -1152,7 +1224,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	enum region_level l = o->region != NULL ?
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
-	struct vbatch_ids fs = {0};
+	struct vbatch_ids fs = {0}, ft = {0};
 	struct page_recs pr = {0};
 	struct vbatch *vtop = NULL, *kv[16];
 	size_t t, k, nkv = 0;
@@ -1219,7 +1291,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
 			    err);
 			all = !fast || n <= 0 || page_flags(vtop, kv, nk,
-			    ids[0], ids[n - 1], &fs) < 0;
+			    ids[0], ids[n - 1], &fs, &ft) < 0;
 			if (!all && (o->record != NULL || o->row != NULL) &&
 			    page_load(c->db, def, kids, nk, o->row != NULL,
 			    ids[0], ids[n - 1], &pr, err) < 0)
@@ -1244,8 +1316,13 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				if (o->region == NULL || in_region(r, o->region)) {
 					if (o->record != NULL)
 						o->record(fctx, r);
+					struct narrow nw = {0};
+					nw.top_flagged = vbatch_ids_has(&ft,
+					    ids[i]);
+					nw.top = vtop;
+					nw.kv = kv;
 					rc = check_tree(c, r, kids, nk, o, fctx,
-					    err);
+					    all ? NULL : &nw, err);
 					checked++;
 				}
 				record_free(r);
@@ -1280,6 +1357,7 @@ out:
 	for (k = 0; k < nkv; k++)
 		vbatch_free(kv[k]);
 	vbatch_ids_free(&fs);
+	vbatch_ids_free(&ft);
 	if (grown)
 		cache_restore(c->db, cache_old);
 	return checked;

@@ -43,6 +43,9 @@ struct vbatch {
 	 * used (vbatch_flagged_roster); NULL: nothing to check */
 	char *roster_sql;
 	sqlite3_stmt *roster;
+	/* the rows a run found with a term other than the unique and
+	 * duplicate-key probes (kesra_vb_mark; vbatch_marked) */
+	struct vbatch_ids marked;
 	/* ?3: the vbatch itself, a pointer parameter */
 	/* kesra_vb_row's fields, VB_CHUNK a call, and for each the integer
 	 * codes of its numeric value set (n == 0: none) */
@@ -657,6 +660,18 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 0);
 }
 
+/* kesra_vb_mark(vbatch, id): 1, and id kept in the vbatch's marked set. */
+static void
+fn_vb_mark(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+
+	(void)argc;
+	if (v != NULL)
+		vbatch_ids_add(&v->marked, sqlite3_value_int64(argv[1]));
+	sqlite3_result_int(ctx, 1);
+}
+
 /* ---- the probable-duplicate key of the outer row, in C ---------------- */
 
 /*
@@ -833,7 +848,12 @@ struct build {
 	struct sbuf *b;
 	const struct sch_record *r, *p;
 	int any; /* a term written */
+	/* which terms: every one (0), all but the unique and duplicate-key
+	 * index probes (VB_NOPROBE), only those (VB_PROBES) */
+	int part;
 };
+#define VB_NOPROBE 1
+#define VB_PROBES 2
 
 /* "rec"."field" */
 static void
@@ -1073,6 +1093,8 @@ field_terms(struct build *bd, size_t i)
 	c = cb.s;
 	keep = bd->b;
 	bd->b = b;
+	if (bd->part == VB_PROBES)
+		goto probe;
 	if (f->constraint.text != NULL) {
 		sbuf_add(b, " OR NOT ");
 		truth(b, f->constraint.text);
@@ -1091,7 +1113,8 @@ field_terms(struct build *bd, size_t i)
 		region_above(bd, f->level);
 		sbuf_add(b, " || '.'");
 	}
-	if (f->unique) {
+probe:
+	if (f->unique && bd->part != VB_NOPROBE) {
 		sbuf_add(b, " OR EXISTS (SELECT 1 FROM ");
 		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_u WHERE kesra_u.");
@@ -1231,7 +1254,7 @@ dup_term(struct build *bd)
 	struct sbuf *b = bd->b;
 	size_t k;
 
-	if (bd->r->ndup_key == 0)
+	if (bd->r->ndup_key == 0 || bd->part == VB_NOPROBE)
 		return;
 	term(bd);
 	{
@@ -1339,17 +1362,19 @@ live_rows_by_parent(struct sbuf *b, const struct sch_record *r,
 	sbuf_add(b, ".deleted_at IS NULL");
 }
 
-/* The OR of every row term of r; "0" when none. */
+/* The OR of the row terms of r bd->part names; "0" when none. */
 static void
-row_terms(struct build *bd)
+some_terms(struct build *bd)
 {
 	size_t i;
-	value_terms(bd);
-	required_terms(bd);
+	if (bd->part != VB_PROBES) {
+		value_terms(bd);
+		required_terms(bd);
+	}
 	for (i = 0; i < bd->r->nfields; i++)
 		field_terms(bd, i);
 	dup_term(bd);
-	if (bd->r->nrules > 0) {
+	if (bd->r->nrules > 0 && bd->part != VB_PROBES) {
 		/* a rule holds when true or NULL (expr_rule) */
 		term(bd);
 		sbuf_add(bd->b, "NOT (");
@@ -1360,6 +1385,36 @@ row_terms(struct build *bd)
 	}
 	if (!bd->any)
 		sbuf_add(bd->b, "0");
+}
+
+/*
+ * Every row term of r: CASE WHEN (those without index probes) THEN
+ * kesra_vb_mark(?3, id) ELSE (the probes) END. CASE evaluates its WHEN
+ * first and always, as a condition (its ORs stop at the first true
+ * term): a row whose own checks may fail is marked (vbatch_marked)
+ * whatever the probes would say.
+ */
+static void
+row_terms(struct build *bd)
+{
+	struct sbuf *out = bd->b, t = {0};
+
+	bd->b = &t;
+	bd->part = VB_NOPROBE;
+	bd->any = 0;
+	some_terms(bd);
+	sbuf_addf(out, "CASE WHEN (\n%s\n) THEN kesra_vb_mark(?3, ", t.s);
+	sbuf_add_ident(out, bd->r->name);
+	sbuf_add(out, ".id) ELSE (\n");
+	sbuf_free(&t);
+	bd->b = &t;
+	bd->part = VB_PROBES;
+	bd->any = 0;
+	some_terms(bd);
+	sbuf_addf(out, "%s\n) END", t.s);
+	sbuf_free(&t);
+	bd->b = out;
+	bd->part = 0;
 }
 
 /* 1 when the SQL function of call fn ("f(NULL)") is defined on h. */
@@ -1425,6 +1480,13 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	    sqlite3_create_function_v2(h, "kesra_vb_row", -1,
 	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_row: %s",
+		    sqlite3_errmsg(h));
+		goto fail;
+	}
+	if (!registered(h, "kesra_vb_mark(NULL, 0)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_mark", 2,
+	    SQLITE_UTF8, NULL, fn_vb_mark, NULL, NULL, NULL) != SQLITE_OK) {
+		util_err(err, "cannot register kesra_vb_mark: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
@@ -1523,6 +1585,7 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->parents);
 	sqlite3_finalize(v->roster);
 	free(v->roster_sql);
+	vbatch_ids_free(&v->marked);
 	sqlite3_finalize(v->region);
 	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
@@ -1546,6 +1609,7 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 {
 	int rc, stop = 0;
 
+	v->marked.n = 0;
 	if (st == NULL)
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
@@ -1562,7 +1626,14 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 		return -1;
 	}
 	sqlite3_reset(st);
+	vbatch_ids_sort(&v->marked);
 	return stop;
+}
+
+int
+vbatch_marked(const struct vbatch *v, int64_t id)
+{
+	return vbatch_ids_has(&v->marked, id);
 }
 
 int

@@ -82,6 +82,15 @@ int vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
     int (*cb)(void *arg, int64_t id), void *arg, char **err);
 
 /*
+ * After a complete run of vbatch_flagged or vbatch_flagged_parents (not
+ * one stopped by its callback): 1 when row id was flagged by a term
+ * other than the unique-value and probable-duplicate index probes, else
+ * 0. A flagged row not marked can have no finding but those two, which
+ * the exact check may then look for alone.
+ */
+int vbatch_marked(const struct vbatch *v, int64_t id);
+
+/*
  * For tests: whether printable ASCII text matches pattern (a field's
  * pattern, anchored) by vbatch's own matcher: 1 or 0, -1 when the pattern
  * is not of the simple kind it compiles (regexec decides those).
