@@ -888,6 +888,9 @@ roster_check(const struct validate_ctx *c, const struct record *parent,
 {
 	size_t i, errors = 0;
 
+	/* the roster as a whole: unless the set-based checks passed it */
+	if (marks != NULL && !vbatch_roster_marked(marks, parent->id))
+		goto rows;
 	if (child->min_count > 0 && n < (size_t)child->min_count) {
 		add_finding(out, VALIDATE_NO_FIELD, SEV_ERROR, "min_count",
 		    xasprintf(_("%s: at least %d rows"), child->name,
@@ -911,14 +914,20 @@ roster_check(const struct validate_ctx *c, const struct record *parent,
 		if (ru->severity == SEV_ERROR)
 			errors++;
 	}
+rows:
 	for (i = 0; i < n; i++) {
 		size_t before = out->n, k, nsib = 0;
-		struct record **sib = xcalloc(n, sizeof *sib);
+		struct record **sib;
+		int mark = marks != NULL ? vbatch_marked(marks, rows[i]->id) :
+		    VB_OWN;
+		if (mark == 0)
+			continue; /* nothing of its own to find */
+		sib = xcalloc(n, sizeof *sib);
 		for (k = 0; k < n; k++)
 			if (k != i)
 				sib[nsib++] = rows[k];
 		errors += record_check(c, rows[i], parent, sib, nsib, out,
-		    marks != NULL && !vbatch_marked(marks, rows[i]->id));
+		    mark == VB_PROBE);
 		free(sib);
 		for (k = before; k < out->n; k++)
 			out->v[k].row = (long)i;
@@ -960,7 +969,7 @@ check_tree(const struct validate_ctx *c, struct record *r,
 		validate_record_full(c, r, NULL, NULL, 0, &fs);
 	else if (nw->top_flagged)
 		record_check(c, r, NULL, NULL, 0, &fs,
-		    !vbatch_marked(nw->top, r->id));
+		    vbatch_marked(nw->top, r->id) == VB_PROBE);
 	for (j = 0; j < fs.n; j++)
 		o->fn(fctx, r, r, &fs.v[j]);
 	findings_free(&fs);

@@ -43,9 +43,10 @@ struct vbatch {
 	 * used (vbatch_flagged_roster); NULL: nothing to check */
 	char *roster_sql;
 	sqlite3_stmt *roster;
-	/* the rows a run found with a term other than the unique and
-	 * duplicate-key probes (kesra_vb_mark; vbatch_marked) */
-	struct vbatch_ids marked;
+	/* what a run found (kesra_vb_mark; vbatch_marked): the rows with a
+	 * term other than the unique and duplicate-key probes, the rows
+	 * with only a probe, the parents whose roster as a whole may fail */
+	struct vbatch_ids marked, probed, pmarked;
 	/* ?3: the vbatch itself, a pointer parameter */
 	/* kesra_vb_row's fields, VB_CHUNK a call, and for each the integer
 	 * codes of its numeric value set (n == 0: none) */
@@ -660,16 +661,26 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 0);
 }
 
-/* kesra_vb_mark(vbatch, id): 1, and id kept in the vbatch's marked set. */
+/*
+ * kesra_vb_mark(vbatch, id, kind): id kept in the vbatch's set of that
+ * kind (1 marked, 2 probed, 3 parents; vbatch_marked); returns 1 (a true
+ * condition whatever the id), and for kind 3 the id itself (a result
+ * column).
+ */
 static void
 fn_vb_mark(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+	int kind = sqlite3_value_int(argv[2]);
 
 	(void)argc;
 	if (v != NULL)
-		vbatch_ids_add(&v->marked, sqlite3_value_int64(argv[1]));
-	sqlite3_result_int(ctx, 1);
+		vbatch_ids_add(kind == 1 ? &v->marked : kind == 2 ?
+		    &v->probed : &v->pmarked, sqlite3_value_int64(argv[1]));
+	if (kind == 3)
+		sqlite3_result_value(ctx, argv[1]);
+	else
+		sqlite3_result_int(ctx, 1);
 }
 
 /* ---- the probable-duplicate key of the outer row, in C ---------------- */
@@ -1349,11 +1360,11 @@ from(struct sbuf *b, const struct sch_record *r, const struct sch_record *p)
  * [?1, ?2] */
 static void
 live_rows_by_parent(struct sbuf *b, const struct sch_record *r,
-    const struct sch_record *p)
+    const struct sch_record *p, int mark)
 {
-	sbuf_add(b, "SELECT ");
+	sbuf_add(b, mark ? "SELECT kesra_vb_mark(?3, " : "SELECT ");
 	sbuf_add_ident(b, r->name);
-	sbuf_add(b, ".parent_id");
+	sbuf_add(b, mark ? ".parent_id, 3)" : ".parent_id");
 	from(b, r, p);
 	sbuf_add(b, " WHERE ");
 	sbuf_add_ident(b, r->name);
@@ -1389,10 +1400,10 @@ some_terms(struct build *bd)
 
 /*
  * Every row term of r: CASE WHEN (those without index probes) THEN
- * kesra_vb_mark(?3, id) ELSE (the probes) END. CASE evaluates its WHEN
- * first and always, as a condition (its ORs stop at the first true
- * term): a row whose own checks may fail is marked (vbatch_marked)
- * whatever the probes would say.
+ * kesra_vb_mark(?3, id, 1) WHEN (the probes) THEN kesra_vb_mark(?3, id,
+ * 2) ELSE 0 END. CASE evaluates its WHENs in order, as conditions (their
+ * ORs stop at the first true term): a row whose own checks may fail is
+ * marked as such (vbatch_marked) whatever the probes would say.
  */
 static void
 row_terms(struct build *bd)
@@ -1405,13 +1416,15 @@ row_terms(struct build *bd)
 	some_terms(bd);
 	sbuf_addf(out, "CASE WHEN (\n%s\n) THEN kesra_vb_mark(?3, ", t.s);
 	sbuf_add_ident(out, bd->r->name);
-	sbuf_add(out, ".id) ELSE (\n");
+	sbuf_add(out, ".id, 1) WHEN (\n");
 	sbuf_free(&t);
 	bd->b = &t;
 	bd->part = VB_PROBES;
 	bd->any = 0;
 	some_terms(bd);
-	sbuf_addf(out, "%s\n) END", t.s);
+	sbuf_addf(out, "%s\n) THEN kesra_vb_mark(?3, ", t.s);
+	sbuf_add_ident(out, bd->r->name);
+	sbuf_add(out, ".id, 2) ELSE 0 END");
 	sbuf_free(&t);
 	bd->b = out;
 	bd->part = 0;
@@ -1483,8 +1496,8 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
-	if (!registered(h, "kesra_vb_mark(NULL, 0)") &&
-	    sqlite3_create_function_v2(h, "kesra_vb_mark", 2,
+	if (!registered(h, "kesra_vb_mark(NULL, 0, 0)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_mark", 3,
 	    SQLITE_UTF8, NULL, fn_vb_mark, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_mark: %s",
 		    sqlite3_errmsg(h));
@@ -1525,14 +1538,17 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	if (v->parent != NULL) {
 		const struct sch_record *p = v->parent;
 		/* rows that may fail, by parent */
-		live_rows_by_parent(&b, rec, p);
+		live_rows_by_parent(&b, rec, p, 0);
 		sbuf_addf(&b, " AND (\n%s\n)", terms.s);
 		/* the roster's count and rules, per parent */
 		if (rec->min_count > 0 || rec->max_count > 0 ||
 		    rec->nroster_rules > 0) {
 			sbuf_add(&b, "\nUNION ALL ");
 			agg = b.len;
-			live_rows_by_parent(&b, rec, p);
+			/* the parents it finds are marked (vbatch_roster_marked):
+			 * in the result columns, computed only for the groups
+			 * HAVING keeps */
+			live_rows_by_parent(&b, rec, p, 1);
 			sbuf_add(&b, " GROUP BY ");
 			sbuf_add_ident(&b, rec->name);
 			/* an aggregate whose value depends on the order of
@@ -1550,7 +1566,8 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 				    "), 1) THEN 0 ELSE 1 END)",
 				    rec->roster_rules[i].check.text);
 			/* parents without rows */
-			sbuf_add(&b, "\nUNION ALL SELECT kesra_p.id FROM ");
+			sbuf_add(&b, "\nUNION ALL SELECT kesra_vb_mark(?3, "
+			    "kesra_p.id, 3) FROM ");
 			sbuf_add_ident(&b, p->name);
 			sbuf_add(&b, " AS kesra_p WHERE kesra_p.id BETWEEN ?1 "
 			    "AND ?2 AND kesra_p.deleted_at IS NULL AND NOT "
@@ -1586,6 +1603,8 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->roster);
 	free(v->roster_sql);
 	vbatch_ids_free(&v->marked);
+	vbatch_ids_free(&v->probed);
+	vbatch_ids_free(&v->pmarked);
 	sqlite3_finalize(v->region);
 	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
@@ -1609,7 +1628,7 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 {
 	int rc, stop = 0;
 
-	v->marked.n = 0;
+	v->marked.n = v->probed.n = v->pmarked.n = 0;
 	if (st == NULL)
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
@@ -1627,13 +1646,23 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	}
 	sqlite3_reset(st);
 	vbatch_ids_sort(&v->marked);
+	vbatch_ids_sort(&v->probed);
+	vbatch_ids_sort(&v->pmarked);
 	return stop;
 }
 
 int
 vbatch_marked(const struct vbatch *v, int64_t id)
 {
-	return vbatch_ids_has(&v->marked, id);
+	if (vbatch_ids_has(&v->marked, id))
+		return VB_OWN;
+	return vbatch_ids_has(&v->probed, id) ? VB_PROBE : 0;
+}
+
+int
+vbatch_roster_marked(const struct vbatch *v, int64_t parent_id)
+{
+	return vbatch_ids_has(&v->pmarked, parent_id);
 }
 
 int

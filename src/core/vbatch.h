@@ -83,12 +83,22 @@ int vbatch_flagged_roster(struct vbatch *v, int64_t lo_id, int64_t hi_id,
 
 /*
  * After a complete run of vbatch_flagged or vbatch_flagged_parents (not
- * one stopped by its callback): 1 when row id was flagged by a term
- * other than the unique-value and probable-duplicate index probes, else
- * 0. A flagged row not marked can have no finding but those two, which
- * the exact check may then look for alone.
+ * one stopped by its callback), of the rows it looked at: VB_OWN when
+ * row id was flagged by a term other than the unique-value and
+ * probable-duplicate index probes, VB_PROBE when by those probes only
+ * (then it can have no finding but those two, which the exact check may
+ * look for alone), 0 when not flagged (no finding of its own).
  */
+#define VB_OWN 1
+#define VB_PROBE 2
 int vbatch_marked(const struct vbatch *v, int64_t id);
+
+/*
+ * After a complete run of vbatch_flagged_parents or vbatch_flagged_roster
+ * over a range holding parent_id: 1 when the roster of parent_id as a
+ * whole (row count, roster rules, no rows) may fail, else 0.
+ */
+int vbatch_roster_marked(const struct vbatch *v, int64_t parent_id);
 
 /*
  * For tests: whether printable ASCII text matches pattern (a field's
