@@ -1213,9 +1213,7 @@ sync_unique(struct db *db, const struct sch_record *r, const struct cols *c,
 			    r->name, f->name);
 		if (dry_run)
 			continue;
-		sql = xasprintf("CREATE UNIQUE INDEX \"%s_%s_unique\" ON \"%s\" "
-		    "(\"%s\") WHERE deleted_at IS NULL AND \"%s\" IS NOT NULL",
-		    r->name, f->name, r->name, f->name, f->name);
+		sql = db_unique_index_sql(r, f);
 		j = exec(db, sql, err);
 		free(sql);
 		if (j < 0)
@@ -1228,6 +1226,14 @@ out:
 		free(drop[i]);
 	free(drop);
 	return rc;
+}
+
+char *
+db_unique_index_sql(const struct sch_record *r, const struct sch_field *f)
+{
+	return xasprintf("CREATE UNIQUE INDEX \"%s_%s_unique\" ON \"%s\" "
+	    "(\"%s\") WHERE deleted_at IS NULL AND \"%s\" IS NOT NULL",
+	    r->name, f->name, r->name, f->name, f->name);
 }
 
 /*

@@ -386,6 +386,13 @@ int db_uuid_rebuild(struct db *db, const char *table, int dry_run,
  * dropped, runs of up to 8 spaces made one, trimmed. Caller frees.
  */
 char *db_dupkey_norm(const char *operand);
+/*
+ * The CREATE statement of the partial unique index that enforces unique
+ * field f of r among live rows ("<record>_<field>_unique"), as SQLite
+ * keeps it in sqlite_master. Caller frees.
+ */
+char *db_unique_index_sql(const struct sch_record *r,
+    const struct sch_field *f);
 /* The SQL of db_find_probable_duplicate's look-up of def (?1.. the key's
  * values, then the id left out); it walks "<record>_duplicate_key". Caller
  * frees. */

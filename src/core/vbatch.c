@@ -1090,6 +1090,9 @@ out:
  * (the constraint, the choice filter, the region above, unique), when
  * the field is relevant; nothing when it has none.
  */
+static int unique_enforced(sqlite3 *h, const struct sch_record *r,
+    const struct sch_field *f);
+
 static void
 field_terms(struct build *bd, size_t i)
 {
@@ -1125,7 +1128,8 @@ field_terms(struct build *bd, size_t i)
 		sbuf_add(b, " || '.'");
 	}
 probe:
-	if (f->unique && bd->part != VB_NOPROBE) {
+	if (f->unique && bd->part != VB_NOPROBE &&
+	    !unique_enforced(bd->v->h, bd->r, f)) {
 		sbuf_add(b, " OR EXISTS (SELECT 1 FROM ");
 		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_u WHERE kesra_u.");
@@ -1150,6 +1154,37 @@ probe:
 	}
 	sbuf_free(&t);
 	sbuf_free(&cb);
+}
+
+/*
+ * 1 when SQLite itself enforces unique field f: the register holds its
+ * partial unique index exactly as kesra makes it (db_unique_index_sql),
+ * so no two live rows can share a value and the probe would find
+ * nothing. A missing or altered index (a hostile or damaged file): 0,
+ * and the probe stays.
+ */
+static int
+unique_enforced(sqlite3 *h, const struct sch_record *r,
+    const struct sch_field *f)
+{
+	sqlite3_stmt *st;
+	char *name = xasprintf("%s_%s_unique", r->name, f->name);
+	char *want = db_unique_index_sql(r, f);
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(h, "SELECT sql FROM sqlite_schema WHERE "
+	    "type = 'index' AND name = ?1 AND tbl_name = ?2", -1, &st,
+	    NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), want) == 0;
+		sqlite3_finalize(st);
+	}
+	free(name);
+	free(want);
+	return ok;
 }
 
 /*

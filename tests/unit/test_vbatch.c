@@ -249,6 +249,56 @@ test_planted(void **state)
 	vbatch_free(v);
 }
 
+/*
+ * A unique field whose partial unique index is in place needs no probe
+ * (SQLite refuses a second live row with the value); a register whose
+ * index was dropped or altered by hand keeps the probe, and the scan
+ * still finds the values used twice, as the exact path does.
+ */
+static void
+test_unique_enforced(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *mem = schema_record(f->s, "member");
+	struct vbatch *v;
+	long n;
+	char *err = NULL;
+
+	v = vbatch_new(db_sqlite(f->db), f->s, mem, &err);
+	assert_non_null(v);
+	assert_null(strstr(vbatch_sql(v), "kesra_u"));
+	vbatch_free(v);
+	/* the index altered: not unique any more */
+	exec(f, "DROP INDEX member_nik_unique; CREATE INDEX member_nik_unique "
+	    "ON member (nik) WHERE deleted_at IS NULL AND nik IS NOT NULL");
+	v = vbatch_new(db_sqlite(f->db), f->s, mem, &err);
+	assert_non_null(v);
+	assert_non_null(strstr(vbatch_sql(v), "kesra_u"));
+	vbatch_free(v);
+	/* dropped, and three members given the NIK of others */
+	exec(f, "DROP INDEX member_nik_unique");
+	exec(f, "UPDATE member SET nik = (SELECT nik FROM member WHERE id = 1) "
+	    "WHERE id IN (7, 30); UPDATE member SET nik = (SELECT nik FROM "
+	    "member WHERE id = 12) WHERE id = 13");
+	v = vbatch_new(db_sqlite(f->db), f->s, mem, &err);
+	assert_non_null(v);
+	assert_non_null(strstr(vbatch_sql(v), "kesra_u"));
+	n = 0;
+	assert_int_equal(vbatch_flagged(v, 0, INT64_MAX, count_cb, &n, &err),
+	    0);
+	assert_true(n >= 5); /* 1, 7, 30, 12, 13 */
+	vbatch_free(v);
+	{
+		long n1;
+		char *a = scan(f, 1, 0, NULL, &n1), *b;
+		assert_true(strstr(a, " unique ") != NULL);
+		b = scan(f, 0, 0, NULL, &n);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+}
+
 /* vbatch_flagged_roster: the roster's count and rules, not its rows. */
 static void
 test_roster_only(void **state)
@@ -685,6 +735,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_compiles_clean, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_planted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unique_enforced, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_roster_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mutations, setup,
