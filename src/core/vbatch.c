@@ -31,6 +31,7 @@
 #include "region.h"
 #include "util.h"
 #include "validate.h"
+#include "vexpr.h"
 
 
 struct vbatch {
@@ -65,7 +66,41 @@ struct vbatch {
 		char code[24];
 		int level; /* -1: none */
 	} rcache[256];
+	/*
+	 * The rules, required/relevant conditions and constraints that
+	 * vexpr compiles, evaluated in C by kesra_vb_row's call (x_on): its
+	 * arguments are the stored fields (rowf) then the parent's fields
+	 * the expressions name (pslot). xs: each distinct text once, its
+	 * truth kept for the row (gen); checks: what flags the row.
+	 */
+	int x_on;
+	const struct sch_field **pslot;
+	size_t npslot;
+	struct vb_x {
+		char *text;
+		struct vexpr *x;
+		unsigned gen;
+		int t;
+	} *xs;
+	size_t nxs;
+	unsigned xgen;
+	struct vb_check {
+		int kind;      /* VBC_* */
+		int x, rel;    /* in xs; -1: none */
+		size_t *cols;  /* VBC_REQUIRED: its empty fields; else 1 */
+		size_t ncols;
+	} *checks;
+	size_t nchecks;
+	struct vexpr_env env;
+	sqlite3_stmt *district;
+	int district_ok; /* -1: not known yet, 0: no region table, 1 */
+	struct {
+		char code[9];
+		int known;
+	} dcache[64];
 };
+
+enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
 
 #define VB_SELF_PTR "kesra_vbatch"
 #define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
@@ -625,9 +660,110 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	return 1;
 }
 
+/* ---- the dictionary's expressions in C (vexpr) ------------------------ */
+
+/*
+ * nik_region_known's look-up, as expr.c's: any region of level 3 with
+ * that code (retired too); code NULL asks whether the table is there.
+ * Kept for the run. 0 with *known, -1 on an error.
+ */
+static int
+district_known(void *arg, const char *code, int *known)
+{
+	struct vbatch *v = arg;
+	unsigned slot = 0;
+	size_t i;
+	int rc;
+
+	if (v->district_ok < 0)
+		v->district_ok = sqlite3_prepare_v3(v->h, "SELECT 1 FROM "
+		    "kesra_region WHERE code = ?1 AND level = 3", -1,
+		    SQLITE_PREPARE_PERSISTENT, &v->district, NULL) ==
+		    SQLITE_OK;
+	if (!v->district_ok)
+		return -1; /* SQL gives NULL: not decided here */
+	if (code == NULL)
+		return 0;
+	for (i = 0; code[i] != '\0'; i++)
+		slot = slot * 31u + (unsigned char)code[i];
+	slot %= sizeof v->dcache / sizeof v->dcache[0];
+	if (strcmp(v->dcache[slot].code, code) == 0) {
+		*known = v->dcache[slot].known;
+		return 0;
+	}
+	sqlite3_bind_text(v->district, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(v->district);
+	sqlite3_reset(v->district);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	*known = rc == SQLITE_ROW;
+	snprintf(v->dcache[slot].code, sizeof v->dcache[slot].code, "%s",
+	    code);
+	v->dcache[slot].known = *known;
+	return 0;
+}
+
+/* The truth of xs[k] for this row (vexpr_truth), once a row. */
+static int
+x_truth(struct vbatch *v, int k)
+{
+	struct vb_x *e = &v->xs[k];
+	if (e->gen != v->xgen) {
+		e->t = vexpr_truth(e->x, &v->env);
+		e->gen = v->xgen;
+	}
+	return e->t;
+}
+
+/* 1 when a check evaluated in C may fail for the row in v->env. */
+static int
+checks_may_fail(struct vbatch *v)
+{
+	size_t i, k;
+	int t;
+
+	v->xgen++;
+	for (i = 0; i < v->nchecks; i++) {
+		const struct vb_check *c = &v->checks[i];
+		switch (c->kind) {
+		case VBC_RULE:
+			/* a rule holds when true or NULL */
+			t = x_truth(v, c->x);
+			if (t == 0 || t == VX_T_UNK)
+				return 1;
+			break;
+		case VBC_REQUIRED:
+			for (k = 0; k < c->ncols; k++)
+				if (sqlite3_value_type(v->env.slots[c->cols[k]]) ==
+				    SQLITE_NULL)
+					break;
+			if (k == c->ncols)
+				break;
+			if (c->x >= 0 && ((t = x_truth(v, c->x)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			return 1;
+		case VBC_CONSTRAINT:
+			if (sqlite3_value_type(v->env.slots[c->cols[0]]) ==
+			    SQLITE_NULL || x_truth(v, c->x) == 1)
+				break;
+			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * kesra_vb_row(vbatch, chunk, value, ...): 1 when a value of the chunk's
- * fields may fail its field's checks (value_ok), else 0.
+ * fields may fail its field's checks (value_ok), else 0. With x_on, the
+ * only call (chunk 0) has the parent's values named by the checks in C
+ * after the row's, and is 1 too when one of those may fail.
  */
 static void
 fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -653,6 +789,12 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			sqlite3_result_int(ctx, 1);
 			return;
 		}
+	}
+	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
+	    v->npslot) {
+		v->env.slots = argv + 2;
+		sqlite3_result_int(ctx, checks_may_fail(v));
+		return;
 	}
 	sqlite3_result_int(ctx, 0);
 }
@@ -834,6 +976,10 @@ struct build {
 	const struct sch_record *r, *p;
 	int any; /* a term written */
 };
+
+static int x_index(struct build *bd, const char *text);
+static struct vb_check *x_check(struct vbatch *v, int kind, int x, int rel);
+static size_t row_slot(const struct vbatch *v, const struct sch_field *f);
 
 /* "rec"."field" */
 static void
@@ -1074,8 +1220,19 @@ field_terms(struct build *bd, size_t i)
 	keep = bd->b;
 	bd->b = b;
 	if (f->constraint.text != NULL) {
-		sbuf_add(b, " OR NOT ");
-		truth(b, f->constraint.text);
+		int xc = x_index(bd, f->constraint.text), xl = -1;
+		if (xc >= 0 && (f->relevant.text == NULL ||
+		    (xl = x_index(bd, f->relevant.text)) >= 0)) {
+			/* in C */
+			struct vb_check *ck = x_check(bd->v, VBC_CONSTRAINT,
+			    xc, xl);
+			ck->cols = xcalloc(1, sizeof *ck->cols);
+			ck->cols[0] = row_slot(bd->v, f);
+			ck->ncols = 1;
+		} else {
+			sbuf_add(b, " OR NOT ");
+			truth(b, f->constraint.text);
+		}
 	}
 	if (f->choice_filter.text != NULL && schema_field_has_choices(f)) {
 		sbuf_add(b, " OR ");
@@ -1118,6 +1275,100 @@ field_terms(struct build *bd, size_t i)
 	sbuf_free(&cb);
 }
 
+/* The slot of a field the expressions name (vexpr_resolve_fn): the
+ * row's stored fields (rowf), then the parent's, added when first named. */
+static int
+x_resolve(void *arg, const char *qual, const char *name)
+{
+	struct build *bd = arg;
+	struct vbatch *v = bd->v;
+	const struct sch_record *recs[2] = {bd->r, bd->p};
+	size_t i, k;
+	int r;
+
+	for (r = 0; r < 2; r++) {
+		const struct sch_record *rec = recs[r];
+		if (rec == NULL || (qual != NULL && strcasecmp(qual,
+		    rec->name) != 0))
+			continue;
+		for (i = 0; i < rec->nfields; i++)
+			if (strcasecmp(rec->fields[i].name, name) == 0)
+				break;
+		if (i == rec->nfields) {
+			if (qual != NULL)
+				return -1;
+			continue;
+		}
+		if (!schema_field_stored(&rec->fields[i]))
+			return -1;
+		if (r == 0) {
+			for (k = 0; k < v->nrowf; k++)
+				if (v->rowf[k] == &rec->fields[i])
+					return (int)k;
+			return -1;
+		}
+		for (k = 0; k < v->npslot; k++)
+			if (v->pslot[k] == &rec->fields[i])
+				return (int)(v->nrowf + k);
+		if (v->nrowf + v->npslot + 1 > VB_CHUNK)
+			return -1;
+		v->pslot = xreallocarray(v->pslot, v->npslot + 1,
+		    sizeof *v->pslot);
+		v->pslot[v->npslot++] = &rec->fields[i];
+		return (int)(v->nrowf + v->npslot - 1);
+	}
+	return -1;
+}
+
+/* The index in xs of expression text, compiled once; -1 when vexpr does
+ * not compile it (or the checks in C are off). */
+static int
+x_index(struct build *bd, const char *text)
+{
+	struct vbatch *v = bd->v;
+	struct vexpr *x;
+	size_t i;
+
+	if (!v->x_on)
+		return -1;
+	for (i = 0; i < v->nxs; i++)
+		if (strcmp(v->xs[i].text, text) == 0)
+			return v->xs[i].x != NULL ? (int)i : -1;
+	x = vexpr_compile(text, x_resolve, bd);
+	v->xs = xreallocarray(v->xs, v->nxs + 1, sizeof *v->xs);
+	v->xs[v->nxs].text = xstrdup(text);
+	v->xs[v->nxs].x = x;
+	v->xs[v->nxs].gen = 0;
+	v->xs[v->nxs].t = 0;
+	v->nxs++;
+	return x != NULL ? (int)v->nxs - 1 : -1;
+}
+
+/* A check in C: expression x (-1 none), relevance rel (-1 none). */
+static struct vb_check *
+x_check(struct vbatch *v, int kind, int x, int rel)
+{
+	struct vb_check *c;
+	v->checks = xreallocarray(v->checks, v->nchecks + 1,
+	    sizeof *v->checks);
+	c = &v->checks[v->nchecks++];
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->x = x;
+	c->rel = rel;
+	return c;
+}
+
+/* The slot of a stored field of the row (in rowf). */
+static size_t
+row_slot(const struct vbatch *v, const struct sch_field *f)
+{
+	size_t k;
+	for (k = 0; k < v->nrowf && v->rowf[k] != f; k++)
+		;
+	return k;
+}
+
 /*
  * Empty fields that are required: grouped by the required expression
  * and the relevance, each group's expressions evaluated once, and only
@@ -1135,9 +1386,38 @@ required_terms(struct build *bd)
 		const char *req = f->required ? NULL : f->required_if.text;
 		const char *rel = f->relevant.text;
 		int any = 0;
+		struct vb_check *c = NULL;
+		int xr = -1, xl = -1;
 		if (done[i] || !schema_field_stored(f) ||
 		    f->type == FT_CALCULATE || (!f->required && req == NULL))
 			continue;
+		if ((req == NULL || (xr = x_index(bd, req)) >= 0) &&
+		    (rel == NULL || (xl = x_index(bd, rel)) >= 0)) {
+			/* in C: the group's fields, the same grouping */
+			c = x_check(bd->v, VBC_REQUIRED, xr, xl);
+			for (j = i; j < r->nfields; j++) {
+				const struct sch_field *g = &r->fields[j];
+				const char *greq = g->required ? NULL :
+				    g->required_if.text;
+				if (done[j] || !schema_field_stored(g) ||
+				    g->type == FT_CALCULATE ||
+				    g->required != f->required ||
+				    (!g->required && greq == NULL))
+					continue;
+				if ((req == NULL) != (greq == NULL) ||
+				    (req != NULL && strcmp(req, greq) != 0))
+					continue;
+				if ((rel == NULL) != (g->relevant.text ==
+				    NULL) || (rel != NULL && strcmp(rel,
+				    g->relevant.text) != 0))
+					continue;
+				done[j] = 1;
+				c->cols = xreallocarray(c->cols, c->ncols + 1,
+				    sizeof *c->cols);
+				c->cols[c->ncols++] = row_slot(bd->v, g);
+			}
+			continue;
+		}
 		term(bd);
 		sbuf_add(bd->b, "((");
 		for (j = i; j < r->nfields; j++) {
@@ -1175,12 +1455,12 @@ required_terms(struct build *bd)
 	free(done);
 }
 
-/* The values: kesra_vb_row over every stored field, VB_CHUNK a call. */
+/* The fields kesra_vb_row checks: every stored field (rowf). */
 static void
-value_terms(struct build *bd)
+value_fields(struct build *bd)
 {
 	struct vbatch *v = bd->v;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < bd->r->nfields; i++) {
 		const struct sch_field *f = &bd->r->fields[i];
@@ -1212,6 +1492,18 @@ value_terms(struct build *bd)
 		}
 		v->rowf[v->nrowf++] = f;
 	}
+	/* the expressions in C ride on a single call */
+	v->x_on = v->nrowf > 0 && v->nrowf < VB_CHUNK;
+}
+
+/* The values: kesra_vb_row over every stored field, VB_CHUNK a call; with
+ * the checks in C, the parent's fields they name after the row's. */
+static void
+value_terms(struct build *bd)
+{
+	struct vbatch *v = bd->v;
+	size_t i, k;
+
 	for (k = 0; k * VB_CHUNK < v->nrowf; k++) {
 		term(bd);
 		sbuf_addf(bd->b, "kesra_vb_row(?3, %zu", k);
@@ -1220,8 +1512,15 @@ value_terms(struct build *bd)
 			sbuf_add(bd->b, ", ");
 			col(bd->b, bd->r, v->rowf[i]);
 		}
+		if (k == 0 && v->x_on && v->nchecks > 0)
+			for (i = 0; i < v->npslot; i++) {
+				sbuf_add(bd->b, ", ");
+				col(bd->b, bd->p, v->pslot[i]);
+			}
 		sbuf_add(bd->b, ")");
 	}
+	if (v->x_on && v->nchecks == 0)
+		v->npslot = 0; /* none passed: fn_vb_row checks argc */
 }
 
 /* The probable duplicate: another live row with the same key (index). */
@@ -1339,27 +1638,49 @@ live_rows_by_parent(struct sbuf *b, const struct sch_record *r,
 	sbuf_add(b, ".deleted_at IS NULL");
 }
 
-/* The OR of every row term of r; "0" when none. */
+/*
+ * The OR of every row term of r; "0" when none. The expressions vexpr
+ * compiles go to kesra_vb_row's call, which comes first: the other terms
+ * are written aside, then after it.
+ */
 static void
 row_terms(struct build *bd)
 {
+	struct sbuf rest = {0}, *keep = bd->b;
 	size_t i;
-	value_terms(bd);
+	int n = 0;
+
+	value_fields(bd);
+	bd->b = &rest;
+	bd->any = 1; /* every term of rest begins with " OR " */
 	required_terms(bd);
 	for (i = 0; i < bd->r->nfields; i++)
 		field_terms(bd, i);
 	dup_term(bd);
-	if (bd->r->nrules > 0) {
+	for (i = 0; i < bd->r->nrules; i++) {
+		int x = x_index(bd, bd->r->rules[i].check.text);
+		if (x >= 0) {
+			x_check(bd->v, VBC_RULE, x, -1);
+			continue;
+		}
 		/* a rule holds when true or NULL (expr_rule) */
-		term(bd);
-		sbuf_add(bd->b, "NOT (");
-		for (i = 0; i < bd->r->nrules; i++)
-			sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", i > 0 ?
-			    "\n AND " : "", bd->r->rules[i].check.text);
-		sbuf_add(bd->b, ")");
+		if (n++ == 0) {
+			term(bd);
+			sbuf_add(bd->b, "NOT (");
+		}
+		sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", n > 1 ?
+		    "\n AND " : "", bd->r->rules[i].check.text);
 	}
+	if (n > 0)
+		sbuf_add(bd->b, ")");
+	bd->b = keep;
+	bd->any = 0;
+	value_terms(bd);
 	if (!bd->any)
 		sbuf_add(bd->b, "0");
+	if (rest.len > 0)
+		sbuf_add(bd->b, rest.s);
+	sbuf_free(&rest);
 }
 
 /* 1 when the SQL function of call fn ("f(NULL)") is defined on h. */
@@ -1414,6 +1735,10 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 
 	v->h = h;
 	v->rec = rec;
+	v->district_ok = -1;
+	v->env.district = district_known;
+	v->env.arg = v;
+	vexpr_env_today(&v->env); /* again at each run */
 	v->parent = rec->parent != NULL ? schema_record(s, rec->parent) : NULL;
 	if (rec->parent != NULL && v->parent == NULL) {
 		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
@@ -1524,6 +1849,16 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->roster);
 	free(v->roster_sql);
 	sqlite3_finalize(v->region);
+	sqlite3_finalize(v->district);
+	for (i = 0; i < v->nxs; i++) {
+		free(v->xs[i].text);
+		vexpr_free(v->xs[i].x);
+	}
+	free(v->xs);
+	for (i = 0; i < v->nchecks; i++)
+		free(v->checks[i].cols);
+	free(v->checks);
+	free(v->pslot);
 	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
 		free(v->codes[i].pat);
@@ -1549,6 +1884,8 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	if (st == NULL)
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
+	memset(v->dcache, 0, sizeof v->dcache);
+	vexpr_env_today(&v->env);
 	v->year = this_year();
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);

@@ -1,0 +1,76 @@
+/*
+ * vexpr: a dictionary expression (rule, relevant, required, constraint)
+ * compiled to a tree and evaluated in C over a row's SQLite values, for
+ * vbatch's set-based pass: the common kinds of expression no longer step
+ * through SQLite's VM for every row.
+ *
+ * What compiles: literals (integers, reals, 'text', NULL, TRUE, FALSE),
+ * field names resolved by the caller (bare or `record.field`), = == <> !=
+ * < <= > >=, IS [NOT], IS [NOT] NULL, ISNULL, NOTNULL, AND OR NOT,
+ * [NOT] IN (list), [NOT] BETWEEN, + - * / and unary - +, CASE WHEN ...
+ * [ELSE ...] END, parentheses, coalesce, ifnull, trim(x), today(),
+ * selected, nik_birth_date, nik_sex and nik_region_known (the same C code
+ * expr.c registers). Anything else: not compiled (vexpr_compile returns
+ * NULL; the caller keeps the expression in SQL).
+ *
+ * Evaluation follows SQLite for the storage classes it decides on: NULL,
+ * INTEGER, REAL and TEXT compared with one of the same class (or a number
+ * with a number), binary collation. Where SQLite's affinities or implicit
+ * conversions could make a difference (text meets a number, a text used
+ * as a truth value or in arithmetic, a blob, an integer overflow, a text
+ * with a NUL inside, an unknown region table) the result is VX_UNK: the
+ * caller must treat the check as possibly failing.
+ */
+#ifndef KESRA_VEXPR_H
+#define KESRA_VEXPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sqlite3_value sqlite3_value;
+struct vexpr;
+
+enum vx_type { VX_NULL, VX_INT, VX_REAL, VX_TEXT, VX_UNK };
+
+struct vx_value {
+	int t;              /* enum vx_type */
+	int64_t i;
+	double r;
+	const char *s;      /* VX_TEXT: n bytes, not always NUL-terminated */
+	size_t n;
+	int z;              /* s[n] == '\0' and no NUL inside */
+};
+
+/* The slot (argument index) of field name (qual: record name or NULL),
+ * or -1 when it is not known: the expression is then not compiled. */
+typedef int (*vexpr_resolve_fn)(void *arg, const char *qual,
+    const char *name);
+
+/* What an evaluation reads besides the expression. */
+struct vexpr_env {
+	sqlite3_value **slots;  /* the row's values by slot */
+	char today[11];         /* today() for the whole run (vexpr_env_today) */
+	/* nik_region_known's look-up of district "pp.rr.dd" (any level 3
+	 * region, retired or not): 0 with *known, -1 when unknown */
+	int (*district)(void *arg, const char *code, int *known);
+	void *arg;
+};
+
+/* Compile text; NULL when it uses anything not listed above. */
+struct vexpr *vexpr_compile(const char *text, vexpr_resolve_fn fn,
+    void *arg);
+void vexpr_free(struct vexpr *x);
+
+/* Set env->today as today() gives it now. */
+void vexpr_env_today(struct vexpr_env *env);
+
+/* The value of x over env's row (VX_UNK: SQLite might differ). */
+void vexpr_eval(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out);
+
+/* x's truth as a condition: 1 true, 0 false, VX_T_NULL, VX_T_UNK. */
+#define VX_T_NULL 2
+#define VX_T_UNK 3
+int vexpr_truth(const struct vexpr *x, struct vexpr_env *env);
+
+#endif
