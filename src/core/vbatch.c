@@ -792,7 +792,7 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
 	    v->npslot) {
-		v->env.slots = argv + 2;
+		vexpr_env_row(&v->env, argv + 2);
 		sqlite3_result_int(ctx, checks_may_fail(v));
 		return;
 	}

@@ -24,7 +24,9 @@ enum vx_op {
 	N_LIT, N_COL, N_AND, N_OR, N_NOT, N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE,
 	N_IS, N_ISNOT, N_IN, N_NOTIN, N_BETWEEN, N_NOTBETWEEN, N_ADD, N_SUB,
 	N_MUL, N_DIV, N_NEG, N_CASE, N_COALESCE, N_TRIM, N_TODAY, N_SELECTED,
-	N_NIKDATE, N_NIKSEX, N_NIKREGION
+	N_NIKDATE, N_NIKSEX, N_NIKREGION,
+	/* the common shapes, specialised after parsing (fast paths) */
+	N_ISNULLC, N_CMPCI, N_INCI
 };
 
 struct vexpr {
@@ -36,6 +38,9 @@ struct vexpr {
 	struct vexpr **kid;
 	size_t nkid;
 	int has_else;            /* N_CASE: the last kid is ELSE */
+	int cmp;                 /* N_CMPCI, N_INCI: the operator */
+	int64_t *ints;           /* N_INCI: the list */
+	size_t nints;
 };
 
 /* ---- lexer ----------------------------------------------------------- */
@@ -243,6 +248,7 @@ vexpr_free(struct vexpr *x)
 		vexpr_free(x->kid[i]);
 	free(x->kid);
 	free(x->text);
+	free(x->ints);
 	free(x);
 }
 
@@ -417,7 +423,7 @@ p_primary(struct lexer *l)
 		    l->resolve(l->arg, NULL, a);
 		free(a);
 		free(b);
-		if (slot < 0)
+		if (slot < 0 || slot >= VX_MAX_SLOTS)
 			return fail(l, NULL);
 		x = node(N_COL);
 		x->slot = slot;
@@ -644,6 +650,69 @@ p_or(struct lexer *l)
 	return x;
 }
 
+static int
+is_int_lit(const struct vexpr *x)
+{
+	return x->op == N_LIT && x->lit.t == VX_INT;
+}
+
+/*
+ * Fold -literal into a literal and give the common shapes their own
+ * nodes (same results, fewer steps): column IS [NOT] NULL, column op
+ * integer, column [NOT] IN (integers). The kids stay for the general
+ * path (N_INCI falls back to it).
+ */
+static void
+specialise(struct vexpr *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nkid; i++)
+		specialise(x->kid[i]);
+	if (x->op == N_NEG && x->kid[0]->op == N_LIT &&
+	    ((x->kid[0]->lit.t == VX_INT && x->kid[0]->lit.i != INT64_MIN) ||
+	    x->kid[0]->lit.t == VX_REAL)) {
+		struct vexpr *k = x->kid[0];
+		x->op = N_LIT;
+		x->lit = k->lit;
+		if (k->lit.t == VX_INT)
+			x->lit.i = -k->lit.i;
+		else
+			x->lit.r = -k->lit.r;
+		vexpr_free(k);
+		free(x->kid);
+		x->kid = NULL;
+		x->nkid = 0;
+		return;
+	}
+	if ((x->op == N_IS || x->op == N_ISNOT) && x->kid[0]->op == N_COL &&
+	    x->kid[1]->op == N_LIT && x->kid[1]->lit.t == VX_NULL) {
+		x->slot = x->kid[0]->slot;
+		x->lit.i = x->op == N_ISNOT;
+		x->op = N_ISNULLC;
+		return;
+	}
+	if (x->op >= N_EQ && x->op <= N_GE && x->kid[0]->op == N_COL &&
+	    is_int_lit(x->kid[1])) {
+		x->slot = x->kid[0]->slot;
+		x->cmp = x->op;
+		x->lit = x->kid[1]->lit;
+		x->op = N_CMPCI;
+		return;
+	}
+	if ((x->op == N_IN || x->op == N_NOTIN) && x->kid[0]->op == N_COL) {
+		for (i = 1; i < x->nkid; i++)
+			if (!is_int_lit(x->kid[i]))
+				return;
+		x->ints = xcalloc(x->nkid, sizeof *x->ints);
+		for (i = 1; i < x->nkid; i++)
+			x->ints[x->nints++] = x->kid[i]->lit.i;
+		x->slot = x->kid[0]->slot;
+		x->cmp = x->op;
+		x->op = N_INCI;
+	}
+}
+
 struct vexpr *
 vexpr_compile(const char *text, vexpr_resolve_fn fn, void *arg)
 {
@@ -661,11 +730,23 @@ vexpr_compile(const char *text, vexpr_resolve_fn fn, void *arg)
 		vexpr_free(x);
 		x = NULL;
 	}
+	if (x != NULL)
+		specialise(x);
 	free(l.tok);
 	return x;
 }
 
 /* ---- evaluation ------------------------------------------------------ */
+
+void
+vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots)
+{
+	env->slots = slots;
+	if (++env->gen == 0) {
+		memset(env->vgen, 0, sizeof env->vgen);
+		env->gen = 1;
+	}
+}
 
 void
 vexpr_env_today(struct vexpr_env *env)
@@ -917,161 +998,85 @@ text_arg(const struct vexpr *x, struct vexpr_env *env, struct vx_value *v)
 	return 1;
 }
 
-static void
-eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
+/* The value of slot k, read from SQLite once a row. */
+static inline const struct vx_value *
+col_value(struct vexpr_env *env, int k)
+{
+	if (env->vgen[k] != env->gen) {
+		load(env->slots[k], &env->vals[k]);
+		env->vgen[k] = env->gen;
+	}
+	return &env->vals[k];
+}
+
+static __attribute__((noinline)) void
+eval_in(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
+{
+	struct vx_value a, b, r;
+	size_t i;
+	int null = 0, in = x->op == N_IN || (x->op == N_INCI &&
+	    x->cmp == N_IN);
+
+	eval(x->kid[0], env, &a);
+	if (a.t == VX_UNK || a.t == VX_NULL) {
+		out->t = a.t;
+		return;
+	}
+	for (i = 1; i < x->nkid; i++) {
+		eval(x->kid[i], env, &b);
+		compare(N_EQ, &a, &b, &r);
+		if (r.t == VX_UNK) {
+			out->t = VX_UNK;
+			return;
+		}
+		if (r.t == VX_NULL)
+			null = 1;
+		else if (r.i == 1) {
+			set_int(out, in);
+			return;
+		}
+	}
+	if (null)
+		out->t = VX_NULL;
+	else
+		set_int(out, !in);
+}
+
+static __attribute__((noinline)) void
+eval_between(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out)
+{
+	struct vx_value a, lo, hi, r1 = {0}, r2 = {0};
+	int ta, tb;
+
+	eval(x->kid[0], env, &a);
+	eval(x->kid[1], env, &lo);
+	eval(x->kid[2], env, &hi);
+	compare(N_GE, &a, &lo, &r1);
+	compare(N_LE, &a, &hi, &r2);
+	ta = truth_of(&r1);
+	tb = truth_of(&r2);
+	if (ta == 0 || tb == 0)
+		ta = 0;
+	else if (ta == VX_T_UNK || tb == VX_T_UNK)
+		ta = VX_T_UNK;
+	else if (ta == VX_T_NULL || tb == VX_T_NULL)
+		ta = VX_T_NULL;
+	else
+		ta = 1;
+	if (x->op == N_NOTBETWEEN && (ta == 0 || ta == 1))
+		ta = !ta;
+	bool_value(out, ta);
+}
+
+static __attribute__((noinline)) void
+eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 {
 	struct vx_value a, b;
 	size_t i;
 	int ta, tb;
 
 	switch (x->op) {
-	case N_LIT:
-		*out = x->lit;
-		return;
-	case N_COL:
-		load(env->slots[x->slot], out);
-		return;
-	case N_AND:
-		ta = truth(x->kid[0], env);
-		if (ta == 0) {
-			set_int(out, 0);
-			return;
-		}
-		tb = truth(x->kid[1], env);
-		if (tb == 0)
-			set_int(out, 0);
-		else if (ta == VX_T_UNK || tb == VX_T_UNK)
-			out->t = VX_UNK;
-		else if (ta == VX_T_NULL || tb == VX_T_NULL)
-			out->t = VX_NULL;
-		else
-			set_int(out, 1);
-		return;
-	case N_OR:
-		ta = truth(x->kid[0], env);
-		if (ta == 1) {
-			set_int(out, 1);
-			return;
-		}
-		tb = truth(x->kid[1], env);
-		if (tb == 1)
-			set_int(out, 1);
-		else if (ta == VX_T_UNK || tb == VX_T_UNK)
-			out->t = VX_UNK;
-		else if (ta == VX_T_NULL || tb == VX_T_NULL)
-			out->t = VX_NULL;
-		else
-			set_int(out, 0);
-		return;
-	case N_NOT:
-		ta = truth(x->kid[0], env);
-		bool_value(out, ta == 0 || ta == 1 ? !ta : ta);
-		return;
-	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
-	case N_IS: case N_ISNOT:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		compare(x->op, &a, &b, out);
-		return;
-	case N_IN:
-	case N_NOTIN: {
-		int null = 0;
-		eval(x->kid[0], env, &a);
-		if (a.t == VX_UNK) {
-			out->t = VX_UNK;
-			return;
-		}
-		if (a.t == VX_NULL) {
-			out->t = VX_NULL;
-			return;
-		}
-		for (i = 1; i < x->nkid; i++) {
-			struct vx_value r;
-			eval(x->kid[i], env, &b);
-			compare(N_EQ, &a, &b, &r);
-			if (r.t == VX_UNK) {
-				out->t = VX_UNK;
-				return;
-			}
-			if (r.t == VX_NULL)
-				null = 1;
-			else if (r.i == 1) {
-				set_int(out, x->op == N_IN);
-				return;
-			}
-		}
-		if (null)
-			out->t = VX_NULL;
-		else
-			set_int(out, x->op != N_IN);
-		return;
-	}
-	case N_BETWEEN:
-	case N_NOTBETWEEN: {
-		struct vx_value lo, hi, r1 = {0}, r2 = {0};
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &lo);
-		eval(x->kid[2], env, &hi);
-		compare(N_GE, &a, &lo, &r1);
-		compare(N_LE, &a, &hi, &r2);
-		ta = truth_of(&r1);
-		tb = truth_of(&r2);
-		if (ta == 0 || tb == 0)
-			ta = 0;
-		else if (ta == VX_T_UNK || tb == VX_T_UNK)
-			ta = VX_T_UNK;
-		else if (ta == VX_T_NULL || tb == VX_T_NULL)
-			ta = VX_T_NULL;
-		else
-			ta = 1;
-		if (x->op == N_NOTBETWEEN && (ta == 0 || ta == 1))
-			ta = !ta;
-		bool_value(out, ta);
-		return;
-	}
-	case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		arith(x->op, &a, &b, out);
-		return;
-	case N_NEG:
-		eval(x->kid[0], env, &a);
-		if (a.t == VX_INT && a.i != INT64_MIN)
-			set_int(out, -a.i);
-		else if (a.t == VX_REAL) {
-			out->t = VX_REAL;
-			out->r = -a.r;
-		} else if (a.t == VX_NULL)
-			out->t = VX_NULL;
-		else
-			out->t = VX_UNK;
-		return;
-	case N_CASE: {
-		size_t n = x->nkid - (size_t)x->has_else;
-		for (i = 0; i + 1 < n; i += 2) {
-			ta = truth(x->kid[i], env);
-			if (ta == VX_T_UNK) {
-				out->t = VX_UNK;
-				return;
-			}
-			if (ta == 1) {
-				eval(x->kid[i + 1], env, out);
-				return;
-			}
-		}
-		if (x->has_else)
-			eval(x->kid[x->nkid - 1], env, out);
-		else
-			out->t = VX_NULL;
-		return;
-	}
-	case N_COALESCE:
-		for (i = 0; i < x->nkid; i++) {
-			eval(x->kid[i], env, out);
-			if (out->t != VX_NULL)
-				return;
-		}
-		return;
 	case N_TRIM: {
 		size_t lo, hi;
 		eval(x->kid[0], env, &a);
@@ -1152,8 +1157,7 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 			if (a.s[i] < '0' || a.s[i] > '9')
 				break;
 		if (i < 6) {
-			/* a district look-up still needs the table: without
-			 * it, SQL gives NULL */
+			/* SQL still needs the table to say 0: without it, NULL */
 			if (env->district == NULL || env->district(env->arg,
 			    NULL, &known) < 0)
 				out->t = VX_UNK;
@@ -1171,6 +1175,159 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	}
 	default:
 		out->t = VX_UNK;
+		return;
+	}
+}
+
+static void
+eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
+{
+	struct vx_value a, b;
+	const struct vx_value *c;
+	size_t i;
+	int ta, tb;
+
+	switch (x->op) {
+	case N_LIT:
+		*out = x->lit;
+		return;
+	case N_COL:
+		*out = *col_value(env, x->slot);
+		return;
+	case N_ISNULLC:
+		/* column IS [NOT] NULL */
+		c = col_value(env, x->slot);
+		if (c->t == VX_UNK)
+			out->t = VX_UNK;
+		else
+			set_int(out, (c->t == VX_NULL) == (x->lit.i == 0));
+		return;
+	case N_CMPCI:
+		/* column op integer literal */
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT) {
+			int64_t l = x->lit.i;
+			switch (x->cmp) {
+			case N_EQ: set_int(out, c->i == l); return;
+			case N_NE: set_int(out, c->i != l); return;
+			case N_LT: set_int(out, c->i < l); return;
+			case N_LE: set_int(out, c->i <= l); return;
+			case N_GT: set_int(out, c->i > l); return;
+			default: set_int(out, c->i >= l); return;
+			}
+		}
+		compare(x->cmp, c, &x->lit, out);
+		return;
+	case N_INCI:
+		/* column [NOT] IN (integer literals) */
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT) {
+			for (i = 0; i < x->nints; i++)
+				if (x->ints[i] == c->i)
+					break;
+			set_int(out, (i < x->nints) == (x->cmp == N_IN));
+			return;
+		}
+		if (c->t == VX_NULL)
+			out->t = VX_NULL;
+		else
+			eval_in(x, env, out);
+		return;
+	case N_AND:
+		ta = truth(x->kid[0], env);
+		if (ta == 0) {
+			set_int(out, 0);
+			return;
+		}
+		tb = truth(x->kid[1], env);
+		if (tb == 0)
+			set_int(out, 0);
+		else if (ta == VX_T_UNK || tb == VX_T_UNK)
+			out->t = VX_UNK;
+		else if (ta == VX_T_NULL || tb == VX_T_NULL)
+			out->t = VX_NULL;
+		else
+			set_int(out, 1);
+		return;
+	case N_OR:
+		ta = truth(x->kid[0], env);
+		if (ta == 1) {
+			set_int(out, 1);
+			return;
+		}
+		tb = truth(x->kid[1], env);
+		if (tb == 1)
+			set_int(out, 1);
+		else if (ta == VX_T_UNK || tb == VX_T_UNK)
+			out->t = VX_UNK;
+		else if (ta == VX_T_NULL || tb == VX_T_NULL)
+			out->t = VX_NULL;
+		else
+			set_int(out, 0);
+		return;
+	case N_NOT:
+		ta = truth(x->kid[0], env);
+		bool_value(out, ta == 0 || ta == 1 ? !ta : ta);
+		return;
+	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
+	case N_IS: case N_ISNOT:
+		eval(x->kid[0], env, &a);
+		eval(x->kid[1], env, &b);
+		compare(x->op, &a, &b, out);
+		return;
+	case N_IN:
+	case N_NOTIN:
+		eval_in(x, env, out);
+		return;
+	case N_BETWEEN:
+	case N_NOTBETWEEN:
+		eval_between(x, env, out);
+		return;
+	case N_ADD: case N_SUB: case N_MUL: case N_DIV:
+		eval(x->kid[0], env, &a);
+		eval(x->kid[1], env, &b);
+		arith(x->op, &a, &b, out);
+		return;
+	case N_NEG:
+		eval(x->kid[0], env, &a);
+		if (a.t == VX_INT && a.i != INT64_MIN)
+			set_int(out, -a.i);
+		else if (a.t == VX_REAL) {
+			out->t = VX_REAL;
+			out->r = -a.r;
+		} else if (a.t == VX_NULL)
+			out->t = VX_NULL;
+		else
+			out->t = VX_UNK;
+		return;
+	case N_CASE: {
+		size_t n = x->nkid - (size_t)x->has_else;
+		for (i = 0; i + 1 < n; i += 2) {
+			ta = truth(x->kid[i], env);
+			if (ta == VX_T_UNK) {
+				out->t = VX_UNK;
+				return;
+			}
+			if (ta == 1) {
+				eval(x->kid[i + 1], env, out);
+				return;
+			}
+		}
+		if (x->has_else)
+			eval(x->kid[x->nkid - 1], env, out);
+		else
+			out->t = VX_NULL;
+		return;
+	}
+	case N_COALESCE:
+		for (i = 0; i < x->nkid; i++) {
+			eval(x->kid[i], env, out);
+			if (out->t != VX_NULL)
+				return;
+		}
+		return;
+	default:
+		eval_fn(x, env, out);
 		return;
 	}
 }

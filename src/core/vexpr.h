@@ -46,9 +46,16 @@ struct vx_value {
 typedef int (*vexpr_resolve_fn)(void *arg, const char *qual,
     const char *name);
 
-/* What an evaluation reads besides the expression. */
+/* The most slots an expression may name (slot numbers below this). */
+#define VX_MAX_SLOTS 128
+
+/* What an evaluation reads besides the expression (zero-initialise). */
 struct vexpr_env {
-	sqlite3_value **slots;  /* the row's values by slot */
+	sqlite3_value **slots;  /* the row's values by slot: vexpr_env_row */
+	/* the slots' values read from SQLite, once a row (gen) */
+	unsigned gen;
+	unsigned vgen[VX_MAX_SLOTS];
+	struct vx_value vals[VX_MAX_SLOTS];
 	char today[11];         /* today() for the whole run (vexpr_env_today) */
 	/* nik_region_known's look-up of district "pp.rr.dd" (any level 3
 	 * region, retired or not): 0 with *known, -1 when unknown */
@@ -60,6 +67,9 @@ struct vexpr_env {
 struct vexpr *vexpr_compile(const char *text, vexpr_resolve_fn fn,
     void *arg);
 void vexpr_free(struct vexpr *x);
+
+/* A new row: its values (read when first needed). */
+void vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots);
 
 /* Set env->today as today() gives it now. */
 void vexpr_env_today(struct vexpr_env *env);
