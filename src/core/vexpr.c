@@ -669,6 +669,29 @@ specialise(struct vexpr *x)
 
 	for (i = 0; i < x->nkid; i++)
 		specialise(x->kid[i]);
+	if (x->op == N_AND || x->op == N_OR) {
+		/* (a AND b) AND c -> AND(a, b, c): same truth, fewer steps */
+		struct vexpr **kid = NULL;
+		size_t n = 0, j;
+		for (i = 0; i < x->nkid; i++) {
+			struct vexpr *k = x->kid[i];
+			if (k->op == x->op) {
+				kid = xreallocarray(kid, n + k->nkid,
+				    sizeof *kid);
+				for (j = 0; j < k->nkid; j++)
+					kid[n++] = k->kid[j];
+				k->nkid = 0;
+				vexpr_free(k);
+			} else {
+				kid = xreallocarray(kid, n + 1, sizeof *kid);
+				kid[n++] = k;
+			}
+		}
+		free(x->kid);
+		x->kid = kid;
+		x->nkid = n;
+		return;
+	}
 	if (x->op == N_NEG && x->kid[0]->op == N_LIT &&
 	    ((x->kid[0]->lit.t == VX_INT && x->kid[0]->lit.i != INT64_MIN) ||
 	    x->kid[0]->lit.t == VX_REAL)) {
@@ -880,13 +903,7 @@ bool_value(struct vx_value *out, int t)
 static void eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
 
-static int
-truth(const struct vexpr *x, struct vexpr_env *env)
-{
-	struct vx_value v;
-	eval(x, env, &v);
-	return truth_of(&v);
-}
+static int truth(const struct vexpr *x, struct vexpr_env *env);
 
 /* The comparison op of a and b as a value. */
 static void
@@ -1194,14 +1211,6 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_COL:
 		*out = *col_value(env, x->slot);
 		return;
-	case N_ISNULLC:
-		/* column IS [NOT] NULL */
-		c = col_value(env, x->slot);
-		if (c->t == VX_UNK)
-			out->t = VX_UNK;
-		else
-			set_int(out, (c->t == VX_NULL) == (x->lit.i == 0));
-		return;
 	case N_CMPCI:
 		/* column op integer literal */
 		c = col_value(env, x->slot);
@@ -1234,40 +1243,10 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 			eval_in(x, env, out);
 		return;
 	case N_AND:
-		ta = truth(x->kid[0], env);
-		if (ta == 0) {
-			set_int(out, 0);
-			return;
-		}
-		tb = truth(x->kid[1], env);
-		if (tb == 0)
-			set_int(out, 0);
-		else if (ta == VX_T_UNK || tb == VX_T_UNK)
-			out->t = VX_UNK;
-		else if (ta == VX_T_NULL || tb == VX_T_NULL)
-			out->t = VX_NULL;
-		else
-			set_int(out, 1);
-		return;
 	case N_OR:
-		ta = truth(x->kid[0], env);
-		if (ta == 1) {
-			set_int(out, 1);
-			return;
-		}
-		tb = truth(x->kid[1], env);
-		if (tb == 1)
-			set_int(out, 1);
-		else if (ta == VX_T_UNK || tb == VX_T_UNK)
-			out->t = VX_UNK;
-		else if (ta == VX_T_NULL || tb == VX_T_NULL)
-			out->t = VX_NULL;
-		else
-			set_int(out, 0);
-		return;
 	case N_NOT:
-		ta = truth(x->kid[0], env);
-		bool_value(out, ta == 0 || ta == 1 ? !ta : ta);
+	case N_ISNULLC:
+		bool_value(out, truth(x, env));
 		return;
 	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
 	case N_IS: case N_ISNOT:
@@ -1330,6 +1309,83 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		eval_fn(x, env, out);
 		return;
 	}
+}
+
+/*
+ * The truth of x as a condition, without building its value where the
+ * node is a condition itself: AND and OR over any number of terms (each
+ * chain flattened by specialise), NOT, the column tests.
+ */
+static int
+truth(const struct vexpr *x, struct vexpr_env *env)
+{
+	const struct vx_value *c;
+	struct vx_value v;
+	size_t i;
+	int t, unk, null;
+
+	switch (x->op) {
+	case N_AND:
+		/* false wins, then unknown, then NULL */
+		unk = null = 0;
+		for (i = 0; i < x->nkid; i++) {
+			t = truth(x->kid[i], env);
+			if (t == 0)
+				return 0;
+			unk |= t == VX_T_UNK;
+			null |= t == VX_T_NULL;
+		}
+		return unk ? VX_T_UNK : null ? VX_T_NULL : 1;
+	case N_OR:
+		unk = null = 0;
+		for (i = 0; i < x->nkid; i++) {
+			t = truth(x->kid[i], env);
+			if (t == 1)
+				return 1;
+			unk |= t == VX_T_UNK;
+			null |= t == VX_T_NULL;
+		}
+		return unk ? VX_T_UNK : null ? VX_T_NULL : 0;
+	case N_NOT:
+		t = truth(x->kid[0], env);
+		return t == 0 || t == 1 ? !t : t;
+	case N_ISNULLC:
+		c = col_value(env, x->slot);
+		if (c->t == VX_UNK)
+			return VX_T_UNK;
+		return (c->t == VX_NULL) == (x->lit.i == 0);
+	case N_CMPCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT) {
+			int64_t l = x->lit.i;
+			switch (x->cmp) {
+			case N_EQ: return c->i == l;
+			case N_NE: return c->i != l;
+			case N_LT: return c->i < l;
+			case N_LE: return c->i <= l;
+			case N_GT: return c->i > l;
+			default: return c->i >= l;
+			}
+		}
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	case N_INCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT) {
+			for (i = 0; i < x->nints; i++)
+				if (x->ints[i] == c->i)
+					break;
+			return (i < x->nints) == (x->cmp == N_IN);
+		}
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	default:
+		break;
+	}
+	eval(x, env, &v);
+	return truth_of(&v);
 }
 
 void
