@@ -1202,7 +1202,7 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	struct vx_value a, b;
 	const struct vx_value *c;
 	size_t i;
-	int ta, tb;
+	int ta;
 
 	switch (x->op) {
 	case N_LIT:
