@@ -26,7 +26,7 @@ enum vx_op {
 	N_MUL, N_DIV, N_NEG, N_CASE, N_COALESCE, N_TRIM, N_TODAY, N_SELECTED,
 	N_NIKDATE, N_NIKSEX, N_NIKREGION,
 	/* the common shapes, specialised after parsing (fast paths) */
-	N_ISNULLC, N_CMPCI, N_INCI
+	N_ISNULLC, N_CMPCI, N_INCI, N_BETWEENCI
 };
 
 struct vexpr {
@@ -39,6 +39,8 @@ struct vexpr {
 	size_t nkid;
 	int has_else;            /* N_CASE: the last kid is ELSE */
 	int cmp;                 /* N_CMPCI, N_INCI: the operator */
+	int dflt;                /* N_CMPCI: coalesce(column, dval) */
+	int64_t dval, hi;        /* N_BETWEENCI: lit.i AND hi */
 	int64_t *ints;           /* N_INCI: the list */
 	size_t nints;
 };
@@ -723,6 +725,26 @@ specialise(struct vexpr *x)
 		x->op = N_CMPCI;
 		return;
 	}
+	if (x->op >= N_EQ && x->op <= N_GE && x->kid[0]->op == N_COALESCE &&
+	    x->kid[0]->nkid == 2 && x->kid[0]->kid[0]->op == N_COL &&
+	    is_int_lit(x->kid[0]->kid[1]) && is_int_lit(x->kid[1])) {
+		/* coalesce(column, integer) op integer */
+		x->slot = x->kid[0]->kid[0]->slot;
+		x->dflt = 1;
+		x->dval = x->kid[0]->kid[1]->lit.i;
+		x->cmp = x->op;
+		x->lit = x->kid[1]->lit;
+		x->op = N_CMPCI;
+		return;
+	}
+	if (x->op == N_BETWEEN && x->kid[0]->op == N_COL &&
+	    is_int_lit(x->kid[1]) && is_int_lit(x->kid[2])) {
+		x->slot = x->kid[0]->slot;
+		x->lit = x->kid[1]->lit;
+		x->hi = x->kid[2]->lit.i;
+		x->op = N_BETWEENCI;
+		return;
+	}
 	if ((x->op == N_IN || x->op == N_NOTIN) && x->kid[0]->op == N_COL) {
 		for (i = 1; i < x->nkid; i++)
 			if (!is_int_lit(x->kid[i]))
@@ -1133,10 +1155,19 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 			out->t = ta == 0 ? VX_NULL : VX_UNK;
 			return;
 		}
-		if (expr_nik_date(a.s, &n) < 0) {
+		/* nik_sex and nik_birth_date of one NIK parse it once */
+		if (env->nik_gen != env->gen || env->nik_s != a.s ||
+		    env->nik_n != a.n) {
+			env->nik_rc = expr_nik_date(a.s, &env->nik);
+			env->nik_s = a.s;
+			env->nik_n = a.n;
+			env->nik_gen = env->gen;
+		}
+		if (env->nik_rc < 0) {
 			out->t = VX_NULL;
 			return;
 		}
+		n = env->nik;
 		if (x->op == N_NIKSEX) {
 			set_int(out, (int64_t)n.sex);
 			return;
@@ -1214,18 +1245,16 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_CMPCI:
 		/* column op integer literal */
 		c = col_value(env, x->slot);
-		if (c->t == VX_INT) {
-			int64_t l = x->lit.i;
-			switch (x->cmp) {
-			case N_EQ: set_int(out, c->i == l); return;
-			case N_NE: set_int(out, c->i != l); return;
-			case N_LT: set_int(out, c->i < l); return;
-			case N_LE: set_int(out, c->i <= l); return;
-			case N_GT: set_int(out, c->i > l); return;
-			default: set_int(out, c->i >= l); return;
-			}
+		if (c->t == VX_NULL && x->dflt) {
+			struct vx_value d = {0};
+			set_int(&d, x->dval);
+			compare(x->cmp, &d, &x->lit, out);
+			return;
 		}
 		compare(x->cmp, c, &x->lit, out);
+		return;
+	case N_BETWEENCI:
+		bool_value(out, truth(x, env));
 		return;
 	case N_INCI:
 		/* column [NOT] IN (integer literals) */
@@ -1354,8 +1383,29 @@ truth(const struct vexpr *x, struct vexpr_env *env)
 		if (c->t == VX_UNK)
 			return VX_T_UNK;
 		return (c->t == VX_NULL) == (x->lit.i == 0);
+	case N_BETWEENCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return c->i >= x->lit.i && c->i <= x->hi;
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		/* the general path on the kids */
+		eval_between(x, env, &v);
+		return truth_of(&v);
 	case N_CMPCI:
 		c = col_value(env, x->slot);
+		if (c->t == VX_NULL && x->dflt) {
+			struct vx_value d = {0};
+			set_int(&d, x->dval);
+			switch (x->cmp) {
+			case N_EQ: return d.i == x->lit.i;
+			case N_NE: return d.i != x->lit.i;
+			case N_LT: return d.i < x->lit.i;
+			case N_LE: return d.i <= x->lit.i;
+			case N_GT: return d.i > x->lit.i;
+			default: return d.i >= x->lit.i;
+			}
+		}
 		if (c->t == VX_INT) {
 			int64_t l = x->lit.i;
 			switch (x->cmp) {

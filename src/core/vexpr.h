@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nik.h"
+
 typedef struct sqlite3_value sqlite3_value;
 struct vexpr;
 
@@ -56,6 +58,12 @@ struct vexpr_env {
 	unsigned gen;
 	unsigned vgen[VX_MAX_SLOTS];
 	struct vx_value vals[VX_MAX_SLOTS];
+	/* the NIK parsed last in this row (nik_sex, nik_birth_date) */
+	unsigned nik_gen;
+	const char *nik_s;
+	size_t nik_n;
+	int nik_rc;
+	struct nik nik;
 	char today[11];         /* today() for the whole run (vexpr_env_today) */
 	/* nik_region_known's look-up of district "pp.rr.dd" (any level 3
 	 * region, retired or not): 0 with *known, -1 when unknown */
