@@ -98,6 +98,21 @@ struct vbatch {
 		char code[9];
 		int known;
 	} dcache[64];
+	/*
+	 * The roster rules that vexpr compiles, as the aggregate
+	 * kesra_vb_roster(vbatch, column, ...) over the roster's fields
+	 * they name (rslot; rpar: a parent's field), its states nraggs a
+	 * parent (each rule's from agg0).
+	 */
+	struct vb_rr {
+		struct vexpr *x;
+		size_t agg0;
+	} *rr;
+	size_t nrr, nraggs;
+	const struct sch_field **rslot;
+	unsigned char *rpar;
+	size_t nrslot;
+	struct vexpr_env renv;
 };
 
 enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
@@ -799,6 +814,126 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 0);
 }
 
+/* ---- the roster rules in C (vexpr), an aggregate ------------------------ */
+
+/* One parent's rows so far: the rules' states and the parent's values. */
+struct vb_group {
+	struct vx_agg *st;
+	struct vx_value *pv;
+	char **ptext;
+	struct vbatch *v;
+	int have, bad;
+};
+
+static void
+fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = argc > 0 ? sqlite3_value_pointer(argv[0],
+	    VB_SELF_PTR) : NULL;
+	struct vb_group **gp = sqlite3_aggregate_context(ctx, sizeof *gp);
+	struct vb_group *g;
+	size_t i;
+
+	if (v == NULL || gp == NULL)
+		return; /* fn_roster_final flags the parent */
+	if (*gp == NULL) {
+		*gp = xcalloc(1, sizeof **gp);
+		(*gp)->st = xcalloc(v->nraggs + 1, sizeof *(*gp)->st);
+		(*gp)->pv = xcalloc(v->nrslot + 1, sizeof *(*gp)->pv);
+		(*gp)->ptext = xcalloc(v->nrslot + 1, sizeof *(*gp)->ptext);
+	}
+	g = *gp;
+	g->v = v;
+	if ((size_t)argc != 1 + v->nrslot) {
+		g->bad = 1;
+		return;
+	}
+	vexpr_env_row(&v->renv, argv + 1);
+	for (i = 0; i < v->nrr; i++)
+		vexpr_agg_step(v->rr[i].x, &v->renv, g->st + v->rr[i].agg0);
+	if (g->have)
+		return;
+	/* the parent's values (the same on each of its rows) */
+	g->have = 1;
+	for (i = 0; i < v->nrslot; i++) {
+		sqlite3_value *a = argv[1 + i];
+		struct vx_value *pv = &g->pv[i];
+		if (!v->rpar[i])
+			continue;
+		switch (sqlite3_value_type(a)) {
+		case SQLITE_NULL:
+			pv->t = VX_NULL;
+			break;
+		case SQLITE_INTEGER:
+			pv->t = VX_INT;
+			pv->i = sqlite3_value_int64(a);
+			break;
+		case SQLITE_FLOAT:
+			pv->t = VX_REAL;
+			pv->r = sqlite3_value_double(a);
+			break;
+		case SQLITE_TEXT: {
+			const char *t = (const char *)sqlite3_value_text(a);
+			size_t n = (size_t)sqlite3_value_bytes(a);
+			if (t == NULL) {
+				pv->t = VX_UNK;
+				break;
+			}
+			g->ptext[i] = xstrndup(t, n);
+			pv->t = VX_TEXT;
+			pv->s = g->ptext[i];
+			pv->n = n;
+			pv->z = strlen(t) == n;
+			break;
+		}
+		default:
+			pv->t = VX_UNK;
+			break;
+		}
+	}
+}
+
+/* 1 when a roster rule in C may fail for the parent (or any doubt). */
+static void
+fn_roster_final(sqlite3_context *ctx)
+{
+	struct vb_group **gp = sqlite3_aggregate_context(ctx, 0);
+	struct vb_group *g = gp != NULL ? *gp : NULL;
+	struct vbatch *v = g != NULL ? g->v : NULL;
+	size_t i;
+	int flag = 0, t;
+
+	if (g == NULL || v == NULL || g->bad) {
+		sqlite3_result_int(ctx, 1);
+		goto out;
+	}
+	vexpr_env_row(&v->renv, NULL);
+	for (i = 0; i < v->nrslot; i++)
+		if (v->rpar[i]) {
+			v->renv.vals[i] = g->pv[i];
+			v->renv.vgen[i] = v->renv.gen;
+		}
+	for (i = 0; i < v->nrr && !flag; i++) {
+		t = vexpr_agg_truth(v->rr[i].x, &v->renv, g->st +
+		    v->rr[i].agg0);
+		flag = t == 0 || t == VX_T_UNK; /* NULL holds */
+	}
+	sqlite3_result_int(ctx, flag);
+out:
+	if (g != NULL) {
+		if (v != NULL) {
+			vexpr_agg_clear(g->st, v->nraggs);
+			for (i = 0; i < v->nrslot; i++)
+				free(g->ptext[i]);
+		}
+		free(g->st);
+		free(g->pv);
+		free(g->ptext);
+		free(g);
+		*gp = NULL;
+	}
+}
+
 /* ---- the probable-duplicate key of the outer row, in C ---------------- */
 
 /*
@@ -1320,6 +1455,49 @@ x_resolve(void *arg, const char *qual, const char *name)
 	return -1;
 }
 
+/* The slot of a field a roster rule names: kesra_vb_roster's columns
+ * (rslot), added when first named; a parent's flagged VX_PARENT_SLOT. */
+static int
+rr_resolve(void *arg, const char *qual, const char *name)
+{
+	struct build *bd = arg;
+	struct vbatch *v = bd->v;
+	const struct sch_record *recs[2] = {bd->r, bd->p};
+	size_t i, k;
+	int r;
+
+	for (r = 0; r < 2; r++) {
+		const struct sch_record *rec = recs[r];
+		if (rec == NULL || (qual != NULL && strcasecmp(qual,
+		    rec->name) != 0))
+			continue;
+		for (i = 0; i < rec->nfields; i++)
+			if (strcasecmp(rec->fields[i].name, name) == 0)
+				break;
+		if (i == rec->nfields) {
+			if (qual != NULL)
+				return -1;
+			continue;
+		}
+		if (!schema_field_stored(&rec->fields[i]))
+			return -1;
+		for (k = 0; k < v->nrslot; k++)
+			if (v->rslot[k] == &rec->fields[i])
+				break;
+		if (k == v->nrslot) {
+			if (v->nrslot + 1 > VB_CHUNK)
+				return -1;
+			v->rslot = xreallocarray(v->rslot, v->nrslot + 1,
+			    sizeof *v->rslot);
+			v->rpar = xreallocarray(v->rpar, v->nrslot + 1, 1);
+			v->rslot[v->nrslot] = &rec->fields[i];
+			v->rpar[v->nrslot++] = r == 1;
+		}
+		return (int)k | (r == 1 ? VX_PARENT_SLOT : 0);
+	}
+	return -1;
+}
+
 /* The index in xs of expression text, compiled once; -1 when vexpr does
  * not compile it (or the checks in C are off). */
 static int
@@ -1739,6 +1917,9 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	v->env.district = district_known;
 	v->env.arg = v;
 	vexpr_env_today(&v->env); /* again at each run */
+	v->renv.district = district_known;
+	v->renv.arg = v;
+	vexpr_env_today(&v->renv);
 	v->parent = rec->parent != NULL ? schema_record(s, rec->parent) : NULL;
 	if (rec->parent != NULL && v->parent == NULL) {
 		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
@@ -1750,6 +1931,13 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	    sqlite3_create_function_v2(h, "kesra_vb_row", -1,
 	    SQLITE_UTF8, NULL, fn_vb_row, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_row: %s",
+		    sqlite3_errmsg(h));
+		goto fail;
+	}
+	if (rec->nroster_rules > 0 && !registered(h, "kesra_vb_roster(NULL)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_roster", -1, SQLITE_UTF8,
+	    NULL, NULL, fn_roster_step, fn_roster_final, NULL) != SQLITE_OK) {
+		util_err(err, "cannot register kesra_vb_roster: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
@@ -1808,10 +1996,31 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 			if (rec->max_count > 0)
 				sbuf_addf(&b, " OR count(*) > %d",
 				    rec->max_count);
-			for (i = 0; i < rec->nroster_rules; i++)
+			for (i = 0; i < rec->nroster_rules; i++) {
+				const char *t = rec->roster_rules[i].check.text;
+				struct vexpr *x = vexpr_compile_roster(t,
+				    rr_resolve, &bd);
+				if (x != NULL) {
+					/* in C: kesra_vb_roster below */
+					v->rr = xreallocarray(v->rr, v->nrr + 1,
+					    sizeof *v->rr);
+					v->rr[v->nrr].x = x;
+					v->rr[v->nrr++].agg0 = v->nraggs;
+					v->nraggs += vexpr_naggs(x);
+					continue;
+				}
 				sbuf_addf(&b, "\n OR (CASE WHEN coalesce((\n%s\n"
-				    "), 1) THEN 0 ELSE 1 END)",
-				    rec->roster_rules[i].check.text);
+				    "), 1) THEN 0 ELSE 1 END)", t);
+			}
+			if (v->nrr > 0) {
+				sbuf_add(&b, "\n OR kesra_vb_roster(?3");
+				for (i = 0; i < v->nrslot; i++) {
+					sbuf_add(&b, ", ");
+					col(&b, v->rpar[i] ? p : rec,
+					    v->rslot[i]);
+				}
+				sbuf_add(&b, ")");
+			}
 			/* parents without rows */
 			sbuf_add(&b, "\nUNION ALL SELECT kesra_p.id FROM ");
 			sbuf_add_ident(&b, p->name);
@@ -1859,6 +2068,11 @@ vbatch_free(struct vbatch *v)
 		free(v->checks[i].cols);
 	free(v->checks);
 	free(v->pslot);
+	for (i = 0; i < v->nrr; i++)
+		vexpr_free(v->rr[i].x);
+	free(v->rr);
+	free(v->rslot);
+	free(v->rpar);
 	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
 		free(v->codes[i].pat);
@@ -1886,6 +2100,7 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	memset(v->rcache, 0, sizeof v->rcache);
 	memset(v->dcache, 0, sizeof v->dcache);
 	vexpr_env_today(&v->env);
+	vexpr_env_today(&v->renv);
 	v->year = this_year();
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);

@@ -26,8 +26,12 @@ enum vx_op {
 	N_MUL, N_DIV, N_NEG, N_CASE, N_COALESCE, N_TRIM, N_TODAY, N_SELECTED,
 	N_NIKDATE, N_NIKSEX, N_NIKREGION,
 	/* the common shapes, specialised after parsing (fast paths) */
-	N_ISNULLC, N_CMPCI, N_INCI, N_BETWEENCI
+	N_ISNULLC, N_CMPCI, N_INCI, N_BETWEENCI,
+	N_UPPER, N_AGG
 };
+
+/* N_AGG's kinds (in cmp) */
+enum { A_SUM, A_COUNT, A_COUNTSTAR, A_COUNTD, A_MIN, A_MAX };
 
 struct vexpr {
 	int op;
@@ -41,9 +45,18 @@ struct vexpr {
 	int cmp;                 /* N_CMPCI, N_INCI: the operator */
 	int dflt;                /* N_CMPCI: coalesce(column, dval) */
 	int64_t dval, hi;        /* N_BETWEENCI: lit.i AND hi */
+	char *ubuf;              /* N_UPPER's result */
+	size_t ucap;
+	struct vexpr **aggs;     /* the root of a roster rule: its N_AGGs */
+	size_t naggs;
 	int64_t *ints;           /* N_INCI: the list */
 	size_t nints;
 };
+
+static void eval(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out);
+static int truth(const struct vexpr *x, struct vexpr_env *env);
+static int cmp(const struct vx_value *a, const struct vx_value *b);
 
 /* ---- lexer ----------------------------------------------------------- */
 
@@ -58,6 +71,10 @@ struct lexer {
 	vexpr_resolve_fn resolve;
 	void *arg;
 	int bad;
+	int roster;    /* aggregates allowed (vexpr_compile_roster) */
+	int in_agg;    /* inside an aggregate's argument */
+	struct vexpr **aggs; /* the aggregates met, numbered */
+	size_t naggs;
 };
 
 static void
@@ -251,6 +268,8 @@ vexpr_free(struct vexpr *x)
 	free(x->kid);
 	free(x->text);
 	free(x->ints);
+	free(x->ubuf);
+	free(x->aggs);
 	free(x);
 }
 
@@ -278,7 +297,52 @@ static const struct {
 	{"nik_birth_date", N_NIKDATE, 1, 1},
 	{"nik_sex", N_NIKSEX, 1, 1},
 	{"nik_region_known", N_NIKREGION, 1, 1},
+	{"upper", N_UPPER, 1, 1},
 };
+
+/* An aggregate of a roster rule: sum, count, min, max of one argument
+ * (count(*), count(DISTINCT x)); none inside another. */
+static struct vexpr *
+p_agg(struct lexer *l, const char *name)
+{
+	static const char *const names[] = {"sum", "count", "min", "max"};
+	static const int kinds[] = {A_SUM, A_COUNT, A_MIN, A_MAX};
+	struct vexpr *x, *k;
+	size_t f;
+
+	for (f = 0; f < 4; f++)
+		if (strcasecmp(name, names[f]) == 0)
+			break;
+	if (f == 4 || l->in_agg)
+		return fail(l, NULL);
+	x = node(N_AGG);
+	x->cmp = kinds[f];
+	lex(l); /* after ( */
+	if (x->cmp == A_COUNT && is_op(l, "*")) {
+		x->cmp = A_COUNTSTAR;
+		lex(l);
+	} else {
+		if (is_kw(l, "DISTINCT")) {
+			if (x->cmp != A_COUNT)
+				return fail(l, x);
+			x->cmp = A_COUNTD;
+			lex(l);
+		}
+		l->in_agg = 1;
+		k = p_or(l);
+		l->in_agg = 0;
+		if (k == NULL)
+			return fail(l, x);
+		add_kid(x, k);
+	}
+	if (!is_op(l, ")"))
+		return fail(l, x);
+	lex(l);
+	x->slot = (int)l->naggs;
+	l->aggs = xreallocarray(l->aggs, l->naggs + 1, sizeof *l->aggs);
+	l->aggs[l->naggs++] = x;
+	return x;
+}
 
 static struct vexpr *
 p_call(struct lexer *l, const char *name)
@@ -290,7 +354,7 @@ p_call(struct lexer *l, const char *name)
 		if (strcasecmp(name, fns[f].name) == 0)
 			break;
 	if (f == sizeof fns / sizeof fns[0])
-		return fail(l, NULL);
+		return l->roster ? p_agg(l, name) : fail(l, NULL);
 	x = node(fns[f].op);
 	lex(l); /* after ( */
 	if (!is_op(l, ")"))
@@ -425,6 +489,10 @@ p_primary(struct lexer *l)
 		    l->resolve(l->arg, NULL, a);
 		free(a);
 		free(b);
+		if (slot >= 0 && (slot & VX_PARENT_SLOT)) {
+			slot &= ~VX_PARENT_SLOT;
+		} else if (slot >= 0 && l->roster && !l->in_agg)
+			slot = -1; /* a row's value outside an aggregate */
 		if (slot < 0 || slot >= VX_MAX_SLOTS)
 			return fail(l, NULL);
 		x = node(N_COL);
@@ -758,8 +826,8 @@ specialise(struct vexpr *x)
 	}
 }
 
-struct vexpr *
-vexpr_compile(const char *text, vexpr_resolve_fn fn, void *arg)
+static struct vexpr *
+compile(const char *text, vexpr_resolve_fn fn, void *arg, int roster)
 {
 	struct lexer l = {0};
 	struct vexpr *x;
@@ -769,16 +837,152 @@ vexpr_compile(const char *text, vexpr_resolve_fn fn, void *arg)
 	l.p = text;
 	l.resolve = fn;
 	l.arg = arg;
+	l.roster = roster;
 	lex(&l);
 	x = p_or(&l);
 	if (x != NULL && (l.bad || l.type != T_END)) {
 		vexpr_free(x);
 		x = NULL;
 	}
-	if (x != NULL)
+	if (x != NULL && roster && (x->op == N_AGG || l.naggs == 0)) {
+		/* the root keeps the list: an aggregate alone as the root,
+		 * or none at all, is not a roster rule compiled here */
+		vexpr_free(x);
+		x = NULL;
+	}
+	if (x != NULL) {
 		specialise(x);
+		x->aggs = l.aggs;
+		x->naggs = l.naggs;
+		l.aggs = NULL;
+	}
+	free(l.aggs);
 	free(l.tok);
 	return x;
+}
+
+struct vexpr *
+vexpr_compile(const char *text, vexpr_resolve_fn fn, void *arg)
+{
+	return compile(text, fn, arg, 0);
+}
+
+struct vexpr *
+vexpr_compile_roster(const char *text, vexpr_resolve_fn fn, void *arg)
+{
+	return compile(text, fn, arg, 1);
+}
+
+size_t
+vexpr_naggs(const struct vexpr *x)
+{
+	return x->naggs;
+}
+
+void
+vexpr_agg_clear(struct vx_agg *a, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(a[i].text);
+		free(a[i].set);
+		memset(&a[i], 0, sizeof a[i]);
+	}
+}
+
+/* One row into aggregate st (its node x). */
+static void
+agg_step(const struct vexpr *x, struct vexpr_env *env, struct vx_agg *st)
+{
+	struct vx_value v;
+	size_t i;
+	int c;
+
+	if (x->cmp == A_COUNTSTAR) {
+		st->n++;
+		return;
+	}
+	eval(x->kid[0], env, &v);
+	if (v.t == VX_NULL)
+		return;
+	if (v.t == VX_UNK) {
+		st->unk = 1;
+		return;
+	}
+	switch (x->cmp) {
+	case A_COUNT:
+		st->n++;
+		return;
+	case A_SUM:
+		if (v.t != VX_INT || __builtin_add_overflow(st->isum, v.i,
+		    &st->isum))
+			st->unk = 1;
+		st->n++;
+		return;
+	case A_COUNTD:
+		if (v.t != VX_INT) {
+			st->unk = 1;
+			return;
+		}
+		for (i = 0; i < st->nset; i++)
+			if (st->set[i] == v.i)
+				return;
+		if (st->nset == st->cap) {
+			st->cap = st->cap ? st->cap * 2 : 16;
+			st->set = xreallocarray(st->set, st->cap,
+			    sizeof *st->set);
+		}
+		st->set[st->nset++] = v.i;
+		st->n++;
+		return;
+	default: /* A_MIN, A_MAX */
+		if (v.t == VX_TEXT && !v.z) {
+			st->unk = 1;
+			return;
+		}
+		if (st->n > 0) {
+			if ((c = cmp(&v, &st->best)) == 2 ||
+			    (c == 0 && v.t != st->best.t)) {
+				st->unk = 1; /* mixed classes: not decided */
+				return;
+			}
+			if (x->cmp == A_MIN ? c >= 0 : c <= 0)
+				return;
+		}
+		st->n++;
+		st->best = v;
+		if (v.t == VX_TEXT) {
+			free(st->text);
+			st->text = xstrndup(v.s, v.n);
+			st->best.s = st->text;
+		}
+		return;
+	}
+}
+
+void
+vexpr_agg_step(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st)
+{
+	size_t i;
+	for (i = 0; i < x->naggs; i++)
+		agg_step(x->aggs[i], env, &st[i]);
+}
+
+int
+vexpr_agg_truth(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st)
+{
+	env->agg = st;
+	return truth(x, env);
+}
+
+void
+vexpr_agg_eval(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st, struct vx_value *out)
+{
+	env->agg = st;
+	eval(x, env, out);
 }
 
 /* ---- evaluation ------------------------------------------------------ */
@@ -922,10 +1126,6 @@ bool_value(struct vx_value *out, int t)
 		set_int(out, t);
 }
 
-static void eval(const struct vexpr *x, struct vexpr_env *env,
-    struct vx_value *out);
-
-static int truth(const struct vexpr *x, struct vexpr_env *env);
 
 /* The comparison op of a and b as a value. */
 static void
@@ -1137,6 +1337,36 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_TODAY:
 		set_text(out, env->today, strlen(env->today), 1);
 		return;
+	case N_UPPER: {
+		/* SQLite's upper() folds a-z only (ICU folds more: any
+		 * other byte is not decided) */
+		struct vexpr *m = (struct vexpr *)x;
+		eval(x->kid[0], env, &a);
+		if (a.t == VX_NULL || a.t == VX_UNK) {
+			*out = a;
+			return;
+		}
+		if (a.t != VX_TEXT || !a.z) {
+			out->t = VX_UNK;
+			return;
+		}
+		if (m->ucap < a.n + 1) {
+			m->ucap = a.n + 16;
+			m->ubuf = xrealloc(m->ubuf, m->ucap);
+		}
+		for (i = 0; i < a.n; i++) {
+			unsigned char ch = (unsigned char)a.s[i];
+			if (ch >= 0x80) {
+				out->t = VX_UNK;
+				return;
+			}
+			m->ubuf[i] = (char)(ch >= 'a' && ch <= 'z' ?
+			    ch - 'a' + 'A' : ch);
+		}
+		m->ubuf[a.n] = '\0';
+		set_text(out, m->ubuf, a.n, 1);
+		return;
+	}
 	case N_SELECTED:
 		ta = text_arg(x->kid[0], env, &a);
 		tb = text_arg(x->kid[1], env, &b);
@@ -1334,6 +1564,21 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 				return;
 		}
 		return;
+	case N_AGG: {
+		const struct vx_agg *st = &env->agg[x->slot];
+		if (st->unk)
+			out->t = VX_UNK;
+		else if (x->cmp == A_COUNT || x->cmp == A_COUNTSTAR ||
+		    x->cmp == A_COUNTD)
+			set_int(out, st->n);
+		else if (st->n == 0)
+			out->t = VX_NULL;
+		else if (x->cmp == A_SUM)
+			set_int(out, st->isum);
+		else
+			*out = st->best;
+		return;
+	}
 	default:
 		eval_fn(x, env, out);
 		return;

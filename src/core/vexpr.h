@@ -43,6 +43,9 @@ struct vx_value {
 	int z;              /* s[n] == '\0' and no NUL inside */
 };
 
+/* A resolver's flag on the slot of a parent's field (roster rules). */
+#define VX_PARENT_SLOT 0x10000
+
 /* The slot (argument index) of field name (qual: record name or NULL),
  * or -1 when it is not known: the expression is then not compiled. */
 typedef int (*vexpr_resolve_fn)(void *arg, const char *qual,
@@ -69,6 +72,18 @@ struct vexpr_env {
 	 * region, retired or not): 0 with *known, -1 when unknown */
 	int (*district)(void *arg, const char *code, int *known);
 	void *arg;
+	const struct vx_agg *agg; /* vexpr_agg_truth's states */
+};
+
+/* The state of one aggregate of a roster rule over a parent's rows. */
+struct vx_agg {
+	int64_t n;          /* non-NULL values (rows for count(*)) */
+	int64_t isum;
+	int unk;            /* a value it does not decide on */
+	struct vx_value best; /* min, max */
+	char *text;         /* best's text, owned */
+	int64_t *set;       /* count(DISTINCT) */
+	size_t nset, cap;
 };
 
 /* Compile text; NULL when it uses anything not listed above. */
@@ -85,6 +100,26 @@ void vexpr_env_today(struct vexpr_env *env);
 /* The value of x over env's row (VX_UNK: SQLite might differ). */
 void vexpr_eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
+
+/*
+ * A roster rule: aggregates sum, count (also count(*) and count(DISTINCT
+ * x)), min and max of one argument, over the rows' fields; outside them
+ * only literals and the parent's fields (the resolver flags their slots
+ * with VX_PARENT_SLOT). NULL when not compiled. Each row goes into the
+ * states (vexpr_naggs of them, zeroed) with vexpr_agg_step (env: the
+ * row's slots); vexpr_agg_truth then gives the rule's truth with env's
+ * parent slots; vexpr_agg_clear frees what the states hold.
+ */
+struct vexpr *vexpr_compile_roster(const char *text, vexpr_resolve_fn fn,
+    void *arg);
+size_t vexpr_naggs(const struct vexpr *x);
+void vexpr_agg_step(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st);
+int vexpr_agg_truth(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st);
+void vexpr_agg_eval(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_agg *st, struct vx_value *out);
+void vexpr_agg_clear(struct vx_agg *st, size_t n);
 
 /* x's truth as a condition: 1 true, 0 false, VX_T_NULL, VX_T_UNK. */
 #define VX_T_NULL 2

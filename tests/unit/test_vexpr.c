@@ -57,6 +57,17 @@ resolve(void *arg, const char *qual, const char *name)
 	return -1;
 }
 
+/* As resolve, the parent's slots flagged (roster rules). */
+static int
+resolve_roster(void *arg, const char *qual, const char *name)
+{
+	struct slots *s = arg;
+	int k = resolve(arg, qual, name);
+	if (k >= 0 && (size_t)k >= s->nr)
+		k |= VX_PARENT_SLOT;
+	return k;
+}
+
 static uint64_t rng = 88172645463325252ULL;
 
 static uint64_t
@@ -424,6 +435,181 @@ differ(sqlite3 *h, const struct sch_record *r, const struct sch_record *p,
 	sbuf_free(&from);
 }
 
+/*
+ * The roster rules of r (parent p): groups of 1-8 random rows in a table
+ * of untyped columns, `SELECT (E) FROM rows AS r, (SELECT ?1 AS ...) AS
+ * p` against vexpr's aggregates over the same rows.
+ */
+static void
+differ_roster(sqlite3 *h, const struct sch_record *r,
+    const struct sch_record *p, const char *const *texts, size_t ntexts,
+    int must_compile, struct counts *c)
+{
+	struct slots sl = {0};
+	struct sbuf ddl = {0}, ins = {0}, pf = {0};
+	sqlite3_stmt **st, *add, *all;
+	struct vexpr **x;
+	struct vexpr_env env = {0};
+	size_t i, k;
+	long grp;
+
+	sl.r = r;
+	sl.p = p;
+	sbuf_add(&ddl, "DROP TABLE IF EXISTS temp.vx_rows; CREATE TEMP TABLE "
+	    "vx_rows (");
+	sbuf_add(&ins, "INSERT INTO vx_rows VALUES (");
+	for (i = 0; i < r->nfields; i++) {
+		if (!schema_field_stored(&r->fields[i]))
+			continue;
+		sbuf_add(&ddl, sl.n ? ", " : "");
+		sbuf_add_ident(&ddl, r->fields[i].name);
+		sbuf_addf(&ins, "%s?%zu", sl.n ? ", " : "", sl.n + 1);
+		sl.f[sl.n++] = &r->fields[i];
+	}
+	sl.nr = sl.n;
+	sbuf_add(&ddl, ")");
+	sbuf_add(&ins, ")");
+	tu_sql_exec(h, ddl.s);
+	sbuf_add(&pf, " FROM vx_rows AS ");
+	sbuf_add_ident(&pf, r->name);
+	sbuf_add(&pf, ", (SELECT ");
+	for (i = 0; i < p->nfields; i++) {
+		if (!schema_field_stored(&p->fields[i]))
+			continue;
+		sbuf_addf(&pf, "%s?%zu AS ", sl.n > sl.nr ? ", " : "",
+		    sl.n - sl.nr + 1);
+		sbuf_add_ident(&pf, p->fields[i].name);
+		sl.f[sl.n++] = &p->fields[i];
+	}
+	sbuf_add(&pf, ") AS ");
+	sbuf_add_ident(&pf, p->name);
+	assert_int_equal(sqlite3_prepare_v2(h, ins.s, -1, &add, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT * FROM vx_rows", -1,
+	    &all, NULL), SQLITE_OK);
+	st = xcalloc(ntexts, sizeof *st);
+	x = xcalloc(ntexts, sizeof *x);
+	for (k = 0; k < ntexts; k++) {
+		char *sql = xasprintf("SELECT (%s)%s", texts[k], pf.s);
+		if (sqlite3_prepare_v2(h, sql, -1, &st[k], NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+		free(sql);
+		x[k] = vexpr_compile_roster(texts[k], resolve_roster, &sl);
+		c->exprs++;
+		if (x[k] == NULL) {
+			c->not_compiled++;
+			if (must_compile)
+				fail_msg("%s: not compiled", texts[k]);
+			print_message("# not compiled: %s\n", texts[k]);
+		} else
+			c->compiled++;
+	}
+	env.district = district;
+	env.arg = h;
+	vexpr_env_today(&env);
+	for (grp = 0; grp < ROWS / 2; grp++) {
+		sqlite3_value *v[512];
+		sqlite3_stmt *pv;
+		struct sbuf q = {0};
+		int nrows = 1 + pick(8), odd = 0, j;
+		struct vx_agg *ag[64];
+		tu_sql_exec(h, "DELETE FROM vx_rows");
+		for (j = 0; j < nrows; j++) {
+			for (i = 0; i < sl.nr; i++) {
+				int what = pick(100);
+				if (what < 10)
+					sqlite3_bind_null(add, (int)i + 1);
+				else if (what < 16 && grp % 2 == 1) {
+					bind_odd(add, (int)i + 1);
+					odd = 1;
+				} else
+					bind_valid(add, (int)i + 1, sl.f[i]);
+			}
+			assert_int_equal(sqlite3_step(add), SQLITE_DONE);
+			sqlite3_reset(add);
+		}
+		/* the parent's values */
+		sbuf_add(&q, "SELECT ");
+		for (i = sl.nr; i < sl.n; i++)
+			sbuf_addf(&q, "%s?%zu", i > sl.nr ? ", " : "",
+			    i - sl.nr + 1);
+		assert_int_equal(sqlite3_prepare_v2(h, q.s, -1, &pv, NULL),
+		    SQLITE_OK);
+		sbuf_free(&q);
+		for (i = sl.nr; i < sl.n; i++)
+			if (pick(10) > 0)
+				bind_valid(pv, (int)(i - sl.nr + 1), sl.f[i]);
+		assert_int_equal(sqlite3_step(pv), SQLITE_ROW);
+		for (i = sl.nr; i < sl.n; i++)
+			v[i] = sqlite3_value_dup(sqlite3_column_value(pv,
+			    (int)(i - sl.nr)));
+		sqlite3_finalize(pv);
+		for (k = 0; k < ntexts && k < 64; k++)
+			ag[k] = x[k] != NULL ? xcalloc(vexpr_naggs(x[k]) + 1,
+			    sizeof *ag[k]) : NULL;
+		while (sqlite3_step(all) == SQLITE_ROW) {
+			for (i = 0; i < sl.nr; i++)
+				v[i] = sqlite3_value_dup(sqlite3_column_value(
+				    all, (int)i));
+			vexpr_env_row(&env, v);
+			for (k = 0; k < ntexts && k < 64; k++)
+				if (x[k] != NULL)
+					vexpr_agg_step(x[k], &env, ag[k]);
+			for (i = 0; i < sl.nr; i++)
+				sqlite3_value_free(v[i]);
+		}
+		sqlite3_reset(all);
+		/* the final reads only the parent's slots */
+		for (i = 0; i < sl.nr; i++)
+			v[i] = NULL;
+		vexpr_env_row(&env, v);
+		for (k = 0; k < ntexts && k < 64; k++) {
+			struct vx_value got;
+			int rc;
+			if (x[k] == NULL)
+				continue;
+			for (i = sl.nr; i < sl.n; i++)
+				sqlite3_bind_value(st[k], (int)(i - sl.nr + 1),
+				    v[i]);
+			rc = sqlite3_step(st[k]);
+			vexpr_agg_eval(x[k], &env, ag[k], &got);
+			c->evals++;
+			if (!odd)
+				c->valid++;
+			if (rc == SQLITE_ROW && got.t != VX_UNK) {
+				c->decided++;
+				if (!odd)
+					c->valid_decided++;
+				if (!same(st[k], &got))
+					fail_msg("%s: SQLite %s (type %d), vexpr "
+					    "type %d i %lld r %g (%d rows)",
+					    texts[k], sqlite3_column_text(st[k],
+					    0), sqlite3_column_type(st[k], 0),
+					    got.t, (long long)got.i, got.r,
+					    nrows);
+			} else if (rc != SQLITE_ROW && got.t != VX_UNK)
+				fail_msg("%s: SQLite failed (%s), vexpr decided",
+				    texts[k], sqlite3_errmsg(h));
+			sqlite3_reset(st[k]);
+			vexpr_agg_clear(ag[k], vexpr_naggs(x[k]));
+			free(ag[k]);
+		}
+		for (i = sl.nr; i < sl.n; i++)
+			sqlite3_value_free(v[i]);
+	}
+	for (k = 0; k < ntexts; k++) {
+		sqlite3_finalize(st[k]);
+		vexpr_free(x[k]);
+	}
+	sqlite3_finalize(add);
+	sqlite3_finalize(all);
+	free(st);
+	free(x);
+	sbuf_free(&ddl);
+	sbuf_free(&ins);
+	sbuf_free(&pf);
+}
+
 /* The rule, relevant, required and constraint texts of every record. */
 static void
 differ_schema(const struct schema *s, int must_compile, struct counts *c)
@@ -451,6 +637,14 @@ differ_schema(const struct schema *s, int must_compile, struct counts *c)
 		}
 		differ(h, r, p, t, n, must_compile, c);
 		free(t);
+		if (p != NULL && r->nroster_rules > 0) {
+			t = xcalloc(r->nroster_rules, sizeof *t);
+			for (j = 0; j < r->nroster_rules; j++)
+				t[j] = r->roster_rules[j].check.text;
+			differ_roster(h, r, p, t, r->nroster_rules,
+			    must_compile, c);
+			free(t);
+		}
 	}
 	sqlite3_close(h);
 }
