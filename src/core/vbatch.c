@@ -12,7 +12,9 @@
  * exact test accepts (otherwise validate_value decides, inside the
  * statement), and an expression is evaluated over the stored columns
  * (STRICT tables: the same types expr.c binds). A term that cannot be
- * written flags the row.
+ * written flags the row. An expression vexpr compiles is evaluated in C
+ * over those columns instead (kesra_vb_row, kesra_vb_roster), with
+ * SQLite's semantics where it decides and "may fail" where it does not.
  */
 #include "vbatch.h"
 
