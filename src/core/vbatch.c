@@ -739,7 +739,12 @@ checks_may_fail(struct vbatch *v)
 	size_t i, k;
 	int t;
 
-	v->xgen++;
+	if (++v->xgen == 0) {
+		/* wrapped: no truth kept is of this row */
+		for (i = 0; i < v->nxs; i++)
+			v->xs[i].gen = 0;
+		v->xgen = 1;
+	}
 	for (i = 0; i < v->nchecks; i++) {
 		const struct vb_check *c = &v->checks[i];
 		switch (c->kind) {

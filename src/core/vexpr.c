@@ -993,6 +993,7 @@ vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots)
 	env->slots = slots;
 	if (++env->gen == 0) {
 		memset(env->vgen, 0, sizeof env->vgen);
+		env->nik_gen = 0;
 		env->gen = 1;
 	}
 }
