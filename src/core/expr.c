@@ -390,13 +390,20 @@ static void
 fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char buf[32];
-	int y, m, d;
 
 	(void)argc;
 	(void)argv;
-	today_ymd(&y, &m, &d);
-	ymd_text(buf, sizeof buf, y, m, d);
+	expr_today_text(buf);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+void
+expr_today_text(char buf[11])
+{
+	int y, m, d;
+
+	today_ymd(&y, &m, &d);
+	ymd_text(buf, 11, y, m, d);
 }
 
 static void
@@ -471,8 +478,7 @@ fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char *list, *code, *p;
-	size_t n, len;
+	const char *list, *code;
 
 	(void)argc;
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
@@ -486,16 +492,23 @@ fn_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
+	sqlite3_result_int(ctx, expr_selected(list, code));
+}
+
+int
+expr_selected(const char *list, const char *code)
+{
+	const char *p;
+	size_t n, len;
+
 	n = strlen(code);
 	for (p = list; *p != '\0'; p += len) {
 		p += strspn(p, " \t\r\n");
 		len = strcspn(p, " \t\r\n");
-		if (n > 0 && len == n && memcmp(p, code, n) == 0) {
-			sqlite3_result_int(ctx, 1);
-			return;
-		}
+		if (n > 0 && len == n && memcmp(p, code, n) == 0)
+			return 1;
 	}
-	sqlite3_result_int(ctx, 0);
+	return 0;
 }
 
 /* Compare two dates: <0, 0, >0. */
@@ -518,11 +531,18 @@ static int
 arg_nik(sqlite3_value *v, struct nik *n)
 {
 	const char *s;
-	int ty, tm, td;
 
 	if (sqlite3_value_type(v) == SQLITE_NULL ||
 	    (s = (const char *)sqlite3_value_text(v)) == NULL)
 		return -1;
+	return expr_nik_date(s, n);
+}
+
+int
+expr_nik_date(const char *s, struct nik *n)
+{
+	int ty, tm, td;
+
 	today_ymd(&ty, &tm, &td);
 	if (nik_parse(s, ty, n, NULL) < 0)
 		return -1;

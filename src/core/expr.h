@@ -111,5 +111,15 @@ int expr_refresh(struct expr_set *x, struct record *r,
 int expr_check_text(sqlite3 *h, const struct sch_record *def,
     const struct sch_record *parent, const char *text, const char *where,
     char **err);
+/*
+ * The helpers' own code, for an evaluator outside SQLite (vexpr): today()
+ * into buf ('YYYY-MM-DD'); selected(list, code) of two texts; the NIK
+ * as nik_birth_date() and nik_sex() read it (0, or -1 when they give
+ * NULL).
+ */
+struct nik;
+void expr_today_text(char buf[11]);
+int expr_selected(const char *list, const char *code);
+int expr_nik_date(const char *s, struct nik *n);
 
 #endif

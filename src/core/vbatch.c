@@ -12,7 +12,9 @@
  * exact test accepts (otherwise validate_value decides, inside the
  * statement), and an expression is evaluated over the stored columns
  * (STRICT tables: the same types expr.c binds). A term that cannot be
- * written flags the row.
+ * written flags the row. An expression vexpr compiles is evaluated in C
+ * over those columns instead (kesra_vb_row, kesra_vb_roster), with
+ * SQLite's semantics where it decides and "may fail" where it does not.
  */
 #include "vbatch.h"
 
@@ -31,6 +33,7 @@
 #include "region.h"
 #include "util.h"
 #include "validate.h"
+#include "vexpr.h"
 
 
 struct vbatch {
@@ -69,7 +72,56 @@ struct vbatch {
 		char code[24];
 		int level; /* -1: none */
 	} rcache[256];
+	/*
+	 * The rules, required/relevant conditions and constraints that
+	 * vexpr compiles, evaluated in C by kesra_vb_row's call (x_on): its
+	 * arguments are the stored fields (rowf) then the parent's fields
+	 * the expressions name (pslot). xs: each distinct text once, its
+	 * truth kept for the row (gen); checks: what flags the row.
+	 */
+	int x_on;
+	const struct sch_field **pslot;
+	size_t npslot;
+	struct vb_x {
+		char *text;
+		struct vexpr *x;
+		unsigned gen;
+		int t;
+	} *xs;
+	size_t nxs;
+	unsigned xgen;
+	struct vb_check {
+		int kind;      /* VBC_* */
+		int x, rel;    /* in xs; -1: none */
+		size_t *cols;  /* VBC_REQUIRED: its empty fields; else 1 */
+		size_t ncols;
+	} *checks;
+	size_t nchecks;
+	struct vexpr_env env;
+	sqlite3_stmt *district;
+	int district_ok; /* -1: not known yet, 0: no region table, 1 */
+	struct {
+		char code[9];
+		int known;
+	} dcache[64];
+	/*
+	 * The roster rules that vexpr compiles, as the aggregate
+	 * kesra_vb_roster(vbatch, column, ...) over the roster's fields
+	 * they name (rslot; rpar: a parent's field), its states nraggs a
+	 * parent (each rule's from agg0).
+	 */
+	struct vb_rr {
+		struct vexpr *x;
+		size_t agg0;
+	} *rr;
+	size_t nrr, nraggs;
+	const struct sch_field **rslot;
+	unsigned char *rpar;
+	size_t nrslot;
+	struct vexpr_env renv;
 };
+
+enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
 
 #define VB_SELF_PTR "kesra_vbatch"
 #define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
@@ -629,9 +681,115 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	return 1;
 }
 
+/* ---- the dictionary's expressions in C (vexpr) ------------------------ */
+
+/*
+ * nik_region_known's look-up, as expr.c's: any region of level 3 with
+ * that code (retired too); code NULL asks whether the table is there.
+ * Kept for the run. 0 with *known, -1 on an error.
+ */
+static int
+district_known(void *arg, const char *code, int *known)
+{
+	struct vbatch *v = arg;
+	unsigned slot = 0;
+	size_t i;
+	int rc;
+
+	if (v->district_ok < 0)
+		v->district_ok = sqlite3_prepare_v3(v->h, "SELECT 1 FROM "
+		    "kesra_region WHERE code = ?1 AND level = 3", -1,
+		    SQLITE_PREPARE_PERSISTENT, &v->district, NULL) ==
+		    SQLITE_OK;
+	if (!v->district_ok)
+		return -1; /* SQL gives NULL: not decided here */
+	if (code == NULL)
+		return 0;
+	for (i = 0; code[i] != '\0'; i++)
+		slot = slot * 31u + (unsigned char)code[i];
+	slot %= sizeof v->dcache / sizeof v->dcache[0];
+	if (strcmp(v->dcache[slot].code, code) == 0) {
+		*known = v->dcache[slot].known;
+		return 0;
+	}
+	sqlite3_bind_text(v->district, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(v->district);
+	sqlite3_reset(v->district);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	*known = rc == SQLITE_ROW;
+	snprintf(v->dcache[slot].code, sizeof v->dcache[slot].code, "%s",
+	    code);
+	v->dcache[slot].known = *known;
+	return 0;
+}
+
+/* The truth of xs[k] for this row (vexpr_truth), once a row. */
+static int
+x_truth(struct vbatch *v, int k)
+{
+	struct vb_x *e = &v->xs[k];
+	if (e->gen != v->xgen) {
+		e->t = vexpr_truth(e->x, &v->env);
+		e->gen = v->xgen;
+	}
+	return e->t;
+}
+
+/* 1 when a check evaluated in C may fail for the row in v->env. */
+static int
+checks_may_fail(struct vbatch *v)
+{
+	size_t i, k;
+	int t;
+
+	if (++v->xgen == 0) {
+		/* wrapped: no truth kept is of this row */
+		for (i = 0; i < v->nxs; i++)
+			v->xs[i].gen = 0;
+		v->xgen = 1;
+	}
+	for (i = 0; i < v->nchecks; i++) {
+		const struct vb_check *c = &v->checks[i];
+		switch (c->kind) {
+		case VBC_RULE:
+			/* a rule holds when true or NULL */
+			t = x_truth(v, c->x);
+			if (t == 0 || t == VX_T_UNK)
+				return 1;
+			break;
+		case VBC_REQUIRED:
+			for (k = 0; k < c->ncols; k++)
+				if (sqlite3_value_type(v->env.slots[c->cols[k]]) ==
+				    SQLITE_NULL)
+					break;
+			if (k == c->ncols)
+				break;
+			if (c->x >= 0 && ((t = x_truth(v, c->x)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			return 1;
+		case VBC_CONSTRAINT:
+			if (sqlite3_value_type(v->env.slots[c->cols[0]]) ==
+			    SQLITE_NULL || x_truth(v, c->x) == 1)
+				break;
+			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
+			    t == VX_T_NULL))
+				break;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * kesra_vb_row(vbatch, chunk, value, ...): 1 when a value of the chunk's
- * fields may fail its field's checks (value_ok), else 0.
+ * fields may fail its field's checks (value_ok), else 0. With x_on, the
+ * only call (chunk 0) has the parent's values named by the checks in C
+ * after the row's, and is 1 too when one of those may fail.
  */
 static void
 fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -658,6 +816,12 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			return;
 		}
 	}
+	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
+	    v->npslot) {
+		vexpr_env_row(&v->env, argv + 2);
+		sqlite3_result_int(ctx, checks_may_fail(v));
+		return;
+	}
 	sqlite3_result_int(ctx, 0);
 }
 
@@ -681,6 +845,126 @@ fn_vb_mark(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_value(ctx, argv[1]);
 	else
 		sqlite3_result_int(ctx, 1);
+}
+
+/* ---- the roster rules in C (vexpr), an aggregate ------------------------ */
+
+/* One parent's rows so far: the rules' states and the parent's values. */
+struct vb_group {
+	struct vx_agg *st;
+	struct vx_value *pv;
+	char **ptext;
+	struct vbatch *v;
+	int have, bad;
+};
+
+static void
+fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = argc > 0 ? sqlite3_value_pointer(argv[0],
+	    VB_SELF_PTR) : NULL;
+	struct vb_group **gp = sqlite3_aggregate_context(ctx, sizeof *gp);
+	struct vb_group *g;
+	size_t i;
+
+	if (v == NULL || gp == NULL)
+		return; /* fn_roster_final flags the parent */
+	if (*gp == NULL) {
+		*gp = xcalloc(1, sizeof **gp);
+		(*gp)->st = xcalloc(v->nraggs + 1, sizeof *(*gp)->st);
+		(*gp)->pv = xcalloc(v->nrslot + 1, sizeof *(*gp)->pv);
+		(*gp)->ptext = xcalloc(v->nrslot + 1, sizeof *(*gp)->ptext);
+	}
+	g = *gp;
+	g->v = v;
+	if ((size_t)argc != 1 + v->nrslot) {
+		g->bad = 1;
+		return;
+	}
+	vexpr_env_row(&v->renv, argv + 1);
+	for (i = 0; i < v->nrr; i++)
+		vexpr_agg_step(v->rr[i].x, &v->renv, g->st + v->rr[i].agg0);
+	if (g->have)
+		return;
+	/* the parent's values (the same on each of its rows) */
+	g->have = 1;
+	for (i = 0; i < v->nrslot; i++) {
+		sqlite3_value *a = argv[1 + i];
+		struct vx_value *pv = &g->pv[i];
+		if (!v->rpar[i])
+			continue;
+		switch (sqlite3_value_type(a)) {
+		case SQLITE_NULL:
+			pv->t = VX_NULL;
+			break;
+		case SQLITE_INTEGER:
+			pv->t = VX_INT;
+			pv->i = sqlite3_value_int64(a);
+			break;
+		case SQLITE_FLOAT:
+			pv->t = VX_REAL;
+			pv->r = sqlite3_value_double(a);
+			break;
+		case SQLITE_TEXT: {
+			const char *t = (const char *)sqlite3_value_text(a);
+			size_t n = (size_t)sqlite3_value_bytes(a);
+			if (t == NULL) {
+				pv->t = VX_UNK;
+				break;
+			}
+			g->ptext[i] = xstrndup(t, n);
+			pv->t = VX_TEXT;
+			pv->s = g->ptext[i];
+			pv->n = n;
+			pv->z = strlen(t) == n;
+			break;
+		}
+		default:
+			pv->t = VX_UNK;
+			break;
+		}
+	}
+}
+
+/* 1 when a roster rule in C may fail for the parent (or any doubt). */
+static void
+fn_roster_final(sqlite3_context *ctx)
+{
+	struct vb_group **gp = sqlite3_aggregate_context(ctx, 0);
+	struct vb_group *g = gp != NULL ? *gp : NULL;
+	struct vbatch *v = g != NULL ? g->v : NULL;
+	size_t i;
+	int flag = 0, t;
+
+	if (g == NULL || v == NULL || g->bad) {
+		sqlite3_result_int(ctx, 1);
+		goto out;
+	}
+	vexpr_env_row(&v->renv, NULL);
+	for (i = 0; i < v->nrslot; i++)
+		if (v->rpar[i]) {
+			v->renv.vals[i] = g->pv[i];
+			v->renv.vgen[i] = v->renv.gen;
+		}
+	for (i = 0; i < v->nrr && !flag; i++) {
+		t = vexpr_agg_truth(v->rr[i].x, &v->renv, g->st +
+		    v->rr[i].agg0);
+		flag = t == 0 || t == VX_T_UNK; /* NULL holds */
+	}
+	sqlite3_result_int(ctx, flag);
+out:
+	if (g != NULL) {
+		if (v != NULL) {
+			vexpr_agg_clear(g->st, v->nraggs);
+			for (i = 0; i < v->nrslot; i++)
+				free(g->ptext[i]);
+		}
+		free(g->st);
+		free(g->pv);
+		free(g->ptext);
+		free(g);
+		*gp = NULL;
+	}
 }
 
 /* ---- the probable-duplicate key of the outer row, in C ---------------- */
@@ -865,6 +1149,10 @@ struct build {
 };
 #define VB_NOPROBE 1
 #define VB_PROBES 2
+
+static int x_index(struct build *bd, const char *text);
+static struct vb_check *x_check(struct vbatch *v, int kind, int x, int rel);
+static size_t row_slot(const struct vbatch *v, const struct sch_field *f);
 
 /* "rec"."field" */
 static void
@@ -1110,8 +1398,19 @@ field_terms(struct build *bd, size_t i)
 	if (bd->part == VB_PROBES)
 		goto probe;
 	if (f->constraint.text != NULL) {
-		sbuf_add(b, " OR NOT ");
-		truth(b, f->constraint.text);
+		int xc = x_index(bd, f->constraint.text), xl = -1;
+		if (xc >= 0 && (f->relevant.text == NULL ||
+		    (xl = x_index(bd, f->relevant.text)) >= 0)) {
+			/* in C */
+			struct vb_check *ck = x_check(bd->v, VBC_CONSTRAINT,
+			    xc, xl);
+			ck->cols = xcalloc(1, sizeof *ck->cols);
+			ck->cols[0] = row_slot(bd->v, f);
+			ck->ncols = 1;
+		} else {
+			sbuf_add(b, " OR NOT ");
+			truth(b, f->constraint.text);
+		}
 	}
 	if (f->choice_filter.text != NULL && schema_field_has_choices(f)) {
 		sbuf_add(b, " OR ");
@@ -1154,6 +1453,143 @@ probe:
 	}
 	sbuf_free(&t);
 	sbuf_free(&cb);
+}
+
+/* The slot of a field the expressions name (vexpr_resolve_fn): the
+ * row's stored fields (rowf), then the parent's, added when first named. */
+static int
+x_resolve(void *arg, const char *qual, const char *name)
+{
+	struct build *bd = arg;
+	struct vbatch *v = bd->v;
+	const struct sch_record *recs[2] = {bd->r, bd->p};
+	size_t i, k;
+	int r;
+
+	for (r = 0; r < 2; r++) {
+		const struct sch_record *rec = recs[r];
+		if (rec == NULL || (qual != NULL && strcasecmp(qual,
+		    rec->name) != 0))
+			continue;
+		for (i = 0; i < rec->nfields; i++)
+			if (strcasecmp(rec->fields[i].name, name) == 0)
+				break;
+		if (i == rec->nfields) {
+			if (qual != NULL)
+				return -1;
+			continue;
+		}
+		if (!schema_field_stored(&rec->fields[i]))
+			return -1;
+		if (r == 0) {
+			for (k = 0; k < v->nrowf; k++)
+				if (v->rowf[k] == &rec->fields[i])
+					return (int)k;
+			return -1;
+		}
+		for (k = 0; k < v->npslot; k++)
+			if (v->pslot[k] == &rec->fields[i])
+				return (int)(v->nrowf + k);
+		if (v->nrowf + v->npslot + 1 > VB_CHUNK)
+			return -1;
+		v->pslot = xreallocarray(v->pslot, v->npslot + 1,
+		    sizeof *v->pslot);
+		v->pslot[v->npslot++] = &rec->fields[i];
+		return (int)(v->nrowf + v->npslot - 1);
+	}
+	return -1;
+}
+
+/* The slot of a field a roster rule names: kesra_vb_roster's columns
+ * (rslot), added when first named; a parent's flagged VX_PARENT_SLOT. */
+static int
+rr_resolve(void *arg, const char *qual, const char *name)
+{
+	struct build *bd = arg;
+	struct vbatch *v = bd->v;
+	const struct sch_record *recs[2] = {bd->r, bd->p};
+	size_t i, k;
+	int r;
+
+	for (r = 0; r < 2; r++) {
+		const struct sch_record *rec = recs[r];
+		if (rec == NULL || (qual != NULL && strcasecmp(qual,
+		    rec->name) != 0))
+			continue;
+		for (i = 0; i < rec->nfields; i++)
+			if (strcasecmp(rec->fields[i].name, name) == 0)
+				break;
+		if (i == rec->nfields) {
+			if (qual != NULL)
+				return -1;
+			continue;
+		}
+		if (!schema_field_stored(&rec->fields[i]))
+			return -1;
+		for (k = 0; k < v->nrslot; k++)
+			if (v->rslot[k] == &rec->fields[i])
+				break;
+		if (k == v->nrslot) {
+			if (v->nrslot + 1 > VB_CHUNK)
+				return -1;
+			v->rslot = xreallocarray(v->rslot, v->nrslot + 1,
+			    sizeof *v->rslot);
+			v->rpar = xreallocarray(v->rpar, v->nrslot + 1, 1);
+			v->rslot[v->nrslot] = &rec->fields[i];
+			v->rpar[v->nrslot++] = r == 1;
+		}
+		return (int)k | (r == 1 ? VX_PARENT_SLOT : 0);
+	}
+	return -1;
+}
+
+/* The index in xs of expression text, compiled once; -1 when vexpr does
+ * not compile it (or the checks in C are off). */
+static int
+x_index(struct build *bd, const char *text)
+{
+	struct vbatch *v = bd->v;
+	struct vexpr *x;
+	size_t i;
+
+	if (!v->x_on)
+		return -1;
+	for (i = 0; i < v->nxs; i++)
+		if (strcmp(v->xs[i].text, text) == 0)
+			return v->xs[i].x != NULL ? (int)i : -1;
+	x = vexpr_compile(text, x_resolve, bd);
+	v->xs = xreallocarray(v->xs, v->nxs + 1, sizeof *v->xs);
+	v->xs[v->nxs].text = xstrdup(text);
+	v->xs[v->nxs].x = x;
+	v->xs[v->nxs].gen = 0;
+	v->xs[v->nxs].t = 0;
+	v->nxs++;
+	return x != NULL ? (int)v->nxs - 1 : -1;
+}
+
+/* A check in C: expression x (-1 none), relevance rel (-1 none). */
+static struct vb_check *
+x_check(struct vbatch *v, int kind, int x, int rel)
+{
+	struct vb_check *c;
+	v->checks = xreallocarray(v->checks, v->nchecks + 1,
+	    sizeof *v->checks);
+	c = &v->checks[v->nchecks++];
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->x = x;
+	c->rel = rel;
+	return c;
+}
+
+/* The slot of a stored field of the row (in rowf). */
+static size_t
+row_slot(const struct vbatch *v, const struct sch_field *f)
+{
+	size_t k;
+	for (k = 0; k < v->nrowf && v->rowf[k] != f; k++)
+		;
+	return k;
 }
 
 /*
@@ -1204,9 +1640,38 @@ required_terms(struct build *bd)
 		const char *req = f->required ? NULL : f->required_if.text;
 		const char *rel = f->relevant.text;
 		int any = 0;
+		struct vb_check *c = NULL;
+		int xr = -1, xl = -1;
 		if (done[i] || !schema_field_stored(f) ||
 		    f->type == FT_CALCULATE || (!f->required && req == NULL))
 			continue;
+		if ((req == NULL || (xr = x_index(bd, req)) >= 0) &&
+		    (rel == NULL || (xl = x_index(bd, rel)) >= 0)) {
+			/* in C: the group's fields, the same grouping */
+			c = x_check(bd->v, VBC_REQUIRED, xr, xl);
+			for (j = i; j < r->nfields; j++) {
+				const struct sch_field *g = &r->fields[j];
+				const char *greq = g->required ? NULL :
+				    g->required_if.text;
+				if (done[j] || !schema_field_stored(g) ||
+				    g->type == FT_CALCULATE ||
+				    g->required != f->required ||
+				    (!g->required && greq == NULL))
+					continue;
+				if ((req == NULL) != (greq == NULL) ||
+				    (req != NULL && strcmp(req, greq) != 0))
+					continue;
+				if ((rel == NULL) != (g->relevant.text ==
+				    NULL) || (rel != NULL && strcmp(rel,
+				    g->relevant.text) != 0))
+					continue;
+				done[j] = 1;
+				c->cols = xreallocarray(c->cols, c->ncols + 1,
+				    sizeof *c->cols);
+				c->cols[c->ncols++] = row_slot(bd->v, g);
+			}
+			continue;
+		}
 		term(bd);
 		sbuf_add(bd->b, "((");
 		for (j = i; j < r->nfields; j++) {
@@ -1244,12 +1709,12 @@ required_terms(struct build *bd)
 	free(done);
 }
 
-/* The values: kesra_vb_row over every stored field, VB_CHUNK a call. */
+/* The fields kesra_vb_row checks: every stored field (rowf). */
 static void
-value_terms(struct build *bd)
+value_fields(struct build *bd)
 {
 	struct vbatch *v = bd->v;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < bd->r->nfields; i++) {
 		const struct sch_field *f = &bd->r->fields[i];
@@ -1281,6 +1746,18 @@ value_terms(struct build *bd)
 		}
 		v->rowf[v->nrowf++] = f;
 	}
+	/* the expressions in C ride on a single call */
+	v->x_on = v->nrowf > 0 && v->nrowf < VB_CHUNK;
+}
+
+/* The values: kesra_vb_row over every stored field, VB_CHUNK a call; with
+ * the checks in C, the parent's fields they name after the row's. */
+static void
+value_terms(struct build *bd)
+{
+	struct vbatch *v = bd->v;
+	size_t i, k;
+
 	for (k = 0; k * VB_CHUNK < v->nrowf; k++) {
 		term(bd);
 		sbuf_addf(bd->b, "kesra_vb_row(?3, %zu", k);
@@ -1289,8 +1766,15 @@ value_terms(struct build *bd)
 			sbuf_add(bd->b, ", ");
 			col(bd->b, bd->r, v->rowf[i]);
 		}
+		if (k == 0 && v->x_on && v->nchecks > 0)
+			for (i = 0; i < v->npslot; i++) {
+				sbuf_add(bd->b, ", ");
+				col(bd->b, bd->p, v->pslot[i]);
+			}
 		sbuf_add(bd->b, ")");
 	}
+	if (v->x_on && v->nchecks == 0)
+		v->npslot = 0; /* none passed: fn_vb_row checks argc */
 }
 
 /* The probable duplicate: another live row with the same key (index). */
@@ -1408,29 +1892,58 @@ live_rows_by_parent(struct sbuf *b, const struct sch_record *r,
 	sbuf_add(b, ".deleted_at IS NULL");
 }
 
-/* The OR of the row terms of r bd->part names; "0" when none. */
+/*
+ * The OR of the row terms of r that bd->part names; "0" when none. The
+ * expressions vexpr compiles go to kesra_vb_row's call, which comes
+ * first: the other terms are written aside, then after it. The probes
+ * (VB_PROBES) are the unique and duplicate-key look-ups alone.
+ */
 static void
 some_terms(struct build *bd)
 {
+	struct sbuf rest = {0}, *keep = bd->b;
 	size_t i;
-	if (bd->part != VB_PROBES) {
-		value_terms(bd);
-		required_terms(bd);
+	int n = 0;
+
+	if (bd->part == VB_PROBES) {
+		for (i = 0; i < bd->r->nfields; i++)
+			field_terms(bd, i);
+		dup_term(bd);
+		if (!bd->any)
+			sbuf_add(bd->b, "0");
+		return;
 	}
+	value_fields(bd);
+	bd->b = &rest;
+	bd->any = 1; /* every term of rest begins with " OR " */
+	required_terms(bd);
 	for (i = 0; i < bd->r->nfields; i++)
 		field_terms(bd, i);
 	dup_term(bd);
-	if (bd->r->nrules > 0 && bd->part != VB_PROBES) {
+	for (i = 0; i < bd->r->nrules; i++) {
+		int x = x_index(bd, bd->r->rules[i].check.text);
+		if (x >= 0) {
+			x_check(bd->v, VBC_RULE, x, -1);
+			continue;
+		}
 		/* a rule holds when true or NULL (expr_rule) */
-		term(bd);
-		sbuf_add(bd->b, "NOT (");
-		for (i = 0; i < bd->r->nrules; i++)
-			sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", i > 0 ?
-			    "\n AND " : "", bd->r->rules[i].check.text);
-		sbuf_add(bd->b, ")");
+		if (n++ == 0) {
+			term(bd);
+			sbuf_add(bd->b, "NOT (");
+		}
+		sbuf_addf(bd->b, "%scoalesce((\n%s\n), 1)", n > 1 ?
+		    "\n AND " : "", bd->r->rules[i].check.text);
 	}
+	if (n > 0)
+		sbuf_add(bd->b, ")");
+	bd->b = keep;
+	bd->any = 0;
+	value_terms(bd);
 	if (!bd->any)
 		sbuf_add(bd->b, "0");
+	if (rest.len > 0)
+		sbuf_add(bd->b, rest.s);
+	sbuf_free(&rest);
 }
 
 /*
@@ -1517,6 +2030,13 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 
 	v->h = h;
 	v->rec = rec;
+	v->district_ok = -1;
+	v->env.district = district_known;
+	v->env.arg = v;
+	vexpr_env_today(&v->env); /* again at each run */
+	v->renv.district = district_known;
+	v->renv.arg = v;
+	vexpr_env_today(&v->renv);
 	v->parent = rec->parent != NULL ? schema_record(s, rec->parent) : NULL;
 	if (rec->parent != NULL && v->parent == NULL) {
 		util_err(err, "%s: no parent record %s", rec->name, rec->parent);
@@ -1535,6 +2055,13 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	    sqlite3_create_function_v2(h, "kesra_vb_mark", 3,
 	    SQLITE_UTF8, NULL, fn_vb_mark, NULL, NULL, NULL) != SQLITE_OK) {
 		util_err(err, "cannot register kesra_vb_mark: %s",
+		    sqlite3_errmsg(h));
+		goto fail;
+	}
+	if (rec->nroster_rules > 0 && !registered(h, "kesra_vb_roster(NULL)") &&
+	    sqlite3_create_function_v2(h, "kesra_vb_roster", -1, SQLITE_UTF8,
+	    NULL, NULL, fn_roster_step, fn_roster_final, NULL) != SQLITE_OK) {
+		util_err(err, "cannot register kesra_vb_roster: %s",
 		    sqlite3_errmsg(h));
 		goto fail;
 	}
@@ -1596,10 +2123,31 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 			if (rec->max_count > 0)
 				sbuf_addf(&b, " OR count(*) > %d",
 				    rec->max_count);
-			for (i = 0; i < rec->nroster_rules; i++)
+			for (i = 0; i < rec->nroster_rules; i++) {
+				const char *t = rec->roster_rules[i].check.text;
+				struct vexpr *x = vexpr_compile_roster(t,
+				    rr_resolve, &bd);
+				if (x != NULL) {
+					/* in C: kesra_vb_roster below */
+					v->rr = xreallocarray(v->rr, v->nrr + 1,
+					    sizeof *v->rr);
+					v->rr[v->nrr].x = x;
+					v->rr[v->nrr++].agg0 = v->nraggs;
+					v->nraggs += vexpr_naggs(x);
+					continue;
+				}
 				sbuf_addf(&b, "\n OR (CASE WHEN coalesce((\n%s\n"
-				    "), 1) THEN 0 ELSE 1 END)",
-				    rec->roster_rules[i].check.text);
+				    "), 1) THEN 0 ELSE 1 END)", t);
+			}
+			if (v->nrr > 0) {
+				sbuf_add(&b, "\n OR kesra_vb_roster(?3");
+				for (i = 0; i < v->nrslot; i++) {
+					sbuf_add(&b, ", ");
+					col(&b, v->rpar[i] ? p : rec,
+					    v->rslot[i]);
+				}
+				sbuf_add(&b, ")");
+			}
 			/* parents without rows */
 			sbuf_add(&b, "\nUNION ALL SELECT kesra_vb_mark(?3, "
 			    "kesra_p.id, 3) FROM ");
@@ -1641,6 +2189,21 @@ vbatch_free(struct vbatch *v)
 	vbatch_ids_free(&v->probed);
 	vbatch_ids_free(&v->pmarked);
 	sqlite3_finalize(v->region);
+	sqlite3_finalize(v->district);
+	for (i = 0; i < v->nxs; i++) {
+		free(v->xs[i].text);
+		vexpr_free(v->xs[i].x);
+	}
+	free(v->xs);
+	for (i = 0; i < v->nchecks; i++)
+		free(v->checks[i].cols);
+	free(v->checks);
+	free(v->pslot);
+	for (i = 0; i < v->nrr; i++)
+		vexpr_free(v->rr[i].x);
+	free(v->rr);
+	free(v->rslot);
+	free(v->rpar);
 	for (i = 0; i < v->nrowf; i++) {
 		free(v->codes[i].v);
 		free(v->codes[i].pat);
@@ -1667,6 +2230,9 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	if (st == NULL)
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
+	memset(v->dcache, 0, sizeof v->dcache);
+	vexpr_env_today(&v->env);
+	vexpr_env_today(&v->renv);
 	v->year = this_year();
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);

@@ -24,6 +24,13 @@
  *   - for a roster, per parent: the row count against min_count and
  *     max_count and the roster rules, as aggregates GROUP BY parent_id,
  *     and parents without rows.
+ * The rules, the required and relevant conditions, the constraints and
+ * the roster rules that vexpr compiles (vexpr.h: the common SQL of a
+ * dictionary) are not in the SQL: kesra_vb_row evaluates them in C over
+ * the same columns (with the parent's columns they name as further
+ * arguments), and the aggregate kesra_vb_roster the roster rules; vexpr
+ * answers "may fail" wherever it might differ from SQLite. Any other
+ * expression stays in the statement as written.
  * The set returned is a superset of the rows with findings: a check that
  * cannot be expressed flags the row, and an evaluation that fails makes
  * vbatch_flagged return -1 (the caller then checks every row). It never

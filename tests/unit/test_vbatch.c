@@ -201,6 +201,16 @@ test_compiles_clean(void **state)
 		if (v == NULL)
 			fail_msg("%s: %s", f->s->records[i].name, err);
 		assert_non_null(strstr(vbatch_sql(v), "kesra_vb_row"));
+		{
+			/* DTSEN's rules are evaluated in C (vexpr), not in
+			 * the statement */
+			const struct sch_record *r = &f->s->records[i];
+			size_t k;
+			for (k = 0; k < r->nrules; k++)
+				if (strstr(vbatch_sql(v), r->rules[k].check.text))
+					fail_msg("%s: rule %s still in SQL",
+					    r->name, r->rules[k].name);
+		}
 		if (f->s->records[i].ndup_key > 0) {
 			/* the probable-duplicate probe walks the key's index
 			 * (a full scan per row took minutes on 6,000 rows) */
