@@ -201,6 +201,7 @@ struct xrec {
 	struct xmemo *rmemo;  /* def->nrules */
 	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
 	struct xbind *fbind;  /* nfields * XK_NKINDS: what fst[k] binds */
+	size_t *fshare;       /* nfields * XK_NKINDS: the memo fst[k] uses */
 	struct xbind *rbind;  /* def->nrules: what rules[k] binds */
 	struct xchoice *ch;   /* nfields */
 	sqlite3_stmt **rules; /* def->nrules */
@@ -1642,6 +1643,64 @@ order_calculations(struct cctx *c, struct xrec *xr)
 	free(uses);
 }
 
+/* 1 for the kinds evaluated for a truth (eval_truth): not a value, a choice. */
+static int
+truth_kind(int kind)
+{
+	return kind == XK_RELEVANT || kind == XK_REQUIRED ||
+	    kind == XK_CONSTRAINT;
+}
+
+/* 1 when statements a and b bind the same fields at the same places. */
+static int
+same_bind(const struct xbind *a, const struct xbind *b)
+{
+	size_t i;
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->field[i] != b->field[i] || a->param[i] != b->param[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Field expressions of the same SQL text binding the same fields give
+ * the same result for the same record (groups of fields share one
+ * relevance, e.g.): each uses the memo of the first of them (fshare), so
+ * that a record asks each distinct expression once. Only deterministic
+ * ones, and a truth only with truths, a calculation with calculations
+ * (the memo keeps one or the other); choice filters are not memoised.
+ */
+static void
+share_memos(struct xrec *xr)
+{
+	size_t n = xr->def->nfields * XK_NKINDS, k, j;
+
+	xr->fshare = xcalloc(n, sizeof *xr->fshare);
+	for (k = 0; k < n; k++) {
+		int kind = (int)(k % XK_NKINDS);
+		xr->fshare[k] = k;
+		if (xr->fst[k] == NULL || !xr->fmemo[k].det)
+			continue;
+		for (j = 0; j < k; j++) {
+			int jk = (int)(j % XK_NKINDS);
+			if (xr->fshare[j] != j || xr->fst[j] == NULL ||
+			    !xr->fmemo[j].det)
+				continue;
+			if (truth_kind(kind) ? !truth_kind(jk) :
+			    kind != XK_CALCULATION || jk != XK_CALCULATION)
+				continue;
+			if (same_bind(&xr->fbind[j], &xr->fbind[k]) &&
+			    strcmp(sqlite3_sql(xr->fst[j]),
+			    sqlite3_sql(xr->fst[k])) == 0) {
+				xr->fshare[k] = j;
+				break;
+			}
+		}
+	}
+}
+
 static void
 compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 {
@@ -1693,6 +1752,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 			free(where);
 		}
 	}
+	share_memos(xr);
 	for (k = 0; k < def->nrules; k++) {
 		where = xasprintf("rule '%s'", def->rules[k].name);
 		if (def->rules[k].check.text != NULL)
@@ -1821,6 +1881,7 @@ expr_free(struct expr_set *x)
 			memo_clear(&xr->rmemo[k], xr->rbind[k].n);
 		free(xr->fmemo);
 		free(xr->rmemo);
+		free(xr->fshare);
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
 			free(xr->fbind[k].field);
@@ -2245,7 +2306,7 @@ field_truth(struct expr_set *x, const struct record *r,
 	if (xr == NULL || field >= xr->def->nfields || (st = xr->fst[k]) ==
 	    NULL)
 		return EV_NONE;
-	m = &xr->fmemo[k];
+	m = &xr->fmemo[xr->fshare[k]];
 	b = &xr->fbind[k];
 	parent = parent_of(xr, parent);
 	if ((e = memo_find(m, b, xr, r, parent, &hit)) != NULL && hit)
@@ -2396,7 +2457,7 @@ calc_value(struct expr_set *x, const struct record *r,
 	if (xr == NULL || field >= xr->def->nfields ||
 	    (st = xr->fst[k]) == NULL)
 		return -1;
-	m = &xr->fmemo[k];
+	m = &xr->fmemo[xr->fshare[k]];
 	p = parent_of(xr, parent);
 	/* a remembered result first: the statement is bound (as
 	 * field_bound does) only when it is stepped */
@@ -2416,6 +2477,19 @@ calc_value(struct expr_set *x, const struct record *r,
 	} else
 		*val = *own;
 	return rc;
+}
+
+size_t
+expr_shared(struct expr_set *x, const struct sch_record *def)
+{
+	struct xrec *xr = xrec_of(x, def);
+	size_t k, n = 0;
+
+	if (xr == NULL)
+		return 0;
+	for (k = 0; k < def->nfields * XK_NKINDS; k++)
+		n += xr->fshare[k] != k;
+	return n;
 }
 
 int
