@@ -208,6 +208,10 @@ struct xrec {
 	struct xroster *rr;   /* def->nroster_rules */
 	size_t *calc;         /* calculated fields, dependencies first */
 	size_t ncalc;
+	/* expr_refresh's work space (nfields each), kept between calls */
+	unsigned char *rel, *saved;
+	unsigned *fver;       /* 3 * nfields */
+	char **before;
 };
 
 struct expr_set {
@@ -1882,6 +1886,10 @@ expr_free(struct expr_set *x)
 		free(xr->fmemo);
 		free(xr->rmemo);
 		free(xr->fshare);
+		free(xr->rel);
+		free(xr->fver);
+		free(xr->before);
+		free(xr->saved);
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
 			free(xr->fbind[k].field);
@@ -2577,14 +2585,23 @@ expr_refresh(struct expr_set *x, struct record *r,
 		return 0;
 	}
 	nf = xr->def->nfields;
-	rel = xcalloc(nf, 1);
-	fver = xcalloc(nf * 3, sizeof *fver);
-	cseen = fver + nf;
-	rseen = cseen + nf;
+	if (xr->rel == NULL) {
+		xr->rel = xcalloc(nf, 1);
+		xr->fver = xcalloc(nf * 3, sizeof *xr->fver);
+		xr->before = xcalloc(nf, sizeof *xr->before);
+		xr->saved = xcalloc(nf, 1);
+	}
+	rel = xr->rel;
+	fver = xr->fver;
 	/* a field's value before the refresh, kept when it is first set
 	 * (saved[i]); a field never set has its value still */
-	before = xcalloc(nf, sizeof *before);
-	saved = xcalloc(nf, 1);
+	before = xr->before;
+	saved = xr->saved;
+	memset(rel, 0, nf);
+	memset(fver, 0, nf * 3 * sizeof *fver);
+	memset(saved, 0, nf);
+	cseen = fver + nf;
+	rseen = cseen + nf;
 
 	for (round = 0; round <= nf + 1; round++) {
 		changed = 0;
@@ -2629,16 +2646,15 @@ expr_refresh(struct expr_set *x, struct record *r,
 	}
 
 	for (i = 0; i < nf; i++) {
-		if (saved[i] && !same_value(before[i], r->val[i]))
+		if (!saved[i])
+			continue;
+		if (!same_value(before[i], r->val[i]))
 			count++;
 		free(before[i]);
+		before[i] = NULL;
 	}
-	free(saved);
 	if (relevant_out != NULL)
 		memcpy(relevant_out, rel, nf);
-	free(before);
-	free(rel);
-	free(fver);
 	return count;
 }
 

@@ -1141,6 +1141,8 @@ out:
 struct batch {
 	struct csv_record rec[BATCH_ROWS]; /* copies */
 	char *blob[BATCH_ROWS];            /* each copy's text */
+	size_t cap[BATCH_ROWS];            /* its size (kept between batches) */
+	size_t fcap[BATCH_ROWS];           /* places of field and len */
 	int64_t id[BATCH_ROWS];
 	size_t n;
 };
@@ -1154,10 +1156,18 @@ batch_put(struct batch *b, const struct csv_record *src)
 
 	for (i = 0; i < src->n; i++)
 		total += src->len[i] + 1;
-	free(b->blob[b->n]);
-	p = b->blob[b->n] = xmalloc(total + 1);
-	d->field = xreallocarray(d->field, src->n + 1, sizeof *d->field);
-	d->len = xreallocarray(d->len, src->n + 1, sizeof *d->len);
+	if (b->cap[b->n] < total + 1) {
+		free(b->blob[b->n]);
+		b->blob[b->n] = xmalloc(total + 1);
+		b->cap[b->n] = total + 1;
+	}
+	p = b->blob[b->n];
+	if (b->fcap[b->n] < src->n + 1) {
+		d->field = xreallocarray(d->field, src->n + 1,
+		    sizeof *d->field);
+		d->len = xreallocarray(d->len, src->n + 1, sizeof *d->len);
+		b->fcap[b->n] = src->n + 1;
+	}
 	for (i = 0; i < src->n; i++) {
 		memcpy(p, src->field[i], src->len[i]);
 		p[src->len[i]] = '\0';
