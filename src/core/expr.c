@@ -179,6 +179,8 @@ region_kept_unref(void *p)
 #define XMEMO_MIN 8
 struct xmemo_ent {
 	unsigned char have;
+	uint64_t h;    /* the hash of vals (memo_find's) */
+	uint64_t next; /* the hash of the values memo_keep keeps next */
 	int truth;     /* eval_truth's result */
 	int rc;        /* eval_value's result and value */
 	char *value;
@@ -2180,16 +2182,19 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 		m->det = 0;
 		return NULL;
 	}
-	if (m->ent != NULL && ent_same(&m->ent[m->last], b, xr, r, parent)) {
-		*hit = 1;
-		m->nhit++;
-		return &m->ent[m->last];
-	}
+	/* the hash first: an entry of another hash is not compared (its
+	 * values are not read) */
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
 		/* NULL and "" apart: NUL ends a value, 1 marks NULL */
 		h = v != NULL ? util_fnv1a(h, v, strlen(v) + 1) :
 		    util_fnv1a(h, "\1", 1);
+	}
+	if (m->ent != NULL && m->ent[m->last].h == h &&
+	    ent_same(&m->ent[m->last], b, xr, r, parent)) {
+		*hit = 1;
+		m->nhit++;
+		return &m->ent[m->last];
 	}
 	if (m->ent != NULL && m->nways < XMEMO_WAYS && m->nlook >= XMEMO_GROW)
 		memo_clear(m, b->n); /* a busy statement: more places */
@@ -2199,8 +2204,10 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 	}
 	m->last = (unsigned)((h ^ (h >> 29)) % m->nways);
 	e = &m->ent[m->last];
-	if (!ent_same(e, b, xr, r, parent))
+	if (e->h != h || !ent_same(e, b, xr, r, parent)) {
+		e->next = h;
 		return e;
+	}
 	*hit = 1;
 	m->nhit++;
 	return e;
@@ -2228,6 +2235,7 @@ memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
 		free(e->vals[i]);
 		e->vals[i] = v != NULL ? xstrdup(v) : NULL;
 	}
+	e->h = e->next;
 	e->have = 1;
 }
 
