@@ -166,7 +166,8 @@ region_kept_unref(void *p)
  * and the next records of an import or a scan mostly ask again with
  * values already seen.
  */
-#define XMEMO_WAYS 256 /* results kept per statement, by hash of values */
+#define XMEMO_WAYS 256 /* results kept per statement, by hash of values
+                        * (this and XMEMO_FIRST: powers of 2, a mask) */
 /* A statement starts with XMEMO_FIRST places and gets XMEMO_WAYS after
  * XMEMO_GROW look-ups: a form asks each expression a few dozen times,
  * an import or a scan thousands (256 places for every expression of a
@@ -178,19 +179,21 @@ region_kept_unref(void *p)
 #define XMEMO_TRIAL 4096
 #define XMEMO_MIN 8
 struct xmemo_ent {
-	unsigned char have;
-	uint64_t h;    /* the hash of vals (memo_find's) */
-	uint64_t next; /* the hash of the values memo_keep keeps next */
+	uint64_t h;    /* the hash of the values (memo_find's) */
+	char *value;
+	/* the xbind.n values bound, one after the other (one place to
+	 * read): each a byte 0 (NULL) or 1 then the text and its NUL */
+	char *vals;
 	int truth;     /* eval_truth's result */
 	int rc;        /* eval_value's result and value */
-	char *value;
-	char **vals;   /* xbind.n values bound (NULL: none) */
+	unsigned cap;  /* vals' size */
+	unsigned char have;
 };
 struct xmemo {
 	unsigned char det;
 	unsigned char pure; /* det as compiled (det goes 0 when unused) */
 	struct xmemo_ent *ent; /* nways, allocated when first kept */
-	unsigned nways;
+	unsigned nways; /* a power of 2 */
 	unsigned long nlook, nhit;
 	unsigned last; /* the entry of the last look-up, tried first */
 };
@@ -2117,11 +2120,9 @@ bound_value(const struct xrec *xr, size_t f, const struct record *r,
 static void
 ent_clear(struct xmemo_ent *e, size_t n)
 {
-	size_t i;
-	if (e->vals != NULL)
-		for (i = 0; i < n; i++)
-			free(e->vals[i]);
+	(void)n; /* the values are in one place */
 	free(e->vals);
+	e->cap = 0;
 	free(e->value);
 	e->vals = NULL;
 	e->value = NULL;
@@ -2147,16 +2148,20 @@ ent_same(const struct xmemo_ent *e, const struct xbind *b,
     const struct xrec *xr, const struct record *r,
     const struct record *parent)
 {
-	const char *v;
+	const char *v, *p = e->vals;
 	size_t i;
 
 	if (!e->have)
 		return 0;
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
-		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
-		    strcmp(v, e->vals[i]) != 0)
+		if (*p++ != (v != NULL))
 			return 0;
+		if (v == NULL)
+			continue;
+		if (strcmp(v, p) != 0)
+			return 0;
+		p += strlen(p) + 1;
 	}
 	return 1;
 }
@@ -2202,10 +2207,12 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 		m->nways = m->nlook >= XMEMO_GROW ? XMEMO_WAYS : XMEMO_FIRST;
 		m->ent = xcalloc(m->nways, sizeof *m->ent);
 	}
-	m->last = (unsigned)((h ^ (h >> 29)) % m->nways);
+	m->last = (unsigned)((h ^ (h >> 29)) & (m->nways - 1));
 	e = &m->ent[m->last];
 	if (e->h != h || !ent_same(e, b, xr, r, parent)) {
-		e->next = h;
+		/* the place is memo_keep's now: empty until it keeps */
+		e->h = h;
+		e->have = 0;
 		return e;
 	}
 	*hit = 1;
@@ -2218,24 +2225,32 @@ static void
 memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
     const struct record *r, const struct record *parent)
 {
-	size_t i;
+	size_t i, len, need = 0;
 	const char *v;
+	char *p;
 
-	/* the entry's place again, and of its values those that are the
-	 * same (a miss differs often in one value only) */
+	/* the entry's place again (memo_find set its hash); its values
+	 * copied one after the other */
 	free(e->value);
 	e->value = NULL;
-	if (e->vals == NULL)
-		e->vals = xcalloc(b->n + 1, sizeof *e->vals);
-	for (i = 0; i < b->n; i++) {
-		v = bound_value(xr, b->field[i], r, parent);
-		if (v != NULL && e->vals[i] != NULL &&
-		    strcmp(v, e->vals[i]) == 0)
-			continue;
-		free(e->vals[i]);
-		e->vals[i] = v != NULL ? xstrdup(v) : NULL;
+	for (i = 0; i < b->n; i++)
+		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
+			need += strlen(v) + 1;
+	need += b->n;
+	if (need > e->cap) {
+		free(e->vals);
+		e->cap = need < 64 ? 64 : (unsigned)need;
+		e->vals = xmalloc(e->cap);
 	}
-	e->h = e->next;
+	for (i = 0, p = e->vals; i < b->n; i++) {
+		v = bound_value(xr, b->field[i], r, parent);
+		*p++ = v != NULL;
+		if (v == NULL)
+			continue;
+		len = strlen(v) + 1;
+		memcpy(p, v, len);
+		p += len;
+	}
 	e->have = 1;
 }
 
