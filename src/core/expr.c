@@ -217,6 +217,10 @@ struct xrec {
 	unsigned char *rel, *saved;
 	unsigned *fver;       /* 3 * nfields */
 	char **before;
+	/* nfields * XK_NKINDS, by fshare: when a relevance was last asked
+	 * in the refresh (0: not yet) and its answer */
+	unsigned *aseen;
+	unsigned char *aval;
 };
 
 struct expr_set {
@@ -1895,6 +1899,8 @@ expr_free(struct expr_set *x)
 		free(xr->fver);
 		free(xr->before);
 		free(xr->saved);
+		free(xr->aseen);
+		free(xr->aval);
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
 			free(xr->fbind[k].field);
@@ -2573,6 +2579,37 @@ same_since(const struct xrec *xr, size_t field, int kind,
 	return 1;
 }
 
+/*
+ * expr_relevant within a refresh: a deterministic relevance asked since
+ * none of the fields it binds changed (at clock aseen) gives the answer
+ * it gave then, for every field whose relevance is the same (fshare).
+ */
+static int
+refresh_relevant(struct expr_set *x, struct xrec *xr, struct record *r,
+    const struct record *parent, size_t i, const unsigned *fver,
+    unsigned clock)
+{
+	size_t k = i * XK_NKINDS + XK_RELEVANT, c, j, nf = xr->def->nfields;
+	const struct xbind *b;
+	int v;
+
+	if (xr->fst[k] == NULL || !xr->fmemo[k].pure)
+		return expr_relevant(x, r, parent, i);
+	c = xr->fshare[k]; /* binds what k binds */
+	b = &xr->fbind[c];
+	if (xr->aseen[c] != 0) {
+		for (j = 0; j < b->n; j++)
+			if (b->field[j] < nf && fver[b->field[j]] > xr->aseen[c])
+				break;
+		if (j == b->n)
+			return xr->aval[c];
+	}
+	v = expr_relevant(x, r, parent, i);
+	xr->aseen[c] = clock;
+	xr->aval[c] = (unsigned char)v;
+	return v;
+}
+
 /* Keep field i's value in before[i] unless kept already. */
 static void
 keep_before(const struct record *r, size_t i, char **before,
@@ -2613,6 +2650,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 		xr->fver = xcalloc(nf * 3, sizeof *xr->fver);
 		xr->before = xcalloc(nf, sizeof *xr->before);
 		xr->saved = xcalloc(nf, 1);
+		xr->aseen = xcalloc(nf * XK_NKINDS, sizeof *xr->aseen);
+		xr->aval = xcalloc(nf * XK_NKINDS, 1);
 	}
 	rel = xr->rel;
 	fver = xr->fver;
@@ -2623,6 +2662,7 @@ expr_refresh(struct expr_set *x, struct record *r,
 	memset(rel, 0, nf);
 	memset(fver, 0, nf * 3 * sizeof *fver);
 	memset(saved, 0, nf);
+	memset(xr->aseen, 0, nf * XK_NKINDS * sizeof *xr->aseen);
 	cseen = fver + nf;
 	rseen = cseen + nf;
 
@@ -2636,8 +2676,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 			cseen[i] = clock;
 			v = NULL;
 			own = NULL;
-			if (expr_relevant(x, r, parent, i) &&
-			    calc_value(x, r, parent, i, &v, &own) < 0)
+			if (refresh_relevant(x, xr, r, parent, i, fver,
+			    clock) && calc_value(x, r, parent, i, &v, &own) < 0)
 				v = NULL;
 			if (!same_value(v, r->val[i])) {
 				keep_before(r, i, before, saved);
@@ -2654,8 +2694,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 				continue;
 			if (!same_since(xr, i, XK_RELEVANT, fver, rseen[i])) {
 				rseen[i] = clock;
-				rel[i] = (unsigned char)expr_relevant(x, r,
-				    parent, i);
+				rel[i] = (unsigned char)refresh_relevant(x, xr,
+				    r, parent, i, fver, clock);
 			}
 			if (!rel[i] && r->val[i] != NULL) {
 				keep_before(r, i, before, saved);

@@ -1126,6 +1126,12 @@ static const char share_yaml[] =
     "records:\n"
     "  household:\n"
     "    fields:\n"
+    "      - {name: m2, type: text, relevant: \"g IS NOT NULL\"}\n"
+    "      - {name: n2, type: text, relevant: \"g IS NOT NULL\"}\n"
+    "      - {name: g, type: text, relevant: \"a = 1\"}\n"
+    "      - {name: k, type: calculate, calculation: \"b + 1\"}\n"
+    "      - {name: m, type: text, relevant: \"k = 2\"}\n"
+    "      - {name: n, type: text, relevant: \"k = 2\"}\n"
     "      - {name: a, type: integer}\n"
     "      - {name: b, type: integer}\n"
     "      - {name: p, type: text, relevant: \"a = 1\"}\n"
@@ -1155,9 +1161,10 @@ test_shared_memo(void **state)
 	tu_diags_dump(&d);
 	assert_non_null(x);
 	diags_free(&d);
-	/* q and t share p's, d shares c's; not r, s (other text), u, v (not
-	 * deterministic), nor c with p (a value, not a truth) */
-	assert_int_equal(expr_shared(x, def), 3);
+	/* p, q and t share g's, n2 m2's, n m's, d c's; not r, s (other
+	 * text), u, v (not deterministic), nor c with p (a value, not a
+	 * truth) */
+	assert_int_equal(expr_shared(x, def), 6);
 	r = record_new(def);
 	for (k = 0; k < 3; k++) /* again: every memo holds something */
 		for (i = 0; i < sizeof as / sizeof *as; i++) {
@@ -1199,6 +1206,40 @@ test_shared_memo(void **state)
 				assert_string_equal(v, one ? "1" : "0");
 			free(v);
 		}
+	/* a refresh: fields of one relevance answer together, asked again
+	 * when what it reads changes during the refresh (g, cleared after
+	 * m2 was asked) */
+	for (k = 0; k < 3; k++) {
+		int on = k != 1;
+		set(r, "a", on ? "1" : "2");
+		set(r, "b", on ? "1" : "5");
+		set(r, "g", "z");
+		set(r, "m2", "1");
+		set(r, "n2", "2");
+		set(r, "m", "3");
+		set(r, "n", "4");
+		set(r, "p", "5");
+		set(r, "q", "6");
+		expr_refresh(x, r, NULL, NULL);
+		assert_string_equal(get(r, "k"), on ? "2" : "6");
+		if (on) {
+			assert_string_equal(get(r, "g"), "z");
+			assert_string_equal(get(r, "m2"), "1");
+			assert_string_equal(get(r, "n2"), "2");
+			assert_string_equal(get(r, "m"), "3");
+			assert_string_equal(get(r, "n"), "4");
+			assert_string_equal(get(r, "p"), "5");
+			assert_string_equal(get(r, "q"), "6");
+		} else {
+			assert_null(get(r, "g"));
+			assert_null(get(r, "m2"));
+			assert_null(get(r, "n2"));
+			assert_null(get(r, "m"));
+			assert_null(get(r, "n"));
+			assert_null(get(r, "p"));
+			assert_null(get(r, "q"));
+		}
+	}
 	record_free(r);
 	expr_free(x);
 	schema_free(s);
