@@ -136,6 +136,7 @@ enum { D_AT, D_USER, D_CLIENT, D_RECORD, D_UUID, D_FIELD, D_OLD, D_NEW,
 	D_REASON, D_ACTION, D_NTEXT };
 struct drow {
 	char *t[D_NTEXT];
+	unsigned shared; /* bit k: t[k] is the row before's (not freed) */
 	int64_t record_id, parent_id;
 };
 static struct {
@@ -148,6 +149,21 @@ static char *
 dup_opt(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Text s for place k of deferred row d (the last one): the row before's
+ * when the same (then shared), else a copy. */
+static char *
+share_prev(struct drow *d, int k, const char *s)
+{
+	char *p;
+	if (s == NULL)
+		return NULL;
+	if (d > defer.v && (p = d[-1].t[k]) != NULL && strcmp(p, s) == 0) {
+		d->shared |= 1u << k;
+		return p;
+	}
+	return xstrdup(s);
 }
 
 void
@@ -163,7 +179,8 @@ db_audit_discard(void)
 	size_t i, k;
 	for (i = 0; i < defer.n; i++)
 		for (k = 0; k < D_NTEXT; k++)
-			free(defer.v[i].t[k]);
+			if (!(defer.v[i].shared & (1u << k)))
+				free(defer.v[i].t[k]);
 	free(defer.v);
 	memset(&defer, 0, sizeof defer);
 }
@@ -246,17 +263,19 @@ db_audit_add(struct db *db, const char *now, const char *user,
 		}
 		d = &defer.v[defer.n++];
 		memset(d, 0, sizeof *d);
-		d->t[D_AT] = xstrdup(now);
-		d->t[D_USER] = dup_opt(user);
-		d->t[D_CLIENT] = dup_opt(*client != '\0' ? client : NULL);
-		d->t[D_RECORD] = xstrdup(e->record);
+		/* the texts every row of a batch repeats: the row before's */
+		d->t[D_AT] = share_prev(d, D_AT, now);
+		d->t[D_USER] = share_prev(d, D_USER, user);
+		d->t[D_CLIENT] = share_prev(d, D_CLIENT, *client != '\0' ?
+		    client : NULL);
+		d->t[D_RECORD] = share_prev(d, D_RECORD, e->record);
 		d->t[D_UUID] = dup_opt(e->uuid != NULL && *e->uuid != '\0' ?
 		    e->uuid : NULL);
 		d->t[D_FIELD] = dup_opt(e->field);
 		d->t[D_OLD] = dup_opt(e->old_value);
 		d->t[D_NEW] = dup_opt(e->new_value);
 		d->t[D_REASON] = dup_opt(e->reason);
-		d->t[D_ACTION] = xstrdup(e->action);
+		d->t[D_ACTION] = share_prev(d, D_ACTION, e->action);
 		d->record_id = e->record_id;
 		d->parent_id = e->parent_id;
 		return 0;

@@ -98,6 +98,12 @@ struct db {
 	int bulk_saver, bulk_ui_ok;
 	struct user_info bulk_ui;
 	int no_save_sp;                 /* db_set_save_savepoint(db, 0) */
+	/* In a transaction of db_begin (acc_txn): the highest record_id of
+	 * kesra_accept for acc_top_def (NULL: not asked yet), kept up by
+	 * accept_write; an insert above it has no accepted rows to read */
+	int acc_txn;
+	const struct sch_record *acc_top_def;
+	int64_t acc_top;
 };
 
 static int
@@ -651,12 +657,19 @@ db_begin(struct db *db, char **err)
 	if (!sqlite3_get_autocommit(db->h))
 		return util_err(err, _("%s: a transaction is already open"),
 		    db->path);
-	return exec(db, "BEGIN IMMEDIATE", err);
+	db->acc_txn = 0;
+	db->acc_top_def = NULL;
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	db->acc_txn = 1;
+	return 0;
 }
 
 int
 db_commit(struct db *db, char **err)
 {
+	db->acc_txn = 0;
+	db->acc_top_def = NULL;
 	if (sqlite3_get_autocommit(db->h))
 		return util_err(err, _("%s: no transaction to commit"),
 		    db->path);
@@ -682,7 +695,11 @@ db_tune_interactive(struct db *db, char **err)
 void
 db_rollback(struct db *db)
 {
-	if (db != NULL && !sqlite3_get_autocommit(db->h))
+	if (db == NULL)
+		return;
+	db->acc_txn = 0;
+	db->acc_top_def = NULL;
+	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -1656,10 +1673,40 @@ note_unique(struct txn *t, const struct record *r)
 	}
 }
 
-/* Replace the accepted warnings of record id (type def) by r's list. */
+/*
+ * 1 when record id of def, just inserted, can have no rows in
+ * kesra_accept: in a transaction of db_begin (nobody else writes), id is
+ * above the highest record_id of def there (asked once, then kept up by
+ * accept_write). 0: ask.
+ */
+static int
+accept_none_above(struct db *db, const struct sch_record *def, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if (!db->acc_txn || sqlite3_get_autocommit(db->h))
+		return 0;
+	if (db->acc_top_def != def) {
+		if ((st = cache_get(db, "SELECT max(record_id) FROM "
+		    "kesra_accept WHERE record = ?", NULL)) == NULL)
+			return 0;
+		sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return 0;
+		}
+		db->acc_top = sqlite3_column_int64(st, 0); /* NULL: 0 */
+		db->acc_top_def = def;
+		sqlite3_reset(st);
+	}
+	return id > db->acc_top;
+}
+
+/* Replace the accepted warnings of record id (type def) by r's list;
+ * inserted: id is a row the save has just inserted. */
 static int
 accept_write(struct txn *t, const struct sch_record *def, int64_t id,
-    const struct record *r, char **err)
+    const struct record *r, int inserted, char **err)
 {
 	struct db *db = t->db;
 	/* Called by write_record after it noted the row. */
@@ -1675,6 +1722,8 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 		    "before the database is migrated (run 'kesra migrate')"),
 		    db->path);
 	}
+	if (inserted && r->nacc == 0 && accept_none_above(db, def, id))
+		return 0; /* nothing to read, nothing to write */
 	if ((t->acc_sel == NULL && (t->acc_sel = cache_get(db, "SELECT rule, "
 	    "reason FROM kesra_accept WHERE record = ? AND record_id = ?",
 	    err)) ==
@@ -1736,6 +1785,8 @@ accept_write(struct txn *t, const struct sch_record *def, int64_t id,
 			db_fail(db, err, "kesra_accept");
 			goto out;
 		}
+		if (db->acc_top_def == def && id > db->acc_top)
+			db->acc_top = id;
 		if (sqlite3_changes(db->h) > 0 && (user_info_can(&t->ui,
 		    ACTION_ACCEPT, err) != 1 || audit_row(t, def, id,
 		    sv->uuid, sv->parent_id,
@@ -1923,7 +1974,7 @@ write_record(struct txn *t, struct writer *w, struct record *r,
 		    err) < 0)
 			goto out;
 	}
-	rc = accept_write(t, def, sv->id, r, err);
+	rc = accept_write(t, def, sv->id, r, insert, err);
 out:
 	for (i = 0; i < nch; i++)
 		free(ch[i].old);

@@ -166,7 +166,8 @@ region_kept_unref(void *p)
  * and the next records of an import or a scan mostly ask again with
  * values already seen.
  */
-#define XMEMO_WAYS 256 /* results kept per statement, by hash of values */
+#define XMEMO_WAYS 256 /* results kept per statement, by hash of values
+                        * (this and XMEMO_FIRST: powers of 2, a mask) */
 /* A statement starts with XMEMO_FIRST places and gets XMEMO_WAYS after
  * XMEMO_GROW look-ups: a form asks each expression a few dozen times,
  * an import or a scan thousands (256 places for every expression of a
@@ -178,17 +179,21 @@ region_kept_unref(void *p)
 #define XMEMO_TRIAL 4096
 #define XMEMO_MIN 8
 struct xmemo_ent {
-	unsigned char have;
+	uint64_t h;    /* the hash of the values (memo_find's) */
+	char *value;
+	/* the xbind.n values bound, one after the other (one place to
+	 * read): each a byte 0 (NULL) or 1 then the text and its NUL */
+	char *vals;
 	int truth;     /* eval_truth's result */
 	int rc;        /* eval_value's result and value */
-	char *value;
-	char **vals;   /* xbind.n values bound (NULL: none) */
+	unsigned cap;  /* vals' size */
+	unsigned char have;
 };
 struct xmemo {
 	unsigned char det;
 	unsigned char pure; /* det as compiled (det goes 0 when unused) */
 	struct xmemo_ent *ent; /* nways, allocated when first kept */
-	unsigned nways;
+	unsigned nways; /* a power of 2 */
 	unsigned long nlook, nhit;
 	unsigned last; /* the entry of the last look-up, tried first */
 };
@@ -201,12 +206,21 @@ struct xrec {
 	struct xmemo *rmemo;  /* def->nrules */
 	sqlite3_stmt **fst;   /* nfields * XK_NKINDS; NULL = no expression */
 	struct xbind *fbind;  /* nfields * XK_NKINDS: what fst[k] binds */
+	size_t *fshare;       /* nfields * XK_NKINDS: the memo fst[k] uses */
 	struct xbind *rbind;  /* def->nrules: what rules[k] binds */
 	struct xchoice *ch;   /* nfields */
 	sqlite3_stmt **rules; /* def->nrules */
 	struct xroster *rr;   /* def->nroster_rules */
 	size_t *calc;         /* calculated fields, dependencies first */
 	size_t ncalc;
+	/* expr_refresh's work space (nfields each), kept between calls */
+	unsigned char *rel, *saved;
+	unsigned *fver;       /* 3 * nfields */
+	char **before;
+	/* nfields * XK_NKINDS, by fshare: when a relevance was last asked
+	 * in the refresh (0: not yet) and its answer */
+	unsigned *aseen;
+	unsigned char *aval;
 };
 
 struct expr_set {
@@ -1662,6 +1676,64 @@ order_calculations(struct cctx *c, struct xrec *xr)
 	free(uses);
 }
 
+/* 1 for the kinds evaluated for a truth (eval_truth): not a value, a choice. */
+static int
+truth_kind(int kind)
+{
+	return kind == XK_RELEVANT || kind == XK_REQUIRED ||
+	    kind == XK_CONSTRAINT;
+}
+
+/* 1 when statements a and b bind the same fields at the same places. */
+static int
+same_bind(const struct xbind *a, const struct xbind *b)
+{
+	size_t i;
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->field[i] != b->field[i] || a->param[i] != b->param[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Field expressions of the same SQL text binding the same fields give
+ * the same result for the same record (groups of fields share one
+ * relevance, e.g.): each uses the memo of the first of them (fshare), so
+ * that a record asks each distinct expression once. Only deterministic
+ * ones, and a truth only with truths, a calculation with calculations
+ * (the memo keeps one or the other); choice filters are not memoised.
+ */
+static void
+share_memos(struct xrec *xr)
+{
+	size_t n = xr->def->nfields * XK_NKINDS, k, j;
+
+	xr->fshare = xcalloc(n, sizeof *xr->fshare);
+	for (k = 0; k < n; k++) {
+		int kind = (int)(k % XK_NKINDS);
+		xr->fshare[k] = k;
+		if (xr->fst[k] == NULL || !xr->fmemo[k].det)
+			continue;
+		for (j = 0; j < k; j++) {
+			int jk = (int)(j % XK_NKINDS);
+			if (xr->fshare[j] != j || xr->fst[j] == NULL ||
+			    !xr->fmemo[j].det)
+				continue;
+			if (truth_kind(kind) ? !truth_kind(jk) :
+			    kind != XK_CALCULATION || jk != XK_CALCULATION)
+				continue;
+			if (same_bind(&xr->fbind[j], &xr->fbind[k]) &&
+			    strcmp(sqlite3_sql(xr->fst[j]),
+			    sqlite3_sql(xr->fst[k])) == 0) {
+				xr->fshare[k] = j;
+				break;
+			}
+		}
+	}
+}
+
 static void
 compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 {
@@ -1713,6 +1785,7 @@ compile_record(struct cctx *c, struct xrec *xr, const struct sch_record *def)
 			free(where);
 		}
 	}
+	share_memos(xr);
 	for (k = 0; k < def->nrules; k++) {
 		where = xasprintf("rule '%s'", def->rules[k].name);
 		if (def->rules[k].check.text != NULL)
@@ -1841,6 +1914,13 @@ expr_free(struct expr_set *x)
 			memo_clear(&xr->rmemo[k], xr->rbind[k].n);
 		free(xr->fmemo);
 		free(xr->rmemo);
+		free(xr->fshare);
+		free(xr->rel);
+		free(xr->fver);
+		free(xr->before);
+		free(xr->saved);
+		free(xr->aseen);
+		free(xr->aval);
 		for (k = 0; k < xr->def->nfields * XK_NKINDS; k++) {
 			sqlite3_finalize(xr->fst[k]);
 			free(xr->fbind[k].field);
@@ -2066,11 +2146,9 @@ bound_value(const struct xrec *xr, size_t f, const struct record *r,
 static void
 ent_clear(struct xmemo_ent *e, size_t n)
 {
-	size_t i;
-	if (e->vals != NULL)
-		for (i = 0; i < n; i++)
-			free(e->vals[i]);
+	(void)n; /* the values are in one place */
 	free(e->vals);
+	e->cap = 0;
 	free(e->value);
 	e->vals = NULL;
 	e->value = NULL;
@@ -2096,16 +2174,20 @@ ent_same(const struct xmemo_ent *e, const struct xbind *b,
     const struct xrec *xr, const struct record *r,
     const struct record *parent)
 {
-	const char *v;
+	const char *v, *p = e->vals;
 	size_t i;
 
 	if (!e->have)
 		return 0;
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
-		if (v == NULL ? e->vals[i] != NULL : e->vals[i] == NULL ||
-		    strcmp(v, e->vals[i]) != 0)
+		if (*p++ != (v != NULL))
 			return 0;
+		if (v == NULL)
+			continue;
+		if (strcmp(v, p) != 0)
+			return 0;
+		p += strlen(p) + 1;
 	}
 	return 1;
 }
@@ -2131,16 +2213,19 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 		m->det = 0;
 		return NULL;
 	}
-	if (m->ent != NULL && ent_same(&m->ent[m->last], b, xr, r, parent)) {
-		*hit = 1;
-		m->nhit++;
-		return &m->ent[m->last];
-	}
+	/* the hash first: an entry of another hash is not compared (its
+	 * values are not read) */
 	for (i = 0; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
 		/* NULL and "" apart: NUL ends a value, 1 marks NULL */
 		h = v != NULL ? util_fnv1a(h, v, strlen(v) + 1) :
 		    util_fnv1a(h, "\1", 1);
+	}
+	if (m->ent != NULL && m->ent[m->last].h == h &&
+	    ent_same(&m->ent[m->last], b, xr, r, parent)) {
+		*hit = 1;
+		m->nhit++;
+		return &m->ent[m->last];
 	}
 	if (m->ent != NULL && m->nways < XMEMO_WAYS && m->nlook >= XMEMO_GROW)
 		memo_clear(m, b->n); /* a busy statement: more places */
@@ -2148,10 +2233,14 @@ memo_find(struct xmemo *m, const struct xbind *b, const struct xrec *xr,
 		m->nways = m->nlook >= XMEMO_GROW ? XMEMO_WAYS : XMEMO_FIRST;
 		m->ent = xcalloc(m->nways, sizeof *m->ent);
 	}
-	m->last = (unsigned)((h ^ (h >> 29)) % m->nways);
+	m->last = (unsigned)((h ^ (h >> 29)) & (m->nways - 1));
 	e = &m->ent[m->last];
-	if (!ent_same(e, b, xr, r, parent))
+	if (e->h != h || !ent_same(e, b, xr, r, parent)) {
+		/* the place is memo_keep's now: empty until it keeps */
+		e->h = h;
+		e->have = 0;
 		return e;
+	}
 	*hit = 1;
 	m->nhit++;
 	return e;
@@ -2162,22 +2251,31 @@ static void
 memo_keep(struct xmemo_ent *e, const struct xbind *b, const struct xrec *xr,
     const struct record *r, const struct record *parent)
 {
-	size_t i;
+	size_t i, len, need = 0;
 	const char *v;
+	char *p;
 
-	/* the entry's place again, and of its values those that are the
-	 * same (a miss differs often in one value only) */
+	/* the entry's place again (memo_find set its hash); its values
+	 * copied one after the other */
 	free(e->value);
 	e->value = NULL;
-	if (e->vals == NULL)
-		e->vals = xcalloc(b->n + 1, sizeof *e->vals);
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < b->n; i++)
+		if ((v = bound_value(xr, b->field[i], r, parent)) != NULL)
+			need += strlen(v) + 1;
+	need += b->n;
+	if (need > e->cap) {
+		free(e->vals);
+		e->cap = need < 64 ? 64 : (unsigned)need;
+		e->vals = xmalloc(e->cap);
+	}
+	for (i = 0, p = e->vals; i < b->n; i++) {
 		v = bound_value(xr, b->field[i], r, parent);
-		if (v != NULL && e->vals[i] != NULL &&
-		    strcmp(v, e->vals[i]) == 0)
+		*p++ = v != NULL;
+		if (v == NULL)
 			continue;
-		free(e->vals[i]);
-		e->vals[i] = v != NULL ? xstrdup(v) : NULL;
+		len = strlen(v) + 1;
+		memcpy(p, v, len);
+		p += len;
 	}
 	e->have = 1;
 }
@@ -2265,7 +2363,7 @@ field_truth(struct expr_set *x, const struct record *r,
 	if (xr == NULL || field >= xr->def->nfields || (st = xr->fst[k]) ==
 	    NULL)
 		return EV_NONE;
-	m = &xr->fmemo[k];
+	m = &xr->fmemo[xr->fshare[k]];
 	b = &xr->fbind[k];
 	parent = parent_of(xr, parent);
 	if ((e = memo_find(m, b, xr, r, parent, &hit)) != NULL && hit)
@@ -2416,7 +2514,7 @@ calc_value(struct expr_set *x, const struct record *r,
 	if (xr == NULL || field >= xr->def->nfields ||
 	    (st = xr->fst[k]) == NULL)
 		return -1;
-	m = &xr->fmemo[k];
+	m = &xr->fmemo[xr->fshare[k]];
 	p = parent_of(xr, parent);
 	/* a remembered result first: the statement is bound (as
 	 * field_bound does) only when it is stepped */
@@ -2436,6 +2534,19 @@ calc_value(struct expr_set *x, const struct record *r,
 	} else
 		*val = *own;
 	return rc;
+}
+
+size_t
+expr_shared(struct expr_set *x, const struct sch_record *def)
+{
+	struct xrec *xr = xrec_of(x, def);
+	size_t k, n = 0;
+
+	if (xr == NULL)
+		return 0;
+	for (k = 0; k < def->nfields * XK_NKINDS; k++)
+		n += xr->fshare[k] != k;
+	return n;
 }
 
 int
@@ -2488,6 +2599,37 @@ same_since(const struct xrec *xr, size_t field, int kind,
 	return 1;
 }
 
+/*
+ * expr_relevant within a refresh: a deterministic relevance asked since
+ * none of the fields it binds changed (at clock aseen) gives the answer
+ * it gave then, for every field whose relevance is the same (fshare).
+ */
+static int
+refresh_relevant(struct expr_set *x, struct xrec *xr, struct record *r,
+    const struct record *parent, size_t i, const unsigned *fver,
+    unsigned clock)
+{
+	size_t k = i * XK_NKINDS + XK_RELEVANT, c, j, nf = xr->def->nfields;
+	const struct xbind *b;
+	int v;
+
+	if (xr->fst[k] == NULL || !xr->fmemo[k].pure)
+		return expr_relevant(x, r, parent, i);
+	c = xr->fshare[k]; /* binds what k binds */
+	b = &xr->fbind[c];
+	if (xr->aseen[c] != 0) {
+		for (j = 0; j < b->n; j++)
+			if (b->field[j] < nf && fver[b->field[j]] > xr->aseen[c])
+				break;
+		if (j == b->n)
+			return xr->aval[c];
+	}
+	v = expr_relevant(x, r, parent, i);
+	xr->aseen[c] = clock;
+	xr->aval[c] = (unsigned char)v;
+	return v;
+}
+
 /* Keep field i's value in before[i] unless kept already. */
 static void
 keep_before(const struct record *r, size_t i, char **before,
@@ -2523,14 +2665,26 @@ expr_refresh(struct expr_set *x, struct record *r,
 		return 0;
 	}
 	nf = xr->def->nfields;
-	rel = xcalloc(nf, 1);
-	fver = xcalloc(nf * 3, sizeof *fver);
-	cseen = fver + nf;
-	rseen = cseen + nf;
+	if (xr->rel == NULL) {
+		xr->rel = xcalloc(nf, 1);
+		xr->fver = xcalloc(nf * 3, sizeof *xr->fver);
+		xr->before = xcalloc(nf, sizeof *xr->before);
+		xr->saved = xcalloc(nf, 1);
+		xr->aseen = xcalloc(nf * XK_NKINDS, sizeof *xr->aseen);
+		xr->aval = xcalloc(nf * XK_NKINDS, 1);
+	}
+	rel = xr->rel;
+	fver = xr->fver;
 	/* a field's value before the refresh, kept when it is first set
 	 * (saved[i]); a field never set has its value still */
-	before = xcalloc(nf, sizeof *before);
-	saved = xcalloc(nf, 1);
+	before = xr->before;
+	saved = xr->saved;
+	memset(rel, 0, nf);
+	memset(fver, 0, nf * 3 * sizeof *fver);
+	memset(saved, 0, nf);
+	memset(xr->aseen, 0, nf * XK_NKINDS * sizeof *xr->aseen);
+	cseen = fver + nf;
+	rseen = cseen + nf;
 
 	for (round = 0; round <= nf + 1; round++) {
 		changed = 0;
@@ -2542,8 +2696,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 			cseen[i] = clock;
 			v = NULL;
 			own = NULL;
-			if (expr_relevant(x, r, parent, i) &&
-			    calc_value(x, r, parent, i, &v, &own) < 0)
+			if (refresh_relevant(x, xr, r, parent, i, fver,
+			    clock) && calc_value(x, r, parent, i, &v, &own) < 0)
 				v = NULL;
 			if (!same_value(v, r->val[i])) {
 				keep_before(r, i, before, saved);
@@ -2560,8 +2714,8 @@ expr_refresh(struct expr_set *x, struct record *r,
 				continue;
 			if (!same_since(xr, i, XK_RELEVANT, fver, rseen[i])) {
 				rseen[i] = clock;
-				rel[i] = (unsigned char)expr_relevant(x, r,
-				    parent, i);
+				rel[i] = (unsigned char)refresh_relevant(x, xr,
+				    r, parent, i, fver, clock);
 			}
 			if (!rel[i] && r->val[i] != NULL) {
 				keep_before(r, i, before, saved);
@@ -2575,16 +2729,15 @@ expr_refresh(struct expr_set *x, struct record *r,
 	}
 
 	for (i = 0; i < nf; i++) {
-		if (saved[i] && !same_value(before[i], r->val[i]))
+		if (!saved[i])
+			continue;
+		if (!same_value(before[i], r->val[i]))
 			count++;
 		free(before[i]);
+		before[i] = NULL;
 	}
-	free(saved);
 	if (relevant_out != NULL)
 		memcpy(relevant_out, rel, nf);
-	free(before);
-	free(rel);
-	free(fver);
 	return count;
 }
 

@@ -98,6 +98,10 @@ int expr_calculate(struct expr_set *x, const struct record *r,
 int expr_refresh(struct expr_set *x, struct record *r,
     const struct record *parent, unsigned char *relevant_out);
 
+/* How many field expressions of def answer from another's memo (the
+ * same SQL binding the same fields: see share_memos in expr.c). */
+size_t expr_shared(struct expr_set *x, const struct sch_record *def);
+
 
 /*
  * Check one expression written elsewhere (reports.yaml) as the dictionary's

@@ -177,7 +177,54 @@ struct imp {
 	 * do not change during an import of their rows) */
 	char *par_by;
 	int par_by_key;
+	struct vmemo *vm;      /* ncols: each column's checked values */
 };
+
+/*
+ * The values of a column repeat (codes, yes/no, small numbers): what
+ * from_label and validate_value made of a value is kept per column, by
+ * the value as written, so that a value seen before costs a look-up. Only
+ * for the types whose check depends on the field and the value alone
+ * (and the language, the same for the whole import); a column whose
+ * values rarely repeat stops after VM_TRIAL look-ups.
+ */
+#define VM_WAYS 64
+#define VM_MAXLEN 40 /* longer values are not kept */
+#define VM_TRIAL 4096
+#define VM_MIN 4     /* at least 1 hit in VM_MIN after VM_TRIAL */
+struct vmemo_ent {
+	char *in;   /* the value as written; NULL: empty place */
+	char *norm; /* the value to store (k == 0), or NULL */
+	char *msg;  /* why not (k < 0) */
+	int k;      /* validate_value's result */
+};
+struct vmemo {
+	struct vmemo_ent *ent; /* VM_WAYS, allocated when first kept */
+	unsigned long nlook, nhit;
+	int off;
+};
+
+static int
+vmemo_type(enum field_type t)
+{
+	return t == FT_INTEGER || t == FT_DECIMAL || t == FT_YESNO ||
+	    t == FT_SELECT_ONE || t == FT_SELECT_MULTIPLE || t == FT_REGION;
+}
+
+static void
+vmemo_free(struct vmemo *vm, size_t n)
+{
+	size_t i, j;
+	for (i = 0; vm != NULL && i < n; i++) {
+		for (j = 0; vm[i].ent != NULL && j < VM_WAYS; j++) {
+			free(vm[i].ent[j].in);
+			free(vm[i].ent[j].norm);
+			free(vm[i].ent[j].msg);
+		}
+		free(vm[i].ent);
+	}
+	free(vm);
+}
 
 /* Case-insensitive equality after trimming ASCII white space. */
 static int
@@ -650,6 +697,69 @@ find_parent(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	return 0;
 }
 
+/*
+ * Value v (not blank) of column col, field f, as it is stored: *norm, or
+ * *msg and -1 (validate_value's result). The caller frees both.
+ */
+static int
+check_value(struct imp *m, size_t col, const struct sch_field *f,
+    const char *v, char **norm, char **msg)
+{
+	struct vmemo *vm = m->vm != NULL ? &m->vm[col] : NULL;
+	struct vmemo_ent *e = NULL;
+	char *lab;
+	const char *rule, *in;
+	size_t len;
+	int k;
+
+	*norm = NULL;
+	*msg = NULL;
+	if (vm != NULL && !vm->off && vmemo_type(f->type) &&
+	    (len = strnlen(v, VM_MAXLEN + 1)) <= VM_MAXLEN) {
+		uint64_t h = util_fnv1a(UTIL_FNV_INIT, v, len);
+		if (++vm->nlook == VM_TRIAL && vm->nhit < VM_TRIAL / VM_MIN)
+			vm->off = 1;
+		else {
+			if (vm->ent == NULL)
+				vm->ent = xcalloc(VM_WAYS, sizeof *vm->ent);
+			e = &vm->ent[(h ^ (h >> 29)) % VM_WAYS];
+			if (e->in != NULL && strcmp(e->in, v) == 0) {
+				vm->nhit++;
+				if (e->norm != NULL)
+					*norm = xstrdup(e->norm);
+				if (e->msg != NULL)
+					*msg = xstrdup(e->msg);
+				return e->k;
+			}
+		}
+	}
+	if ((lab = from_label(f, v)) != NULL)
+		in = lab;
+	else
+		in = v;
+	if (f->type == FT_TEXT && has_controls(in)) {
+		char *mk = masked(in);
+		k = validate_value(f, mk, m->o->lang, norm, &rule, msg);
+		free(mk);
+		if (k == 0) {
+			free(*norm);
+			*norm = util_trim(in);
+		}
+	} else
+		k = validate_value(f, in, m->o->lang, norm, &rule, msg);
+	free(lab);
+	if (e != NULL) {
+		free(e->in);
+		free(e->norm);
+		free(e->msg);
+		e->in = xstrdup(v);
+		e->norm = *norm != NULL ? xstrdup(*norm) : NULL;
+		e->msg = *msg != NULL ? xstrdup(*msg) : NULL;
+		e->k = k;
+	}
+	return k;
+}
+
 enum { ROW_INSERTED, ROW_UPDATED, ROW_UNCHANGED, ROW_REJECTED };
 
 /*
@@ -758,8 +868,7 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 	/* Values. */
 	for (i = 0; i < m->ncols; i++) {
 		const struct sch_field *f;
-		char *lab, *norm = NULL, *msg = NULL;
-		const char *rule, *in;
+		char *norm, *msg;
 		if (m->cols[i].kind != C_FIELD)
 			continue;
 		f = &def->fields[m->cols[i].field];
@@ -769,29 +878,13 @@ import_row(struct imp *m, const struct csv_record *rec, struct sbuf *why,
 			record_set(r, (size_t)m->cols[i].field, NULL);
 			continue;
 		}
-		if ((lab = from_label(f, rec->field[i])) != NULL)
-			in = lab;
-		else
-			in = rec->field[i];
-		if (f->type == FT_TEXT && has_controls(in)) {
-			char *mk = masked(in);
-			k = validate_value(f, mk, m->o->lang, &norm, &rule,
-			    &msg);
-			free(mk);
-			if (k == 0) {
-				free(norm);
-				norm = util_trim(in);
-			}
-		} else
-			k = validate_value(f, in, m->o->lang, &norm, &rule,
-			    &msg);
+		k = check_value(m, i, f, rec->field[i], &norm, &msg);
 		if (k < 0)
 			reason_add(why, f->name, msg);
 		else {
 			record_set_owned(r, (size_t)m->cols[i].field, norm);
 			norm = NULL;
 		}
-		free(lab);
 		free(norm);
 		free(msg);
 	}
@@ -1048,6 +1141,8 @@ out:
 struct batch {
 	struct csv_record rec[BATCH_ROWS]; /* copies */
 	char *blob[BATCH_ROWS];            /* each copy's text */
+	size_t cap[BATCH_ROWS];            /* its size (kept between batches) */
+	size_t fcap[BATCH_ROWS];           /* places of field and len */
 	int64_t id[BATCH_ROWS];
 	size_t n;
 };
@@ -1061,10 +1156,18 @@ batch_put(struct batch *b, const struct csv_record *src)
 
 	for (i = 0; i < src->n; i++)
 		total += src->len[i] + 1;
-	free(b->blob[b->n]);
-	p = b->blob[b->n] = xmalloc(total + 1);
-	d->field = xreallocarray(d->field, src->n + 1, sizeof *d->field);
-	d->len = xreallocarray(d->len, src->n + 1, sizeof *d->len);
+	if (b->cap[b->n] < total + 1) {
+		free(b->blob[b->n]);
+		b->blob[b->n] = xmalloc(total + 1);
+		b->cap[b->n] = total + 1;
+	}
+	p = b->blob[b->n];
+	if (b->fcap[b->n] < src->n + 1) {
+		d->field = xreallocarray(d->field, src->n + 1,
+		    sizeof *d->field);
+		d->len = xreallocarray(d->len, src->n + 1, sizeof *d->len);
+		b->fcap[b->n] = src->n + 1;
+	}
 	for (i = 0; i < src->n; i++) {
 		memcpy(p, src->field[i], src->len[i]);
 		p[src->len[i]] = '\0';
@@ -1261,6 +1364,7 @@ transfer_import(struct db *db, struct expr_set *x, FILE *in,
 		free(e2);
 	}
 	bt = xcalloc(1, sizeof *bt);
+	m.vm = xcalloc(m.ncols, sizeof *m.vm);
 	do {
 		long r0 = res->rows;
 		size_t j;
@@ -1366,6 +1470,7 @@ out:
 	idset_free(&m.seen);
 	idset_free(&m.parents);
 	map_free(&mp);
+	vmemo_free(m.vm, m.ncols);
 	free(m.cols);
 	sbuf_free(&why);
 	return rc;

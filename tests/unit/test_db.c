@@ -1284,6 +1284,67 @@ test_note_has_no_column(void **state)
 	record_free(r);
 }
 
+/*
+ * In a transaction of db_begin an insert without accepted warnings skips
+ * reading kesra_accept only when no row there can name the new id: a
+ * stale row left for the id the insert takes is still withdrawn (and
+ * audited), and one written by the transaction itself is seen.
+ */
+static void
+test_accept_insert_in_txn(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *person;
+	struct record *a, *b, *c;
+	char *err = NULL;
+
+	create_v1(f);
+	person = rec(f->s, "person");
+	a = record_new(person);
+	record_set_by_name(a, "name", "Ani");
+	assert_int_equal(db_record_save(f->db, a, "alice", &err), 0);
+	assert_int_equal(a->id, 1);
+	/* left by an old file for the id the next insert takes */
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "INSERT INTO "
+	    "kesra_accept VALUES ('person', 2, 'tall', 'stale', 'x', "
+	    "'2020-01-01 00:00:00')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(f->db, &err), 0);
+	b = record_new(person);
+	record_set_by_name(b, "name", "Budi");
+	assert_int_equal(db_record_save(f->db, b, "alice", &err), 0);
+	assert_int_equal(b->id, 2);
+	assert_q(f->db, "SELECT count(*) FROM kesra_accept WHERE record_id = 2",
+	    "0");
+	assert_q(f->db, "SELECT count(*) FROM kesra_audit WHERE action = "
+	    "'accept' AND record_id = 2", "1");
+	/* one written in the transaction stays; the next insert has none */
+	record_accept(b, "tall", "measured");
+	assert_int_equal(db_record_save(f->db, b, "alice", &err), 0);
+	c = record_new(person);
+	record_set_by_name(c, "name", "Citra");
+	assert_int_equal(db_record_save(f->db, c, "alice", &err), 0);
+	assert_int_equal(c->id, 3);
+	assert_q(f->db, "SELECT record_id, reason FROM kesra_accept",
+	    "2|measured");
+	assert_int_equal(db_commit(f->db, &err), 0);
+	assert_null(err);
+	/* the next transaction asks again: a stale row for id 4 goes */
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "INSERT INTO "
+	    "kesra_accept VALUES ('person', 4, 'tall', 'stale', 'x', "
+	    "'2020-01-01 00:00:00')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(f->db, &err), 0);
+	record_free(c);
+	c = record_new(person);
+	record_set_by_name(c, "name", "Dewi");
+	assert_int_equal(db_record_save(f->db, c, "alice", &err), 0);
+	assert_int_equal(c->id, 4);
+	assert_int_equal(db_commit(f->db, &err), 0);
+	assert_q(f->db, "SELECT record_id FROM kesra_accept", "2");
+	record_free(a);
+	record_free(b);
+	record_free(c);
+}
+
 static void
 test_accepted_warnings(void **state)
 {
@@ -2227,6 +2288,7 @@ main(void)
 		T(test_page_title_shapes),
 		T(test_note_has_no_column),
 		T(test_accepted_warnings),
+		T(test_accept_insert_in_txn),
 		T(test_old_file_gains_ord),
 		T(test_old_file_without_uuid_refused),
 		T(test_unique_field),

@@ -1114,6 +1114,138 @@ test_memo(void **state)
 	assert_sql(f->h, "SELECT nik_region_known('3201010101900001')", "0");
 }
 
+/*
+ * Field expressions of the same SQL over the same fields share one memo
+ * (a truth with truths, a calculation with calculations); others keep
+ * their own: each still answers for its own expression.
+ */
+static const char share_yaml[] =
+    "dictionary: s\n"
+    "version: 1\n"
+    "languages: [id, en]\n"
+    "records:\n"
+    "  household:\n"
+    "    fields:\n"
+    "      - {name: m2, type: text, relevant: \"g IS NOT NULL\"}\n"
+    "      - {name: n2, type: text, relevant: \"g IS NOT NULL\"}\n"
+    "      - {name: g, type: text, relevant: \"a = 1\"}\n"
+    "      - {name: k, type: calculate, calculation: \"b + 1\"}\n"
+    "      - {name: m, type: text, relevant: \"k = 2\"}\n"
+    "      - {name: n, type: text, relevant: \"k = 2\"}\n"
+    "      - {name: a, type: integer}\n"
+    "      - {name: b, type: integer}\n"
+    "      - {name: p, type: text, relevant: \"a = 1\"}\n"
+    "      - {name: q, type: text, relevant: \"a = 1\"}\n"
+    "      - {name: r, type: text, relevant: \"a = 2\"}\n"
+    "      - {name: s, type: text, relevant: \"b = 1\"}\n"
+    "      - {name: t, type: text, required: \"a = 1\"}\n"
+    "      - {name: u, type: text, relevant: \"a = 1 AND date('now') > ''\"}\n"
+    "      - {name: v, type: text, relevant: \"a = 1 AND date('now') > ''\"}\n"
+    "      - {name: c, type: calculate, calculation: \"a = 1\"}\n"
+    "      - {name: d, type: calculate, calculation: \"a = 1\"}\n"
+    "      - {name: e, type: calculate, calculation: \"a = 2\"}\n";
+
+static void
+test_shared_memo(void **state)
+{
+	sqlite3 *h = open_db(state);
+	struct schema *s = tu_schema(share_yaml);
+	struct diags d = {0};
+	struct expr_set *x = expr_compile(h, s, &d);
+	const struct sch_record *def = schema_record(s, "household");
+	struct record *r;
+	static const char *const as[] = {"1", "2", NULL, "1", "3", "2", "1"};
+	size_t i, k;
+	char *v;
+
+	tu_diags_dump(&d);
+	assert_non_null(x);
+	diags_free(&d);
+	/* p, q and t share g's, n2 m2's, n m's, d c's; not r, s (other
+	 * text), u, v (not deterministic), nor c with p (a value, not a
+	 * truth) */
+	assert_int_equal(expr_shared(x, def), 6);
+	r = record_new(def);
+	for (k = 0; k < 3; k++) /* again: every memo holds something */
+		for (i = 0; i < sizeof as / sizeof *as; i++) {
+			int one = as[i] != NULL && strcmp(as[i], "1") == 0;
+			int two = as[i] != NULL && strcmp(as[i], "2") == 0;
+			set(r, "a", as[i]);
+			set(r, "b", as[i]);
+			assert_int_equal(expr_relevant(x, r, NULL,
+			    fi(def, "p")), one);
+			assert_int_equal(expr_relevant(x, r, NULL,
+			    fi(def, "r")), two);
+			assert_int_equal(expr_relevant(x, r, NULL,
+			    fi(def, "q")), one);
+			assert_int_equal(expr_relevant(x, r, NULL,
+			    fi(def, "s")), one);
+			assert_int_equal(expr_required(x, r, NULL,
+			    fi(def, "t")), one);
+			assert_int_equal(expr_relevant(x, r, NULL,
+			    fi(def, "v")), one);
+			assert_int_equal(expr_calculate(x, r, NULL,
+			    fi(def, "e"), &v), 0);
+			if (as[i] == NULL)
+				assert_null(v);
+			else
+				assert_string_equal(v, two ? "1" : "0");
+			free(v);
+			assert_int_equal(expr_calculate(x, r, NULL,
+			    fi(def, "d"), &v), 0);
+			if (as[i] == NULL)
+				assert_null(v);
+			else
+				assert_string_equal(v, one ? "1" : "0");
+			free(v);
+			assert_int_equal(expr_calculate(x, r, NULL,
+			    fi(def, "c"), &v), 0);
+			if (as[i] == NULL)
+				assert_null(v);
+			else
+				assert_string_equal(v, one ? "1" : "0");
+			free(v);
+		}
+	/* a refresh: fields of one relevance answer together, asked again
+	 * when what it reads changes during the refresh (g, cleared after
+	 * m2 was asked) */
+	for (k = 0; k < 3; k++) {
+		int on = k != 1;
+		set(r, "a", on ? "1" : "2");
+		set(r, "b", on ? "1" : "5");
+		set(r, "g", "z");
+		set(r, "m2", "1");
+		set(r, "n2", "2");
+		set(r, "m", "3");
+		set(r, "n", "4");
+		set(r, "p", "5");
+		set(r, "q", "6");
+		expr_refresh(x, r, NULL, NULL);
+		assert_string_equal(get(r, "k"), on ? "2" : "6");
+		if (on) {
+			assert_string_equal(get(r, "g"), "z");
+			assert_string_equal(get(r, "m2"), "1");
+			assert_string_equal(get(r, "n2"), "2");
+			assert_string_equal(get(r, "m"), "3");
+			assert_string_equal(get(r, "n"), "4");
+			assert_string_equal(get(r, "p"), "5");
+			assert_string_equal(get(r, "q"), "6");
+		} else {
+			assert_null(get(r, "g"));
+			assert_null(get(r, "m2"));
+			assert_null(get(r, "n2"));
+			assert_null(get(r, "m"));
+			assert_null(get(r, "n"));
+			assert_null(get(r, "p"));
+			assert_null(get(r, "q"));
+		}
+	}
+	record_free(r);
+	expr_free(x);
+	schema_free(s);
+	assert_int_equal(sqlite3_close(h), SQLITE_OK);
+}
+
 int
 main(void)
 {
@@ -1149,6 +1281,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_on_database,
 		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_cycle_of_three),
+		cmocka_unit_test_setup_teardown(test_shared_memo, tu_setup_tmp,
+		    tu_teardown_tmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

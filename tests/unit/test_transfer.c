@@ -165,6 +165,120 @@ test_many_rows_then_unchanged(void **state)
 	sbuf_free(&b);
 }
 
+/* The reasons of the rejected rows by line (collected by imp_rows). */
+struct why_list {
+	char **why; /* by line */
+	long n;
+};
+
+static void
+note_why(void *ctx, long line, const char *why)
+{
+	struct why_list *w = ctx;
+	if (line >= 0 && line < w->n) {
+		free(w->why[line]);
+		w->why[line] = xstrdup(why);
+	}
+}
+
+/*
+ * A column's values checked once and kept (by the value as written):
+ * every row with the same value gets what the first got, good (the same
+ * code, a label the same code) or bad (the same reason); a column whose
+ * values do not repeat (height) is still checked on every row after the
+ * memo gave up on it.
+ */
+static void
+test_value_memo(void **state)
+{
+	static const char *const sex[] = {"1", "Perempuan", " 2 ", "9",
+	    "MALE", "female", "2"};
+	static const char *const age[] = {"5", "200", "x", "  7", "130",
+	    "-1", "5"};
+	static const char *const aid[] = {"a b", "\"Cash; rice\"", "zz", "b",
+	    "a", "b a", "Tunai"};
+	static const char *const poor[] = {"ya", "0", "maybe", "1", "tidak",
+	    "n", "Y"};
+	/* per place of the cycle: rejected, then sex, age, aid, poor kept */
+	static const int bad[] = {0, 1, 1, 1, 0, 1, 0};
+	static const char *const want[][4] = {
+		{"1", "5", "a b", "1"}, {0}, {0}, {0},
+		{"1", "130", "a", "0"}, {0}, {"2", "5", "b", "1"}};
+	struct fx *f = *state;
+	struct transfer_import_opts o = {0};
+	struct transfer_import_result r;
+	struct why_list w = {0};
+	struct sbuf b = {0};
+	char *err = NULL, *first[7] = {0};
+	long i, n = 5000;
+	FILE *in;
+	int rc;
+
+	sbuf_add(&b, "pid,name,sex,age,aid,poor,height\n");
+	for (i = 0; i < n; i++)
+		sbuf_addf(&b, "P%ld,Orang,%s,%s,%s,%s,%s\n", i, sex[i % 7],
+		    age[i % 7], aid[i % 7], poor[i % 7], i == 4600 ? "abc" :
+		    "");
+	/* heights: every one another value (line 4602: not a number) */
+	w.n = n + 2;
+	w.why = xcalloc((size_t)w.n, sizeof *w.why);
+	in = fmemopen(b.s, b.len, "r");
+	assert_non_null(in);
+	o.record = "person";
+	o.partial = 1;
+	o.user = "test";
+	o.lang = 1;
+	o.rejected = note_why;
+	o.rejected_ctx = &w;
+	rc = transfer_import(f->db[0], f->x[0], in, "t.csv", &o, &r, &err);
+	fclose(in);
+	assert_int_equal(rc, 0);
+	for (i = 0; i < n; i++) {
+		const char *got = w.why[i + 2];
+		if (i == 4600) {
+			assert_non_null(got);
+			assert_non_null(strstr(got, "height"));
+			continue;
+		}
+		if (!bad[i % 7]) {
+			if (got != NULL)
+				fail_msg("line %ld rejected: %s", i + 2, got);
+			continue;
+		}
+		if (got == NULL)
+			fail_msg("line %ld (%s,%s,%s,%s) not rejected", i + 2,
+			    sex[i % 7], age[i % 7], aid[i % 7], poor[i % 7]);
+		if (first[i % 7] == NULL)
+			first[i % 7] = xstrdup(got);
+		else
+			assert_string_equal(got, first[i % 7]);
+	}
+	assert_non_null(strstr(first[1], "age"));
+	assert_non_null(strstr(first[2], "age"));
+	assert_non_null(strstr(first[2], "aid"));
+	assert_non_null(strstr(first[2], "poor"));
+	assert_non_null(strstr(first[3], "sex"));
+	assert_null(strstr(first[3], "age"));
+	assert_non_null(strstr(first[5], "age"));
+	for (i = 0; i < 7; i++) {
+		char *q;
+		free(first[i]);
+		if (want[i][0] == NULL)
+			continue;
+		q = xasprintf("SELECT count(*) FROM person WHERE CAST(substr("
+		    "pid, 2) AS INTEGER) %% 7 = %ld AND pid <> 'P4600' AND "
+		    "sex = %s AND age = %s AND aid = '%s' AND poor = %s", i,
+		    want[i][0], want[i][1], want[i][2], want[i][3]);
+		assert_int_equal(count(f, 0, q), (n - i + 6) / 7 -
+		    (4600 % 7 == i));
+		free(q);
+	}
+	for (i = 0; i < w.n; i++)
+		free(w.why[i]);
+	free(w.why);
+	sbuf_free(&b);
+}
+
 static void
 test_labels_yesno_decimal_comma(void **state)
 {
@@ -326,6 +440,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_many_rows_then_unchanged,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_memo, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_labels_yesno_decimal_comma,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roster_link_and_rule,
