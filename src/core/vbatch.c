@@ -1455,15 +1455,18 @@ probe:
 	sbuf_free(&cb);
 }
 
-/* The slot of a field the expressions name (vexpr_resolve_fn): the
- * row's stored fields (rowf), then the parent's, added when first named. */
-static int
-x_resolve(void *arg, const char *qual, const char *name)
+/*
+ * The stored field an expression names (qual: "household" in
+ * household.size, else NULL): a field of the row's record (*par = 0),
+ * else of its parent (*par = 1); NULL when there is none, or it is not
+ * stored.
+ */
+static const struct sch_field *
+named_field(const struct build *bd, const char *qual, const char *name,
+    int *par)
 {
-	struct build *bd = arg;
-	struct vbatch *v = bd->v;
 	const struct sch_record *recs[2] = {bd->r, bd->p};
-	size_t i, k;
+	size_t i;
 	int r;
 
 	for (r = 0; r < 2; r++) {
@@ -1476,28 +1479,44 @@ x_resolve(void *arg, const char *qual, const char *name)
 				break;
 		if (i == rec->nfields) {
 			if (qual != NULL)
-				return -1;
+				return NULL;
 			continue;
 		}
 		if (!schema_field_stored(&rec->fields[i]))
-			return -1;
-		if (r == 0) {
-			for (k = 0; k < v->nrowf; k++)
-				if (v->rowf[k] == &rec->fields[i])
-					return (int)k;
-			return -1;
-		}
-		for (k = 0; k < v->npslot; k++)
-			if (v->pslot[k] == &rec->fields[i])
-				return (int)(v->nrowf + k);
-		if (v->nrowf + v->npslot + 1 > VB_CHUNK)
-			return -1;
-		v->pslot = xreallocarray(v->pslot, v->npslot + 1,
-		    sizeof *v->pslot);
-		v->pslot[v->npslot++] = &rec->fields[i];
-		return (int)(v->nrowf + v->npslot - 1);
+			return NULL;
+		*par = r;
+		return &rec->fields[i];
 	}
-	return -1;
+	return NULL;
+}
+
+/* The slot of a field the expressions name (vexpr_resolve_fn): the
+ * row's stored fields (rowf), then the parent's, added when first named. */
+static int
+x_resolve(void *arg, const char *qual, const char *name)
+{
+	struct build *bd = arg;
+	struct vbatch *v = bd->v;
+	const struct sch_field *f;
+	size_t k;
+	int par;
+
+	if ((f = named_field(bd, qual, name, &par)) == NULL)
+		return -1;
+	if (!par) {
+		for (k = 0; k < v->nrowf; k++)
+			if (v->rowf[k] == f)
+				return (int)k;
+		return -1;
+	}
+	for (k = 0; k < v->npslot; k++)
+		if (v->pslot[k] == f)
+			return (int)(v->nrowf + k);
+	if (v->nrowf + v->npslot + 1 > VB_CHUNK)
+		return -1;
+	v->pslot = xreallocarray(v->pslot, v->npslot + 1, sizeof *v->pslot);
+	v->pslot[v->npslot++] = f;
+	return (int)(v->nrowf + v->npslot - 1);
 }
 
 /* The slot of a field a roster rule names: kesra_vb_roster's columns
@@ -1507,40 +1526,25 @@ rr_resolve(void *arg, const char *qual, const char *name)
 {
 	struct build *bd = arg;
 	struct vbatch *v = bd->v;
-	const struct sch_record *recs[2] = {bd->r, bd->p};
-	size_t i, k;
-	int r;
+	const struct sch_field *f;
+	size_t k;
+	int par;
 
-	for (r = 0; r < 2; r++) {
-		const struct sch_record *rec = recs[r];
-		if (rec == NULL || (qual != NULL && strcasecmp(qual,
-		    rec->name) != 0))
-			continue;
-		for (i = 0; i < rec->nfields; i++)
-			if (strcasecmp(rec->fields[i].name, name) == 0)
-				break;
-		if (i == rec->nfields) {
-			if (qual != NULL)
-				return -1;
-			continue;
-		}
-		if (!schema_field_stored(&rec->fields[i]))
+	if ((f = named_field(bd, qual, name, &par)) == NULL)
+		return -1;
+	for (k = 0; k < v->nrslot; k++)
+		if (v->rslot[k] == f)
+			break;
+	if (k == v->nrslot) {
+		if (v->nrslot + 1 > VB_CHUNK)
 			return -1;
-		for (k = 0; k < v->nrslot; k++)
-			if (v->rslot[k] == &rec->fields[i])
-				break;
-		if (k == v->nrslot) {
-			if (v->nrslot + 1 > VB_CHUNK)
-				return -1;
-			v->rslot = xreallocarray(v->rslot, v->nrslot + 1,
-			    sizeof *v->rslot);
-			v->rpar = xreallocarray(v->rpar, v->nrslot + 1, 1);
-			v->rslot[v->nrslot] = &rec->fields[i];
-			v->rpar[v->nrslot++] = r == 1;
-		}
-		return (int)k | (r == 1 ? VX_PARENT_SLOT : 0);
+		v->rslot = xreallocarray(v->rslot, v->nrslot + 1,
+		    sizeof *v->rslot);
+		v->rpar = xreallocarray(v->rpar, v->nrslot + 1, 1);
+		v->rslot[v->nrslot] = f;
+		v->rpar[v->nrslot++] = par == 1;
 	}
-	return -1;
+	return (int)k | (par ? VX_PARENT_SLOT : 0);
 }
 
 /* The index in xs of expression text, compiled once; -1 when vexpr does
