@@ -527,32 +527,45 @@ p_unary(struct lexer *l)
 	return x;
 }
 
-static struct vexpr *
-p_mul(struct lexer *l)
-{
-	struct vexpr *x = p_unary(l), *k;
+/*
+ * The left-associative binary operators by precedence, lowest first:
+ * comparisons, then + and -, then * and /; the operands of the last are
+ * p_unary's.
+ */
+static const struct binop {
+	const char *tok;
+	int op;
+} binops[][4] = {
+	{{"<", N_LT}, {"<=", N_LE}, {">", N_GT}, {">=", N_GE}},
+	{{"+", N_ADD}, {"-", N_SUB}},
+	{{"*", N_MUL}, {"/", N_DIV}},
+};
+#define NBINOPS (sizeof binops / sizeof binops[0])
 
-	while (x != NULL && (is_op(l, "*") || is_op(l, "/"))) {
-		int op = is_op(l, "*") ? N_MUL : N_DIV;
-		lex(l);
-		if ((k = p_unary(l)) == NULL)
-			return fail(l, x);
-		x = binary(op, x, k);
-	}
-	return x;
+/* The operator of level at l's token, or NULL. */
+static const struct binop *
+binop_at(struct lexer *l, size_t level)
+{
+	size_t i;
+	for (i = 0; i < 4 && binops[level][i].tok != NULL; i++)
+		if (is_op(l, binops[level][i].tok))
+			return &binops[level][i];
+	return NULL;
 }
 
 static struct vexpr *
-p_add(struct lexer *l)
+p_binary(struct lexer *l, size_t level)
 {
-	struct vexpr *x = p_mul(l), *k;
+	struct vexpr *x, *k;
+	const struct binop *b;
 
-	while (x != NULL && (is_op(l, "+") || is_op(l, "-"))) {
-		int op = is_op(l, "+") ? N_ADD : N_SUB;
+	x = level + 1 < NBINOPS ? p_binary(l, level + 1) : p_unary(l);
+	while (x != NULL && (b = binop_at(l, level)) != NULL) {
 		lex(l);
-		if ((k = p_mul(l)) == NULL)
+		k = level + 1 < NBINOPS ? p_binary(l, level + 1) : p_unary(l);
+		if (k == NULL)
 			return fail(l, x);
-		x = binary(op, x, k);
+		x = binary(b->op, x, k);
 	}
 	return x;
 }
@@ -560,18 +573,7 @@ p_add(struct lexer *l)
 static struct vexpr *
 p_rel(struct lexer *l)
 {
-	struct vexpr *x = p_add(l), *k;
-
-	while (x != NULL && (is_op(l, "<") || is_op(l, "<=") ||
-	    is_op(l, ">") || is_op(l, ">="))) {
-		int op = is_op(l, "<") ? N_LT : is_op(l, "<=") ? N_LE :
-		    is_op(l, ">") ? N_GT : N_GE;
-		lex(l);
-		if ((k = p_add(l)) == NULL)
-			return fail(l, x);
-		x = binary(op, x, k);
-	}
-	return x;
+	return p_binary(l, 0);
 }
 
 static struct vexpr *
