@@ -694,32 +694,32 @@ p_not(struct lexer *l)
 	return p_eq(l);
 }
 
+/* next (kw next)*: a left-associative chain of keyword operator op. */
 static struct vexpr *
-p_and(struct lexer *l)
+p_chain(struct lexer *l, const char *kw, int op,
+    struct vexpr *(*next)(struct lexer *))
 {
-	struct vexpr *x = p_not(l), *k;
+	struct vexpr *x = next(l), *k;
 
-	while (x != NULL && is_kw(l, "AND")) {
+	while (x != NULL && is_kw(l, kw)) {
 		lex(l);
-		if ((k = p_not(l)) == NULL)
+		if ((k = next(l)) == NULL)
 			return fail(l, x);
-		x = binary(N_AND, x, k);
+		x = binary(op, x, k);
 	}
 	return x;
 }
 
 static struct vexpr *
+p_and(struct lexer *l)
+{
+	return p_chain(l, "AND", N_AND, p_not);
+}
+
+static struct vexpr *
 p_or(struct lexer *l)
 {
-	struct vexpr *x = p_and(l), *k;
-
-	while (x != NULL && is_kw(l, "OR")) {
-		lex(l);
-		if ((k = p_and(l)) == NULL)
-			return fail(l, x);
-		x = binary(N_OR, x, k);
-	}
-	return x;
+	return p_chain(l, "OR", N_OR, p_and);
 }
 
 static int
