@@ -73,6 +73,7 @@ struct lexer {
 	int bad;
 	int roster;    /* aggregates allowed (vexpr_compile_roster) */
 	int in_agg;    /* inside an aggregate's argument */
+	int depth;     /* nesting of the parser's recursive levels */
 	struct vexpr **aggs; /* the aggregates met, numbered */
 	size_t naggs;
 };
@@ -275,6 +276,14 @@ vexpr_free(struct vexpr *x)
 
 static struct vexpr *p_or(struct lexer *l);
 static struct vexpr *p_rel(struct lexer *l);
+
+/*
+ * Nesting beyond this (parentheses, NOT NOT ..., - - ...) is not compiled:
+ * the parser, specialise and the evaluator recurse once a level, and an
+ * expression this deep is none a dictionary writes (SQLite's own parser
+ * refuses about 100 nested parentheses).
+ */
+#define VX_MAX_DEPTH 200
 
 /* Fail: mark and return NULL (every caller gives up on a NULL kid). */
 static struct vexpr *
@@ -504,8 +513,31 @@ p_primary(struct lexer *l)
 	}
 }
 
+static struct vexpr *unary_in(struct lexer *l);
+static struct vexpr *not_in(struct lexer *l);
+
+/* The recursive levels, each counted (VX_MAX_DEPTH). */
+static struct vexpr *
+deeper(struct lexer *l, struct vexpr *(*level)(struct lexer *))
+{
+	struct vexpr *x;
+
+	if (l->depth >= VX_MAX_DEPTH)
+		return fail(l, NULL);
+	l->depth++;
+	x = level(l);
+	l->depth--;
+	return x;
+}
+
 static struct vexpr *
 p_unary(struct lexer *l)
+{
+	return deeper(l, unary_in);
+}
+
+static struct vexpr *
+unary_in(struct lexer *l)
 {
 	struct vexpr *x, *k;
 
@@ -681,6 +713,12 @@ p_eq(struct lexer *l)
 static struct vexpr *
 p_not(struct lexer *l)
 {
+	return deeper(l, not_in);
+}
+
+static struct vexpr *
+not_in(struct lexer *l)
+{
 	struct vexpr *x, *k;
 
 	if (is_kw(l, "NOT")) {
@@ -717,9 +755,15 @@ p_and(struct lexer *l)
 }
 
 static struct vexpr *
-p_or(struct lexer *l)
+or_in(struct lexer *l)
 {
 	return p_chain(l, "OR", N_OR, p_and);
+}
+
+static struct vexpr *
+p_or(struct lexer *l)
+{
+	return deeper(l, or_in);
 }
 
 static int

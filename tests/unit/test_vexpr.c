@@ -792,6 +792,36 @@ test_constructs(void **state)
 			if (x != NULL)
 				fail_msg("compiled: %s", never[i]);
 		}
+		/* nesting: a depth a dictionary writes compiles; a hostile
+		 * one is refused without exhausting the stack */
+		{
+			static const char *const wrap[][2] = {
+			    {"(", ")"}, {"NOT ", ""}, {"- ", ""},
+			};
+			size_t w, k;
+			for (w = 0; w < 3; w++) {
+				size_t depth[2] = {40, 100000};
+				for (k = 0; k < 2; k++) {
+					struct sbuf b = {0};
+					struct vexpr *x;
+					size_t d;
+					for (d = 0; d < depth[k]; d++)
+						sbuf_add(&b, wrap[w][0]);
+					sbuf_add(&b, w == 2 ? "age" : "age >= 1");
+					for (d = 0; d < depth[k]; d++)
+						sbuf_add(&b, wrap[w][1]);
+					if (w == 2)
+						sbuf_add(&b, " >= 1");
+					x = vexpr_compile(b.s, resolve, &sl);
+					if ((x != NULL) != (k == 0))
+						fail_msg("nesting %s x%zu: %s",
+						    wrap[w][0], depth[k], x ?
+						    "compiled" : "refused");
+					vexpr_free(x);
+					sbuf_free(&b);
+				}
+			}
+		}
 	}
 	sqlite3_close(h);
 	schema_free(s);
