@@ -2030,7 +2030,7 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	struct vbatch *v = xcalloc(1, sizeof *v);
 	struct sbuf b = {0}, terms = {0};
 	struct build bd = {0};
-	size_t i, agg = 0;
+	size_t i;
 
 	v->h = h;
 	v->rec = rec;
@@ -2103,29 +2103,21 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 
 	if (v->parent != NULL) {
 		const struct sch_record *p = v->parent;
-		/* rows that may fail, by parent */
-		live_rows_by_parent(&b, rec, p, 0);
-		sbuf_addf(&b, " AND (\n%s\n)", terms.s);
-		/* the roster's count and rules, per parent */
+		struct sbuf rc = {0}, nr = {0};
+		/*
+		 * The roster as a whole may fail (rc: a condition over the
+		 * aggregates of one parent's rows): its count and rules.
+		 * An aggregate whose value depends on the order of the rows
+		 * (validate's is ord, id) flags every parent.
+		 */
 		if (rec->min_count > 0 || rec->max_count > 0 ||
 		    rec->nroster_rules > 0) {
-			sbuf_add(&b, "\nUNION ALL ");
-			agg = b.len;
-			/* the parents it finds are marked (vbatch_roster_marked):
-			 * in the result columns, computed only for the groups
-			 * HAVING keeps */
-			live_rows_by_parent(&b, rec, p, 1);
-			sbuf_add(&b, " GROUP BY ");
-			sbuf_add_ident(&b, rec->name);
-			/* an aggregate whose value depends on the order of
-			 * the rows (validate's is ord, id) flags every parent */
-			sbuf_addf(&b, ".parent_id HAVING %d",
-			    order_dependent(rec));
+			sbuf_addf(&rc, "%d", order_dependent(rec));
 			if (rec->min_count > 0)
-				sbuf_addf(&b, " OR count(*) < %d",
+				sbuf_addf(&rc, " OR count(*) < %d",
 				    rec->min_count);
 			if (rec->max_count > 0)
-				sbuf_addf(&b, " OR count(*) > %d",
+				sbuf_addf(&rc, " OR count(*) > %d",
 				    rec->max_count);
 			for (i = 0; i < rec->nroster_rules; i++) {
 				const char *t = rec->roster_rules[i].check.text;
@@ -2140,33 +2132,69 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 					v->nraggs += vexpr_naggs(x);
 					continue;
 				}
-				sbuf_addf(&b, "\n OR (CASE WHEN coalesce((\n%s\n"
+				sbuf_addf(&rc, "\n OR (CASE WHEN coalesce((\n%s\n"
 				    "), 1) THEN 0 ELSE 1 END)", t);
 			}
 			if (v->nrr > 0) {
-				sbuf_add(&b, "\n OR kesra_vb_roster(?3");
+				sbuf_add(&rc, "\n OR kesra_vb_roster(?3");
 				for (i = 0; i < v->nrslot; i++) {
-					sbuf_add(&b, ", ");
-					col(&b, v->rpar[i] ? p : rec,
+					sbuf_add(&rc, ", ");
+					col(&rc, v->rpar[i] ? p : rec,
 					    v->rslot[i]);
 				}
-				sbuf_add(&b, ")");
+				sbuf_add(&rc, ")");
 			}
 			/* parents without rows */
-			sbuf_add(&b, "\nUNION ALL SELECT kesra_vb_mark(?3, "
+			sbuf_add(&nr, "\nUNION ALL SELECT kesra_vb_mark(?3, "
 			    "kesra_p.id, 3) FROM ");
-			sbuf_add_ident(&b, p->name);
-			sbuf_add(&b, " AS kesra_p WHERE kesra_p.id BETWEEN ?1 "
+			sbuf_add_ident(&nr, p->name);
+			sbuf_add(&nr, " AS kesra_p WHERE kesra_p.id BETWEEN ?1 "
 			    "AND ?2 AND kesra_p.deleted_at IS NULL AND NOT "
 			    "EXISTS (SELECT 1 FROM ");
-			sbuf_add_ident(&b, rec->name);
-			sbuf_add(&b, " AS kesra_c WHERE kesra_c.parent_id = "
+			sbuf_add_ident(&nr, rec->name);
+			sbuf_add(&nr, " AS kesra_c WHERE kesra_c.parent_id = "
 			    "kesra_p.id AND kesra_c.deleted_at IS NULL)");
+			/* the roster part alone (vbatch_flagged_roster); the
+			 * parents it finds are marked (vbatch_roster_marked) in
+			 * the result column, computed only for the groups
+			 * HAVING keeps */
+			live_rows_by_parent(&b, rec, p, 1);
+			sbuf_add(&b, " GROUP BY ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_addf(&b, ".parent_id HAVING %s%s", rc.s, nr.s);
+			v->roster_sql = xstrdup(b.s);
+			sbuf_free(&b);
+			/*
+			 * Both in one pass over the rows, by parent: a parent
+			 * with a row that may fail (each row's terms evaluated
+			 * once, in max(), which marks it) or whose roster may
+			 * fail (then marked as such in the result column).
+			 */
+			sbuf_add(&b, "SELECT CASE WHEN (");
+			sbuf_add(&b, rc.s);
+			sbuf_add(&b, ") THEN kesra_vb_mark(?3, ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_add(&b, ".parent_id, 3) ELSE ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_add(&b, ".parent_id END");
+			from(&b, rec, p);
+			sbuf_add(&b, " WHERE ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_add(&b, ".parent_id BETWEEN ?1 AND ?2 AND ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_addf(&b, ".deleted_at IS NULL GROUP BY ");
+			sbuf_add_ident(&b, rec->name);
+			sbuf_addf(&b, ".parent_id HAVING max(\n%s\n) OR (%s)%s",
+			    terms.s, rc.s, nr.s);
+		} else {
+			/* rows that may fail, by parent */
+			live_rows_by_parent(&b, rec, p, 0);
+			sbuf_addf(&b, " AND (\n%s\n)", terms.s);
 		}
+		sbuf_free(&rc);
+		sbuf_free(&nr);
 		if (prepare(v, b.s, &v->parents, err) < 0)
 			goto fail;
-		if (agg > 0)
-			v->roster_sql = xstrdup(b.s + agg);
 		sbuf_free(&b);
 	}
 	sbuf_free(&terms);
