@@ -811,9 +811,9 @@ rule_message(const struct sch_rule *ru, int lang)
 
 /*
  * validate_record_full, or with probes_only the part of it that a record
- * whose other checks are known to pass (vbatch_others did not report it)
- * can still find: a unique value used again and a probable duplicate,
- * the same findings in the same order (every check before them passes).
+ * whose other checks are known to pass (vbatch_marked: VB_PROBE) can
+ * still find: a unique value used again and a probable duplicate, the
+ * same findings in the same order (every check before them passes).
  */
 static size_t
 record_check(const struct validate_ctx *c, const struct record *r,
@@ -944,13 +944,11 @@ validate_roster(const struct validate_ctx *c, const struct record *parent,
 }
 
 /*
- * What the set-based checks of the page tell check_tree of a flagged
- * record: whether the top-level statement flagged it (else it has no
- * finding of its own), and the statements whose marks name the rows that
- * need every check (vbatch_marked); NULL: check everything.
+ * The set-based statements of the page (top-level record, rosters), whose
+ * marks tell check_tree what each record and row can still find
+ * (vbatch_marked); NULL: check everything.
  */
 struct narrow {
-	int top_flagged;
 	const struct vbatch *top;
 	struct vbatch *const *kv;
 };
@@ -964,12 +962,11 @@ check_tree(const struct validate_ctx *c, struct record *r,
 {
 	struct findings fs = {0};
 	size_t k, j;
+	/* not marked: flagged for its rosters only, nothing of its own */
+	int mark = nw != NULL ? vbatch_marked(nw->top, r->id) : VB_OWN;
 
-	if (nw == NULL)
-		validate_record_full(c, r, NULL, NULL, 0, &fs);
-	else if (nw->top_flagged)
-		record_check(c, r, NULL, NULL, 0, &fs,
-		    vbatch_marked(nw->top, r->id) == VB_PROBE);
+	if (mark != 0)
+		record_check(c, r, NULL, NULL, 0, &fs, mark == VB_PROBE);
 	for (j = 0; j < fs.n; j++)
 		o->fn(fctx, r, r, &fs.v[j]);
 	findings_free(&fs);
@@ -1099,26 +1096,21 @@ scan_ids(struct db *db, const struct sch_record *def, int rf,
  */
 static int
 page_flags(struct vbatch *top, struct vbatch **kv, size_t nk, int64_t lo,
-    int64_t hi, struct vbatch_ids *fs, struct vbatch_ids *ft)
+    int64_t hi, struct vbatch_ids *fs)
 {
 	char *err = NULL;
 	size_t k;
 
 	fs->n = 0;
-	ft->n = 0;
 	if (top == NULL)
 		return -1;
-	/* ft: the records flagged for findings of their own */
-	if (vbatch_flagged(top, lo, hi, vbatch_ids_add, ft, &err) < 0)
+	if (vbatch_flagged(top, lo, hi, vbatch_ids_add, fs, &err) < 0)
 		goto fail;
-	for (k = 0; k < ft->n; k++)
-		vbatch_ids_add(fs, ft->v[k]);
 	for (k = 0; k < nk; k++)
 		if (kv[k] == NULL || vbatch_flagged_parents(kv[k], lo, hi,
 		    vbatch_ids_add, fs, &err) < 0)
 			goto fail;
 	vbatch_ids_sort(fs);
-	vbatch_ids_sort(ft);
 	return 0;
 fail:
 	free(err);
@@ -1233,7 +1225,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	enum region_level l = o->region != NULL ?
 	    region_code_level(o->region) : RL_NONE;
 	int64_t ids[SCAN_PAGE];
-	struct vbatch_ids fs = {0}, ft = {0};
+	struct vbatch_ids fs = {0};
 	struct page_recs pr = {0};
 	struct vbatch *vtop = NULL, *kv[16];
 	size_t t, k, nkv = 0;
@@ -1300,7 +1292,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			n = scan_ids(c->db, def, rf, o->region, after, 0, ids,
 			    err);
 			all = !fast || n <= 0 || page_flags(vtop, kv, nk,
-			    ids[0], ids[n - 1], &fs, &ft) < 0;
+			    ids[0], ids[n - 1], &fs) < 0;
 			if (!all && (o->record != NULL || o->row != NULL) &&
 			    page_load(c->db, def, kids, nk, o->row != NULL,
 			    ids[0], ids[n - 1], &pr, err) < 0)
@@ -1325,11 +1317,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				if (o->region == NULL || in_region(r, o->region)) {
 					if (o->record != NULL)
 						o->record(fctx, r);
-					struct narrow nw = {0};
-					nw.top_flagged = vbatch_ids_has(&ft,
-					    ids[i]);
-					nw.top = vtop;
-					nw.kv = kv;
+					struct narrow nw = {vtop, kv};
 					rc = check_tree(c, r, kids, nk, o, fctx,
 					    all ? NULL : &nw, err);
 					checked++;
@@ -1366,7 +1354,6 @@ out:
 	for (k = 0; k < nkv; k++)
 		vbatch_free(kv[k]);
 	vbatch_ids_free(&fs);
-	vbatch_ids_free(&ft);
 	if (grown)
 		cache_restore(c->db, cache_old);
 	return checked;
