@@ -19,11 +19,19 @@
  *     grouped by their required and relevant expressions), the
  *     constraint, the choice filter (the codes it refuses, when it reads
  *     the choice only), the region above, unique (an index probe for
- *     another live row);
+ *     another live row; none while the register holds the field's
+ *     partial unique index as kesra makes it: SQLite refuses a second
+ *     live row with the value);
  *   - the record's rules; the probable-duplicate key (an index probe);
  *   - for a roster, per parent: the row count against min_count and
- *     max_count and the roster rules, as aggregates GROUP BY parent_id,
- *     and parents without rows.
+ *     max_count and the roster rules, as aggregates GROUP BY parent_id
+ *     (in the same pass over the rows as their own terms), and parents
+ *     without rows.
+ * The row terms read CASE WHEN (all but the index probes) THEN mark
+ * WHEN (the probes) THEN mark ELSE 0 END, so that a run also says why it
+ * kept each row, and which parents' rosters as a whole may fail
+ * (vbatch_marked, vbatch_roster_marked): the exact check then runs only
+ * what can still find something.
  * The rules, the required and relevant conditions, the constraints and
  * the roster rules that vexpr compiles (vexpr.h: the common SQL of a
  * dictionary) are not in the SQL: kesra_vb_row evaluates them in C over
