@@ -1278,6 +1278,13 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				e2 = NULL;
 			}
 			nkv = nk;
+			/* the whole register: one pass for the duplicate
+			 * keys, not an index probe a row */
+			if (o->region == NULL) {
+				(void)vbatch_keyset(vtop, 1);
+				for (k = 0; k < nk; k++)
+					(void)vbatch_keyset(kv[k], 1);
+			}
 		}
 		for (;;) {
 			int rc = 0, all;

@@ -66,6 +66,21 @@ struct vbatch {
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
 	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
+	/*
+	 * The key set (vbatch_keyset): the hashes of the probable-duplicate
+	 * keys that two or more live rows share, made by one pass over the
+	 * table; a row whose key is not among them has no duplicate, and
+	 * kesra_vb_dkhas spares its index probe. Valid for the snapshot it
+	 * was made in (dkver: PRAGMA data_version then).
+	 */
+	int dks_want;  /* vbatch_keyset(v, 1) and the key allows it */
+	int dks_state; /* 0 none yet, 1 made, -1 given up (probes) */
+	uint64_t *dks; /* sorted */
+	size_t ndks;
+	uint64_t *dkall; /* while making it: a hash a live row */
+	size_t ndkall, dkcap;
+	int64_t dkver;
+	sqlite3_stmt *dkver_st;
 	/* region codes looked up (region_known), cleared for each run */
 	sqlite3_stmt *region;
 	struct vb_region {
@@ -1136,6 +1151,263 @@ dk_agree(sqlite3 *h)
 	return ok;
 }
 
+/* ---- the key set: which probable-duplicate keys two live rows share ---- */
+
+/*
+ * A probable duplicate is another live row whose duplicate-key fields
+ * are equal, a text field's after normalising (kesra_vb_dknorm, which
+ * agrees with the index's SQL: dk_c), any other's as text (the key
+ * fields of a key set have TEXT affinity, so the index probe compares
+ * them as text). The hash of a row's key covers exactly those bytes:
+ * two rows the probe would pair hash alike. Distinct keys that hash
+ * alike only cost a probe.
+ */
+#define DKS_MAX_ROWS (16L * 1024 * 1024) /* more: probes (memory) */
+
+static uint64_t
+dk_mix(uint64_t h, const unsigned char *p, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The hash of the key in argv[1..], 0 with *null when a value is NULL. */
+static uint64_t
+dk_hash(const struct vbatch *v, sqlite3_value **argv, int argc, int *null)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char sbuf[256], *out;
+	int k;
+
+	*null = 0;
+	for (k = 1; k < argc && (size_t)k <= v->rec->ndup_key; k++) {
+		const struct sch_field *f =
+		    &v->rec->fields[v->rec->dup_key[k - 1]];
+		const unsigned char *t;
+		size_t n, o;
+		unsigned char len[8];
+		if (sqlite3_value_type(argv[k]) == SQLITE_NULL ||
+		    (t = sqlite3_value_text(argv[k])) == NULL) {
+			*null = 1;
+			return 0;
+		}
+		n = (size_t)sqlite3_value_bytes(argv[k]);
+		if (f->type == FT_TEXT) {
+			out = n > sizeof sbuf ? xmalloc(n) : sbuf;
+			o = dk_norm(t, n, out);
+			memcpy(len, &o, sizeof len < sizeof o ? sizeof len :
+			    sizeof o);
+			h = dk_mix(dk_mix(h, len, sizeof len), out, o);
+			if (out != sbuf)
+				free(out);
+		} else {
+			memcpy(len, &n, sizeof len < sizeof n ? sizeof len :
+			    sizeof n);
+			h = dk_mix(dk_mix(h, len, sizeof len), t, n);
+		}
+	}
+	/* a final mix (splitmix64): the set is searched by value */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/* kesra_vb_dkadd(vbatch, key...): the key's hash kept; returns NULL. */
+static void
+fn_dkadd(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+	uint64_t h;
+	int null;
+
+	if (v == NULL)
+		return;
+	h = dk_hash(v, argv, argc, &null);
+	if (null)
+		return;
+	if (v->ndkall == v->dkcap) {
+		if (v->dkcap >= (size_t)DKS_MAX_ROWS) {
+			sqlite3_result_error(ctx, "kesra: key set too big", -1);
+			return;
+		}
+		v->dkcap = v->dkcap ? v->dkcap * 2 : 4096;
+		v->dkall = xreallocarray(v->dkall, v->dkcap, sizeof *v->dkall);
+	}
+	v->dkall[v->ndkall++] = h;
+}
+
+/*
+ * kesra_vb_dkhas(vbatch, key...): 0 when the key set is made and no
+ * other live row can share the row's key (its hash is not among those
+ * of two or more rows), else 1 (the index probe decides).
+ */
+static void
+fn_dkhas(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct vbatch *v = sqlite3_value_pointer(argv[0], VB_SELF_PTR);
+	uint64_t h;
+	size_t lo, hi;
+	int null;
+
+	if (v == NULL || v->dks_state != 1) {
+		sqlite3_result_int(ctx, 1);
+		return;
+	}
+	h = dk_hash(v, argv, argc, &null);
+	if (null) {
+		sqlite3_result_int(ctx, 1);
+		return;
+	}
+	for (lo = 0, hi = v->ndks; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->dks[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_result_int(ctx, lo < v->ndks && v->dks[lo] == h);
+}
+
+/* Sorts a[0..n) (LSD radix, 16 bits a pass), tmp of n. */
+static void
+dk_sort(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	size_t *cnt = xcalloc(65536, sizeof *cnt);
+	uint64_t *src = a, *dst = tmp, *sw;
+	size_t i, sum;
+	int shift;
+
+	for (shift = 0; shift < 64; shift += 16) {
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (i = 0; i < n; i++)
+			cnt[(src[i] >> shift) & 0xffff]++;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			size_t c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	free(cnt); /* four passes: the result is back in a */
+}
+
+static int64_t
+data_version(struct vbatch *v)
+{
+	int64_t ver = -1;
+	if (v->dkver_st == NULL && sqlite3_prepare_v2(v->h,
+	    "PRAGMA data_version", -1, &v->dkver_st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(v->dkver_st) == SQLITE_ROW)
+		ver = sqlite3_column_int64(v->dkver_st, 0);
+	sqlite3_reset(v->dkver_st);
+	return ver;
+}
+
+static void
+dks_drop(struct vbatch *v, int state)
+{
+	free(v->dks);
+	free(v->dkall);
+	v->dks = v->dkall = NULL;
+	v->ndks = v->ndkall = v->dkcap = 0;
+	v->dks_state = state;
+}
+
+/*
+ * Before a run: the key set made in this snapshot when wanted and not
+ * made yet; given up for good (probes) when another connection wrote
+ * since it was made, or when it cannot be made.
+ */
+static void
+dks_ready(struct vbatch *v)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	uint64_t *tmp;
+	size_t i, k, o;
+	int64_t ver;
+
+	if (!v->dks_want || v->dks_state < 0)
+		return;
+	ver = data_version(v);
+	if (v->dks_state == 1) {
+		if (ver < 0 || ver != v->dkver)
+			dks_drop(v, -1);
+		return;
+	}
+	sbuf_add(&b, "SELECT count(kesra_vb_dkadd(?1");
+	for (k = 0; k < v->rec->ndup_key; k++) {
+		sbuf_add(&b, ", ");
+		sbuf_add_ident(&b, v->rec->fields[v->rec->dup_key[k]].name);
+	}
+	sbuf_add(&b, ")) FROM ");
+	sbuf_add_ident(&b, v->rec->name);
+	sbuf_add(&b, " WHERE deleted_at IS NULL");
+	if (ver < 0 || sqlite3_prepare_v2(v->h, b.s, -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_bind_pointer(st, 1, v, VB_SELF_PTR, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		sbuf_free(&b);
+		dks_drop(v, -1);
+		return;
+	}
+	sqlite3_finalize(st);
+	sbuf_free(&b);
+	/* the hashes of two or more rows, each once */
+	tmp = xreallocarray(NULL, v->ndkall ? v->ndkall : 1, sizeof *tmp);
+	dk_sort(v->dkall, tmp, v->ndkall);
+	for (i = 0, o = 0; i < v->ndkall; i = k) {
+		for (k = i + 1; k < v->ndkall && v->dkall[k] == v->dkall[i];)
+			k++;
+		if (k - i > 1)
+			tmp[o++] = v->dkall[i];
+	}
+	free(v->dkall);
+	v->dkall = NULL;
+	v->ndkall = v->dkcap = 0;
+	v->dks = xreallocarray(tmp, o ? o : 1, sizeof *tmp);
+	v->ndks = o;
+	v->dkver = ver;
+	v->dks_state = 1;
+}
+
+int
+vbatch_keyset(struct vbatch *v, int on)
+{
+	size_t k;
+
+	if (v == NULL)
+		return 0;
+	dks_drop(v, 0);
+	v->dks_want = 0;
+	if (!on || !v->dk_c || v->rec->ndup_key == 0)
+		return 0;
+	for (k = 0; k < v->rec->ndup_key; k++) {
+		const struct sch_field *f =
+		    &v->rec->fields[v->rec->dup_key[k]];
+		const char *t = schema_field_sql_type(f);
+		if (t == NULL || strcmp(t, "TEXT") != 0)
+			return 0;
+	}
+	v->dks_want = 1;
+	return 1;
+}
+
+int
+vbatch_keyset_state(const struct vbatch *v)
+{
+	return v != NULL ? v->dks_state : 0;
+}
+
 /* ---- building the SQL -------------------------------------------------- */
 
 struct build {
@@ -1815,7 +2087,13 @@ dup_term(struct build *bd)
 			col(b, bd->r, g);
 			sbuf_add(b, bd->v->dk_c ? ")" : " GLOB " DK_GLOB ")");
 		}
-		sbuf_add(b, ") OR ");
+		/* the key set first, when made (vbatch_keyset) */
+		sbuf_add(b, ") OR kesra_vb_dkhas(?3");
+		for (k = 0; k < bd->r->ndup_key; k++) {
+			sbuf_add(b, ", ");
+			col(b, bd->r, &bd->r->fields[bd->r->dup_key[k]]);
+		}
+		sbuf_add(b, ") AND ");
 		sbuf_add(b, "EXISTS (SELECT 1 FROM ");
 		sbuf_add_ident(b, bd->r->name);
 		sbuf_add(b, " AS kesra_d WHERE ");
@@ -2077,7 +2355,11 @@ vbatch_new(sqlite3 *h, const struct schema *s, const struct sch_record *rec,
 	    SQLITE_OK &&
 	    sqlite3_create_function_v2(h, "kesra_vb_dkkey", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, (void *)dk_probes, fn_dk, NULL, NULL,
-	    NULL) == SQLITE_OK)))
+	    NULL) == SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkhas", -1, SQLITE_UTF8,
+	    NULL, fn_dkhas, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_create_function_v2(h, "kesra_vb_dkadd", -1, SQLITE_UTF8,
+	    NULL, fn_dkadd, NULL, NULL, NULL) == SQLITE_OK)))
 		v->dk_c = dk_agree(h);
 	bd.v = v;
 	bd.b = &terms;
@@ -2216,6 +2498,9 @@ vbatch_free(struct vbatch *v)
 	sqlite3_finalize(v->rows);
 	sqlite3_finalize(v->parents);
 	sqlite3_finalize(v->roster);
+	sqlite3_finalize(v->dkver_st);
+	free(v->dks);
+	free(v->dkall);
 	free(v->roster_sql);
 	vbatch_ids_free(&v->marked);
 	vbatch_ids_free(&v->probed);
@@ -2261,6 +2546,7 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	v->marked.n = v->probed.n = v->pmarked.n = 0;
 	if (st == NULL)
 		return 0;
+	dks_ready(v);
 	memset(v->rcache, 0, sizeof v->rcache);
 	memset(v->dcache, 0, sizeof v->dcache);
 	vexpr_env_today(&v->env);

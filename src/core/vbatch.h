@@ -136,6 +136,23 @@ void vbatch_ids_sort(struct vbatch_ids *s);
 int vbatch_ids_has(const struct vbatch_ids *s, int64_t id);
 void vbatch_ids_free(struct vbatch_ids *s);
 
+/*
+ * For a run over the whole table (validate_scan without a region): on
+ * 1, the next run first reads the duplicate-key fields of every live row
+ * once and keeps the hashes of the keys two or more rows share (the key
+ * set, ~8 bytes a row while it is made, then a few bytes a shared key);
+ * a row whose key is not among them has no probable duplicate and gets
+ * no index probe (~2 us a row at a million persons). The set belongs to
+ * the snapshot it was made in: when another connection has written since
+ * (PRAGMA data_version), every later run probes the index as before.
+ * Returns 1 when the set will be used, 0 when the record's key does not
+ * allow it (no key, a key field without TEXT affinity, the C
+ * normalisation not agreeing with this SQLite's) or on 0 (off).
+ */
+int vbatch_keyset(struct vbatch *v, int on);
+/* For tests: 0 not made yet (or off), 1 made, -1 given up. */
+int vbatch_keyset_state(const struct vbatch *v);
+
 /* The SQL of the row statement (for tests and `EXPLAIN`); borrowed. */
 const char *vbatch_sql(const struct vbatch *v);
 
