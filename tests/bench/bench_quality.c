@@ -6,14 +6,16 @@
  * row of each record table, stepped through, every column read). Target:
  * within 2x the plain scan.
  *
- * On a big register both measure a fixed sample: the first BENCH_SAMPLE
- * households (default 5000, a multiple of the scan's page of 500; all of
- * them when the register is smaller) with their members. kesra stops its
- * scan there (through its progress call, which also counts the live
- * households first, as `kesra validate` does); the plain scan reads the
- * same rows (ids up to the last one checked, per table). Validating
- * 1,000,000 persons takes minutes, which `make bench` cannot afford; the
- * time for the whole register is printed as a projection (no target).
+ * Both read the whole register, as the target says (a million persons:
+ * some 7 s against 3 s). With BENCH_VALIDATE_SAMPLE=N both measure a sample
+ * instead: the first N households (a multiple of the scan's page of 500)
+ * with their members; kesra stops its scan there (through its progress
+ * call, which also counts the live households first, as `kesra validate`
+ * does) and the plain scan reads the same rows (ids up to the last one
+ * checked, per table); the time for the whole register is then printed
+ * as a projection (no target). A sample is no measure of the target: a
+ * whole-register run reads every row's duplicate key once at its start
+ * (the key set, vbatch.h), which a sample pays in full.
  */
 #include <string.h>
 
@@ -25,7 +27,7 @@
 #include "schema_yaml.h"
 #include "validate.h"
 
-static long nfind, sample = 5000;
+static long nfind, sample; /* 0: the whole register */
 static int64_t *maxid; /* per record table: the last id checked */
 
 /*
@@ -79,7 +81,7 @@ on_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
 	(void)total;
-	return done >= sample;
+	return sample > 0 && done >= sample;
 }
 
 static void
@@ -158,9 +160,9 @@ main(int argc, char **argv)
 		diags_print(&d, stderr);
 		return 1;
 	}
-	if (getenv("BENCH_SAMPLE") != NULL &&
-	    (sample = strtol(getenv("BENCH_SAMPLE"), NULL, 10)) <= 0)
-		sample = 5000;
+	if (getenv("BENCH_VALIDATE_SAMPLE") != NULL &&
+	    (sample = strtol(getenv("BENCH_VALIDATE_SAMPLE"), NULL, 10)) <= 0)
+		sample = 0;
 	maxid = calloc(s->nrecords, sizeof *maxid);
 	if (sqlite3_prepare_v2(db_sqlite(db), "SELECT count(*) FROM household "
 	    "WHERE deleted_at IS NULL", -1, &st, NULL) == SQLITE_OK &&
@@ -205,7 +207,7 @@ main(int argc, char **argv)
 			bench_limit("validate-all, whole register (proj.)",
 			    tv * (double)total / (double)checked, "s", 0);
 	} else
-		bench_figure("validate all records", tv, tp, "s", 2);
+		bench_figure("validate-all, whole register", tv, tp, "s", 2);
 	free(maxid);
 	expr_free(x);
 	db_close(db);

@@ -6,8 +6,10 @@
 #                  for a quick run)
 #   BENCH_ONLY     run only the benchmarks whose name contains this
 #   BENCH_TIMEOUT  seconds after which one benchmark is stopped (300)
-#   BENCH_SAMPLE   households of the fixed sample that the slow figures
-#                  (validate-all, import) measure on a big register (5000)
+#   BENCH_SAMPLE   households of the fixed sample that import measures
+#                  on a big register (5000)
+#   BENCH_VALIDATE_SAMPLE  validate-all on the first N households only
+#                  (unset: the whole register, as its target says)
 #
 # The register is made once with `kesra demo` and kept in build/bench/
 # (made again when ./kesra or the dictionary is newer). Every program
