@@ -1256,15 +1256,8 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	long checked = 0, done = 0, total = 0, i, n;
 	int fast = !o->exact && c->x != NULL;
 	long cache_old = 0;
-	int grown = 0;
+	int grown = 0, ks, probes;
 
-	/*
-	 * The set-based checks probe the unique and duplicate-key indexes
-	 * for every row: a page cache of some size keeps their inner pages
-	 * (restored at the end).
-	 */
-	if (fast)
-		grown = cache_grow(c->db, SCAN_CACHE_KIB, &cache_old);
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
 			const struct sch_record *def = &s->records[t];
@@ -1305,11 +1298,27 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			/* the whole register, or a region of much of it:
 			 * one pass for the duplicate keys, not an index
 			 * probe a row */
-			if (keyset_pays(c->db, def, rf, o->region)) {
-				(void)vbatch_keyset(vtop, 1);
+			ks = keyset_pays(c->db, def, rf, o->region);
+			probes = !ks;
+			if (ks) {
+				if (def->ndup_key > 0 && !vbatch_keyset(vtop, 1))
+					probes = 1;
 				for (k = 0; k < nk; k++)
-					(void)vbatch_keyset(kv[k], 1);
+					if (kids[k]->ndup_key > 0 &&
+					    !vbatch_keyset(kv[k], 1))
+						probes = 1;
 			}
+			/*
+			 * Probes of the duplicate-key (and unique) indexes
+			 * for every row: a page cache of some size keeps their
+			 * inner pages (restored at the end). Without them the
+			 * scan reads each page about once: SQLite's own cache
+			 * (a million persons: 90 MB resident with it, 25 MB
+			 * without, in the same time).
+			 */
+			if (probes && !grown)
+				grown = cache_grow(c->db, SCAN_CACHE_KIB,
+				    &cache_old);
 		}
 		for (;;) {
 			int rc = 0, all;
