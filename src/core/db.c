@@ -70,7 +70,8 @@ struct cached {
 };
 
 /* The statements a record type's saves use (borrowed from the cache). */
-enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_NKINDS };
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_TITLE,
+    ST_DUPKEY, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -2330,49 +2331,61 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 }
 
 /*
- * Fill the acc lists of rows from kesra_accept. by_parent: the rows are
- * the live children of id, else the one record id. A file not migrated yet
- * has no acceptances.
+ * Fill the acc lists of rows from kesra_accept: rows are the live children
+ * of a parent, or the one record, all of type def. Looked up by ranges of
+ * their ids (probes of the table's key; an id in a range that is not one
+ * of rows matches nothing), not by a join with the record's table: one
+ * range when the ids lie close together (a household's rows, entered
+ * together), else one probe per row. A file not migrated yet has no
+ * acceptances.
  */
 static int
-accept_load(struct db *db, const struct sch_record *def, int64_t id,
-    int by_parent, struct record **rows, size_t n, char **err)
+accept_load(struct db *db, const struct sch_record *def, struct record **rows,
+    size_t n, char **err)
 {
 	sqlite3_stmt *st;
-	char *sql;
-	size_t i;
-	int rc;
+	int64_t lo, hi;
+	size_t i, j, nq;
+	int rc = SQLITE_DONE;
 
 	if (n == 0)
 		return 0;
 	if (!db->has_accept && !(db->has_accept = table_exists(db,
 	    "kesra_accept")))
 		return 0;
-	if (by_parent)
-		sql = xasprintf("SELECT record_id, rule, reason FROM "
-		    "kesra_accept WHERE record = ? AND record_id IN (SELECT id "
-		    "FROM \"%s\" WHERE parent_id = ? AND deleted_at IS NULL) "
-		    "ORDER BY record_id, rule", def->name);
-	else
-		sql = xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
-		    "WHERE record = ? AND record_id = ? ORDER BY rule");
-	st = cache_get(db, sql, err); /* fixed SQL per record type */
-	free(sql);
+	lo = hi = rows[0]->id;
+	for (i = 1; i < n; i++) {
+		if (rows[i]->id < lo)
+			lo = rows[i]->id;
+		if (rows[i]->id > hi)
+			hi = rows[i]->id;
+	}
+	/* one range, or a probe per row when the range is wide */
+	nq = (uint64_t)(hi - lo) <= 4 * (uint64_t)n + 16 ? 1 : n;
+	st = cache_get(db, "SELECT record_id, rule, reason FROM kesra_accept "
+	    "WHERE record = ?1 AND record_id BETWEEN ?2 AND ?3 ORDER BY "
+	    "record_id, rule", err);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t rid = sqlite3_column_int64(st, 0);
-		const char *rule = (const char *)sqlite3_column_text(st, 1);
-		const char *reason = (const char *)sqlite3_column_text(st, 2);
-		if (rule == NULL || reason == NULL)
-			continue;
-		for (i = 0; i < n; i++)
-			if (rows[i]->id == rid) {
-				record_accept(rows[i], rule, reason);
-				break;
-			}
+	for (j = 0; j < nq && rc == SQLITE_DONE; j++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, nq == 1 ? lo : rows[j]->id);
+		sqlite3_bind_int64(st, 3, nq == 1 ? hi : rows[j]->id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t rid = sqlite3_column_int64(st, 0);
+			const char *rule = (const char *)sqlite3_column_text(st,
+			    1);
+			const char *reason = (const char *)sqlite3_column_text(
+			    st, 2);
+			if (rule == NULL || reason == NULL)
+				continue;
+			for (i = 0; i < n; i++)
+				if (rows[i]->id == rid) {
+					record_accept(rows[i], rule, reason);
+					break;
+				}
+		}
 	}
 	release_stmt(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "kesra_accept");
@@ -2403,7 +2416,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	}
 	r = row_read(st, def);
 	release_stmt(st);
-	if (accept_load(db, def, id, 0, &r, 1, err) < 0) {
+	if (accept_load(db, def, &r, 1, err) < 0) {
 		record_free(r);
 		return -1;
 	}
@@ -2451,7 +2464,7 @@ db_children_load(struct db *db, const struct sch_record *child,
 		db_records_free(v, nv);
 		return -1;
 	}
-	if (accept_load(db, child, parent_id, 1, v, nv, err) < 0) {
+	if (accept_load(db, child, v, nv, err) < 0) {
 		db_records_free(v, nv);
 		return -1;
 	}
@@ -2944,6 +2957,64 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 			(*rows)[*n - 1 - i] = t;
 		}
 	return 0;
+}
+
+/* The SELECT of db_record_title: id, parent_id, status, the title's
+ * columns (title_pieces). */
+static char *
+title_one_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	struct title_piece *pc;
+
+	sbuf_add(&b, "SELECT id, parent_id, status");
+	(void)title_pieces(def, &b, &pc);
+	free(pc);
+	sbuf_addf(&b, " FROM \"%s\" WHERE id = ? AND deleted_at IS NULL",
+	    def->name);
+	return sbuf_steal(&b);
+}
+
+int
+db_record_title(struct db *db, const struct sch_record *def, int64_t id,
+    char **title, int64_t *parent_id, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	struct title_piece *pc;
+	struct sbuf b = {0};
+	size_t np;
+	int rc;
+
+	*title = NULL;
+	*parent_id = 0;
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_TITLE, title_one_sql, def, err) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			util_err(err, _("%s %lld: no such record"), def->name,
+			    (long long)id);
+		else
+			db_fail(db, err, def->name);
+		release_stmt(st);
+		return -1;
+	}
+	np = title_pieces(def, &b, &pc); /* b: the columns, not used */
+	*parent_id = sqlite3_column_int64(st, 1);
+	*title = title_of_row(def, pc, np, st, &b);
+	release_stmt(st);
+	sbuf_free(&b);
+	free(pc);
+	return 0;
+}
+
+sqlite3_stmt *
+db_dupkey_stmt(struct db *db, const struct sch_record *def, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	/* fixed SQL per record type, kept by reuse */
+	return reuse(db, &st, ST_DUPKEY, db_dupkey_lookup_sql, def, err);
 }
 
 int

@@ -129,6 +129,15 @@ int db_record_load(struct db *db, const struct sch_record *def, int64_t id,
     struct record **out, char **err);
 
 /*
+ * The title of record id of type def as record_title gives it for the
+ * record db_record_load would load (its stored text), and its parent_id,
+ * reading only the title's columns. 0, or -1 with *err when absent or
+ * deleted. Caller frees *title.
+ */
+int db_record_title(struct db *db, const struct sch_record *def, int64_t id,
+    char **title, int64_t *parent_id, char **err);
+
+/*
  * Give back the memory of the connection's page cache (the pages are
  * read again from the file when needed): after a scan such as the
  * menu's counts, so that later screens reuse it instead of growing the
@@ -397,6 +406,10 @@ char *db_unique_index_sql(const struct sch_record *r,
  * values, then the id left out); it walks "<record>_duplicate_key". Caller
  * frees. */
 char *db_dupkey_lookup_sql(const struct sch_record *def);
+/* The statement of db_dupkey_lookup_sql(def), prepared once per
+ * connection and record type, reset; NULL with *err. */
+sqlite3_stmt *db_dupkey_stmt(struct db *db, const struct sch_record *def,
+    char **err);
 /*
  * The compact form of duplicate-key field f's value that the key's index
  * holds, over operand (a column, qualified or not, or a parameter): a

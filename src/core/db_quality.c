@@ -22,7 +22,6 @@
  */
 #include "db.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,65 +223,15 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 	return sbuf_steal(&sql);
 }
 
-/*
- * db_dupkey_lookup_sql of the records looked up before: the SQL is long
- * (the normalisation written out for each side) and the same for a record
- * every time, while validation looks up every person. Kept by what the
- * SQL is made of (the record's name, its key fields' names and types), so
- * that a dictionary freed and another one loaded never share an entry.
- * Entries stay for the process (a few dictionaries at most); when all are
- * taken, the SQL is made for the call (*owned: the caller frees it).
- */
-#define LOOKUP_MEMO 8
-static const char *
-lookup_sql(const struct sch_record *def, int *owned)
-{
-	static struct {
-		char *key, *sql;
-	} memo[LOOKUP_MEMO];
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	struct sbuf k = {0};
-	size_t i;
-	const char *sql = NULL;
-
-	*owned = 0;
-	sbuf_add(&k, def->name);
-	for (i = 0; i < def->ndup_key; i++) {
-		const struct sch_field *f = &def->fields[def->dup_key[i]];
-		const char *t = schema_field_sql_type(f);
-		sbuf_addf(&k, "\n%s\n%d\n%s", f->name, (int)f->type,
-		    t != NULL ? t : "");
-	}
-	pthread_mutex_lock(&lock);
-	for (i = 0; i < LOOKUP_MEMO && memo[i].key != NULL; i++)
-		if (strcmp(memo[i].key, k.s) == 0) {
-			sql = memo[i].sql;
-			break;
-		}
-	if (sql == NULL && i < LOOKUP_MEMO) {
-		memo[i].sql = db_dupkey_lookup_sql(def);
-		memo[i].key = sbuf_steal(&k);
-		sql = memo[i].sql;
-	}
-	pthread_mutex_unlock(&lock);
-	sbuf_free(&k);
-	if (sql == NULL) {
-		*owned = 1;
-		sql = db_dupkey_lookup_sql(def);
-	}
-	return sql;
-}
-
 int
 db_find_probable_duplicate(struct db *db, const struct record *r,
     int64_t exclude_id, const int64_t *skip, size_t nskip, int64_t *other_id,
     char **err)
 {
 	const struct sch_record *def = r->def;
-	const char *sql;
 	sqlite3_stmt *st;
 	size_t k, j;
-	int rc = SQLITE_DONE, found = 0, owned;
+	int rc = SQLITE_DONE, found = 0;
 
 	*other_id = 0;
 	if (def->ndup_key == 0)
@@ -290,11 +239,7 @@ db_find_probable_duplicate(struct db *db, const struct record *r,
 	for (k = 0; k < def->ndup_key; k++)
 		if (record_get(r, def->dup_key[k]) == NULL)
 			return 0;
-	sql = lookup_sql(def, &owned);
-	st = db_cached(db, sql, err);
-	if (owned)
-		free((char *)sql);
-	if (st == NULL)
+	if ((st = db_dupkey_stmt(db, def, err)) == NULL)
 		return -1;
 	for (k = 0; k < def->ndup_key; k++)
 		bind_key(st, (int)k + 1, &def->fields[def->dup_key[k]],

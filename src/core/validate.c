@@ -502,11 +502,10 @@ title_get(void *ctx, size_t field)
 	return record_get(ctx, field);
 }
 
-/* A record's title, cut and sanitised for a message. */
+/* A title cut and sanitised for a message; frees t. */
 static char *
-short_title(const struct record *r)
+short_text(char *t)
 {
-	char *t = record_title(r->def, title_get, (void *)r);
 	char *cut = xstrndup(t != NULL ? t : "", 60);
 	char *sv = util_sanitize(cut, 0);
 	free(t);
@@ -514,38 +513,47 @@ short_title(const struct record *r)
 	return sv;
 }
 
+/* A record's title, cut and sanitised for a message. */
+static char *
+short_title(const struct record *r)
+{
+	return short_text(record_title(r->def, title_get, (void *)r));
+}
+
+/*
+ * The titles come from db_record_title (the title's columns only), the
+ * same text as short_title of the loaded records.
+ */
 char *
 validate_describe(struct db *db, const struct sch_record *def, int64_t id,
     int lang)
 {
 	const struct schema *s = db_schema(db);
 	const struct sch_record *pdef;
-	struct record *r = NULL, *p = NULL;
 	char *err = NULL, *t, *pt, *out;
+	int64_t parent_id = 0, pid;
 
-	if (db_record_load(db, def, id, &r, &err) < 0) {
+	if (db_record_title(db, def, id, &t, &parent_id, &err) < 0) {
 		free(err);
 		return xasprintf("%s #%lld", schema_record_label(def, lang),
 		    (long long)id);
 	}
-	t = short_title(r);
+	t = short_text(t);
 	pdef = def->parent != NULL ? schema_record(s, def->parent) : NULL;
-	if (pdef != NULL && r->parent_id != 0 &&
-	    db_record_load(db, pdef, r->parent_id, &p, &err) == 0) {
-		pt = short_title(p);
+	if (pdef != NULL && parent_id != 0 &&
+	    db_record_title(db, pdef, parent_id, &pt, &pid, &err) == 0) {
+		pt = short_text(pt);
 		/* TRANSLATORS: member '2. SITI' in family '3201... BUDI' (#17) */
 		out = xasprintf(_("%s '%s' in %s '%s' (#%lld)"),
 		    schema_record_label(def, lang), t,
-		    schema_record_label(pdef, lang), pt, (long long)p->id);
+		    schema_record_label(pdef, lang), pt, (long long)parent_id);
 		free(pt);
-		record_free(p);
 	} else {
 		free(err);
 		out = xasprintf(_("%s '%s' (#%lld)"),
 		    schema_record_label(def, lang), t, (long long)id);
 	}
 	free(t);
-	record_free(r);
 	return out;
 }
 
