@@ -71,7 +71,7 @@ struct cached {
 
 /* The statements a record type's saves use (borrowed from the cache). */
 enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_TITLE,
-    ST_DUPKEY, ST_NKINDS };
+    ST_DUPKEY, ST_DUPNORM, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -3010,11 +3010,13 @@ db_record_title(struct db *db, const struct sch_record *def, int64_t id,
 }
 
 sqlite3_stmt *
-db_dupkey_stmt(struct db *db, const struct sch_record *def, char **err)
+db_dupkey_stmt(struct db *db, const struct sch_record *def, int norm,
+    char **err)
 {
 	sqlite3_stmt *st = NULL;
 	/* fixed SQL per record type, kept by reuse */
-	return reuse(db, &st, ST_DUPKEY, db_dupkey_lookup_sql, def, err);
+	return norm ? reuse(db, &st, ST_DUPNORM, db_dupkey_norm_sql, def, err) :
+	    reuse(db, &st, ST_DUPKEY, db_dupkey_lookup_sql, def, err);
 }
 
 int

@@ -403,13 +403,18 @@ char *db_dupkey_norm(const char *operand);
 char *db_unique_index_sql(const struct sch_record *r,
     const struct sch_field *f);
 /* The SQL of db_find_probable_duplicate's look-up of def (?1.. the key's
- * values, then the id left out); it walks "<record>_duplicate_key". Caller
- * frees. */
+ * values, a text key's normalised as db_dupkey_norm_sql gives it, then
+ * the id left out); it walks "<record>_duplicate_key". Caller frees. */
 char *db_dupkey_lookup_sql(const struct sch_record *def);
-/* The statement of db_dupkey_lookup_sql(def), prepared once per
- * connection and record type, reset; NULL with *err. */
+/* The SELECT of def's key values (?1.. as they are) with each text key
+ * normalised by db_dupkey_norm's expression, one column each: evaluated
+ * once per look-up, not once per use in it. Caller frees. */
+char *db_dupkey_norm_sql(const struct sch_record *def);
+/* The statement of db_dupkey_norm_sql(def) (norm) or db_dupkey_lookup_sql
+ * (def), prepared once per connection and record type, reset; NULL with
+ * *err. */
 sqlite3_stmt *db_dupkey_stmt(struct db *db, const struct sch_record *def,
-    char **err);
+    int norm, char **err);
 /*
  * The compact form of duplicate-key field f's value that the key's index
  * holds, over operand (a column, qualified or not, or a parameter): a

@@ -194,23 +194,25 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 	/* the same expressions as the index, so that SQLite uses it, then
 	 * the full values ("+": a column = value term would let SQLite put
 	 * the value in the index's expression, which then no longer
-	 * matches) */
+	 * matches). A text key's parameter holds its value normalised
+	 * already (db_dupkey_norm_sql): its compact form is the index's
+	 * expression less the normalisation. */
 	sbuf_addf(&sql, "SELECT id FROM \"%s\" WHERE ", def->name);
 	for (k = 0; k < def->ndup_key; k++) {
 		const struct sch_field *f = &def->fields[def->dup_key[k]];
 		char *q = xasprintf("\"%s\"", f->name);
 		char *p = xasprintf("?%zu", k + 1);
-		char *a = db_dupkey_key_expr(f, q), *b = db_dupkey_key_expr(f, p);
+		char *a = db_dupkey_key_expr(f, q), *b;
 		int same = strcmp(a, q) == 0;
+		b = is_text_key(f) ? xasprintf("substr(%s, 1, 2) || substr(%s, "
+		    "-2)", p, p) : db_dupkey_key_expr(f, p);
 		sbuf_addf(&sql, "%s = %s AND ", a, b);
 		free(a);
 		free(b);
 		if (is_text_key(f)) {
 			a = db_dupkey_norm(q);
-			b = db_dupkey_norm(p);
-			sbuf_addf(&sql, "%s = %s AND ", a, b);
+			sbuf_addf(&sql, "%s = %s AND ", a, p);
 			free(a);
-			free(b);
 		} else if (!same)
 			sbuf_addf(&sql, "+%s = %s AND ", q, p);
 		free(q);
@@ -223,13 +225,31 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 	return sbuf_steal(&sql);
 }
 
+char *
+db_dupkey_norm_sql(const struct sch_record *def)
+{
+	struct sbuf sql = {0};
+	size_t k;
+
+	sbuf_add(&sql, "SELECT ");
+	for (k = 0; k < def->ndup_key; k++) {
+		const struct sch_field *f = &def->fields[def->dup_key[k]];
+		char *p = xasprintf("?%zu", k + 1);
+		char *n = is_text_key(f) ? db_dupkey_norm(p) : xstrdup(p);
+		sbuf_addf(&sql, "%s%s", k > 0 ? ", " : "", n);
+		free(n);
+		free(p);
+	}
+	return sbuf_steal(&sql);
+}
+
 int
 db_find_probable_duplicate(struct db *db, const struct record *r,
     int64_t exclude_id, const int64_t *skip, size_t nskip, int64_t *other_id,
     char **err)
 {
 	const struct sch_record *def = r->def;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *nst;
 	size_t k, j;
 	int rc = SQLITE_DONE, found = 0;
 
@@ -239,11 +259,29 @@ db_find_probable_duplicate(struct db *db, const struct record *r,
 	for (k = 0; k < def->ndup_key; k++)
 		if (record_get(r, def->dup_key[k]) == NULL)
 			return 0;
-	if ((st = db_dupkey_stmt(db, def, err)) == NULL)
+	/* the text keys normalised once, by SQLite's own functions */
+	if ((nst = db_dupkey_stmt(db, def, 1, err)) == NULL)
 		return -1;
 	for (k = 0; k < def->ndup_key; k++)
-		bind_key(st, (int)k + 1, &def->fields[def->dup_key[k]],
+		bind_key(nst, (int)k + 1, &def->fields[def->dup_key[k]],
 		    record_get(r, def->dup_key[k]));
+	if (sqlite3_step(nst) != SQLITE_ROW) {
+		rc = fail(db, err, def->name);
+		sqlite3_reset(nst);
+		return rc;
+	}
+	if ((st = db_dupkey_stmt(db, def, 0, err)) == NULL) {
+		sqlite3_reset(nst);
+		return -1;
+	}
+	for (k = 0; k < def->ndup_key; k++)
+		if (is_text_key(&def->fields[def->dup_key[k]]))
+			sqlite3_bind_value(st, (int)k + 1,
+			    sqlite3_column_value(nst, (int)k));
+		else
+			bind_key(st, (int)k + 1, &def->fields[def->dup_key[k]],
+			    record_get(r, def->dup_key[k]));
+	sqlite3_reset(nst);
 	sqlite3_bind_int64(st, (int)def->ndup_key + 1, exclude_id);
 	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
