@@ -71,7 +71,7 @@ struct cached {
 
 /* The statements a record type's saves use (borrowed from the cache). */
 enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_TITLE,
-    ST_DUPKEY, ST_DUPNORM, ST_NKINDS };
+    ST_DUPKEY, ST_DUPNORM, ST_CHILDREN_ANY, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -2424,6 +2424,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	return 0;
 }
 
+/* A roster's rows in order, when ord may be other than an integer. */
 static char *
 children_sql(const struct sch_record *def)
 {
@@ -2434,36 +2435,101 @@ children_sql(const struct sch_record *def)
 	return sbuf_steal(&b);
 }
 
+/* A roster's rows in the parent index's order (sorted by children_cmp). */
+static char *
+children_any_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL");
+	return sbuf_steal(&b);
+}
+
+/* A row with whether its ord is NULL, for children_cmp. */
+struct child_ord {
+	struct record *r;
+	int null_ord;
+};
+
+/* ORDER BY ord, id of integers and NULLs: NULL first, then by value. */
+static int
+children_cmp(const void *a, const void *b)
+{
+	const struct child_ord *x = a, *y = b;
+	if (x->null_ord != y->null_ord)
+		return x->null_ord ? -1 : 1;
+	if (!x->null_ord && x->r->ord != y->r->ord)
+		return x->r->ord < y->r->ord ? -1 : 1;
+	return x->r->id < y->r->id ? -1 : x->r->id > y->r->id;
+}
+
+/*
+ * The rows are read in the parent index's order and sorted here: ORDER
+ * BY ord, id in SQLite would copy every column of every row through a
+ * sorter. A row whose ord is neither an integer nor NULL (a file written
+ * by another tool into a table that is not STRICT) makes it read them
+ * again sorted by SQLite, whose order of mixed types it then is.
+ */
 int
 db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err)
 {
 	sqlite3_stmt *st = NULL;
 	struct record **v = NULL;
-	size_t nv = 0, cap = 0;
-	int rc;
+	struct child_ord *co = NULL;
+	size_t nv = 0, cap = 0, i;
+	int rc, sorted = 0, odd = 0;
 
 	*rows = NULL;
 	*n = 0;
 	if (child->parent == NULL)
 		return util_err(err, _("%s is not a roster"), child->name);
+again:
 	/* fixed SQL per record type, kept by reuse */
-	if (reuse(db, &st, ST_CHILDREN, children_sql, child, err) == NULL)
+	if (reuse(db, &st, sorted ? ST_CHILDREN : ST_CHILDREN_ANY, sorted ?
+	    children_sql : children_any_sql, child, err) == NULL) {
+		free(co);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, parent_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int t = sqlite3_column_type(st, 7); /* ord */
+		if (!sorted && t != SQLITE_INTEGER && t != SQLITE_NULL) {
+			odd = 1;
+			break;
+		}
 		if (nv == cap) {
 			cap = cap ? cap * 2 : 8;
 			v = xreallocarray(v, cap, sizeof *v);
+			co = xreallocarray(co, cap, sizeof *co);
 		}
-		v[nv++] = row_read(st, child);
+		co[nv].null_ord = t == SQLITE_NULL;
+		v[nv] = row_read(st, child);
+		co[nv].r = v[nv];
+		nv++;
 	}
 	release_stmt(st);
+	if (odd) {
+		db_records_free(v, nv);
+		v = NULL;
+		nv = cap = 0;
+		odd = 0;
+		sorted = 1;
+		st = NULL;
+		goto again;
+	}
 	if (rc != SQLITE_DONE) {
 		db_fail(db, err, child->name);
 		db_records_free(v, nv);
+		free(co);
 		return -1;
 	}
+	if (!sorted && nv > 1) {
+		qsort(co, nv, sizeof *co, children_cmp);
+		for (i = 0; i < nv; i++)
+			v[i] = co[i].r;
+	}
+	free(co);
 	if (accept_load(db, child, v, nv, err) < 0) {
 		db_records_free(v, nv);
 		return -1;
