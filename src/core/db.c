@@ -2252,20 +2252,23 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 	if (def->nfields > PACK_MAX)
 		return -1;
 	for (i = 0; i < def->nfields; i++) {
+		sqlite3_value *cv;
 		p[i] = NULL;
 		if (!schema_field_stored(&def->fields[i]))
 			continue;
-		switch (sqlite3_column_type(st, k)) {
+		/* the column once (each sqlite3_column_* call looks it up) */
+		cv = sqlite3_column_value(st, k);
+		switch (sqlite3_value_type(cv)) {
 		case SQLITE_NULL:
 			break;
 		case SQLITE_FLOAT:
-			util_fmt_double(sqlite3_column_double(st, k),
-			    scratch[i], sizeof scratch[i]);
+			util_fmt_double(sqlite3_value_double(cv), scratch[i],
+			    sizeof scratch[i]);
 			p[i] = scratch[i];
 			len[i] = strlen(p[i]);
 			break;
 		case SQLITE_INTEGER: {
-			sqlite3_int64 v = sqlite3_column_int64(st, k);
+			sqlite3_int64 v = sqlite3_value_int64(cv);
 			unsigned long long u = v < 0 ? 0ULL -
 			    (unsigned long long)v : (unsigned long long)v;
 			char *e = scratch[i] + sizeof scratch[i], *q = e;
@@ -2281,10 +2284,10 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 		}
 		default:
 			/* as xstrndup(text, bytes): up to a NUL inside */
-			p[i] = (const char *)sqlite3_column_text(st, k);
+			p[i] = (const char *)sqlite3_value_text(cv);
 			if (p[i] != NULL)
 				len[i] = strnlen(p[i], (size_t)
-				    sqlite3_column_bytes(st, k));
+				    sqlite3_value_bytes(cv));
 			break;
 		}
 		if (p[i] != NULL)
