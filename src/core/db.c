@@ -105,6 +105,10 @@ struct db {
 	int acc_txn;
 	const struct sch_record *acc_top_def;
 	int64_t acc_top;
+	/* db_children_load_some: per record type the fields of its last
+	 * statement (nfields bytes) and that statement (from the cache) */
+	unsigned char **some_want;
+	sqlite3_stmt **some_st;
 };
 
 static int
@@ -459,6 +463,10 @@ db_close(struct db *db)
 	}
 	free(db->cache);
 	free(db->rec_st);
+	for (i = 0; db->some_want != NULL && i < db->s->nrecords; i++)
+		free(db->some_want[i]);
+	free(db->some_want);
+	free(db->some_st);
 	free(db->session_user);
 	free(db->list_status);
 	free(db->reason);
@@ -2242,7 +2250,8 @@ copy_text(char *buf, size_t n, const unsigned char *t, const char *dflt)
  */
 #define PACK_MAX 256
 static int
-pack_values(sqlite3_stmt *st, struct record *r, int k)
+pack_values(sqlite3_stmt *st, struct record *r, int k,
+    const unsigned char *want)
 {
 	const struct sch_record *def = r->def;
 	const char *p[PACK_MAX];
@@ -2256,6 +2265,10 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 		p[i] = NULL;
 		if (!schema_field_stored(&def->fields[i]))
 			continue;
+		if (want != NULL && !want[i]) { /* NULL in the statement */
+			k++;
+			continue;
+		}
 		/* the column once (each sqlite3_column_* call looks it up) */
 		cv = sqlite3_column_value(st, k);
 		switch (sqlite3_value_type(cv)) {
@@ -2309,8 +2322,11 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 	return 0;
 }
 
+/* The row of st as a record of def; want: only those fields were
+ * selected (db_children_load_some), NULL: all. */
 static struct record *
-row_read(sqlite3_stmt *st, const struct sch_record *def)
+row_read_some(sqlite3_stmt *st, const struct sch_record *def,
+    const unsigned char *want)
 {
 	struct record *r = record_new(def);
 	size_t i;
@@ -2325,12 +2341,18 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	r->updated_at = column_value(st, 5);
 	r->updated_by = column_value(st, 6);
 	r->ord = sqlite3_column_int64(st, 7);
-	if (pack_values(st, r, k) == 0)
+	if (pack_values(st, r, k, want) == 0)
 		return r;
 	for (i = 0; i < def->nfields; i++)
 		if (schema_field_stored(&def->fields[i]))
 			r->val[i] = column_value(st, k++);
 	return r;
+}
+
+static struct record *
+row_read(sqlite3_stmt *st, const struct sch_record *def)
+{
+	return row_read_some(st, def, NULL);
 }
 
 /*
@@ -2467,15 +2489,65 @@ children_cmp(const void *a, const void *b)
 }
 
 /*
+ * The statement of db_children_load_some: the SELECT of select_sql with
+ * NULL in place of each stored field not in want, over the roster's rows
+ * of a parent in the parent index's order. Kept per record type for the
+ * last want asked (a validation asks one).
+ */
+static sqlite3_stmt *
+some_stmt(struct db *db, const struct sch_record *def,
+    const unsigned char *want, char **err)
+{
+	size_t ri = (size_t)(def - db->s->records), i;
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	int mine = def >= db->s->records && ri < db->s->nrecords;
+
+	if (mine && db->some_st != NULL && db->some_st[ri] != NULL &&
+	    memcmp(db->some_want[ri], want, def->nfields) == 0) {
+		sqlite3_reset(db->some_st[ri]);
+		sqlite3_clear_bindings(db->some_st[ri]);
+		return db->some_st[ri];
+	}
+	sbuf_add(&b, "SELECT id, uuid, parent_id, status, rev, updated_at, "
+	    "updated_by, ord");
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i])) {
+			if (want[i])
+				sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
+			else
+				sbuf_add(&b, ", NULL");
+		}
+	sbuf_addf(&b, " FROM \"%s\" WHERE parent_id = ? AND deleted_at IS "
+	    "NULL", def->name);
+	st = cache_get(db, b.s, err);
+	sbuf_free(&b);
+	if (st == NULL || !mine)
+		return st;
+	if (db->some_st == NULL) {
+		db->some_st = xcalloc(db->s->nrecords, sizeof *db->some_st);
+		db->some_want = xcalloc(db->s->nrecords,
+		    sizeof *db->some_want);
+	}
+	free(db->some_want[ri]);
+	db->some_want[ri] = xmalloc(def->nfields + 1);
+	memcpy(db->some_want[ri], want, def->nfields);
+	db->some_st[ri] = st;
+	return st;
+}
+
+/*
  * The rows are read in the parent index's order and sorted here: ORDER
  * BY ord, id in SQLite would copy every column of every row through a
  * sorter. A row whose ord is neither an integer nor NULL (a file written
  * by another tool into a table that is not STRICT) makes it read them
- * again sorted by SQLite, whose order of mixed types it then is.
+ * again, whole, sorted by SQLite, whose order of mixed types it then is.
+ * want: only those fields (db_children_load_some), NULL: all.
  */
-int
-db_children_load(struct db *db, const struct sch_record *child,
-    int64_t parent_id, struct record ***rows, size_t *n, char **err)
+static int
+children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err)
 {
 	sqlite3_stmt *st = NULL;
 	struct record **v = NULL;
@@ -2489,8 +2561,14 @@ db_children_load(struct db *db, const struct sch_record *child,
 		return util_err(err, _("%s is not a roster"), child->name);
 again:
 	/* fixed SQL per record type, kept by reuse */
-	if (reuse(db, &st, sorted ? ST_CHILDREN : ST_CHILDREN_ANY, sorted ?
-	    children_sql : children_any_sql, child, err) == NULL) {
+	if (sorted)
+		st = reuse(db, &st, ST_CHILDREN, children_sql, child, err);
+	else if (want != NULL)
+		st = some_stmt(db, child, want, err);
+	else
+		st = reuse(db, &st, ST_CHILDREN_ANY, children_any_sql, child,
+		    err);
+	if (st == NULL) {
 		free(co);
 		return -1;
 	}
@@ -2507,7 +2585,7 @@ again:
 			co = xreallocarray(co, cap, sizeof *co);
 		}
 		co[nv].null_ord = t == SQLITE_NULL;
-		v[nv] = row_read(st, child);
+		v[nv] = row_read_some(st, child, sorted ? NULL : want);
 		co[nv].r = v[nv];
 		nv++;
 	}
@@ -2540,6 +2618,21 @@ again:
 	*rows = v;
 	*n = nv;
 	return 0;
+}
+
+int
+db_children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, struct record ***rows, size_t *n, char **err)
+{
+	return children_load(db, child, parent_id, NULL, rows, n, err);
+}
+
+int
+db_children_load_some(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err)
+{
+	return children_load(db, child, parent_id, want, rows, n, err);
 }
 
 static int

@@ -177,6 +177,16 @@ int db_record_page(struct db *db, const struct sch_record *def, int64_t after,
  */
 int db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err);
+/*
+ * db_children_load reading only the stored fields of child whose want[i]
+ * is set (want: child->nfields bytes); the others are NULL in the rows,
+ * as if empty: for a check that reads those fields alone (validate_scan's
+ * probes). The system columns and accepted warnings are all there. Rows
+ * may also come whole (when their order needs SQLite's).
+ */
+int db_children_load_some(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err);
 void db_records_free(struct record **rows, size_t n);
 /*
  * The live records of def with id in [lo, hi] in id order, or (by_parent)

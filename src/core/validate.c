@@ -961,6 +961,92 @@ struct narrow {
 	struct vbatch *const *kv;
 };
 
+/* want[i] = 1 for each field of def named in text (any identifier that
+ * is a field's name, in any case: more than the expression reads, never
+ * less). */
+static void
+want_names(const struct sch_record *def, const char *text,
+    unsigned char *want)
+{
+	const char *p = text, *q;
+	size_t i, n;
+
+	while (p != NULL && *p != '\0') {
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			p++;
+			continue;
+		}
+		for (q = p; isalnum((unsigned char)*q) || *q == '_'; q++)
+			;
+		n = (size_t)(q - p);
+		for (i = 0; i < def->nfields; i++)
+			if (strncasecmp(def->fields[i].name, p, n) == 0 &&
+			    def->fields[i].name[n] == '\0')
+				want[i] = 1;
+		p = q;
+	}
+}
+
+/*
+ * The fields of roster rows that a roster check with marks reads when no
+ * row has more to find than the probes (VB_PROBE, record_check's
+ * probes_only) and the roster as a whole passed: the unique fields and
+ * the names in their relevant expressions, the duplicate key and the
+ * title (the message naming a sibling). Caller frees.
+ */
+static unsigned char *
+probe_fields(const struct sch_record *def)
+{
+	unsigned char *want = xcalloc(def->nfields + 1, 1);
+	size_t i;
+
+	for (i = 0; i < def->nfields; i++)
+		if (def->fields[i].unique) {
+			want[i] = 1;
+			want_names(def, def->fields[i].relevant.text, want);
+		}
+	for (i = 0; i < def->ndup_key; i++)
+		want[def->dup_key[i]] = 1;
+	if (def->title != NULL)
+		want_names(def, def->title, want);
+	else if (def->nfields > 0)
+		want[0] = 1;
+	return want;
+}
+
+/*
+ * The rows of roster kid under top for roster_check: with marks (nw) and
+ * no row callback, when the roster as a whole passed, first only the
+ * fields the probes read (probe_fields), then whole when a row has a
+ * finding of its own to look for (VB_OWN).
+ */
+static int
+kid_rows(const struct validate_ctx *c, const struct record *top,
+    const struct sch_record *kid, const struct vbatch *marks,
+    const struct validate_scan *o, struct record ***kr, size_t *kn,
+    char **err)
+{
+	unsigned char *want;
+	size_t j;
+	int rc;
+
+	if (marks == NULL || o->row != NULL ||
+	    vbatch_roster_marked(marks, top->id))
+		return db_children_load(c->db, kid, top->id, kr, kn, err);
+	want = probe_fields(kid);
+	rc = db_children_load_some(c->db, kid, top->id, want, kr, kn, err);
+	free(want);
+	if (rc < 0)
+		return -1;
+	for (j = 0; j < *kn; j++)
+		if (vbatch_marked(marks, (*kr)[j]->id) == VB_OWN)
+			break;
+	if (j == *kn)
+		return 0;
+	db_records_free(*kr, *kn);
+	return db_children_load(c->db, kid, top->id, kr, kn, err);
+}
+
 /* Check one top-level record and its rosters; report each finding. */
 static int
 check_tree(const struct validate_ctx *c, struct record *r,
@@ -981,7 +1067,8 @@ check_tree(const struct validate_ctx *c, struct record *r,
 	for (k = 0; k < nk; k++) {
 		struct record **kr;
 		size_t kn;
-		if (db_children_load(c->db, kids[k], r->id, &kr, &kn, err) < 0)
+		if (kid_rows(c, r, kids[k], nw != NULL ? nw->kv[k] : NULL, o,
+		    &kr, &kn, err) < 0)
 			return -1;
 		for (j = 0; o->row != NULL && j < kn; j++)
 			o->row(fctx, r, kr[j]);
