@@ -71,7 +71,7 @@ struct cached {
 
 /* The statements a record type's saves use (borrowed from the cache). */
 enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_TITLE,
-    ST_DUPKEY, ST_DUPNORM, ST_CHILDREN_ANY, ST_NKINDS };
+    ST_DUPKEY, ST_DUPNORM, ST_CHILDREN_ANY, ST_ACCEPT, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -2355,6 +2355,15 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	return row_read_some(st, def, NULL);
 }
 
+static char *
+accept_sql(const struct sch_record *def)
+{
+	(void)def;
+	return xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
+	    "WHERE record = ?1 AND record_id BETWEEN ?2 AND ?3 ORDER BY "
+	    "record_id, rule");
+}
+
 /*
  * Fill the acc lists of rows from kesra_accept: rows are the live children
  * of a parent, or the one record, all of type def. Looked up by ranges of
@@ -2387,10 +2396,8 @@ accept_load(struct db *db, const struct sch_record *def, struct record **rows,
 	}
 	/* one range, or a probe per row when the range is wide */
 	nq = (uint64_t)(hi - lo) <= 4 * (uint64_t)n + 16 ? 1 : n;
-	st = cache_get(db, "SELECT record_id, rule, reason FROM kesra_accept "
-	    "WHERE record = ?1 AND record_id BETWEEN ?2 AND ?3 ORDER BY "
-	    "record_id, rule", err);
-	if (st == NULL)
+	st = NULL; /* the same SQL for every record type, kept by reuse */
+	if (reuse(db, &st, ST_ACCEPT, accept_sql, def, err) == NULL)
 		return -1;
 	for (j = 0; j < nq && rc == SQLITE_DONE; j++) {
 		sqlite3_reset(st);
@@ -2964,7 +2971,7 @@ struct title_piece {
 };
 
 /* The pieces of def's title (nullable *pieces when no title), their
- * columns added to b from result column 3 on. */
+ * columns added to b (unless NULL) from result column 3 on. */
 static size_t
 title_pieces(const struct sch_record *def, struct sbuf *b,
     struct title_piece **pieces)
@@ -2975,7 +2982,8 @@ title_pieces(const struct sch_record *def, struct sbuf *b,
 
 	*pieces = NULL;
 	if (p == NULL) {
-		if (def->nfields > 0 && schema_field_stored(&def->fields[0]))
+		if (b != NULL && def->nfields > 0 &&
+		    schema_field_stored(&def->fields[0]))
 			sbuf_addf(b, ", \"%s\"", def->fields[0].name);
 		return 0;
 	}
@@ -3004,7 +3012,9 @@ title_pieces(const struct sch_record *def, struct sbuf *b,
 				t->col = (*pieces)[k].col;
 			else {
 				t->col = 3 + ncols++;
-				sbuf_addf(b, ", \"%s\"", def->fields[i].name);
+				if (b != NULL)
+					sbuf_addf(b, ", \"%s\"",
+					    def->fields[i].name);
 			}
 		}
 		p = e + 1;
@@ -3162,7 +3172,7 @@ db_record_title(struct db *db, const struct sch_record *def, int64_t id,
 		release_stmt(st);
 		return -1;
 	}
-	np = title_pieces(def, &b, &pc); /* b: the columns, not used */
+	np = title_pieces(def, NULL, &pc);
 	*parent_id = sqlite3_column_int64(st, 1);
 	*title = title_of_row(def, pc, np, st, &b);
 	release_stmt(st);
