@@ -980,7 +980,9 @@ want_names(const struct sch_record *def, const char *text,
 			;
 		n = (size_t)(q - p);
 		for (i = 0; i < def->nfields; i++)
-			if (strncasecmp(def->fields[i].name, p, n) == 0 &&
+			if (tolower((unsigned char)def->fields[i].name[0]) ==
+			    tolower((unsigned char)*p) &&
+			    strncasecmp(def->fields[i].name, p, n) == 0 &&
 			    def->fields[i].name[n] == '\0')
 				want[i] = 1;
 		p = q;
