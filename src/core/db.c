@@ -70,7 +70,8 @@ struct cached {
 };
 
 /* The statements a record type's saves use (borrowed from the cache). */
-enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_NKINDS };
+enum { ST_INSERT, ST_UPDATE, ST_DELETE, ST_SELECT, ST_CHILDREN, ST_TITLE,
+    ST_DUPKEY, ST_DUPNORM, ST_CHILDREN_ANY, ST_ACCEPT, ST_NKINDS };
 
 struct db {
 	sqlite3 *h;
@@ -104,6 +105,10 @@ struct db {
 	int acc_txn;
 	const struct sch_record *acc_top_def;
 	int64_t acc_top;
+	/* db_children_load_some: per record type the fields of its last
+	 * statement (nfields bytes) and that statement (from the cache) */
+	unsigned char **some_want;
+	sqlite3_stmt **some_st;
 };
 
 static int
@@ -458,6 +463,10 @@ db_close(struct db *db)
 	}
 	free(db->cache);
 	free(db->rec_st);
+	for (i = 0; db->some_want != NULL && i < db->s->nrecords; i++)
+		free(db->some_want[i]);
+	free(db->some_want);
+	free(db->some_st);
 	free(db->session_user);
 	free(db->list_status);
 	free(db->reason);
@@ -2241,7 +2250,8 @@ copy_text(char *buf, size_t n, const unsigned char *t, const char *dflt)
  */
 #define PACK_MAX 256
 static int
-pack_values(sqlite3_stmt *st, struct record *r, int k)
+pack_values(sqlite3_stmt *st, struct record *r, int k,
+    const unsigned char *want)
 {
 	const struct sch_record *def = r->def;
 	const char *p[PACK_MAX];
@@ -2251,20 +2261,27 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 	if (def->nfields > PACK_MAX)
 		return -1;
 	for (i = 0; i < def->nfields; i++) {
+		sqlite3_value *cv;
 		p[i] = NULL;
 		if (!schema_field_stored(&def->fields[i]))
 			continue;
-		switch (sqlite3_column_type(st, k)) {
+		if (want != NULL && !want[i]) { /* NULL in the statement */
+			k++;
+			continue;
+		}
+		/* the column once (each sqlite3_column_* call looks it up) */
+		cv = sqlite3_column_value(st, k);
+		switch (sqlite3_value_type(cv)) {
 		case SQLITE_NULL:
 			break;
 		case SQLITE_FLOAT:
-			util_fmt_double(sqlite3_column_double(st, k),
-			    scratch[i], sizeof scratch[i]);
+			util_fmt_double(sqlite3_value_double(cv), scratch[i],
+			    sizeof scratch[i]);
 			p[i] = scratch[i];
 			len[i] = strlen(p[i]);
 			break;
 		case SQLITE_INTEGER: {
-			sqlite3_int64 v = sqlite3_column_int64(st, k);
+			sqlite3_int64 v = sqlite3_value_int64(cv);
 			unsigned long long u = v < 0 ? 0ULL -
 			    (unsigned long long)v : (unsigned long long)v;
 			char *e = scratch[i] + sizeof scratch[i], *q = e;
@@ -2280,10 +2297,10 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 		}
 		default:
 			/* as xstrndup(text, bytes): up to a NUL inside */
-			p[i] = (const char *)sqlite3_column_text(st, k);
+			p[i] = (const char *)sqlite3_value_text(cv);
 			if (p[i] != NULL)
 				len[i] = strnlen(p[i], (size_t)
-				    sqlite3_column_bytes(st, k));
+				    sqlite3_value_bytes(cv));
 			break;
 		}
 		if (p[i] != NULL)
@@ -2305,8 +2322,11 @@ pack_values(sqlite3_stmt *st, struct record *r, int k)
 	return 0;
 }
 
+/* The row of st as a record of def; want: only those fields were
+ * selected (db_children_load_some), NULL: all. */
 static struct record *
-row_read(sqlite3_stmt *st, const struct sch_record *def)
+row_read_some(sqlite3_stmt *st, const struct sch_record *def,
+    const unsigned char *want)
 {
 	struct record *r = record_new(def);
 	size_t i;
@@ -2321,7 +2341,7 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	r->updated_at = column_value(st, 5);
 	r->updated_by = column_value(st, 6);
 	r->ord = sqlite3_column_int64(st, 7);
-	if (pack_values(st, r, k) == 0)
+	if (pack_values(st, r, k, want) == 0)
 		return r;
 	for (i = 0; i < def->nfields; i++)
 		if (schema_field_stored(&def->fields[i]))
@@ -2329,50 +2349,75 @@ row_read(sqlite3_stmt *st, const struct sch_record *def)
 	return r;
 }
 
+static struct record *
+row_read(sqlite3_stmt *st, const struct sch_record *def)
+{
+	return row_read_some(st, def, NULL);
+}
+
+static char *
+accept_sql(const struct sch_record *def)
+{
+	(void)def;
+	return xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
+	    "WHERE record = ?1 AND record_id BETWEEN ?2 AND ?3 ORDER BY "
+	    "record_id, rule");
+}
+
 /*
- * Fill the acc lists of rows from kesra_accept. by_parent: the rows are
- * the live children of id, else the one record id. A file not migrated yet
- * has no acceptances.
+ * Fill the acc lists of rows from kesra_accept: rows are the live children
+ * of a parent, or the one record, all of type def. Looked up by ranges of
+ * their ids (probes of the table's key; an id in a range that is not one
+ * of rows matches nothing), not by a join with the record's table: one
+ * range when the ids lie close together (a household's rows, entered
+ * together), else one probe per row. A file not migrated yet has no
+ * acceptances.
  */
 static int
-accept_load(struct db *db, const struct sch_record *def, int64_t id,
-    int by_parent, struct record **rows, size_t n, char **err)
+accept_load(struct db *db, const struct sch_record *def, struct record **rows,
+    size_t n, char **err)
 {
 	sqlite3_stmt *st;
-	char *sql;
-	size_t i;
-	int rc;
+	int64_t lo, hi;
+	size_t i, j, nq;
+	int rc = SQLITE_DONE;
 
 	if (n == 0)
 		return 0;
 	if (!db->has_accept && !(db->has_accept = table_exists(db,
 	    "kesra_accept")))
 		return 0;
-	if (by_parent)
-		sql = xasprintf("SELECT record_id, rule, reason FROM "
-		    "kesra_accept WHERE record = ? AND record_id IN (SELECT id "
-		    "FROM \"%s\" WHERE parent_id = ? AND deleted_at IS NULL) "
-		    "ORDER BY record_id, rule", def->name);
-	else
-		sql = xstrdup("SELECT record_id, rule, reason FROM kesra_accept "
-		    "WHERE record = ? AND record_id = ? ORDER BY rule");
-	st = cache_get(db, sql, err); /* fixed SQL per record type */
-	free(sql);
-	if (st == NULL)
+	lo = hi = rows[0]->id;
+	for (i = 1; i < n; i++) {
+		if (rows[i]->id < lo)
+			lo = rows[i]->id;
+		if (rows[i]->id > hi)
+			hi = rows[i]->id;
+	}
+	/* one range, or a probe per row when the range is wide */
+	nq = (uint64_t)(hi - lo) <= 4 * (uint64_t)n + 16 ? 1 : n;
+	st = NULL; /* the same SQL for every record type, kept by reuse */
+	if (reuse(db, &st, ST_ACCEPT, accept_sql, def, err) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t rid = sqlite3_column_int64(st, 0);
-		const char *rule = (const char *)sqlite3_column_text(st, 1);
-		const char *reason = (const char *)sqlite3_column_text(st, 2);
-		if (rule == NULL || reason == NULL)
-			continue;
-		for (i = 0; i < n; i++)
-			if (rows[i]->id == rid) {
-				record_accept(rows[i], rule, reason);
-				break;
-			}
+	for (j = 0; j < nq && rc == SQLITE_DONE; j++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, def->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, nq == 1 ? lo : rows[j]->id);
+		sqlite3_bind_int64(st, 3, nq == 1 ? hi : rows[j]->id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t rid = sqlite3_column_int64(st, 0);
+			const char *rule = (const char *)sqlite3_column_text(st,
+			    1);
+			const char *reason = (const char *)sqlite3_column_text(
+			    st, 2);
+			if (rule == NULL || reason == NULL)
+				continue;
+			for (i = 0; i < n; i++)
+				if (rows[i]->id == rid) {
+					record_accept(rows[i], rule, reason);
+					break;
+				}
+		}
 	}
 	release_stmt(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "kesra_accept");
@@ -2403,7 +2448,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	}
 	r = row_read(st, def);
 	release_stmt(st);
-	if (accept_load(db, def, id, 0, &r, 1, err) < 0) {
+	if (accept_load(db, def, &r, 1, err) < 0) {
 		record_free(r);
 		return -1;
 	}
@@ -2411,6 +2456,7 @@ db_record_load(struct db *db, const struct sch_record *def, int64_t id,
 	return 0;
 }
 
+/* A roster's rows in order, when ord may be other than an integer. */
 static char *
 children_sql(const struct sch_record *def)
 {
@@ -2421,43 +2467,179 @@ children_sql(const struct sch_record *def)
 	return sbuf_steal(&b);
 }
 
-int
-db_children_load(struct db *db, const struct sch_record *child,
-    int64_t parent_id, struct record ***rows, size_t *n, char **err)
+/* A roster's rows in the parent index's order (sorted by children_cmp). */
+static char *
+children_any_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	select_sql(&b, def);
+	sbuf_add(&b, " WHERE parent_id = ? AND deleted_at IS NULL");
+	return sbuf_steal(&b);
+}
+
+/* A row with whether its ord is NULL, for children_cmp. */
+struct child_ord {
+	struct record *r;
+	int null_ord;
+};
+
+/* ORDER BY ord, id of integers and NULLs: NULL first, then by value. */
+static int
+children_cmp(const void *a, const void *b)
+{
+	const struct child_ord *x = a, *y = b;
+	if (x->null_ord != y->null_ord)
+		return x->null_ord ? -1 : 1;
+	if (!x->null_ord && x->r->ord != y->r->ord)
+		return x->r->ord < y->r->ord ? -1 : 1;
+	return x->r->id < y->r->id ? -1 : x->r->id > y->r->id;
+}
+
+/*
+ * The statement of db_children_load_some: the SELECT of select_sql with
+ * NULL in place of each stored field not in want, over the roster's rows
+ * of a parent in the parent index's order. Kept per record type for the
+ * last want asked (a validation asks one).
+ */
+static sqlite3_stmt *
+some_stmt(struct db *db, const struct sch_record *def,
+    const unsigned char *want, char **err)
+{
+	size_t ri = (size_t)(def - db->s->records), i;
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+	int mine = def >= db->s->records && ri < db->s->nrecords;
+
+	if (mine && db->some_st != NULL && db->some_st[ri] != NULL &&
+	    memcmp(db->some_want[ri], want, def->nfields) == 0) {
+		sqlite3_reset(db->some_st[ri]);
+		sqlite3_clear_bindings(db->some_st[ri]);
+		return db->some_st[ri];
+	}
+	sbuf_add(&b, "SELECT id, uuid, parent_id, status, rev, updated_at, "
+	    "updated_by, ord");
+	for (i = 0; i < def->nfields; i++)
+		if (schema_field_stored(&def->fields[i])) {
+			if (want[i])
+				sbuf_addf(&b, ", \"%s\"", def->fields[i].name);
+			else
+				sbuf_add(&b, ", NULL");
+		}
+	sbuf_addf(&b, " FROM \"%s\" WHERE parent_id = ? AND deleted_at IS "
+	    "NULL", def->name);
+	st = cache_get(db, b.s, err);
+	sbuf_free(&b);
+	if (st == NULL || !mine)
+		return st;
+	if (db->some_st == NULL) {
+		db->some_st = xcalloc(db->s->nrecords, sizeof *db->some_st);
+		db->some_want = xcalloc(db->s->nrecords,
+		    sizeof *db->some_want);
+	}
+	free(db->some_want[ri]);
+	db->some_want[ri] = xmalloc(def->nfields + 1);
+	memcpy(db->some_want[ri], want, def->nfields);
+	db->some_st[ri] = st;
+	return st;
+}
+
+/*
+ * The rows are read in the parent index's order and sorted here: ORDER
+ * BY ord, id in SQLite would copy every column of every row through a
+ * sorter. A row whose ord is neither an integer nor NULL (a file written
+ * by another tool into a table that is not STRICT) makes it read them
+ * again, whole, sorted by SQLite, whose order of mixed types it then is.
+ * want: only those fields (db_children_load_some), NULL: all.
+ */
+static int
+children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err)
 {
 	sqlite3_stmt *st = NULL;
 	struct record **v = NULL;
-	size_t nv = 0, cap = 0;
-	int rc;
+	struct child_ord *co = NULL;
+	size_t nv = 0, cap = 0, i;
+	int rc, sorted = 0, odd = 0;
 
 	*rows = NULL;
 	*n = 0;
 	if (child->parent == NULL)
 		return util_err(err, _("%s is not a roster"), child->name);
+again:
 	/* fixed SQL per record type, kept by reuse */
-	if (reuse(db, &st, ST_CHILDREN, children_sql, child, err) == NULL)
+	if (sorted)
+		st = reuse(db, &st, ST_CHILDREN, children_sql, child, err);
+	else if (want != NULL)
+		st = some_stmt(db, child, want, err);
+	else
+		st = reuse(db, &st, ST_CHILDREN_ANY, children_any_sql, child,
+		    err);
+	if (st == NULL) {
+		free(co);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, parent_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int t = sqlite3_column_type(st, 7); /* ord */
+		if (!sorted && t != SQLITE_INTEGER && t != SQLITE_NULL) {
+			odd = 1;
+			break;
+		}
 		if (nv == cap) {
 			cap = cap ? cap * 2 : 8;
 			v = xreallocarray(v, cap, sizeof *v);
+			co = xreallocarray(co, cap, sizeof *co);
 		}
-		v[nv++] = row_read(st, child);
+		co[nv].null_ord = t == SQLITE_NULL;
+		v[nv] = row_read_some(st, child, sorted ? NULL : want);
+		co[nv].r = v[nv];
+		nv++;
 	}
 	release_stmt(st);
+	if (odd) {
+		db_records_free(v, nv);
+		v = NULL;
+		nv = cap = 0;
+		odd = 0;
+		sorted = 1;
+		st = NULL;
+		goto again;
+	}
 	if (rc != SQLITE_DONE) {
 		db_fail(db, err, child->name);
 		db_records_free(v, nv);
+		free(co);
 		return -1;
 	}
-	if (accept_load(db, child, parent_id, 1, v, nv, err) < 0) {
+	if (!sorted && nv > 1) {
+		qsort(co, nv, sizeof *co, children_cmp);
+		for (i = 0; i < nv; i++)
+			v[i] = co[i].r;
+	}
+	free(co);
+	if (accept_load(db, child, v, nv, err) < 0) {
 		db_records_free(v, nv);
 		return -1;
 	}
 	*rows = v;
 	*n = nv;
 	return 0;
+}
+
+int
+db_children_load(struct db *db, const struct sch_record *child,
+    int64_t parent_id, struct record ***rows, size_t *n, char **err)
+{
+	return children_load(db, child, parent_id, NULL, rows, n, err);
+}
+
+int
+db_children_load_some(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err)
+{
+	return children_load(db, child, parent_id, want, rows, n, err);
 }
 
 static int
@@ -2789,7 +2971,7 @@ struct title_piece {
 };
 
 /* The pieces of def's title (nullable *pieces when no title), their
- * columns added to b from result column 3 on. */
+ * columns added to b (unless NULL) from result column 3 on. */
 static size_t
 title_pieces(const struct sch_record *def, struct sbuf *b,
     struct title_piece **pieces)
@@ -2800,7 +2982,8 @@ title_pieces(const struct sch_record *def, struct sbuf *b,
 
 	*pieces = NULL;
 	if (p == NULL) {
-		if (def->nfields > 0 && schema_field_stored(&def->fields[0]))
+		if (b != NULL && def->nfields > 0 &&
+		    schema_field_stored(&def->fields[0]))
 			sbuf_addf(b, ", \"%s\"", def->fields[0].name);
 		return 0;
 	}
@@ -2829,7 +3012,9 @@ title_pieces(const struct sch_record *def, struct sbuf *b,
 				t->col = (*pieces)[k].col;
 			else {
 				t->col = 3 + ncols++;
-				sbuf_addf(b, ", \"%s\"", def->fields[i].name);
+				if (b != NULL)
+					sbuf_addf(b, ", \"%s\"",
+					    def->fields[i].name);
 			}
 		}
 		p = e + 1;
@@ -2944,6 +3129,66 @@ db_record_page(struct db *db, const struct sch_record *def, int64_t after,
 			(*rows)[*n - 1 - i] = t;
 		}
 	return 0;
+}
+
+/* The SELECT of db_record_title: id, parent_id, status, the title's
+ * columns (title_pieces). */
+static char *
+title_one_sql(const struct sch_record *def)
+{
+	struct sbuf b = {0};
+	struct title_piece *pc;
+
+	sbuf_add(&b, "SELECT id, parent_id, status");
+	(void)title_pieces(def, &b, &pc);
+	free(pc);
+	sbuf_addf(&b, " FROM \"%s\" WHERE id = ? AND deleted_at IS NULL",
+	    def->name);
+	return sbuf_steal(&b);
+}
+
+int
+db_record_title(struct db *db, const struct sch_record *def, int64_t id,
+    char **title, int64_t *parent_id, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	struct title_piece *pc;
+	struct sbuf b = {0};
+	size_t np;
+	int rc;
+
+	*title = NULL;
+	*parent_id = 0;
+	/* fixed SQL per record type, kept by reuse */
+	if (reuse(db, &st, ST_TITLE, title_one_sql, def, err) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			util_err(err, _("%s %lld: no such record"), def->name,
+			    (long long)id);
+		else
+			db_fail(db, err, def->name);
+		release_stmt(st);
+		return -1;
+	}
+	np = title_pieces(def, NULL, &pc);
+	*parent_id = sqlite3_column_int64(st, 1);
+	*title = title_of_row(def, pc, np, st, &b);
+	release_stmt(st);
+	sbuf_free(&b);
+	free(pc);
+	return 0;
+}
+
+sqlite3_stmt *
+db_dupkey_stmt(struct db *db, const struct sch_record *def, int norm,
+    char **err)
+{
+	sqlite3_stmt *st = NULL;
+	/* fixed SQL per record type, kept by reuse */
+	return norm ? reuse(db, &st, ST_DUPNORM, db_dupkey_norm_sql, def, err) :
+	    reuse(db, &st, ST_DUPKEY, db_dupkey_lookup_sql, def, err);
 }
 
 int

@@ -129,6 +129,15 @@ int db_record_load(struct db *db, const struct sch_record *def, int64_t id,
     struct record **out, char **err);
 
 /*
+ * The title of record id of type def as record_title gives it for the
+ * record db_record_load would load (its stored text), and its parent_id,
+ * reading only the title's columns. 0, or -1 with *err when absent or
+ * deleted. Caller frees *title.
+ */
+int db_record_title(struct db *db, const struct sch_record *def, int64_t id,
+    char **title, int64_t *parent_id, char **err);
+
+/*
  * Give back the memory of the connection's page cache (the pages are
  * read again from the file when needed): after a scan such as the
  * menu's counts, so that later screens reuse it instead of growing the
@@ -168,6 +177,16 @@ int db_record_page(struct db *db, const struct sch_record *def, int64_t after,
  */
 int db_children_load(struct db *db, const struct sch_record *child,
     int64_t parent_id, struct record ***rows, size_t *n, char **err);
+/*
+ * db_children_load reading only the stored fields of child whose want[i]
+ * is set (want: child->nfields bytes); the others are NULL in the rows,
+ * as if empty: for a check that reads those fields alone (validate_scan's
+ * probes). The system columns and accepted warnings are all there. Rows
+ * may also come whole (when their order needs SQLite's).
+ */
+int db_children_load_some(struct db *db, const struct sch_record *child,
+    int64_t parent_id, const unsigned char *want, struct record ***rows,
+    size_t *n, char **err);
 void db_records_free(struct record **rows, size_t n);
 /*
  * The live records of def with id in [lo, hi] in id order, or (by_parent)
@@ -394,9 +413,18 @@ char *db_dupkey_norm(const char *operand);
 char *db_unique_index_sql(const struct sch_record *r,
     const struct sch_field *f);
 /* The SQL of db_find_probable_duplicate's look-up of def (?1.. the key's
- * values, then the id left out); it walks "<record>_duplicate_key". Caller
- * frees. */
+ * values, a text key's normalised as db_dupkey_norm_sql gives it, then
+ * the id left out); it walks "<record>_duplicate_key". Caller frees. */
 char *db_dupkey_lookup_sql(const struct sch_record *def);
+/* The SELECT of def's key values (?1.. as they are) with each text key
+ * normalised by db_dupkey_norm's expression, one column each: evaluated
+ * once per look-up, not once per use in it. Caller frees. */
+char *db_dupkey_norm_sql(const struct sch_record *def);
+/* The statement of db_dupkey_norm_sql(def) (norm) or db_dupkey_lookup_sql
+ * (def), prepared once per connection and record type, reset; NULL with
+ * *err. */
+sqlite3_stmt *db_dupkey_stmt(struct db *db, const struct sch_record *def,
+    int norm, char **err);
 /*
  * The compact form of duplicate-key field f's value that the key's index
  * holds, over operand (a column, qualified or not, or a parameter): a

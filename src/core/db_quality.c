@@ -22,7 +22,6 @@
  */
 #include "db.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,23 +194,25 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 	/* the same expressions as the index, so that SQLite uses it, then
 	 * the full values ("+": a column = value term would let SQLite put
 	 * the value in the index's expression, which then no longer
-	 * matches) */
+	 * matches). A text key's parameter holds its value normalised
+	 * already (db_dupkey_norm_sql): its compact form is the index's
+	 * expression less the normalisation. */
 	sbuf_addf(&sql, "SELECT id FROM \"%s\" WHERE ", def->name);
 	for (k = 0; k < def->ndup_key; k++) {
 		const struct sch_field *f = &def->fields[def->dup_key[k]];
 		char *q = xasprintf("\"%s\"", f->name);
 		char *p = xasprintf("?%zu", k + 1);
-		char *a = db_dupkey_key_expr(f, q), *b = db_dupkey_key_expr(f, p);
+		char *a = db_dupkey_key_expr(f, q), *b;
 		int same = strcmp(a, q) == 0;
+		b = is_text_key(f) ? xasprintf("substr(%s, 1, 2) || substr(%s, "
+		    "-2)", p, p) : db_dupkey_key_expr(f, p);
 		sbuf_addf(&sql, "%s = %s AND ", a, b);
 		free(a);
 		free(b);
 		if (is_text_key(f)) {
 			a = db_dupkey_norm(q);
-			b = db_dupkey_norm(p);
-			sbuf_addf(&sql, "%s = %s AND ", a, b);
+			sbuf_addf(&sql, "%s = %s AND ", a, p);
 			free(a);
-			free(b);
 		} else if (!same)
 			sbuf_addf(&sql, "+%s = %s AND ", q, p);
 		free(q);
@@ -224,53 +225,22 @@ db_dupkey_lookup_sql(const struct sch_record *def)
 	return sbuf_steal(&sql);
 }
 
-/*
- * db_dupkey_lookup_sql of the records looked up before: the SQL is long
- * (the normalisation written out for each side) and the same for a record
- * every time, while validation looks up every person. Kept by what the
- * SQL is made of (the record's name, its key fields' names and types), so
- * that a dictionary freed and another one loaded never share an entry.
- * Entries stay for the process (a few dictionaries at most); when all are
- * taken, the SQL is made for the call (*owned: the caller frees it).
- */
-#define LOOKUP_MEMO 8
-static const char *
-lookup_sql(const struct sch_record *def, int *owned)
+char *
+db_dupkey_norm_sql(const struct sch_record *def)
 {
-	static struct {
-		char *key, *sql;
-	} memo[LOOKUP_MEMO];
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	struct sbuf k = {0};
-	size_t i;
-	const char *sql = NULL;
+	struct sbuf sql = {0};
+	size_t k;
 
-	*owned = 0;
-	sbuf_add(&k, def->name);
-	for (i = 0; i < def->ndup_key; i++) {
-		const struct sch_field *f = &def->fields[def->dup_key[i]];
-		const char *t = schema_field_sql_type(f);
-		sbuf_addf(&k, "\n%s\n%d\n%s", f->name, (int)f->type,
-		    t != NULL ? t : "");
+	sbuf_add(&sql, "SELECT ");
+	for (k = 0; k < def->ndup_key; k++) {
+		const struct sch_field *f = &def->fields[def->dup_key[k]];
+		char *p = xasprintf("?%zu", k + 1);
+		char *n = is_text_key(f) ? db_dupkey_norm(p) : xstrdup(p);
+		sbuf_addf(&sql, "%s%s", k > 0 ? ", " : "", n);
+		free(n);
+		free(p);
 	}
-	pthread_mutex_lock(&lock);
-	for (i = 0; i < LOOKUP_MEMO && memo[i].key != NULL; i++)
-		if (strcmp(memo[i].key, k.s) == 0) {
-			sql = memo[i].sql;
-			break;
-		}
-	if (sql == NULL && i < LOOKUP_MEMO) {
-		memo[i].sql = db_dupkey_lookup_sql(def);
-		memo[i].key = sbuf_steal(&k);
-		sql = memo[i].sql;
-	}
-	pthread_mutex_unlock(&lock);
-	sbuf_free(&k);
-	if (sql == NULL) {
-		*owned = 1;
-		sql = db_dupkey_lookup_sql(def);
-	}
-	return sql;
+	return sbuf_steal(&sql);
 }
 
 int
@@ -279,10 +249,9 @@ db_find_probable_duplicate(struct db *db, const struct record *r,
     char **err)
 {
 	const struct sch_record *def = r->def;
-	const char *sql;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *nst;
 	size_t k, j;
-	int rc = SQLITE_DONE, found = 0, owned;
+	int rc = SQLITE_DONE, found = 0;
 
 	*other_id = 0;
 	if (def->ndup_key == 0)
@@ -290,15 +259,29 @@ db_find_probable_duplicate(struct db *db, const struct record *r,
 	for (k = 0; k < def->ndup_key; k++)
 		if (record_get(r, def->dup_key[k]) == NULL)
 			return 0;
-	sql = lookup_sql(def, &owned);
-	st = db_cached(db, sql, err);
-	if (owned)
-		free((char *)sql);
-	if (st == NULL)
+	/* the text keys normalised once, by SQLite's own functions */
+	if ((nst = db_dupkey_stmt(db, def, 1, err)) == NULL)
 		return -1;
 	for (k = 0; k < def->ndup_key; k++)
-		bind_key(st, (int)k + 1, &def->fields[def->dup_key[k]],
+		bind_key(nst, (int)k + 1, &def->fields[def->dup_key[k]],
 		    record_get(r, def->dup_key[k]));
+	if (sqlite3_step(nst) != SQLITE_ROW) {
+		rc = fail(db, err, def->name);
+		sqlite3_reset(nst);
+		return rc;
+	}
+	if ((st = db_dupkey_stmt(db, def, 0, err)) == NULL) {
+		sqlite3_reset(nst);
+		return -1;
+	}
+	for (k = 0; k < def->ndup_key; k++)
+		if (is_text_key(&def->fields[def->dup_key[k]]))
+			sqlite3_bind_value(st, (int)k + 1,
+			    sqlite3_column_value(nst, (int)k));
+		else
+			bind_key(st, (int)k + 1, &def->fields[def->dup_key[k]],
+			    record_get(r, def->dup_key[k]));
+	sqlite3_reset(nst);
 	sqlite3_bind_int64(st, (int)def->ndup_key + 1, exclude_id);
 	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);

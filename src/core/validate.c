@@ -502,11 +502,10 @@ title_get(void *ctx, size_t field)
 	return record_get(ctx, field);
 }
 
-/* A record's title, cut and sanitised for a message. */
+/* A title cut and sanitised for a message; frees t. */
 static char *
-short_title(const struct record *r)
+short_text(char *t)
 {
-	char *t = record_title(r->def, title_get, (void *)r);
 	char *cut = xstrndup(t != NULL ? t : "", 60);
 	char *sv = util_sanitize(cut, 0);
 	free(t);
@@ -514,38 +513,47 @@ short_title(const struct record *r)
 	return sv;
 }
 
+/* A record's title, cut and sanitised for a message. */
+static char *
+short_title(const struct record *r)
+{
+	return short_text(record_title(r->def, title_get, (void *)r));
+}
+
+/*
+ * The titles come from db_record_title (the title's columns only), the
+ * same text as short_title of the loaded records.
+ */
 char *
 validate_describe(struct db *db, const struct sch_record *def, int64_t id,
     int lang)
 {
 	const struct schema *s = db_schema(db);
 	const struct sch_record *pdef;
-	struct record *r = NULL, *p = NULL;
 	char *err = NULL, *t, *pt, *out;
+	int64_t parent_id = 0, pid;
 
-	if (db_record_load(db, def, id, &r, &err) < 0) {
+	if (db_record_title(db, def, id, &t, &parent_id, &err) < 0) {
 		free(err);
 		return xasprintf("%s #%lld", schema_record_label(def, lang),
 		    (long long)id);
 	}
-	t = short_title(r);
+	t = short_text(t);
 	pdef = def->parent != NULL ? schema_record(s, def->parent) : NULL;
-	if (pdef != NULL && r->parent_id != 0 &&
-	    db_record_load(db, pdef, r->parent_id, &p, &err) == 0) {
-		pt = short_title(p);
+	if (pdef != NULL && parent_id != 0 &&
+	    db_record_title(db, pdef, parent_id, &pt, &pid, &err) == 0) {
+		pt = short_text(pt);
 		/* TRANSLATORS: member '2. SITI' in family '3201... BUDI' (#17) */
 		out = xasprintf(_("%s '%s' in %s '%s' (#%lld)"),
 		    schema_record_label(def, lang), t,
-		    schema_record_label(pdef, lang), pt, (long long)p->id);
+		    schema_record_label(pdef, lang), pt, (long long)parent_id);
 		free(pt);
-		record_free(p);
 	} else {
 		free(err);
 		out = xasprintf(_("%s '%s' (#%lld)"),
 		    schema_record_label(def, lang), t, (long long)id);
 	}
 	free(t);
-	record_free(r);
 	return out;
 }
 
@@ -953,6 +961,94 @@ struct narrow {
 	struct vbatch *const *kv;
 };
 
+/* want[i] = 1 for each field of def named in text (any identifier that
+ * is a field's name, in any case: more than the expression reads, never
+ * less). */
+static void
+want_names(const struct sch_record *def, const char *text,
+    unsigned char *want)
+{
+	const char *p = text, *q;
+	size_t i, n;
+
+	while (p != NULL && *p != '\0') {
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			p++;
+			continue;
+		}
+		for (q = p; isalnum((unsigned char)*q) || *q == '_'; q++)
+			;
+		n = (size_t)(q - p);
+		for (i = 0; i < def->nfields; i++)
+			if (tolower((unsigned char)def->fields[i].name[0]) ==
+			    tolower((unsigned char)*p) &&
+			    strncasecmp(def->fields[i].name, p, n) == 0 &&
+			    def->fields[i].name[n] == '\0')
+				want[i] = 1;
+		p = q;
+	}
+}
+
+/*
+ * The fields of roster rows that a roster check with marks reads when no
+ * row has more to find than the probes (VB_PROBE, record_check's
+ * probes_only) and the roster as a whole passed: the unique fields and
+ * the names in their relevant expressions, the duplicate key and the
+ * title (the message naming a sibling). Caller frees.
+ */
+static unsigned char *
+probe_fields(const struct sch_record *def)
+{
+	unsigned char *want = xcalloc(def->nfields + 1, 1);
+	size_t i;
+
+	for (i = 0; i < def->nfields; i++)
+		if (def->fields[i].unique) {
+			want[i] = 1;
+			want_names(def, def->fields[i].relevant.text, want);
+		}
+	for (i = 0; i < def->ndup_key; i++)
+		want[def->dup_key[i]] = 1;
+	if (def->title != NULL)
+		want_names(def, def->title, want);
+	else if (def->nfields > 0)
+		want[0] = 1;
+	return want;
+}
+
+/*
+ * The rows of roster kid under top for roster_check: with marks (nw) and
+ * no row callback, when the roster as a whole passed, first only the
+ * fields the probes read (probe_fields), then whole when a row has a
+ * finding of its own to look for (VB_OWN).
+ */
+static int
+kid_rows(const struct validate_ctx *c, const struct record *top,
+    const struct sch_record *kid, const struct vbatch *marks,
+    const struct validate_scan *o, struct record ***kr, size_t *kn,
+    char **err)
+{
+	unsigned char *want;
+	size_t j;
+	int rc;
+
+	if (marks == NULL || o->row != NULL ||
+	    vbatch_roster_marked(marks, top->id))
+		return db_children_load(c->db, kid, top->id, kr, kn, err);
+	want = probe_fields(kid);
+	rc = db_children_load_some(c->db, kid, top->id, want, kr, kn, err);
+	free(want);
+	if (rc < 0)
+		return -1;
+	for (j = 0; j < *kn; j++)
+		if (vbatch_marked(marks, (*kr)[j]->id) == VB_OWN)
+			break;
+	if (j == *kn)
+		return 0;
+	db_records_free(*kr, *kn);
+	return db_children_load(c->db, kid, top->id, kr, kn, err);
+}
+
 /* Check one top-level record and its rosters; report each finding. */
 static int
 check_tree(const struct validate_ctx *c, struct record *r,
@@ -973,7 +1069,8 @@ check_tree(const struct validate_ctx *c, struct record *r,
 	for (k = 0; k < nk; k++) {
 		struct record **kr;
 		size_t kn;
-		if (db_children_load(c->db, kids[k], r->id, &kr, &kn, err) < 0)
+		if (kid_rows(c, r, kids[k], nw != NULL ? nw->kv[k] : NULL, o,
+		    &kr, &kn, err) < 0)
 			return -1;
 		for (j = 0; o->row != NULL && j < kn; j++)
 			o->row(fctx, r, kr[j]);

@@ -113,6 +113,9 @@ long validate_all(const struct validate_ctx *c,
  * (done and total top-level records); when it returns non-zero the scan
  * stops there and sets stopped. Returns the number of top-level records
  * checked, or -1 with *err.
+ * Unless row is set (or exact), a roster row given to fn may hold only
+ * its system columns (id, uuid, status...) and the fields its checks
+ * read, its other fields empty: fn should name it, not read its values.
  */
 struct validate_scan {
 	const char *region;

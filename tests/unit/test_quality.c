@@ -281,7 +281,8 @@ test_find_probable(void **state)
 	/*
 	 * Another dictionary with a record of the same name and another key
 	 * (the name alone): its own look-up, not the one kept for the first
-	 * key (db_quality keeps the look-up's SQL by what it is made of).
+	 * key (a connection keeps the look-up of each record type of its own
+	 * dictionary).
 	 */
 	close_fx(f);
 	open_fx(f, DICT("    duplicate_key: [name]\n"));
