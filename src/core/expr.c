@@ -558,6 +558,12 @@ expr_nik_date(const char *s, struct nik *n)
 	int ty, tm, td;
 
 	today_ymd(&ty, &tm, &td);
+	return expr_nik_date_on(s, ty, tm, td, n);
+}
+
+int
+expr_nik_date_on(const char *s, int ty, int tm, int td, struct nik *n)
+{
 	if (nik_parse(s, ty, n, NULL) < 0)
 		return -1;
 	/* Born later this year would be in the future: a century earlier. */

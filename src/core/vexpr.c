@@ -27,7 +27,8 @@ enum vx_op {
 	N_NIKDATE, N_NIKSEX, N_NIKREGION,
 	/* the common shapes, specialised after parsing (fast paths) */
 	N_ISNULLC, N_CMPCI, N_INCI, N_BETWEENCI,
-	N_UPPER, N_AGG
+	N_UPPER, N_AGG,
+	N_CASECI, N_SELECTEDC
 };
 
 /* N_AGG's kinds (in cmp) */
@@ -51,6 +52,12 @@ struct vexpr {
 	size_t naggs;
 	int64_t *ints;           /* N_INCI: the list */
 	size_t nints;
+	uint64_t mask;           /* N_INCI: the list's codes 0-63, as bits */
+	int masked;              /* ... and the list has no other */
+	/* N_CMPCI over an integer c: true when (clo <= c <= chi) != cneg;
+	 * with a NULL column and dflt, dres */
+	int64_t clo, chi;
+	int cneg, dres;
 };
 
 static void eval(const struct vexpr *x, struct vexpr_env *env,
@@ -773,6 +780,48 @@ is_int_lit(const struct vexpr *x)
 }
 
 /*
+ * N_CMPCI's test as a range of integers: c op lit is clo <= c <= chi
+ * (cneg: not in it); an empty range is 1..0. With coalesce's default,
+ * the truth for a NULL column (dres).
+ */
+static void
+cmp_range(struct vexpr *x)
+{
+	int64_t l = x->lit.i;
+
+	x->cneg = 0;
+	switch (x->cmp) {
+	case N_EQ:
+	case N_NE:
+		x->clo = x->chi = l;
+		x->cneg = x->cmp == N_NE;
+		break;
+	case N_LT:
+		x->clo = INT64_MIN;
+		x->chi = l - (l != INT64_MIN);
+		if (l == INT64_MIN)
+			x->clo = 1, x->chi = 0;
+		break;
+	case N_LE:
+		x->clo = INT64_MIN;
+		x->chi = l;
+		break;
+	case N_GT:
+		x->clo = l + (l != INT64_MAX);
+		x->chi = INT64_MAX;
+		if (l == INT64_MAX)
+			x->clo = 1, x->chi = 0;
+		break;
+	default: /* N_GE */
+		x->clo = l;
+		x->chi = INT64_MAX;
+		break;
+	}
+	if (x->dflt)
+		x->dres = (x->dval >= x->clo && x->dval <= x->chi) != x->cneg;
+}
+
+/*
  * Fold -literal into a literal and give the common shapes their own
  * nodes (same results, fewer steps): column IS [NOT] NULL, column op
  * integer, column [NOT] IN (integers). The kids stay for the general
@@ -837,6 +886,7 @@ specialise(struct vexpr *x)
 		x->cmp = x->op;
 		x->lit = x->kid[1]->lit;
 		x->op = N_CMPCI;
+		cmp_range(x);
 		return;
 	}
 	if (x->op >= N_EQ && x->op <= N_GE && x->kid[0]->op == N_COALESCE &&
@@ -849,6 +899,7 @@ specialise(struct vexpr *x)
 		x->cmp = x->op;
 		x->lit = x->kid[1]->lit;
 		x->op = N_CMPCI;
+		cmp_range(x);
 		return;
 	}
 	if (x->op == N_BETWEEN && x->kid[0]->op == N_COL &&
@@ -869,6 +920,36 @@ specialise(struct vexpr *x)
 		x->slot = x->kid[0]->slot;
 		x->cmp = x->op;
 		x->op = N_INCI;
+		x->masked = 1;
+		for (i = 0; i < x->nints; i++) {
+			if (x->ints[i] >= 0 && x->ints[i] < 64)
+				x->mask |= 1ULL << x->ints[i];
+			else
+				x->masked = 0;
+		}
+		return;
+	}
+	if (x->op == N_CASE && x->nkid >= 2 && (x->kid[0]->op == N_INCI ||
+	    (x->kid[0]->op == N_CMPCI && !x->kid[0]->dflt))) {
+		/* CASE WHEN column op integer THEN ... [WHEN the same
+		 * column op integer THEN ...] [ELSE ...] END, each op a
+		 * comparison or [NOT] IN (integers) */
+		size_t n = x->nkid - (size_t)x->has_else;
+		for (i = 0; i + 1 < n; i += 2)
+			if ((x->kid[i]->op != N_INCI &&
+			    (x->kid[i]->op != N_CMPCI || x->kid[i]->dflt)) ||
+			    x->kid[i]->slot != x->kid[0]->slot)
+				return;
+		x->slot = x->kid[0]->slot;
+		x->op = N_CASECI;
+		return;
+	}
+	if (x->op == N_SELECTED && x->kid[0]->op == N_COL &&
+	    x->kid[1]->op == N_LIT && x->kid[1]->lit.t == VX_TEXT &&
+	    x->kid[1]->lit.z) {
+		/* selected(column, 'code') */
+		x->slot = x->kid[0]->slot;
+		x->op = N_SELECTEDC;
 	}
 }
 
@@ -1047,7 +1128,22 @@ vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots)
 void
 vexpr_env_today(struct vexpr_env *env)
 {
+	const char *t = env->today;
+	int i;
+
 	expr_today_text(env->today);
+	/* the same day as numbers, for the NIK's century (expr_nik_date
+	 * reads today each time; here once a run, as today() is) */
+	env->today_ok = 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? t[i] != '-' : !isdigit((unsigned char)t[i]))
+			return;
+	if (t[10] != '\0')
+		return;
+	env->ty = atoi(t);
+	env->tm = atoi(t + 5);
+	env->td = atoi(t + 8);
+	env->today_ok = 1;
 }
 
 static void
@@ -1066,8 +1162,8 @@ set_text(struct vx_value *v, const char *s, size_t n, int z)
 	v->z = z;
 }
 
-static void
-load(sqlite3_value *a, struct vx_value *v)
+void
+vexpr_value_read(sqlite3_value *a, struct vx_value *v)
 {
 	switch (sqlite3_value_type(a)) {
 	case SQLITE_NULL:
@@ -1097,6 +1193,18 @@ load(sqlite3_value *a, struct vx_value *v)
 }
 
 /* SQLite's comparison of an integer with a real (sqlite3IntFloatCompare). */
+void
+vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
+{
+	size_t k;
+
+	vexpr_env_row(env, slots);
+	for (k = 0; k < n && k < VX_MAX_SLOTS; k++) {
+		vexpr_value_read(slots[k], &env->vals[k]);
+		env->vgen[k] = env->gen;
+	}
+}
+
 static int
 int_real_cmp(int64_t i, double r)
 {
@@ -1289,7 +1397,7 @@ static inline const struct vx_value *
 col_value(struct vexpr_env *env, int k)
 {
 	if (env->vgen[k] != env->gen) {
-		load(env->slots[k], &env->vals[k]);
+		vexpr_value_read(env->slots[k], &env->vals[k]);
 		env->vgen[k] = env->gen;
 	}
 	return &env->vals[k];
@@ -1435,7 +1543,9 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		/* nik_sex and nik_birth_date of one NIK parse it once */
 		if (env->nik_gen != env->gen || env->nik_s != a.s ||
 		    env->nik_n != a.n) {
-			env->nik_rc = expr_nik_date(a.s, &env->nik);
+			env->nik_rc = env->today_ok ? expr_nik_date_on(a.s,
+			    env->ty, env->tm, env->td, &env->nik) :
+			    expr_nik_date(a.s, &env->nik);
 			env->nik_s = a.s;
 			env->nik_n = a.n;
 			env->nik_gen = env->gen;
@@ -1504,13 +1614,133 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	}
 }
 
+/*
+ * selected(list, code) as expr_selected reads it, over list's n bytes (a
+ * text without a NUL inside) and a code of cn bytes: 1 when one of the
+ * list's words (separated by blanks) is the code.
+ */
+static int
+sel_has(const char *s, size_t n, const char *code, size_t cn)
+{
+	const char *p = s, *end = s + n, *q;
+
+	if (cn == 0)
+		return 0;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n'))
+			p++;
+		for (q = p; q < end && *q != ' ' && *q != '\t' && *q != '\r' &&
+		    *q != '\n'; q++)
+			;
+		if ((size_t)(q - p) == cn && memcmp(p, code, cn) == 0)
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
+/* N_SELECTEDC, selected(column, 'code'): 1, 0 (also for NULL), VX_T_UNK. */
+static int
+selected_c(const struct vexpr *x, struct vexpr_env *env)
+{
+	const struct vx_value *c = col_value(env, x->slot);
+
+	if (c->t == VX_NULL)
+		return 0;
+	if (c->t != VX_TEXT || !c->z)
+		return VX_T_UNK;
+	return sel_has(c->s, c->n, x->kid[1]->lit.s, x->kid[1]->lit.n);
+}
+
+/* N_INCI over an integer: 1 when i is in the list. */
+static inline int
+in_ints(const struct vexpr *x, int64_t i)
+{
+	size_t k;
+
+	if (x->masked)
+		return i >= 0 && i < 64 && ((x->mask >> i) & 1);
+	for (k = 0; k < x->nints; k++)
+		if (x->ints[k] == i)
+			return 1;
+	return 0;
+}
+
+/* N_CMPCI over an integer c. */
+static inline int
+cmp_int(const struct vexpr *x, int64_t c)
+{
+	return (c >= x->clo && c <= x->chi) != x->cneg;
+}
+
+/* CASE WHEN ... THEN ... [ELSE ...] END, the general way. */
+static __attribute__((noinline)) void
+eval_case(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
+{
+	size_t n = x->nkid - (size_t)x->has_else, i;
+	int ta;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		ta = truth(x->kid[i], env);
+		if (ta == VX_T_UNK) {
+			out->t = VX_UNK;
+			return;
+		}
+		if (ta == 1) {
+			eval(x->kid[i + 1], env, out);
+			return;
+		}
+	}
+	if (x->has_else)
+		eval(x->kid[x->nkid - 1], env, out);
+	else
+		out->t = VX_NULL;
+}
+
+/* A WHEN of N_CASECI over an integer: 1 when it holds. */
+static inline int
+when_int(const struct vexpr *w, int64_t i)
+{
+	if (w->op == N_INCI)
+		return in_ints(w, i) == (w->cmp == N_IN);
+	return cmp_int(w, i);
+}
+
+/*
+ * N_CASECI: each WHEN an N_CMPCI (no default) or N_INCI of one column. Over an
+ * integer the first that holds chooses; over NULL none holds (each is
+ * NULL); any other value goes the general way.
+ */
+static void
+eval_caseci(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out)
+{
+	const struct vx_value *c = col_value(env, x->slot);
+	size_t n = x->nkid - (size_t)x->has_else, i;
+
+	if (c->t == VX_INT) {
+		for (i = 0; i + 1 < n; i += 2)
+			if (when_int(x->kid[i], c->i)) {
+				eval(x->kid[i + 1], env, out);
+				return;
+			}
+	} else if (c->t != VX_NULL) {
+		eval_case(x, env, out);
+		return;
+	}
+	if (x->has_else)
+		eval(x->kid[x->nkid - 1], env, out);
+	else
+		out->t = VX_NULL;
+}
+
 static void
 eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 {
 	struct vx_value a, b;
 	const struct vx_value *c;
 	size_t i;
-	int ta;
 
 	switch (x->op) {
 	case N_LIT:
@@ -1522,25 +1752,17 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_CMPCI:
 		/* column op integer literal */
 		c = col_value(env, x->slot);
-		if (c->t == VX_NULL && x->dflt) {
-			struct vx_value d = {0};
-			set_int(&d, x->dval);
-			compare(x->cmp, &d, &x->lit, out);
+		if (c->t == VX_INT || c->t == VX_NULL) {
+			bool_value(out, truth(x, env));
 			return;
 		}
 		compare(x->cmp, c, &x->lit, out);
-		return;
-	case N_BETWEENCI:
-		bool_value(out, truth(x, env));
 		return;
 	case N_INCI:
 		/* column [NOT] IN (integer literals) */
 		c = col_value(env, x->slot);
 		if (c->t == VX_INT) {
-			for (i = 0; i < x->nints; i++)
-				if (x->ints[i] == c->i)
-					break;
-			set_int(out, (i < x->nints) == (x->cmp == N_IN));
+			set_int(out, in_ints(x, c->i) == (x->cmp == N_IN));
 			return;
 		}
 		if (c->t == VX_NULL)
@@ -1552,6 +1774,8 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_OR:
 	case N_NOT:
 	case N_ISNULLC:
+	case N_BETWEENCI:
+	case N_SELECTEDC:
 		bool_value(out, truth(x, env));
 		return;
 	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
@@ -1585,25 +1809,12 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		else
 			out->t = VX_UNK;
 		return;
-	case N_CASE: {
-		size_t n = x->nkid - (size_t)x->has_else;
-		for (i = 0; i + 1 < n; i += 2) {
-			ta = truth(x->kid[i], env);
-			if (ta == VX_T_UNK) {
-				out->t = VX_UNK;
-				return;
-			}
-			if (ta == 1) {
-				eval(x->kid[i + 1], env, out);
-				return;
-			}
-		}
-		if (x->has_else)
-			eval(x->kid[x->nkid - 1], env, out);
-		else
-			out->t = VX_NULL;
+	case N_CASE:
+		eval_case(x, env, out);
 		return;
-	}
+	case N_CASECI:
+		eval_caseci(x, env, out);
+		return;
 	case N_COALESCE:
 		for (i = 0; i < x->nkid; i++) {
 			eval(x->kid[i], env, out);
@@ -1632,15 +1843,58 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	}
 }
 
+static int truth_node(const struct vexpr *x, struct vexpr_env *env);
+
 /*
  * The truth of x as a condition, without building its value where the
- * node is a condition itself: AND and OR over any number of terms (each
- * chain flattened by specialise), NOT, the column tests.
+ * node is a condition itself. The column tests are decided here (inline
+ * where a condition is read), the rest by truth_node.
  */
-static int
+static inline int
 truth(const struct vexpr *x, struct vexpr_env *env)
 {
 	const struct vx_value *c;
+
+	switch (x->op) {
+	case N_ISNULLC:
+		c = col_value(env, x->slot);
+		if (c->t == VX_UNK)
+			return VX_T_UNK;
+		return (c->t == VX_NULL) == (x->lit.i == 0);
+	case N_CMPCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return cmp_int(x, c->i);
+		if (c->t == VX_NULL)
+			return x->dflt ? x->dres : VX_T_NULL;
+		break;
+	case N_INCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return in_ints(x, c->i) == (x->cmp == N_IN);
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	case N_BETWEENCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return c->i >= x->lit.i && c->i <= x->hi;
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	case N_SELECTEDC:
+		return selected_c(x, env);
+	default:
+		break;
+	}
+	return truth_node(x, env);
+}
+
+/* truth's other nodes: AND and OR over any number of terms (each chain
+ * flattened by specialise), NOT, and the value of anything else. */
+static __attribute__((noinline)) int
+truth_node(const struct vexpr *x, struct vexpr_env *env)
+{
 	struct vx_value v;
 	size_t i;
 	int t, unk, null;
@@ -1670,59 +1924,10 @@ truth(const struct vexpr *x, struct vexpr_env *env)
 	case N_NOT:
 		t = truth(x->kid[0], env);
 		return t == 0 || t == 1 ? !t : t;
-	case N_ISNULLC:
-		c = col_value(env, x->slot);
-		if (c->t == VX_UNK)
-			return VX_T_UNK;
-		return (c->t == VX_NULL) == (x->lit.i == 0);
 	case N_BETWEENCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_INT)
-			return c->i >= x->lit.i && c->i <= x->hi;
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		/* the general path on the kids */
+		/* neither an integer nor NULL: the general path on the kids */
 		eval_between(x, env, &v);
 		return truth_of(&v);
-	case N_CMPCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_NULL && x->dflt) {
-			struct vx_value d = {0};
-			set_int(&d, x->dval);
-			switch (x->cmp) {
-			case N_EQ: return d.i == x->lit.i;
-			case N_NE: return d.i != x->lit.i;
-			case N_LT: return d.i < x->lit.i;
-			case N_LE: return d.i <= x->lit.i;
-			case N_GT: return d.i > x->lit.i;
-			default: return d.i >= x->lit.i;
-			}
-		}
-		if (c->t == VX_INT) {
-			int64_t l = x->lit.i;
-			switch (x->cmp) {
-			case N_EQ: return c->i == l;
-			case N_NE: return c->i != l;
-			case N_LT: return c->i < l;
-			case N_LE: return c->i <= l;
-			case N_GT: return c->i > l;
-			default: return c->i >= l;
-			}
-		}
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		break;
-	case N_INCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_INT) {
-			for (i = 0; i < x->nints; i++)
-				if (x->ints[i] == c->i)
-					break;
-			return (i < x->nints) == (x->cmp == N_IN);
-		}
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		break;
 	default:
 		break;
 	}

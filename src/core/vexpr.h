@@ -68,6 +68,7 @@ struct vexpr_env {
 	int nik_rc;
 	struct nik nik;
 	char today[11];         /* today() for the whole run (vexpr_env_today) */
+	int ty, tm, td, today_ok; /* the same as numbers (today_ok: set) */
 	/* nik_region_known's look-up of district "pp.rr.dd" (any level 3
 	 * region, retired or not): 0 with *known, -1 when unknown */
 	int (*district)(void *arg, const char *code, int *known);
@@ -93,6 +94,14 @@ void vexpr_free(struct vexpr *x);
 
 /* A new row: its values (read when first needed). */
 void vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots);
+
+/* A new row whose first n slots' values are read now (n <= VX_MAX_SLOTS):
+ * env->vals[0..n) then hold them, for the caller to read too. */
+void vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n);
+
+/* An SQLite value as vexpr reads it (a BLOB, or a text SQLite could not
+ * give: VX_UNK). */
+void vexpr_value_read(sqlite3_value *a, struct vx_value *v);
 
 /* Set env->today as today() gives it now. */
 void vexpr_env_today(struct vexpr_env *env);
