@@ -185,18 +185,23 @@ region_known(struct vbatch *v, const char *code, int level, int *known)
 }
 
 /* The stored text form of a value (as db_record_load gives it) in buf or
- * the value's own text; NULL for NULL. -1 for text with a NUL inside. */
+ * the value's own text; NULL for NULL. -1 for text with a NUL inside.
+ * c: a as vexpr_value_read read it. */
 static int
-value_text(sqlite3_value *a, char *buf, size_t n, const char **out)
+value_text(sqlite3_value *a, const struct vx_value *c, char *buf, size_t n,
+    const char **out)
 {
 	*out = NULL;
-	switch (sqlite3_value_type(a)) {
-	case SQLITE_NULL:
+	switch (c->t) {
+	case VX_NULL:
 		return 0;
-	case SQLITE_FLOAT:
-		util_fmt_double(sqlite3_value_double(a), buf, n);
+	case VX_REAL:
+		util_fmt_double(c->r, buf, n);
 		*out = buf;
 		return 0;
+	case VX_TEXT:
+		*out = c->s;
+		return c->z ? 0 : -1;
 	default:
 		*out = (const char *)sqlite3_value_text(a);
 		if (*out != NULL && strlen(*out) !=
@@ -242,19 +247,19 @@ plain_text(const char *v)
  * decides, on x itself (the text reads back as x).
  */
 static int
-decimal_ok(const struct sch_field *f, sqlite3_value *a)
+decimal_ok(const struct sch_field *f, const struct vx_value *c)
 {
 	static const double p10[] = {1, 10, 100, 1000, 10000};
 	double x;
 	size_t k;
 
-	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
-		sqlite3_int64 i = sqlite3_value_int64(a);
+	if (c->t == VX_INT) {
+		sqlite3_int64 i = c->i;
 		if (i <= -1000000000000000LL || i >= 1000000000000000LL)
 			return -1;
 		x = (double)i;
-	} else if (sqlite3_value_type(a) == SQLITE_FLOAT) {
-		x = sqlite3_value_double(a);
+	} else if (c->t == VX_REAL) {
+		x = c->r;
 		for (k = 0; k < sizeof p10 / sizeof *p10; k++) {
 			double m = x * p10[k];
 			if (m == trunc(m) && fabs(m) < 1e11 && m / p10[k] == x)
@@ -544,7 +549,8 @@ multiple_ok(const struct sch_field *f, const char *t)
  * 0 when not; -1 on a look-up error.
  */
 static int
-value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
+value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
+    const struct vx_value *c)
 {
 	const struct sch_field *f = v->rowf[idx];
 	struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
@@ -559,8 +565,8 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	 * as SQLite writes integers; schema_choice compares text), a whole
 	 * number in its range, a yes/no 0 or 1, a calculated integer.
 	 */
-	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
-		sqlite3_int64 i = sqlite3_value_int64(a);
+	if (c->t == VX_INT) {
+		sqlite3_int64 i = c->i;
 		size_t k;
 		switch (f->type) {
 		case FT_SELECT_ONE:
@@ -594,25 +600,23 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 		 * A REAL's stored text (util_fmt_double) has a '.' or an
 		 * exponent exactly when it is finite and not whole.
 		 */
-		switch (sqlite3_value_type(a)) {
-		case SQLITE_INTEGER:
+		switch (c->t) {
+		case VX_INT:
 			return 1;
-		case SQLITE_FLOAT: {
-			double x = sqlite3_value_double(a);
+		case VX_REAL: {
+			double x = c->r;
 			return isfinite(x) && x != trunc(x) && codes != NULL &&
 			    codes->any;
 		}
-		case SQLITE_TEXT:
-			t = (const char *)sqlite3_value_text(a);
-			return t != NULL && strpbrk(t, "0123456789") == NULL &&
-			    strlen(t) == (size_t)sqlite3_value_bytes(a);
+		case VX_TEXT:
+			return strpbrk(c->s, "0123456789") == NULL && c->z;
 		default:
 			return 0;
 		}
 	}
-	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, a)) >= 0)
+	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, c)) >= 0)
 		return rc;
-	if (value_text(a, buf, sizeof buf, &t) < 0)
+	if (value_text(a, c, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
 		return 1; /* empty: the required checks are in SQL */
@@ -626,10 +630,10 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			return 1;
 		break;
 	case FT_INTEGER:
-		if (sqlite3_value_type(a) != SQLITE_INTEGER)
+		if (c->t != VX_INT)
 			break;
 		{
-			sqlite3_int64 i = sqlite3_value_int64(a);
+			sqlite3_int64 i = c->i;
 			if (i < -999999999999999LL || i > 999999999999999LL)
 				break;
 			if ((f->has_min && (double)i < f->min) ||
@@ -643,8 +647,7 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			break;
 		return 1;
 	case FT_YESNO:
-		if (sqlite3_value_type(a) == SQLITE_INTEGER &&
-		    (sqlite3_value_int64(a) == 0 || sqlite3_value_int64(a) == 1))
+		if (c->t == VX_INT && (c->i == 0 || c->i == 1))
 			return 1;
 		break;
 	case FT_SELECT_ONE:
@@ -760,8 +763,7 @@ checks_may_fail(struct vbatch *v)
 			break;
 		case VBC_REQUIRED:
 			for (k = 0; k < c->ncols; k++)
-				if (sqlite3_value_type(v->env.slots[c->cols[k]]) ==
-				    SQLITE_NULL)
+				if (v->env.vals[c->cols[k]].t == VX_NULL)
 					break;
 			if (k == c->ncols)
 				break;
@@ -773,8 +775,8 @@ checks_may_fail(struct vbatch *v)
 				break;
 			return 1;
 		case VBC_CONSTRAINT:
-			if (sqlite3_value_type(v->env.slots[c->cols[0]]) ==
-			    SQLITE_NULL || x_truth(v, c->x) == 1)
+			if (v->env.vals[c->cols[0]].t == VX_NULL ||
+			    x_truth(v, c->x) == 1)
 				break;
 			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
 			    t == VX_T_NULL))
@@ -783,6 +785,33 @@ checks_may_fail(struct vbatch *v)
 		}
 	}
 	return 0;
+}
+
+/*
+ * value_ok's answer 1 for integer i of field idx where it is plain (a
+ * code of the numeric value set among 0-63, a whole number of an integer
+ * field in its range, yes/no 0 or 1, a calculated integer); 0: value_ok
+ * decides.
+ */
+static inline int
+int_ok(const struct vbatch *v, size_t idx, int64_t i)
+{
+	const struct sch_field *f = v->rowf[idx];
+
+	switch (f->type) {
+	case FT_SELECT_ONE:
+		return i >= 0 && i < 64 && ((v->codes[idx].small >> i) & 1);
+	case FT_INTEGER:
+		return i >= -999999999999999LL && i <= 999999999999999LL &&
+		    !(f->has_min && (double)i < f->min) &&
+		    !(f->has_max && (double)i > f->max);
+	case FT_YESNO:
+		return i == 0 || i == 1;
+	case FT_CALCULATE:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -803,26 +832,41 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	first = (size_t)sqlite3_value_int64(argv[1]) * VB_CHUNK;
-	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
-		if (sqlite3_value_type(argv[i + 2]) == SQLITE_NULL)
-			continue;
-		if ((rc = value_ok(v, first + i, argv[i + 2])) < 0) {
-			sqlite3_result_error(ctx, "kesra_vb_row: look-up "
-			    "failed", -1);
-			return;
+	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
+	    v->npslot) {
+		/* every argument read once, for value_ok and vexpr alike */
+		const struct vx_value *c = v->env.vals;
+		vexpr_env_load(&v->env, argv + 2, (size_t)argc - 2);
+		for (i = 0; i < v->nrowf; i++) {
+			if (c[i].t == VX_NULL ||
+			    (c[i].t == VX_INT && int_ok(v, i, c[i].i)))
+				continue;
+			if ((rc = value_ok(v, i, argv[i + 2], &c[i])) < 0)
+				goto fail;
+			if (rc == 0) {
+				sqlite3_result_int(ctx, 1);
+				return;
+			}
 		}
+		sqlite3_result_int(ctx, checks_may_fail(v));
+		return;
+	}
+	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
+		struct vx_value c;
+		vexpr_value_read(argv[i + 2], &c);
+		if (c.t == VX_NULL)
+			continue;
+		if ((rc = value_ok(v, first + i, argv[i + 2], &c)) < 0)
+			goto fail;
 		if (rc == 0) {
 			sqlite3_result_int(ctx, 1);
 			return;
 		}
 	}
-	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
-	    v->npslot) {
-		vexpr_env_row(&v->env, argv + 2);
-		sqlite3_result_int(ctx, checks_may_fail(v));
-		return;
-	}
 	sqlite3_result_int(ctx, 0);
+	return;
+fail:
+	sqlite3_result_error(ctx, "kesra_vb_row: look-up failed", -1);
 }
 
 /*

@@ -62,7 +62,8 @@ struct vexpr {
 
 static void eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
-static int truth(const struct vexpr *x, struct vexpr_env *env);
+static inline __attribute__((always_inline)) int truth(const struct vexpr *x,
+    struct vexpr_env *env);
 static int cmp(const struct vx_value *a, const struct vx_value *b);
 
 /* ---- lexer ----------------------------------------------------------- */
@@ -1162,8 +1163,8 @@ set_text(struct vx_value *v, const char *s, size_t n, int z)
 	v->z = z;
 }
 
-void
-vexpr_value_read(sqlite3_value *a, struct vx_value *v)
+static inline __attribute__((always_inline)) void
+read_value(sqlite3_value *a, struct vx_value *v)
 {
 	switch (sqlite3_value_type(a)) {
 	case SQLITE_NULL:
@@ -1194,13 +1195,19 @@ vexpr_value_read(sqlite3_value *a, struct vx_value *v)
 
 /* SQLite's comparison of an integer with a real (sqlite3IntFloatCompare). */
 void
+vexpr_value_read(sqlite3_value *a, struct vx_value *v)
+{
+	read_value(a, v);
+}
+
+void
 vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
 {
 	size_t k;
 
 	vexpr_env_row(env, slots);
 	for (k = 0; k < n && k < VX_MAX_SLOTS; k++) {
-		vexpr_value_read(slots[k], &env->vals[k]);
+		read_value(slots[k], &env->vals[k]);
 		env->vgen[k] = env->gen;
 	}
 }
@@ -1850,7 +1857,7 @@ static int truth_node(const struct vexpr *x, struct vexpr_env *env);
  * node is a condition itself. The column tests are decided here (inline
  * where a condition is read), the rest by truth_node.
  */
-static inline int
+static inline __attribute__((always_inline)) int
 truth(const struct vexpr *x, struct vexpr_env *env)
 {
 	const struct vx_value *c;
