@@ -286,6 +286,7 @@ decimal_ok(const struct sch_field *f, const struct vx_value *c)
  * locale) is left to regexec.
  */
 #define PAT_MAX 63
+#define PAT_DSTATES 24
 struct vb_pat {
 	size_t n;
 	struct vb_atom {
@@ -293,6 +294,15 @@ struct vb_pat {
 		unsigned char opt; /* may be left out */
 		unsigned char star; /* repeats */
 	} a[PAT_MAX];
+	/*
+	 * The steps taken so far, kept (a DFA built as texts meet it): the
+	 * sets of positions met (at most PAT_DSTATES; beyond, each step
+	 * is worked out), and for each the set after each byte 0x20-0x7e
+	 * (its index + 1; 0 not yet known).
+	 */
+	size_t nd;
+	uint64_t dset[PAT_DSTATES];
+	unsigned char dnext[PAT_DSTATES][95];
 };
 
 static void
@@ -460,20 +470,60 @@ pat_closure(const struct vb_pat *pt, uint64_t s)
 	return s;
 }
 
-/* 1 when printable ASCII text t is in the pattern's language. */
-static int
-pat_match(const struct vb_pat *pt, const char *t)
+/* The positions after byte c from the positions cur. */
+static uint64_t
+pat_step(const struct vb_pat *pt, uint64_t cur, int c)
 {
-	uint64_t cur = pat_closure(pt, 1), next;
+	uint64_t next = 0;
 	size_t i;
+
+	for (i = 0; i < pt->n; i++)
+		if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
+			next |= 1ULL << (pt->a[i].star ? i : i + 1);
+	return pat_closure(pt, next);
+}
+
+/* The index of positions s among the kept ones (added), or -1 when full. */
+static int
+pat_state(struct vb_pat *pt, uint64_t s)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nd; i++)
+		if (pt->dset[i] == s)
+			return (int)i;
+	if (pt->nd == PAT_DSTATES)
+		return -1;
+	pt->dset[pt->nd] = s;
+	memset(pt->dnext[pt->nd], 0, sizeof pt->dnext[pt->nd]);
+	return (int)pt->nd++;
+}
+
+/*
+ * 1 when printable ASCII text t is in the pattern's language: every
+ * position followed at once (pat_step), each step between two kept sets
+ * of positions kept too, so that a text mostly takes the steps already
+ * known.
+ */
+static int
+pat_match(struct vb_pat *pt, const char *t)
+{
+	uint64_t cur = pat_closure(pt, 1);
+	int d = pat_state(pt, cur), nd;
 
 	for (; *t != '\0' && cur != 0; t++) {
 		int c = (unsigned char)*t;
-		next = 0;
-		for (i = 0; i < pt->n; i++)
-			if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
-				next |= 1ULL << (pt->a[i].star ? i : i + 1);
-		cur = pat_closure(pt, next);
+		unsigned k = (unsigned)c - 0x20;
+		if (d >= 0 && k < 95 && pt->dnext[d][k] != 0) {
+			d = pt->dnext[d][k] - 1;
+			cur = pt->dset[d];
+			continue;
+		}
+		cur = pat_step(pt, cur, c);
+		nd = k < 95 ? pat_state(pt, cur) : -1;
+		if (d >= 0 && nd >= 0)
+			pt->dnext[d][k] = (unsigned char)(nd + 1);
+		d = nd;
 	}
 	return *t == '\0' && ((cur >> pt->n) & 1);
 }
@@ -481,13 +531,22 @@ pat_match(const struct vb_pat *pt, const char *t)
 int
 vbatch_pattern_test(const char *pattern, const char *text)
 {
-	struct vb_pat *pt = pat_compile(pattern);
 	int rc;
+	return vbatch_pattern_test_many(pattern, &text, 1, &rc) < 0 ? -1 : rc;
+}
+
+int
+vbatch_pattern_test_many(const char *pattern, const char *const *texts,
+    size_t n, int *out)
+{
+	struct vb_pat *pt = pat_compile(pattern);
+	size_t i;
 	if (pt == NULL)
 		return -1;
-	rc = pat_match(pt, text);
+	for (i = 0; i < n; i++)
+		out[i] = pat_match(pt, texts[i]);
 	free(pt);
-	return rc;
+	return 0;
 }
 
 /* 1 when plain text t (plain_text) matches f's pattern; the last value

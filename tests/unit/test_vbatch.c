@@ -692,6 +692,8 @@ test_pattern_matcher(void **state)
 		"[^0-9 ]+", "a?b*c{1,3}d{2,}", ".*x.?", "[-a]+", "[a-]",
 		"[0-9-]+", "[[:alnum:]_]{3,8}", "x{0}y", "[[:digit:][:space:]]*",
 		"RT [0-9]+/RW [0-9]+", "", "[[:punct:]]?[[:alpha:]]+",
+		/* more sets of positions than the matcher keeps steps of */
+		"[0-9]{16}x{0,16}", "a?b?c?d?S?I?T?x?y?z?0?1?9?A?B?R?_?/?.?'?-? ?a?b?c?",
 	};
 	static const char *const other[] = {
 		"(ab)+", "a|b", "[a-z]+", "\\d", "^a", "a$", "[]a]", "a**",
@@ -702,6 +704,9 @@ test_pattern_matcher(void **state)
 	size_t i, k, len;
 	char buf[24], *anch;
 	int round, want, got;
+	static char texts[4000][24];
+	const char *tp[4000];
+	int many[4000];
 
 	(void)state;
 	for (i = 0; i < sizeof other / sizeof *other; i++)
@@ -713,18 +718,30 @@ test_pattern_matcher(void **state)
 		assert_int_equal(regcomp(&re, anch, REG_EXTENDED | REG_NOSUB),
 		    0);
 		for (round = 0; round < 4000; round++) {
-			len = 1 + (size_t)(rnd(&seed) % 12);
+			len = 1 + (size_t)(rnd(&seed) % (round % 3 ? 12 : 22));
 			for (k = 0; k < len; k++)
 				buf[k] = round % 7 == 0 ? (char)(0x20 +
-				    rnd(&seed) % 95) : alpha[rnd(&seed) %
-				    (sizeof alpha - 1)];
+				    rnd(&seed) % 95) : round % 5 == 0 ?
+				    (char)('0' + rnd(&seed) % 10) :
+				    alpha[rnd(&seed) % (sizeof alpha - 1)];
 			buf[len] = '\0';
 			want = regexec(&re, buf, 0, NULL, 0) == 0;
 			got = vbatch_pattern_test(simple[i], buf);
 			if (got != want)
 				fail_msg("'%s' on '%s': %d, regexec %d",
 				    simple[i], buf, got, want);
+			memcpy(texts[round], buf, len + 1);
+			tp[round] = texts[round];
 		}
+		/* the same texts through one matcher: the steps it keeps
+		 * from text to text decide as regexec too */
+		assert_int_equal(vbatch_pattern_test_many(simple[i], tp, 4000,
+		    many), 0);
+		for (round = 0; round < 4000; round++)
+			if (many[round] != (regexec(&re, tp[round], 0, NULL,
+			    0) == 0))
+				fail_msg("'%s' on '%s' (kept steps): %d",
+				    simple[i], tp[round], many[round]);
 		assert_int_equal(vbatch_pattern_test(simple[i], "SITI"),
 		    regexec(&re, "SITI", 0, NULL, 0) == 0);
 		regfree(&re);
