@@ -119,6 +119,7 @@ struct vbatch {
 	unsigned char *rpar;
 	size_t nrslot;
 	struct vexpr_env renv;
+	struct vb_group *gfree; /* the states of parents done, for reuse */
 };
 
 enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
@@ -952,13 +953,16 @@ fn_vb_mark(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ---- the roster rules in C (vexpr), an aggregate ------------------------ */
 
-/* One parent's rows so far: the rules' states and the parent's values. */
+/* One parent's rows so far: the rules' states and the parent's values.
+ * Once the parent is done, kept in its vbatch's gfree (zeroed states,
+ * no text) for the next parent. */
 struct vb_group {
 	struct vx_agg *st;
 	struct vx_value *pv;
 	char **ptext;
 	struct vbatch *v;
 	int have, bad;
+	struct vb_group *next;
 };
 
 static void
@@ -972,7 +976,11 @@ fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (v == NULL || gp == NULL)
 		return; /* fn_roster_final flags the parent */
-	if (*gp == NULL) {
+	if (*gp == NULL && v->gfree != NULL) {
+		*gp = v->gfree;
+		v->gfree = (*gp)->next;
+		(*gp)->next = NULL;
+	} else if (*gp == NULL) {
 		*gp = xcalloc(1, sizeof **gp);
 		(*gp)->st = xcalloc(v->nraggs + 1, sizeof *(*gp)->st);
 		(*gp)->pv = xcalloc(v->nrslot + 1, sizeof *(*gp)->pv);
@@ -1029,6 +1037,15 @@ fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 }
 
+static void
+group_free(struct vb_group *g)
+{
+	free(g->st);
+	free(g->pv);
+	free(g->ptext);
+	free(g);
+}
+
 /* 1 when a roster rule in C may fail for the parent (or any doubt). */
 static void
 fn_roster_final(sqlite3_context *ctx)
@@ -1057,16 +1074,20 @@ fn_roster_final(sqlite3_context *ctx)
 	sqlite3_result_int(ctx, flag);
 out:
 	if (g != NULL) {
-		if (v != NULL) {
-			vexpr_agg_clear(g->st, v->nraggs);
-			for (i = 0; i < v->nrslot; i++)
-				free(g->ptext[i]);
-		}
-		free(g->st);
-		free(g->pv);
-		free(g->ptext);
-		free(g);
 		*gp = NULL;
+		if (v != NULL) {
+			/* back to the states of a parent not begun */
+			vexpr_agg_clear(g->st, v->nraggs);
+			for (i = 0; i < v->nrslot; i++) {
+				free(g->ptext[i]);
+				g->ptext[i] = NULL;
+			}
+			g->have = g->bad = 0;
+			g->next = v->gfree;
+			v->gfree = g;
+			return;
+		}
+		group_free(g);
 	}
 }
 
@@ -2337,6 +2358,11 @@ vbatch_free(struct vbatch *v)
 	for (i = 0; i < v->nrr; i++)
 		vexpr_free(v->rr[i].x);
 	free(v->rr);
+	while (v->gfree != NULL) {
+		struct vb_group *g = v->gfree;
+		v->gfree = g->next;
+		group_free(g);
+	}
 	free(v->rslot);
 	free(v->rpar);
 	for (i = 0; i < v->nrowf; i++) {
