@@ -610,7 +610,7 @@ multiple_ok(const struct sch_field *f, const char *t)
  */
 static int
 value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
-    const struct vx_value *c)
+    const struct vx_value *c, int in_env)
 {
 	const struct sch_field *f = v->rowf[idx];
 	struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
@@ -722,8 +722,14 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
 			return -1;
 		return known;
 	case FT_NIK:
-		if (!plain_text(t) || nik_parse(t, v->year, &n, NULL) < 0 ||
-		    (f->pattern_re != NULL &&
+		if (!plain_text(t))
+			break;
+		rc = nik_parse(t, v->year, &n, NULL);
+		/* the row's NIK parsed once, for vexpr's nik_sex and
+		 * nik_birth_date too (when it reads the same year) */
+		if (in_env && c->t == VX_TEXT && v->year == v->env.ty)
+			vexpr_env_nik(&v->env, t, c->n, rc, &n);
+		if (rc < 0 || (f->pattern_re != NULL &&
 		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
 			break;
 		return 1;
@@ -901,7 +907,7 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			if (c[i].t == VX_NULL ||
 			    (c[i].t == VX_INT && int_ok(v, i, c[i].i)))
 				continue;
-			if ((rc = value_ok(v, i, argv[i + 2], &c[i])) < 0)
+			if ((rc = value_ok(v, i, argv[i + 2], &c[i], 1)) < 0)
 				goto fail;
 			if (rc == 0) {
 				sqlite3_result_int(ctx, 1);
@@ -916,7 +922,7 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		vexpr_value_read(argv[i + 2], &c);
 		if (c.t == VX_NULL)
 			continue;
-		if ((rc = value_ok(v, first + i, argv[i + 2], &c)) < 0)
+		if ((rc = value_ok(v, first + i, argv[i + 2], &c, 0)) < 0)
 			goto fail;
 		if (rc == 0) {
 			sqlite3_result_int(ctx, 1);

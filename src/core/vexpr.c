@@ -1201,6 +1201,22 @@ vexpr_value_read(sqlite3_value *a, struct vx_value *v)
 }
 
 void
+vexpr_env_nik(struct vexpr_env *env, const char *s, size_t n, int rc,
+    const struct nik *nk)
+{
+	if (!env->today_ok)
+		return;
+	if (rc >= 0) {
+		env->nik = *nk;
+		rc = expr_nik_century(&env->nik, env->ty, env->tm, env->td);
+	}
+	env->nik_rc = rc < 0 ? -1 : 0;
+	env->nik_s = s;
+	env->nik_n = n;
+	env->nik_gen = env->gen;
+}
+
+void
 vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
 {
 	size_t k;
@@ -1410,10 +1426,24 @@ col_value(struct vexpr_env *env, int k)
 	return &env->vals[k];
 }
 
+/* The value of operand k: a column's or a literal's where it is kept,
+ * else evaluated into buf. */
+static inline const struct vx_value *
+operand(const struct vexpr *k, struct vexpr_env *env, struct vx_value *buf)
+{
+	if (k->op == N_COL)
+		return col_value(env, k->slot);
+	if (k->op == N_LIT)
+		return &k->lit;
+	eval(k, env, buf);
+	return buf;
+}
+
 static __attribute__((noinline)) void
 eval_in(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 {
 	struct vx_value a, b, r;
+	const struct vx_value *pb;
 	size_t i;
 	int null = 0, in = x->op == N_IN || (x->op == N_INCI &&
 	    x->cmp == N_IN);
@@ -1424,8 +1454,8 @@ eval_in(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		return;
 	}
 	for (i = 1; i < x->nkid; i++) {
-		eval(x->kid[i], env, &b);
-		compare(N_EQ, &a, &b, &r);
+		pb = operand(x->kid[i], env, &b);
+		compare(N_EQ, &a, pb, &r);
 		if (r.t == VX_UNK) {
 			out->t = VX_UNK;
 			return;
@@ -1448,13 +1478,14 @@ eval_between(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out)
 {
 	struct vx_value a, lo, hi, r1 = {0}, r2 = {0};
+	const struct vx_value *pa, *plo, *phi;
 	int ta, tb;
 
-	eval(x->kid[0], env, &a);
-	eval(x->kid[1], env, &lo);
-	eval(x->kid[2], env, &hi);
-	compare(N_GE, &a, &lo, &r1);
-	compare(N_LE, &a, &hi, &r2);
+	pa = operand(x->kid[0], env, &a);
+	plo = operand(x->kid[1], env, &lo);
+	phi = operand(x->kid[2], env, &hi);
+	compare(N_GE, pa, plo, &r1);
+	compare(N_LE, pa, phi, &r2);
 	ta = truth_of(&r1);
 	tb = truth_of(&r2);
 	if (ta == 0 || tb == 0)
@@ -1786,11 +1817,11 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		bool_value(out, truth(x, env));
 		return;
 	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
-	case N_IS: case N_ISNOT:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		compare(x->op, &a, &b, out);
+	case N_IS: case N_ISNOT: {
+		const struct vx_value *pa = operand(x->kid[0], env, &a);
+		compare(x->op, pa, operand(x->kid[1], env, &b), out);
 		return;
+	}
 	case N_IN:
 	case N_NOTIN:
 		eval_in(x, env, out);
@@ -1799,11 +1830,11 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_NOTBETWEEN:
 		eval_between(x, env, out);
 		return;
-	case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		arith(x->op, &a, &b, out);
+	case N_ADD: case N_SUB: case N_MUL: case N_DIV: {
+		const struct vx_value *pa = operand(x->kid[0], env, &a);
+		arith(x->op, pa, operand(x->kid[1], env, &b), out);
 		return;
+	}
 	case N_NEG:
 		eval(x->kid[0], env, &a);
 		if (a.t == VX_INT && a.i != INT64_MIN)

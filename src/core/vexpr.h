@@ -99,6 +99,13 @@ void vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots);
  * env->vals[0..n) then hold them, for the caller to read too. */
 void vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n);
 
+/* For nik_sex and nik_birth_date over this row: the NIK text s (n bytes,
+ * a slot's value as env holds it) as nik_parse(s, env->ty, nk, NULL)
+ * gave it (rc; nk read when rc >= 0), so that vexpr need not parse it
+ * again. Nothing without env->today_ok. */
+void vexpr_env_nik(struct vexpr_env *env, const char *s, size_t n, int rc,
+    const struct nik *nk);
+
 /* An SQLite value as vexpr reads it (a BLOB, or a text SQLite could not
  * give: VX_UNK). */
 void vexpr_value_read(sqlite3_value *a, struct vx_value *v);
