@@ -60,7 +60,9 @@ struct vbatch {
 		size_t n;
 		uint64_t small; /* the codes 0-63 among v, as bits */
 		int any; /* stored as ANY (a calculate field) */
-		/* the last value that matched the pattern (memo) */
+		/* the last value that matched the pattern (memo); of a
+		 * select_multiple or a region, that value_ok accepted (a
+		 * region's: cleared for each run) */
 		char last[24];
 		struct vb_pat *pat; /* the text's pattern when simple */
 	} *codes;
@@ -602,6 +604,22 @@ multiple_ok(const struct sch_field *f, const char *t)
 	}
 }
 
+/* Whether text t is the value kept in memo (the last accepted). */
+static inline int
+memo_has(const struct vb_codes *memo, const char *t)
+{
+	return memo != NULL && memo->last[0] != '\0' &&
+	    strcmp(memo->last, t) == 0;
+}
+
+static void
+memo_set(struct vb_codes *memo, const char *t)
+{
+	size_t n = strlen(t);
+	if (memo != NULL && n < sizeof memo->last)
+		memcpy(memo->last, t, n + 1);
+}
+
 /*
  * 1 when non-empty value a of field f passes every check of
  * validate_value (a test without allocation where it can, else
@@ -686,8 +704,12 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
 			break;
 		return f->pattern_re == NULL || pattern_ok(f, codes, t);
 	case FT_SELECT_MULTIPLE:
-		if (multiple_ok(f, t))
+		if (memo_has(codes, t))
 			return 1;
+		if (multiple_ok(f, t)) {
+			memo_set(codes, t);
+			return 1;
+		}
 		break;
 	case FT_INTEGER:
 		if (c->t != VX_INT)
@@ -715,11 +737,15 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
 			return 1;
 		break;
 	case FT_REGION:
+		if (memo_has(codes, t))
+			return 1;
 		if (f->pattern_re != NULL || !plain_text(t) ||
 		    region_code_level(t) != f->level)
 			break;
 		if (region_known(v, t, (int)f->level, &known) < 0)
 			return -1;
+		if (known)
+			memo_set(codes, t);
 		return known;
 	case FT_NIK:
 		if (!plain_text(t))
@@ -2398,6 +2424,11 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 		return 0;
 	memset(v->rcache, 0, sizeof v->rcache);
 	memset(v->dcache, 0, sizeof v->dcache);
+	{
+		size_t i;
+		for (i = 0; i < v->nrowf && v->codes != NULL; i++)
+			v->codes[i].last[0] = '\0';
+	}
 	vexpr_env_today(&v->env);
 	vexpr_env_today(&v->renv);
 	v->year = this_year();

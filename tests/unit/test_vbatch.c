@@ -755,6 +755,44 @@ test_pattern_matcher(void **state)
 	    "1SITI"), 0);
 }
 
+/*
+ * What kesra_vb_row keeps from value to value (the last region code and
+ * select_multiple value accepted) lasts one run: the village of the
+ * last household of a run, retired before the next run of the same
+ * vbatch, flags that household in the next.
+ */
+static void
+test_kept_per_run(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *def = schema_record(f->s, "household");
+	char *err = NULL, *sql;
+	struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	long n = 0;
+
+	assert_non_null(v);
+	assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), "SELECT max(id) "
+	    "FROM household WHERE deleted_at IS NULL", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(vbatch_flagged(v, 1, id, count_cb, &n, &err), 0);
+	assert_int_equal(vbatch_marked(v, id), 0); /* its village accepted */
+	sql = sqlite3_mprintf("UPDATE kesra_region SET retired = 1 WHERE code "
+	    "= (SELECT village FROM household WHERE id = %lld)",
+	    (long long)id);
+	exec(f, sql);
+	sqlite3_free(sql);
+	n = 0;
+	assert_int_equal(vbatch_flagged(v, id, id, count_cb, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(vbatch_marked(v, id), VB_OWN);
+	vbatch_free(v);
+}
+
 int
 main(void)
 {
@@ -773,6 +811,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_vb_row_values, setup,
 		    teardown),
 		cmocka_unit_test(test_pattern_matcher),
+		cmocka_unit_test_setup_teardown(test_kept_per_run, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
