@@ -34,6 +34,7 @@
 #include "util.h"
 #include "validate.h"
 #include "vexpr.h"
+#include "vexpr_read.h"
 
 
 struct vbatch {
@@ -65,6 +66,10 @@ struct vbatch {
 		 * region's: cleared for each run) */
 		char last[24];
 		struct vb_pat *pat; /* the text's pattern when simple */
+		/* value_ok's plain integers (int_ok): VBF_CODES, a code
+		 * among small; VBF_RANGE, lo <= i <= hi; 0: none */
+		int fast;
+		int64_t lo, hi;
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
 	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
@@ -125,6 +130,7 @@ struct vbatch {
 };
 
 enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
+enum { VBF_CODES = 1, VBF_RANGE };
 
 #define VB_SELF_PTR "kesra_vbatch"
 #define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
@@ -880,30 +886,19 @@ checks_may_fail(struct vbatch *v)
 }
 
 /*
- * value_ok's answer 1 for integer i of field idx where it is plain (a
- * code of the numeric value set among 0-63, a whole number of an integer
- * field in its range, yes/no 0 or 1, a calculated integer); 0: value_ok
- * decides.
+ * value_ok's answer 1 for integer i of a field where it is plain (a code
+ * of the numeric value set among 0-63, a whole number of an integer field
+ * in its range, yes/no 0 or 1, a calculated integer), as fast_set made
+ * it; 0: value_ok decides.
  */
 static inline int
-int_ok(const struct vbatch *v, size_t idx, int64_t i)
+int_ok(const struct vb_codes *k, int64_t i)
 {
-	const struct sch_field *f = v->rowf[idx];
-
-	switch (f->type) {
-	case FT_SELECT_ONE:
-		return i >= 0 && i < 64 && ((v->codes[idx].small >> i) & 1);
-	case FT_INTEGER:
-		return i >= -999999999999999LL && i <= 999999999999999LL &&
-		    !(f->has_min && (double)i < f->min) &&
-		    !(f->has_max && (double)i > f->max);
-	case FT_YESNO:
-		return i == 0 || i == 1;
-	case FT_CALCULATE:
-		return 1;
-	default:
-		return 0;
-	}
+	if (k->fast == VBF_RANGE)
+		return i >= k->lo && i <= k->hi;
+	if (k->fast == VBF_CODES)
+		return i >= 0 && i < 64 && ((k->small >> i) & 1);
+	return 0;
 }
 
 /*
@@ -926,12 +921,16 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	first = (size_t)sqlite3_value_int64(argv[1]) * VB_CHUNK;
 	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
 	    v->npslot) {
-		/* every argument read once, for value_ok and vexpr alike */
-		const struct vx_value *c = v->env.vals;
-		vexpr_env_load(&v->env, argv + 2, (size_t)argc - 2);
+		/* every argument read once, into the row vexpr reads, for
+		 * value_ok and the checks in C alike */
+		struct vexpr_env *env = &v->env;
+		struct vx_value *c = env->vals;
+		vexpr_env_row(env, argv + 2);
 		for (i = 0; i < v->nrowf; i++) {
-			if (c[i].t == VX_NULL ||
-			    (c[i].t == VX_INT && int_ok(v, i, c[i].i)))
+			vexpr_read_inline(argv[i + 2], &c[i]);
+			env->vgen[i] = env->gen;
+			if (c[i].t == VX_NULL || (c[i].t == VX_INT &&
+			    int_ok(&v->codes[i], c[i].i)))
 				continue;
 			if ((rc = value_ok(v, i, argv[i + 2], &c[i], 1)) < 0)
 				goto fail;
@@ -939,6 +938,10 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				sqlite3_result_int(ctx, 1);
 				return;
 			}
+		}
+		for (; i + 2 < (size_t)argc; i++) {
+			vexpr_read_inline(argv[i + 2], &c[i]);
+			env->vgen[i] = env->gen;
 		}
 		sqlite3_result_int(ctx, checks_may_fail(v));
 		return;
@@ -1869,6 +1872,56 @@ required_terms(struct build *bd)
 	free(done);
 }
 
+/*
+ * The integers value_ok passes at once (int_ok) for field f, as ranges:
+ * a code of a numeric value set among 0-63 (codes->small, set already),
+ * a whole number of at most 15 digits not below min nor above max (as
+ * doubles: exact there, so i < min is i < ceil(min)), yes/no 0 or 1,
+ * any calculated integer.
+ */
+static void
+fast_set(struct vb_codes *k, const struct sch_field *f)
+{
+	const int64_t big = 999999999999999LL;
+
+	k->fast = 0;
+	switch (f->type) {
+	case FT_SELECT_ONE:
+		k->fast = VBF_CODES;
+		return;
+	case FT_YESNO:
+		k->fast = VBF_RANGE;
+		k->lo = 0;
+		k->hi = 1;
+		return;
+	case FT_CALCULATE:
+		k->fast = VBF_RANGE;
+		k->lo = INT64_MIN;
+		k->hi = INT64_MAX;
+		return;
+	case FT_INTEGER:
+		k->fast = VBF_RANGE;
+		k->lo = -big;
+		k->hi = big;
+		/* NaN refuses nothing: (double)i < NaN is false */
+		if (f->has_min && !isnan(f->min)) {
+			if (f->min > (double)big)
+				k->lo = 1, k->hi = 0;
+			else if (f->min > (double)-big)
+				k->lo = (int64_t)ceil(f->min);
+		}
+		if (f->has_max && !isnan(f->max) && k->lo <= k->hi) {
+			if (f->max < (double)-big)
+				k->lo = 1, k->hi = 0;
+			else if (f->max < (double)big)
+				k->hi = (int64_t)floor(f->max);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
 /* The fields kesra_vb_row checks: every stored field (rowf). */
 static void
 value_fields(struct build *bd)
@@ -1904,6 +1957,7 @@ value_fields(struct build *bd)
 					c->n++;
 				}
 		}
+		fast_set(&v->codes[v->nrowf], f);
 		v->rowf[v->nrowf++] = f;
 	}
 	/* the expressions in C ride on a single call */

@@ -6,6 +6,7 @@
  * wherever it does not reproduce SQLite exactly.
  */
 #include "vexpr.h"
+#include "vexpr_read.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1166,34 +1167,9 @@ set_text(struct vx_value *v, const char *s, size_t n, int z)
 static inline __attribute__((always_inline)) void
 read_value(sqlite3_value *a, struct vx_value *v)
 {
-	switch (sqlite3_value_type(a)) {
-	case SQLITE_NULL:
-		v->t = VX_NULL;
-		return;
-	case SQLITE_INTEGER:
-		set_int(v, sqlite3_value_int64(a));
-		return;
-	case SQLITE_FLOAT:
-		v->t = VX_REAL;
-		v->r = sqlite3_value_double(a);
-		return;
-	case SQLITE_TEXT: {
-		const char *s = (const char *)sqlite3_value_text(a);
-		size_t n = (size_t)sqlite3_value_bytes(a);
-		if (s == NULL) {
-			v->t = VX_UNK;
-			return;
-		}
-		set_text(v, s, n, strlen(s) == n);
-		return;
-	}
-	default:
-		v->t = VX_UNK;
-		return;
-	}
+	vexpr_read_inline(a, v);
 }
 
-/* SQLite's comparison of an integer with a real (sqlite3IntFloatCompare). */
 void
 vexpr_value_read(sqlite3_value *a, struct vx_value *v)
 {
@@ -1228,6 +1204,7 @@ vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
 	}
 }
 
+/* SQLite's comparison of an integer with a real (sqlite3IntFloatCompare). */
 static int
 int_real_cmp(int64_t i, double r)
 {

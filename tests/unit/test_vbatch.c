@@ -14,6 +14,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <regex.h>
 #include <sqlite3.h>
 
@@ -756,6 +757,98 @@ test_pattern_matcher(void **state)
 }
 
 /*
+ * kesra_vb_row passes the integers of an integer field by a range made
+ * from its min and max (doubles): with bounds that are not whole, none
+ * or not numbers, a member's work_hours is flagged exactly when
+ * validate_value refuses it or the rule work_hours_plausible (<= 84)
+ * fails.
+ */
+static void
+test_int_ranges(void **state)
+{
+	static const struct {
+		int has_min, has_max;
+		double min, max;
+	} bounds[] = {
+		{1, 1, 2.5, 60.5}, {1, 1, -0.5, 1e300}, {0, 1, 0, 59.999},
+		{1, 0, 61, 0}, {1, 1, -INFINITY, INFINITY}, {1, 1, NAN, NAN},
+		{1, 1, 1e20, 1e21}, {1, 1, -1e21, -1e20}, {1, 1, 1, 99},
+	};
+	static const long long vals[] = {
+		-1, 0, 1, 2, 3, 59, 60, 61, 62, 84, 85, 99, 100,
+		999999999999999LL, 1000000000000000LL, -999999999999999LL,
+	};
+	struct fx *f = *state;
+	const struct sch_record *def = schema_record(f->s, "member");
+	struct sch_field *fld = NULL;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	size_t b, k, i;
+	long checked = 0;
+
+	for (i = 0; i < def->nfields; i++)
+		if (strcmp(def->fields[i].name, "work_hours") == 0)
+			fld = (struct sch_field *)&def->fields[i];
+	assert_non_null(fld);
+	/* a member with work hours and no finding of its own */
+	{
+		char *err = NULL;
+		struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+		long n = 0;
+		assert_non_null(v);
+		assert_int_equal(vbatch_flagged(v, 1, INT64_MAX, count_cb, &n,
+		    &err), 0);
+		assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), "SELECT "
+		    "id FROM member WHERE deleted_at IS NULL AND work_hours IS "
+		    "NOT NULL ORDER BY id", -1, &st, NULL), SQLITE_OK);
+		while (id == 0 && sqlite3_step(st) == SQLITE_ROW)
+			if (vbatch_marked(v, sqlite3_column_int64(st, 0)) == 0)
+				id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		vbatch_free(v);
+	}
+	assert_true(id > 0);
+	for (b = 0; b < sizeof bounds / sizeof *bounds; b++) {
+		char *err = NULL;
+		struct vbatch *v;
+		fld->has_min = bounds[b].has_min;
+		fld->has_max = bounds[b].has_max;
+		fld->min = bounds[b].min;
+		fld->max = bounds[b].max;
+		v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+		assert_non_null(v);
+		for (k = 0; k < sizeof vals / sizeof *vals; k++) {
+			char *sql, text[32], *norm = NULL, *msg = NULL;
+			const char *rule = NULL;
+			long n = 0;
+			int refused, want;
+			sql = sqlite3_mprintf("UPDATE member SET work_hours = "
+			    "%lld WHERE id = %lld", vals[k], (long long)id);
+			exec(f, sql);
+			sqlite3_free(sql);
+			snprintf(text, sizeof text, "%lld", vals[k]);
+			refused = validate_value(fld, text, 0, &norm, &rule,
+			    &msg) != 0;
+			free(norm);
+			free(msg);
+			want = refused || vals[k] > 84;
+			assert_int_equal(vbatch_flagged(v, id, id, count_cb, &n,
+			    &err), 0);
+			if ((n > 0) != want)
+				fail_msg("work_hours %lld with min %g (%d) max "
+				    "%g (%d): %s, validate_value %s", vals[k],
+				    bounds[b].min, bounds[b].has_min,
+				    bounds[b].max, bounds[b].has_max, n > 0 ?
+				    "flagged" : "passed", refused ? "refuses" :
+				    "accepts");
+			checked++;
+		}
+		vbatch_free(v);
+	}
+	assert_true(checked > 100);
+}
+
+/*
  * What kesra_vb_row keeps from value to value (the last region code and
  * select_multiple value accepted) lasts one run: the village of the
  * last household of a run, retired before the next run of the same
@@ -812,6 +905,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_pattern_matcher),
 		cmocka_unit_test_setup_teardown(test_kept_per_run, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_int_ranges, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
