@@ -63,6 +63,9 @@ struct vexpr {
 
 static void eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
+static inline const struct vx_value *col_value(struct vexpr_env *env, int k);
+static inline const struct vx_value *operand(const struct vexpr *k,
+    struct vexpr_env *env, struct vx_value *buf);
 static inline __attribute__((always_inline)) int truth(const struct vexpr *x,
     struct vexpr_env *env);
 static int cmp(const struct vx_value *a, const struct vx_value *b);
@@ -1031,7 +1034,10 @@ agg_step(const struct vexpr *x, struct vexpr_env *env, struct vx_agg *st)
 		st->n++;
 		return;
 	}
-	eval(x->kid[0], env, &v);
+	if (x->kid[0]->op == N_COL)
+		v = *col_value(env, x->kid[0]->slot);
+	else
+		eval(x->kid[0], env, &v);
 	if (v.t == VX_NULL)
 		return;
 	if (v.t == VX_UNK) {
@@ -1737,7 +1743,7 @@ eval_caseci(const struct vexpr *x, struct vexpr_env *env,
 	if (c->t == VX_INT) {
 		for (i = 0; i + 1 < n; i += 2)
 			if (when_int(x->kid[i], c->i)) {
-				eval(x->kid[i + 1], env, out);
+				*out = *operand(x->kid[i + 1], env, out);
 				return;
 			}
 	} else if (c->t != VX_NULL) {
@@ -1745,7 +1751,7 @@ eval_caseci(const struct vexpr *x, struct vexpr_env *env,
 		return;
 	}
 	if (x->has_else)
-		eval(x->kid[x->nkid - 1], env, out);
+		*out = *operand(x->kid[x->nkid - 1], env, out);
 	else
 		out->t = VX_NULL;
 }
