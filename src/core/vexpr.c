@@ -1913,10 +1913,22 @@ truth(const struct vexpr *x, struct vexpr_env *env)
 
 /* truth's other nodes: AND and OR over any number of terms (each chain
  * flattened by specialise), NOT, and the value of anything else. */
+/* The truth of x's value (and so with no value of truth_node's own). */
+static __attribute__((noinline)) int
+truth_value(const struct vexpr *x, struct vexpr_env *env)
+{
+	struct vx_value v;
+
+	if (x->op == N_BETWEENCI)
+		eval_between(x, env, &v); /* neither an integer nor NULL */
+	else
+		eval(x, env, &v);
+	return truth_of(&v);
+}
+
 static __attribute__((noinline)) int
 truth_node(const struct vexpr *x, struct vexpr_env *env)
 {
-	struct vx_value v;
 	size_t i;
 	int t, unk, null;
 
@@ -1945,15 +1957,9 @@ truth_node(const struct vexpr *x, struct vexpr_env *env)
 	case N_NOT:
 		t = truth(x->kid[0], env);
 		return t == 0 || t == 1 ? !t : t;
-	case N_BETWEENCI:
-		/* neither an integer nor NULL: the general path on the kids */
-		eval_between(x, env, &v);
-		return truth_of(&v);
 	default:
-		break;
+		return truth_value(x, env);
 	}
-	eval(x, env, &v);
-	return truth_of(&v);
 }
 
 void
