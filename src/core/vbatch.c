@@ -706,6 +706,17 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
 		return 1; /* empty: the required checks are in SQL */
 	switch (f->type) {
 	case FT_TEXT:
+		/*
+		 * A text that vbatch's own matcher matches has only bytes
+		 * 0x20-0x7e (its sets hold no other): plain_text then only
+		 * asks for the length and the ends.
+		 */
+		if (codes != NULL && codes->pat != NULL) {
+			size_t len = c->t == VX_TEXT ? c->n : strlen(t);
+			if (len >= 1 && len <= 1000 && t[0] != ' ' &&
+			    t[len - 1] != ' ' && pattern_ok(f, codes, t))
+				return 1;
+		}
 		if (!plain_text(t))
 			break;
 		return f->pattern_re == NULL || pattern_ok(f, codes, t);
