@@ -64,6 +64,9 @@ struct vexpr {
 static void eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
 static inline const struct vx_value *col_value(struct vexpr_env *env, int k);
+static void eval_caseci(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out);
+static void bool_value(struct vx_value *out, int t);
 static inline const struct vx_value *operand(const struct vexpr *k,
     struct vexpr_env *env, struct vx_value *buf);
 static inline __attribute__((always_inline)) int truth(const struct vexpr *x,
@@ -1034,10 +1037,25 @@ agg_step(const struct vexpr *x, struct vexpr_env *env, struct vx_agg *st)
 		st->n++;
 		return;
 	}
-	if (x->kid[0]->op == N_COL)
+	switch (x->kid[0]->op) {
+	case N_COL:
 		v = *col_value(env, x->kid[0]->slot);
-	else
+		break;
+	case N_CASECI:
+		eval_caseci(x->kid[0], env, &v);
+		break;
+	case N_AND:
+	case N_OR:
+	case N_ISNULLC:
+	case N_CMPCI:
+	case N_INCI:
+		/* a condition's value is its truth (as eval gives it) */
+		bool_value(&v, truth(x->kid[0], env));
+		break;
+	default:
 		eval(x->kid[0], env, &v);
+		break;
+	}
 	if (v.t == VX_NULL)
 		return;
 	if (v.t == VX_UNK) {
