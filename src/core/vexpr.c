@@ -1019,10 +1019,13 @@ vexpr_agg_clear(struct vx_agg *a, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		free(a[i].text);
-		free(a[i].set);
-		memset(&a[i], 0, sizeof a[i]);
+		if (a[i].text != NULL)
+			free(a[i].text);
+		if (a[i].set != NULL)
+			free(a[i].set);
 	}
+	if (n > 0)
+		memset(a, 0, n * sizeof *a);
 }
 
 /* One row into aggregate st (its node x). */
