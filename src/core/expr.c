@@ -558,8 +558,20 @@ expr_nik_date(const char *s, struct nik *n)
 	int ty, tm, td;
 
 	today_ymd(&ty, &tm, &td);
+	return expr_nik_date_on(s, ty, tm, td, n);
+}
+
+int
+expr_nik_date_on(const char *s, int ty, int tm, int td, struct nik *n)
+{
 	if (nik_parse(s, ty, n, NULL) < 0)
 		return -1;
+	return expr_nik_century(n, ty, tm, td);
+}
+
+int
+expr_nik_century(struct nik *n, int ty, int tm, int td)
+{
 	/* Born later this year would be in the future: a century earlier. */
 	if (ymd_cmp(n->year, n->month, n->day, ty, tm, td) > 0) {
 		n->year -= 100;

@@ -125,5 +125,10 @@ struct nik;
 void expr_today_text(char buf[11]);
 int expr_selected(const char *list, const char *code);
 int expr_nik_date(const char *s, struct nik *n);
+/* expr_nik_date with today given (ty-tm-td), as a run fixes it once. */
+int expr_nik_date_on(const char *s, int ty, int tm, int td, struct nik *n);
+/* Its second half: n as nik_parse(s, ty, ...) gave it, the century
+ * resolved (0, or -1 for a date that is none). */
+int expr_nik_century(struct nik *n, int ty, int tm, int td);
 
 #endif

@@ -34,6 +34,7 @@
 #include "util.h"
 #include "validate.h"
 #include "vexpr.h"
+#include "vexpr_read.h"
 
 
 struct vbatch {
@@ -60,9 +61,15 @@ struct vbatch {
 		size_t n;
 		uint64_t small; /* the codes 0-63 among v, as bits */
 		int any; /* stored as ANY (a calculate field) */
-		/* the last value that matched the pattern (memo) */
+		/* the last value that matched the pattern (memo); of a
+		 * select_multiple or a region, that value_ok accepted (a
+		 * region's: cleared for each run) */
 		char last[24];
 		struct vb_pat *pat; /* the text's pattern when simple */
+		/* value_ok's plain integers (int_ok): VBF_CODES, a code
+		 * among small; VBF_RANGE, lo <= i <= hi; 0: none */
+		int fast;
+		int64_t lo, hi;
 	} *codes;
 	int year; /* this year for NIK checks, fixed for each run */
 	int dk_c; /* the outer row's duplicate key through kesra_vb_dk* */
@@ -134,9 +141,11 @@ struct vbatch {
 	unsigned char *rpar;
 	size_t nrslot;
 	struct vexpr_env renv;
+	struct vb_group *gfree; /* the states of parents done, for reuse */
 };
 
 enum { VBC_RULE, VBC_REQUIRED, VBC_CONSTRAINT };
+enum { VBF_CODES = 1, VBF_RANGE };
 
 #define VB_SELF_PTR "kesra_vbatch"
 #define VB_CHUNK 120 /* columns a kesra_vb_row call (SQLite: 127) */
@@ -200,18 +209,23 @@ region_known(struct vbatch *v, const char *code, int level, int *known)
 }
 
 /* The stored text form of a value (as db_record_load gives it) in buf or
- * the value's own text; NULL for NULL. -1 for text with a NUL inside. */
+ * the value's own text; NULL for NULL. -1 for text with a NUL inside.
+ * c: a as vexpr_value_read read it. */
 static int
-value_text(sqlite3_value *a, char *buf, size_t n, const char **out)
+value_text(sqlite3_value *a, const struct vx_value *c, char *buf, size_t n,
+    const char **out)
 {
 	*out = NULL;
-	switch (sqlite3_value_type(a)) {
-	case SQLITE_NULL:
+	switch (c->t) {
+	case VX_NULL:
 		return 0;
-	case SQLITE_FLOAT:
-		util_fmt_double(sqlite3_value_double(a), buf, n);
+	case VX_REAL:
+		util_fmt_double(c->r, buf, n);
 		*out = buf;
 		return 0;
+	case VX_TEXT:
+		*out = c->s;
+		return c->z ? 0 : -1;
 	default:
 		*out = (const char *)sqlite3_value_text(a);
 		if (*out != NULL && strlen(*out) !=
@@ -257,19 +271,19 @@ plain_text(const char *v)
  * decides, on x itself (the text reads back as x).
  */
 static int
-decimal_ok(const struct sch_field *f, sqlite3_value *a)
+decimal_ok(const struct sch_field *f, const struct vx_value *c)
 {
 	static const double p10[] = {1, 10, 100, 1000, 10000};
 	double x;
 	size_t k;
 
-	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
-		sqlite3_int64 i = sqlite3_value_int64(a);
+	if (c->t == VX_INT) {
+		sqlite3_int64 i = c->i;
 		if (i <= -1000000000000000LL || i >= 1000000000000000LL)
 			return -1;
 		x = (double)i;
-	} else if (sqlite3_value_type(a) == SQLITE_FLOAT) {
-		x = sqlite3_value_double(a);
+	} else if (c->t == VX_REAL) {
+		x = c->r;
 		for (k = 0; k < sizeof p10 / sizeof *p10; k++) {
 			double m = x * p10[k];
 			if (m == trunc(m) && fabs(m) < 1e11 && m / p10[k] == x)
@@ -296,6 +310,7 @@ decimal_ok(const struct sch_field *f, sqlite3_value *a)
  * locale) is left to regexec.
  */
 #define PAT_MAX 63
+#define PAT_DSTATES 24
 struct vb_pat {
 	size_t n;
 	struct vb_atom {
@@ -303,6 +318,15 @@ struct vb_pat {
 		unsigned char opt; /* may be left out */
 		unsigned char star; /* repeats */
 	} a[PAT_MAX];
+	/*
+	 * The steps taken so far, kept (a DFA built as texts meet it): the
+	 * sets of positions met (at most PAT_DSTATES; beyond, each step
+	 * is worked out), and for each the set after each byte 0x20-0x7e
+	 * (its index + 1; 0 not yet known).
+	 */
+	size_t nd;
+	uint64_t dset[PAT_DSTATES];
+	unsigned char dnext[PAT_DSTATES][95];
 };
 
 static void
@@ -470,20 +494,60 @@ pat_closure(const struct vb_pat *pt, uint64_t s)
 	return s;
 }
 
-/* 1 when printable ASCII text t is in the pattern's language. */
-static int
-pat_match(const struct vb_pat *pt, const char *t)
+/* The positions after byte c from the positions cur. */
+static uint64_t
+pat_step(const struct vb_pat *pt, uint64_t cur, int c)
 {
-	uint64_t cur = pat_closure(pt, 1), next;
+	uint64_t next = 0;
 	size_t i;
+
+	for (i = 0; i < pt->n; i++)
+		if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
+			next |= 1ULL << (pt->a[i].star ? i : i + 1);
+	return pat_closure(pt, next);
+}
+
+/* The index of positions s among the kept ones (added), or -1 when full. */
+static int
+pat_state(struct vb_pat *pt, uint64_t s)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nd; i++)
+		if (pt->dset[i] == s)
+			return (int)i;
+	if (pt->nd == PAT_DSTATES)
+		return -1;
+	pt->dset[pt->nd] = s;
+	memset(pt->dnext[pt->nd], 0, sizeof pt->dnext[pt->nd]);
+	return (int)pt->nd++;
+}
+
+/*
+ * 1 when printable ASCII text t is in the pattern's language: every
+ * position followed at once (pat_step), each step between two kept sets
+ * of positions kept too, so that a text mostly takes the steps already
+ * known.
+ */
+static int
+pat_match(struct vb_pat *pt, const char *t)
+{
+	uint64_t cur = pat_closure(pt, 1);
+	int d = pat_state(pt, cur), nd;
 
 	for (; *t != '\0' && cur != 0; t++) {
 		int c = (unsigned char)*t;
-		next = 0;
-		for (i = 0; i < pt->n; i++)
-			if (((cur >> i) & 1) && set_has(pt->a[i].set, c))
-				next |= 1ULL << (pt->a[i].star ? i : i + 1);
-		cur = pat_closure(pt, next);
+		unsigned k = (unsigned)c - 0x20;
+		if (d >= 0 && k < 95 && pt->dnext[d][k] != 0) {
+			d = pt->dnext[d][k] - 1;
+			cur = pt->dset[d];
+			continue;
+		}
+		cur = pat_step(pt, cur, c);
+		nd = k < 95 ? pat_state(pt, cur) : -1;
+		if (d >= 0 && nd >= 0)
+			pt->dnext[d][k] = (unsigned char)(nd + 1);
+		d = nd;
 	}
 	return *t == '\0' && ((cur >> pt->n) & 1);
 }
@@ -491,13 +555,22 @@ pat_match(const struct vb_pat *pt, const char *t)
 int
 vbatch_pattern_test(const char *pattern, const char *text)
 {
-	struct vb_pat *pt = pat_compile(pattern);
 	int rc;
+	return vbatch_pattern_test_many(pattern, &text, 1, &rc) < 0 ? -1 : rc;
+}
+
+int
+vbatch_pattern_test_many(const char *pattern, const char *const *texts,
+    size_t n, int *out)
+{
+	struct vb_pat *pt = pat_compile(pattern);
+	size_t i;
 	if (pt == NULL)
 		return -1;
-	rc = pat_match(pt, text);
+	for (i = 0; i < n; i++)
+		out[i] = pat_match(pt, texts[i]);
 	free(pt);
-	return rc;
+	return 0;
 }
 
 /* 1 when plain text t (plain_text) matches f's pattern; the last value
@@ -552,6 +625,22 @@ multiple_ok(const struct sch_field *f, const char *t)
 	}
 }
 
+/* Whether text t is the value kept in memo (the last accepted). */
+static inline int
+memo_has(const struct vb_codes *memo, const char *t)
+{
+	return memo != NULL && memo->last[0] != '\0' &&
+	    strcmp(memo->last, t) == 0;
+}
+
+static void
+memo_set(struct vb_codes *memo, const char *t)
+{
+	size_t n = strlen(t);
+	if (memo != NULL && n < sizeof memo->last)
+		memcpy(memo->last, t, n + 1);
+}
+
 /*
  * 1 when non-empty value a of field f passes every check of
  * validate_value (a test without allocation where it can, else
@@ -559,7 +648,8 @@ multiple_ok(const struct sch_field *f, const char *t)
  * 0 when not; -1 on a look-up error.
  */
 static int
-value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
+value_ok(struct vbatch *v, size_t idx, sqlite3_value *a,
+    const struct vx_value *c, int in_env)
 {
 	const struct sch_field *f = v->rowf[idx];
 	struct vb_codes *codes = v->codes != NULL ? &v->codes[idx] : NULL;
@@ -574,8 +664,8 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 	 * as SQLite writes integers; schema_choice compares text), a whole
 	 * number in its range, a yes/no 0 or 1, a calculated integer.
 	 */
-	if (sqlite3_value_type(a) == SQLITE_INTEGER) {
-		sqlite3_int64 i = sqlite3_value_int64(a);
+	if (c->t == VX_INT) {
+		sqlite3_int64 i = c->i;
 		size_t k;
 		switch (f->type) {
 		case FT_SELECT_ONE:
@@ -609,42 +699,55 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 		 * A REAL's stored text (util_fmt_double) has a '.' or an
 		 * exponent exactly when it is finite and not whole.
 		 */
-		switch (sqlite3_value_type(a)) {
-		case SQLITE_INTEGER:
+		switch (c->t) {
+		case VX_INT:
 			return 1;
-		case SQLITE_FLOAT: {
-			double x = sqlite3_value_double(a);
+		case VX_REAL: {
+			double x = c->r;
 			return isfinite(x) && x != trunc(x) && codes != NULL &&
 			    codes->any;
 		}
-		case SQLITE_TEXT:
-			t = (const char *)sqlite3_value_text(a);
-			return t != NULL && strpbrk(t, "0123456789") == NULL &&
-			    strlen(t) == (size_t)sqlite3_value_bytes(a);
+		case VX_TEXT:
+			return strpbrk(c->s, "0123456789") == NULL && c->z;
 		default:
 			return 0;
 		}
 	}
-	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, a)) >= 0)
+	if (f->type == FT_DECIMAL && (rc = decimal_ok(f, c)) >= 0)
 		return rc;
-	if (value_text(a, buf, sizeof buf, &t) < 0)
+	if (value_text(a, c, buf, sizeof buf, &t) < 0)
 		return 0;
 	if (t == NULL)
 		return 1; /* empty: the required checks are in SQL */
 	switch (f->type) {
 	case FT_TEXT:
+		/*
+		 * A text that vbatch's own matcher matches has only bytes
+		 * 0x20-0x7e (its sets hold no other): plain_text then only
+		 * asks for the length and the ends.
+		 */
+		if (codes != NULL && codes->pat != NULL) {
+			size_t len = c->t == VX_TEXT ? c->n : strlen(t);
+			if (len >= 1 && len <= 1000 && t[0] != ' ' &&
+			    t[len - 1] != ' ' && pattern_ok(f, codes, t))
+				return 1;
+		}
 		if (!plain_text(t))
 			break;
 		return f->pattern_re == NULL || pattern_ok(f, codes, t);
 	case FT_SELECT_MULTIPLE:
-		if (multiple_ok(f, t))
+		if (memo_has(codes, t))
 			return 1;
+		if (multiple_ok(f, t)) {
+			memo_set(codes, t);
+			return 1;
+		}
 		break;
 	case FT_INTEGER:
-		if (sqlite3_value_type(a) != SQLITE_INTEGER)
+		if (c->t != VX_INT)
 			break;
 		{
-			sqlite3_int64 i = sqlite3_value_int64(a);
+			sqlite3_int64 i = c->i;
 			if (i < -999999999999999LL || i > 999999999999999LL)
 				break;
 			if ((f->has_min && (double)i < f->min) ||
@@ -658,8 +761,7 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			break;
 		return 1;
 	case FT_YESNO:
-		if (sqlite3_value_type(a) == SQLITE_INTEGER &&
-		    (sqlite3_value_int64(a) == 0 || sqlite3_value_int64(a) == 1))
+		if (c->t == VX_INT && (c->i == 0 || c->i == 1))
 			return 1;
 		break;
 	case FT_SELECT_ONE:
@@ -667,15 +769,25 @@ value_ok(struct vbatch *v, size_t idx, sqlite3_value *a)
 			return 1;
 		break;
 	case FT_REGION:
+		if (memo_has(codes, t))
+			return 1;
 		if (f->pattern_re != NULL || !plain_text(t) ||
 		    region_code_level(t) != f->level)
 			break;
 		if (region_known(v, t, (int)f->level, &known) < 0)
 			return -1;
+		if (known)
+			memo_set(codes, t);
 		return known;
 	case FT_NIK:
-		if (!plain_text(t) || nik_parse(t, v->year, &n, NULL) < 0 ||
-		    (f->pattern_re != NULL &&
+		if (!plain_text(t))
+			break;
+		rc = nik_parse(t, v->year, &n, NULL);
+		/* the row's NIK parsed once, for vexpr's nik_sex and
+		 * nik_birth_date too (when it reads the same year) */
+		if (in_env && c->t == VX_TEXT && v->year == v->env.ty)
+			vexpr_env_nik(&v->env, t, c->n, rc, &n);
+		if (rc < 0 || (f->pattern_re != NULL &&
 		    regexec(f->pattern_re, t, 0, NULL, 0) != 0))
 			break;
 		return 1;
@@ -775,8 +887,7 @@ checks_may_fail(struct vbatch *v)
 			break;
 		case VBC_REQUIRED:
 			for (k = 0; k < c->ncols; k++)
-				if (sqlite3_value_type(v->env.slots[c->cols[k]]) ==
-				    SQLITE_NULL)
+				if (v->env.vals[c->cols[k]].t == VX_NULL)
 					break;
 			if (k == c->ncols)
 				break;
@@ -788,8 +899,8 @@ checks_may_fail(struct vbatch *v)
 				break;
 			return 1;
 		case VBC_CONSTRAINT:
-			if (sqlite3_value_type(v->env.slots[c->cols[0]]) ==
-			    SQLITE_NULL || x_truth(v, c->x) == 1)
+			if (v->env.vals[c->cols[0]].t == VX_NULL ||
+			    x_truth(v, c->x) == 1)
 				break;
 			if (c->rel >= 0 && ((t = x_truth(v, c->rel)) == 0 ||
 			    t == VX_T_NULL))
@@ -797,6 +908,22 @@ checks_may_fail(struct vbatch *v)
 			return 1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * value_ok's answer 1 for integer i of a field where it is plain (a code
+ * of the numeric value set among 0-63, a whole number of an integer field
+ * in its range, yes/no 0 or 1, a calculated integer), as fast_set made
+ * it; 0: value_ok decides.
+ */
+static inline int
+int_ok(const struct vb_codes *k, int64_t i)
+{
+	if (k->fast == VBF_RANGE)
+		return i >= k->lo && i <= k->hi;
+	if (k->fast == VBF_CODES)
+		return i >= 0 && i < 64 && ((k->small >> i) & 1);
 	return 0;
 }
 
@@ -818,26 +945,49 @@ fn_vb_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	first = (size_t)sqlite3_value_int64(argv[1]) * VB_CHUNK;
-	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
-		if (sqlite3_value_type(argv[i + 2]) == SQLITE_NULL)
-			continue;
-		if ((rc = value_ok(v, first + i, argv[i + 2])) < 0) {
-			sqlite3_result_error(ctx, "kesra_vb_row: look-up "
-			    "failed", -1);
-			return;
+	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
+	    v->npslot) {
+		/* every argument read once, into the row vexpr reads, for
+		 * value_ok and the checks in C alike */
+		struct vexpr_env *env = &v->env;
+		struct vx_value *c = env->vals;
+		vexpr_env_row(env, argv + 2);
+		for (i = 0; i < v->nrowf; i++) {
+			vexpr_read_inline(argv[i + 2], &c[i]);
+			env->vgen[i] = env->gen;
+			if (c[i].t == VX_NULL || (c[i].t == VX_INT &&
+			    int_ok(&v->codes[i], c[i].i)))
+				continue;
+			if ((rc = value_ok(v, i, argv[i + 2], &c[i], 1)) < 0)
+				goto fail;
+			if (rc == 0) {
+				sqlite3_result_int(ctx, 1);
+				return;
+			}
 		}
+		for (; i + 2 < (size_t)argc; i++) {
+			vexpr_read_inline(argv[i + 2], &c[i]);
+			env->vgen[i] = env->gen;
+		}
+		sqlite3_result_int(ctx, checks_may_fail(v));
+		return;
+	}
+	for (i = 0; i + 2 < (size_t)argc && first + i < v->nrowf; i++) {
+		struct vx_value c;
+		vexpr_value_read(argv[i + 2], &c);
+		if (c.t == VX_NULL)
+			continue;
+		if ((rc = value_ok(v, first + i, argv[i + 2], &c, 0)) < 0)
+			goto fail;
 		if (rc == 0) {
 			sqlite3_result_int(ctx, 1);
 			return;
 		}
 	}
-	if (v->x_on && first == 0 && (size_t)argc == 2 + v->nrowf +
-	    v->npslot) {
-		vexpr_env_row(&v->env, argv + 2);
-		sqlite3_result_int(ctx, checks_may_fail(v));
-		return;
-	}
 	sqlite3_result_int(ctx, 0);
+	return;
+fail:
+	sqlite3_result_error(ctx, "kesra_vb_row: look-up failed", -1);
 }
 
 /*
@@ -864,13 +1014,16 @@ fn_vb_mark(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ---- the roster rules in C (vexpr), an aggregate ------------------------ */
 
-/* One parent's rows so far: the rules' states and the parent's values. */
+/* One parent's rows so far: the rules' states and the parent's values.
+ * Once the parent is done, kept in its vbatch's gfree (zeroed states,
+ * no text) for the next parent. */
 struct vb_group {
 	struct vx_agg *st;
 	struct vx_value *pv;
 	char **ptext;
 	struct vbatch *v;
 	int have, bad;
+	struct vb_group *next;
 };
 
 static void
@@ -884,7 +1037,11 @@ fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	if (v == NULL || gp == NULL)
 		return; /* fn_roster_final flags the parent */
-	if (*gp == NULL) {
+	if (*gp == NULL && v->gfree != NULL) {
+		*gp = v->gfree;
+		v->gfree = (*gp)->next;
+		(*gp)->next = NULL;
+	} else if (*gp == NULL) {
 		*gp = xcalloc(1, sizeof **gp);
 		(*gp)->st = xcalloc(v->nraggs + 1, sizeof *(*gp)->st);
 		(*gp)->pv = xcalloc(v->nrslot + 1, sizeof *(*gp)->pv);
@@ -941,6 +1098,15 @@ fn_roster_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 }
 
+static void
+group_free(struct vb_group *g)
+{
+	free(g->st);
+	free(g->pv);
+	free(g->ptext);
+	free(g);
+}
+
 /* 1 when a roster rule in C may fail for the parent (or any doubt). */
 static void
 fn_roster_final(sqlite3_context *ctx)
@@ -969,16 +1135,20 @@ fn_roster_final(sqlite3_context *ctx)
 	sqlite3_result_int(ctx, flag);
 out:
 	if (g != NULL) {
-		if (v != NULL) {
-			vexpr_agg_clear(g->st, v->nraggs);
-			for (i = 0; i < v->nrslot; i++)
-				free(g->ptext[i]);
-		}
-		free(g->st);
-		free(g->pv);
-		free(g->ptext);
-		free(g);
 		*gp = NULL;
+		if (v != NULL) {
+			/* back to the states of a parent not begun */
+			vexpr_agg_clear(g->st, v->nraggs);
+			for (i = 0; i < v->nrslot; i++) {
+				free(g->ptext[i]);
+				g->ptext[i] = NULL;
+			}
+			g->have = g->bad = 0;
+			g->next = v->gfree;
+			v->gfree = g;
+			return;
+		}
+		group_free(g);
 	}
 }
 
@@ -1985,6 +2155,56 @@ required_terms(struct build *bd)
 	free(done);
 }
 
+/*
+ * The integers value_ok passes at once (int_ok) for field f, as ranges:
+ * a code of a numeric value set among 0-63 (codes->small, set already),
+ * a whole number of at most 15 digits not below min nor above max (as
+ * doubles: exact there, so i < min is i < ceil(min)), yes/no 0 or 1,
+ * any calculated integer.
+ */
+static void
+fast_set(struct vb_codes *k, const struct sch_field *f)
+{
+	const int64_t big = 999999999999999LL;
+
+	k->fast = 0;
+	switch (f->type) {
+	case FT_SELECT_ONE:
+		k->fast = VBF_CODES;
+		return;
+	case FT_YESNO:
+		k->fast = VBF_RANGE;
+		k->lo = 0;
+		k->hi = 1;
+		return;
+	case FT_CALCULATE:
+		k->fast = VBF_RANGE;
+		k->lo = INT64_MIN;
+		k->hi = INT64_MAX;
+		return;
+	case FT_INTEGER:
+		k->fast = VBF_RANGE;
+		k->lo = -big;
+		k->hi = big;
+		/* NaN refuses nothing: (double)i < NaN is false */
+		if (f->has_min && !isnan(f->min)) {
+			if (f->min > (double)big)
+				k->lo = 1, k->hi = 0;
+			else if (f->min > (double)-big)
+				k->lo = (int64_t)ceil(f->min);
+		}
+		if (f->has_max && !isnan(f->max) && k->lo <= k->hi) {
+			if (f->max < (double)-big)
+				k->lo = 1, k->hi = 0;
+			else if (f->max < (double)big)
+				k->hi = (int64_t)floor(f->max);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
 /* The fields kesra_vb_row checks: every stored field (rowf). */
 static void
 value_fields(struct build *bd)
@@ -2020,6 +2240,7 @@ value_fields(struct build *bd)
 					c->n++;
 				}
 		}
+		fast_set(&v->codes[v->nrowf], f);
 		v->rowf[v->nrowf++] = f;
 	}
 	/* the expressions in C ride on a single call */
@@ -2519,6 +2740,11 @@ vbatch_free(struct vbatch *v)
 	for (i = 0; i < v->nrr; i++)
 		vexpr_free(v->rr[i].x);
 	free(v->rr);
+	while (v->gfree != NULL) {
+		struct vb_group *g = v->gfree;
+		v->gfree = g->next;
+		group_free(g);
+	}
 	free(v->rslot);
 	free(v->rpar);
 	for (i = 0; i < v->nrowf; i++) {
@@ -2549,6 +2775,11 @@ run(struct vbatch *v, sqlite3_stmt *st, int64_t lo, int64_t hi,
 	dks_ready(v);
 	memset(v->rcache, 0, sizeof v->rcache);
 	memset(v->dcache, 0, sizeof v->dcache);
+	{
+		size_t i;
+		for (i = 0; i < v->nrowf && v->codes != NULL; i++)
+			v->codes[i].last[0] = '\0';
+	}
 	vexpr_env_today(&v->env);
 	vexpr_env_today(&v->renv);
 	v->year = this_year();

@@ -121,6 +121,10 @@ int vbatch_roster_marked(const struct vbatch *v, int64_t parent_id);
  * is not of the simple kind it compiles (regexec decides those).
  */
 int vbatch_pattern_test(const char *pattern, const char *text);
+/* The same over n texts with one compiled pattern (its kept steps
+ * shared): out[i] 1 or 0; -1 when the pattern is not simple. */
+int vbatch_pattern_test_many(const char *pattern, const char *const *texts,
+    size_t n, int *out);
 
 /*
  * A set of ids gathered through the callbacks above (vbatch_ids_add as cb,

@@ -6,6 +6,7 @@
  * wherever it does not reproduce SQLite exactly.
  */
 #include "vexpr.h"
+#include "vexpr_read.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,7 +28,8 @@ enum vx_op {
 	N_NIKDATE, N_NIKSEX, N_NIKREGION,
 	/* the common shapes, specialised after parsing (fast paths) */
 	N_ISNULLC, N_CMPCI, N_INCI, N_BETWEENCI,
-	N_UPPER, N_AGG
+	N_UPPER, N_AGG,
+	N_CASECI, N_SELECTEDC
 };
 
 /* N_AGG's kinds (in cmp) */
@@ -51,11 +53,24 @@ struct vexpr {
 	size_t naggs;
 	int64_t *ints;           /* N_INCI: the list */
 	size_t nints;
+	uint64_t mask;           /* N_INCI: the list's codes 0-63, as bits */
+	int masked;              /* ... and the list has no other */
+	/* N_CMPCI over an integer c: true when (clo <= c <= chi) != cneg;
+	 * with a NULL column and dflt, dres */
+	int64_t clo, chi;
+	int cneg, dres;
 };
 
 static void eval(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out);
-static int truth(const struct vexpr *x, struct vexpr_env *env);
+static inline const struct vx_value *col_value(struct vexpr_env *env, int k);
+static void eval_caseci(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out);
+static void bool_value(struct vx_value *out, int t);
+static inline const struct vx_value *operand(const struct vexpr *k,
+    struct vexpr_env *env, struct vx_value *buf);
+static inline __attribute__((always_inline)) int truth(const struct vexpr *x,
+    struct vexpr_env *env);
 static int cmp(const struct vx_value *a, const struct vx_value *b);
 
 /* ---- lexer ----------------------------------------------------------- */
@@ -773,6 +788,48 @@ is_int_lit(const struct vexpr *x)
 }
 
 /*
+ * N_CMPCI's test as a range of integers: c op lit is clo <= c <= chi
+ * (cneg: not in it); an empty range is 1..0. With coalesce's default,
+ * the truth for a NULL column (dres).
+ */
+static void
+cmp_range(struct vexpr *x)
+{
+	int64_t l = x->lit.i;
+
+	x->cneg = 0;
+	switch (x->cmp) {
+	case N_EQ:
+	case N_NE:
+		x->clo = x->chi = l;
+		x->cneg = x->cmp == N_NE;
+		break;
+	case N_LT:
+		x->clo = INT64_MIN;
+		x->chi = l - (l != INT64_MIN);
+		if (l == INT64_MIN)
+			x->clo = 1, x->chi = 0;
+		break;
+	case N_LE:
+		x->clo = INT64_MIN;
+		x->chi = l;
+		break;
+	case N_GT:
+		x->clo = l + (l != INT64_MAX);
+		x->chi = INT64_MAX;
+		if (l == INT64_MAX)
+			x->clo = 1, x->chi = 0;
+		break;
+	default: /* N_GE */
+		x->clo = l;
+		x->chi = INT64_MAX;
+		break;
+	}
+	if (x->dflt)
+		x->dres = (x->dval >= x->clo && x->dval <= x->chi) != x->cneg;
+}
+
+/*
  * Fold -literal into a literal and give the common shapes their own
  * nodes (same results, fewer steps): column IS [NOT] NULL, column op
  * integer, column [NOT] IN (integers). The kids stay for the general
@@ -837,6 +894,7 @@ specialise(struct vexpr *x)
 		x->cmp = x->op;
 		x->lit = x->kid[1]->lit;
 		x->op = N_CMPCI;
+		cmp_range(x);
 		return;
 	}
 	if (x->op >= N_EQ && x->op <= N_GE && x->kid[0]->op == N_COALESCE &&
@@ -849,6 +907,7 @@ specialise(struct vexpr *x)
 		x->cmp = x->op;
 		x->lit = x->kid[1]->lit;
 		x->op = N_CMPCI;
+		cmp_range(x);
 		return;
 	}
 	if (x->op == N_BETWEEN && x->kid[0]->op == N_COL &&
@@ -869,6 +928,36 @@ specialise(struct vexpr *x)
 		x->slot = x->kid[0]->slot;
 		x->cmp = x->op;
 		x->op = N_INCI;
+		x->masked = 1;
+		for (i = 0; i < x->nints; i++) {
+			if (x->ints[i] >= 0 && x->ints[i] < 64)
+				x->mask |= 1ULL << x->ints[i];
+			else
+				x->masked = 0;
+		}
+		return;
+	}
+	if (x->op == N_CASE && x->nkid >= 2 && (x->kid[0]->op == N_INCI ||
+	    (x->kid[0]->op == N_CMPCI && !x->kid[0]->dflt))) {
+		/* CASE WHEN column op integer THEN ... [WHEN the same
+		 * column op integer THEN ...] [ELSE ...] END, each op a
+		 * comparison or [NOT] IN (integers) */
+		size_t n = x->nkid - (size_t)x->has_else;
+		for (i = 0; i + 1 < n; i += 2)
+			if ((x->kid[i]->op != N_INCI &&
+			    (x->kid[i]->op != N_CMPCI || x->kid[i]->dflt)) ||
+			    x->kid[i]->slot != x->kid[0]->slot)
+				return;
+		x->slot = x->kid[0]->slot;
+		x->op = N_CASECI;
+		return;
+	}
+	if (x->op == N_SELECTED && x->kid[0]->op == N_COL &&
+	    x->kid[1]->op == N_LIT && x->kid[1]->lit.t == VX_TEXT &&
+	    x->kid[1]->lit.z) {
+		/* selected(column, 'code') */
+		x->slot = x->kid[0]->slot;
+		x->op = N_SELECTEDC;
 	}
 }
 
@@ -930,10 +1019,13 @@ vexpr_agg_clear(struct vx_agg *a, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		free(a[i].text);
-		free(a[i].set);
-		memset(&a[i], 0, sizeof a[i]);
+		if (a[i].text != NULL)
+			free(a[i].text);
+		if (a[i].set != NULL)
+			free(a[i].set);
 	}
+	if (n > 0)
+		memset(a, 0, n * sizeof *a);
 }
 
 /* One row into aggregate st (its node x). */
@@ -948,7 +1040,25 @@ agg_step(const struct vexpr *x, struct vexpr_env *env, struct vx_agg *st)
 		st->n++;
 		return;
 	}
-	eval(x->kid[0], env, &v);
+	switch (x->kid[0]->op) {
+	case N_COL:
+		v = *col_value(env, x->kid[0]->slot);
+		break;
+	case N_CASECI:
+		eval_caseci(x->kid[0], env, &v);
+		break;
+	case N_AND:
+	case N_OR:
+	case N_ISNULLC:
+	case N_CMPCI:
+	case N_INCI:
+		/* a condition's value is its truth (as eval gives it) */
+		bool_value(&v, truth(x->kid[0], env));
+		break;
+	default:
+		eval(x->kid[0], env, &v);
+		break;
+	}
 	if (v.t == VX_NULL)
 		return;
 	if (v.t == VX_UNK) {
@@ -1047,7 +1157,22 @@ vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots)
 void
 vexpr_env_today(struct vexpr_env *env)
 {
+	const char *t = env->today;
+	int i;
+
 	expr_today_text(env->today);
+	/* the same day as numbers, for the NIK's century (expr_nik_date
+	 * reads today each time; here once a run, as today() is) */
+	env->today_ok = 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? t[i] != '-' : !isdigit((unsigned char)t[i]))
+			return;
+	if (t[10] != '\0')
+		return;
+	env->ty = atoi(t);
+	env->tm = atoi(t + 5);
+	env->td = atoi(t + 8);
+	env->today_ok = 1;
 }
 
 static void
@@ -1066,33 +1191,43 @@ set_text(struct vx_value *v, const char *s, size_t n, int z)
 	v->z = z;
 }
 
-static void
-load(sqlite3_value *a, struct vx_value *v)
+static inline __attribute__((always_inline)) void
+read_value(sqlite3_value *a, struct vx_value *v)
 {
-	switch (sqlite3_value_type(a)) {
-	case SQLITE_NULL:
-		v->t = VX_NULL;
+	vexpr_read_inline(a, v);
+}
+
+void
+vexpr_value_read(sqlite3_value *a, struct vx_value *v)
+{
+	read_value(a, v);
+}
+
+void
+vexpr_env_nik(struct vexpr_env *env, const char *s, size_t n, int rc,
+    const struct nik *nk)
+{
+	if (!env->today_ok)
 		return;
-	case SQLITE_INTEGER:
-		set_int(v, sqlite3_value_int64(a));
-		return;
-	case SQLITE_FLOAT:
-		v->t = VX_REAL;
-		v->r = sqlite3_value_double(a);
-		return;
-	case SQLITE_TEXT: {
-		const char *s = (const char *)sqlite3_value_text(a);
-		size_t n = (size_t)sqlite3_value_bytes(a);
-		if (s == NULL) {
-			v->t = VX_UNK;
-			return;
-		}
-		set_text(v, s, n, strlen(s) == n);
-		return;
+	if (rc >= 0) {
+		env->nik = *nk;
+		rc = expr_nik_century(&env->nik, env->ty, env->tm, env->td);
 	}
-	default:
-		v->t = VX_UNK;
-		return;
+	env->nik_rc = rc < 0 ? -1 : 0;
+	env->nik_s = s;
+	env->nik_n = n;
+	env->nik_gen = env->gen;
+}
+
+void
+vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
+{
+	size_t k;
+
+	vexpr_env_row(env, slots);
+	for (k = 0; k < n && k < VX_MAX_SLOTS; k++) {
+		read_value(slots[k], &env->vals[k]);
+		env->vgen[k] = env->gen;
 	}
 }
 
@@ -1289,16 +1424,30 @@ static inline const struct vx_value *
 col_value(struct vexpr_env *env, int k)
 {
 	if (env->vgen[k] != env->gen) {
-		load(env->slots[k], &env->vals[k]);
+		vexpr_value_read(env->slots[k], &env->vals[k]);
 		env->vgen[k] = env->gen;
 	}
 	return &env->vals[k];
+}
+
+/* The value of operand k: a column's or a literal's where it is kept,
+ * else evaluated into buf. */
+static inline const struct vx_value *
+operand(const struct vexpr *k, struct vexpr_env *env, struct vx_value *buf)
+{
+	if (k->op == N_COL)
+		return col_value(env, k->slot);
+	if (k->op == N_LIT)
+		return &k->lit;
+	eval(k, env, buf);
+	return buf;
 }
 
 static __attribute__((noinline)) void
 eval_in(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 {
 	struct vx_value a, b, r;
+	const struct vx_value *pb;
 	size_t i;
 	int null = 0, in = x->op == N_IN || (x->op == N_INCI &&
 	    x->cmp == N_IN);
@@ -1309,8 +1458,8 @@ eval_in(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		return;
 	}
 	for (i = 1; i < x->nkid; i++) {
-		eval(x->kid[i], env, &b);
-		compare(N_EQ, &a, &b, &r);
+		pb = operand(x->kid[i], env, &b);
+		compare(N_EQ, &a, pb, &r);
 		if (r.t == VX_UNK) {
 			out->t = VX_UNK;
 			return;
@@ -1333,13 +1482,14 @@ eval_between(const struct vexpr *x, struct vexpr_env *env,
     struct vx_value *out)
 {
 	struct vx_value a, lo, hi, r1 = {0}, r2 = {0};
+	const struct vx_value *pa, *plo, *phi;
 	int ta, tb;
 
-	eval(x->kid[0], env, &a);
-	eval(x->kid[1], env, &lo);
-	eval(x->kid[2], env, &hi);
-	compare(N_GE, &a, &lo, &r1);
-	compare(N_LE, &a, &hi, &r2);
+	pa = operand(x->kid[0], env, &a);
+	plo = operand(x->kid[1], env, &lo);
+	phi = operand(x->kid[2], env, &hi);
+	compare(N_GE, pa, plo, &r1);
+	compare(N_LE, pa, phi, &r2);
 	ta = truth_of(&r1);
 	tb = truth_of(&r2);
 	if (ta == 0 || tb == 0)
@@ -1435,7 +1585,9 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		/* nik_sex and nik_birth_date of one NIK parse it once */
 		if (env->nik_gen != env->gen || env->nik_s != a.s ||
 		    env->nik_n != a.n) {
-			env->nik_rc = expr_nik_date(a.s, &env->nik);
+			env->nik_rc = env->today_ok ? expr_nik_date_on(a.s,
+			    env->ty, env->tm, env->td, &env->nik) :
+			    expr_nik_date(a.s, &env->nik);
 			env->nik_s = a.s;
 			env->nik_n = a.n;
 			env->nik_gen = env->gen;
@@ -1504,13 +1656,133 @@ eval_fn(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	}
 }
 
+/*
+ * selected(list, code) as expr_selected reads it, over list's n bytes (a
+ * text without a NUL inside) and a code of cn bytes: 1 when one of the
+ * list's words (separated by blanks) is the code.
+ */
+static int
+sel_has(const char *s, size_t n, const char *code, size_t cn)
+{
+	const char *p = s, *end = s + n, *q;
+
+	if (cn == 0)
+		return 0;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n'))
+			p++;
+		for (q = p; q < end && *q != ' ' && *q != '\t' && *q != '\r' &&
+		    *q != '\n'; q++)
+			;
+		if ((size_t)(q - p) == cn && memcmp(p, code, cn) == 0)
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
+/* N_SELECTEDC, selected(column, 'code'): 1, 0 (also for NULL), VX_T_UNK. */
+static int
+selected_c(const struct vexpr *x, struct vexpr_env *env)
+{
+	const struct vx_value *c = col_value(env, x->slot);
+
+	if (c->t == VX_NULL)
+		return 0;
+	if (c->t != VX_TEXT || !c->z)
+		return VX_T_UNK;
+	return sel_has(c->s, c->n, x->kid[1]->lit.s, x->kid[1]->lit.n);
+}
+
+/* N_INCI over an integer: 1 when i is in the list. */
+static inline int
+in_ints(const struct vexpr *x, int64_t i)
+{
+	size_t k;
+
+	if (x->masked)
+		return i >= 0 && i < 64 && ((x->mask >> i) & 1);
+	for (k = 0; k < x->nints; k++)
+		if (x->ints[k] == i)
+			return 1;
+	return 0;
+}
+
+/* N_CMPCI over an integer c. */
+static inline int
+cmp_int(const struct vexpr *x, int64_t c)
+{
+	return (c >= x->clo && c <= x->chi) != x->cneg;
+}
+
+/* CASE WHEN ... THEN ... [ELSE ...] END, the general way. */
+static __attribute__((noinline)) void
+eval_case(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
+{
+	size_t n = x->nkid - (size_t)x->has_else, i;
+	int ta;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		ta = truth(x->kid[i], env);
+		if (ta == VX_T_UNK) {
+			out->t = VX_UNK;
+			return;
+		}
+		if (ta == 1) {
+			eval(x->kid[i + 1], env, out);
+			return;
+		}
+	}
+	if (x->has_else)
+		eval(x->kid[x->nkid - 1], env, out);
+	else
+		out->t = VX_NULL;
+}
+
+/* A WHEN of N_CASECI over an integer: 1 when it holds. */
+static inline int
+when_int(const struct vexpr *w, int64_t i)
+{
+	if (w->op == N_INCI)
+		return in_ints(w, i) == (w->cmp == N_IN);
+	return cmp_int(w, i);
+}
+
+/*
+ * N_CASECI: each WHEN an N_CMPCI (no default) or N_INCI of one column. Over an
+ * integer the first that holds chooses; over NULL none holds (each is
+ * NULL); any other value goes the general way.
+ */
+static void
+eval_caseci(const struct vexpr *x, struct vexpr_env *env,
+    struct vx_value *out)
+{
+	const struct vx_value *c = col_value(env, x->slot);
+	size_t n = x->nkid - (size_t)x->has_else, i;
+
+	if (c->t == VX_INT) {
+		for (i = 0; i + 1 < n; i += 2)
+			if (when_int(x->kid[i], c->i)) {
+				*out = *operand(x->kid[i + 1], env, out);
+				return;
+			}
+	} else if (c->t != VX_NULL) {
+		eval_case(x, env, out);
+		return;
+	}
+	if (x->has_else)
+		*out = *operand(x->kid[x->nkid - 1], env, out);
+	else
+		out->t = VX_NULL;
+}
+
 static void
 eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 {
 	struct vx_value a, b;
 	const struct vx_value *c;
 	size_t i;
-	int ta;
 
 	switch (x->op) {
 	case N_LIT:
@@ -1522,25 +1794,17 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_CMPCI:
 		/* column op integer literal */
 		c = col_value(env, x->slot);
-		if (c->t == VX_NULL && x->dflt) {
-			struct vx_value d = {0};
-			set_int(&d, x->dval);
-			compare(x->cmp, &d, &x->lit, out);
+		if (c->t == VX_INT || c->t == VX_NULL) {
+			bool_value(out, truth(x, env));
 			return;
 		}
 		compare(x->cmp, c, &x->lit, out);
-		return;
-	case N_BETWEENCI:
-		bool_value(out, truth(x, env));
 		return;
 	case N_INCI:
 		/* column [NOT] IN (integer literals) */
 		c = col_value(env, x->slot);
 		if (c->t == VX_INT) {
-			for (i = 0; i < x->nints; i++)
-				if (x->ints[i] == c->i)
-					break;
-			set_int(out, (i < x->nints) == (x->cmp == N_IN));
+			set_int(out, in_ints(x, c->i) == (x->cmp == N_IN));
 			return;
 		}
 		if (c->t == VX_NULL)
@@ -1552,14 +1816,16 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_OR:
 	case N_NOT:
 	case N_ISNULLC:
+	case N_BETWEENCI:
+	case N_SELECTEDC:
 		bool_value(out, truth(x, env));
 		return;
 	case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
-	case N_IS: case N_ISNOT:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		compare(x->op, &a, &b, out);
+	case N_IS: case N_ISNOT: {
+		const struct vx_value *pa = operand(x->kid[0], env, &a);
+		compare(x->op, pa, operand(x->kid[1], env, &b), out);
 		return;
+	}
 	case N_IN:
 	case N_NOTIN:
 		eval_in(x, env, out);
@@ -1568,11 +1834,11 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	case N_NOTBETWEEN:
 		eval_between(x, env, out);
 		return;
-	case N_ADD: case N_SUB: case N_MUL: case N_DIV:
-		eval(x->kid[0], env, &a);
-		eval(x->kid[1], env, &b);
-		arith(x->op, &a, &b, out);
+	case N_ADD: case N_SUB: case N_MUL: case N_DIV: {
+		const struct vx_value *pa = operand(x->kid[0], env, &a);
+		arith(x->op, pa, operand(x->kid[1], env, &b), out);
 		return;
+	}
 	case N_NEG:
 		eval(x->kid[0], env, &a);
 		if (a.t == VX_INT && a.i != INT64_MIN)
@@ -1585,25 +1851,12 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 		else
 			out->t = VX_UNK;
 		return;
-	case N_CASE: {
-		size_t n = x->nkid - (size_t)x->has_else;
-		for (i = 0; i + 1 < n; i += 2) {
-			ta = truth(x->kid[i], env);
-			if (ta == VX_T_UNK) {
-				out->t = VX_UNK;
-				return;
-			}
-			if (ta == 1) {
-				eval(x->kid[i + 1], env, out);
-				return;
-			}
-		}
-		if (x->has_else)
-			eval(x->kid[x->nkid - 1], env, out);
-		else
-			out->t = VX_NULL;
+	case N_CASE:
+		eval_case(x, env, out);
 		return;
-	}
+	case N_CASECI:
+		eval_caseci(x, env, out);
+		return;
 	case N_COALESCE:
 		for (i = 0; i < x->nkid; i++) {
 			eval(x->kid[i], env, out);
@@ -1632,16 +1885,71 @@ eval(const struct vexpr *x, struct vexpr_env *env, struct vx_value *out)
 	}
 }
 
+static int truth_node(const struct vexpr *x, struct vexpr_env *env);
+
 /*
  * The truth of x as a condition, without building its value where the
- * node is a condition itself: AND and OR over any number of terms (each
- * chain flattened by specialise), NOT, the column tests.
+ * node is a condition itself. The column tests are decided here (inline
+ * where a condition is read), the rest by truth_node.
  */
-static int
+static inline __attribute__((always_inline)) int
 truth(const struct vexpr *x, struct vexpr_env *env)
 {
 	const struct vx_value *c;
+
+	switch (x->op) {
+	case N_ISNULLC:
+		c = col_value(env, x->slot);
+		if (c->t == VX_UNK)
+			return VX_T_UNK;
+		return (c->t == VX_NULL) == (x->lit.i == 0);
+	case N_CMPCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return cmp_int(x, c->i);
+		if (c->t == VX_NULL)
+			return x->dflt ? x->dres : VX_T_NULL;
+		break;
+	case N_INCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return in_ints(x, c->i) == (x->cmp == N_IN);
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	case N_BETWEENCI:
+		c = col_value(env, x->slot);
+		if (c->t == VX_INT)
+			return c->i >= x->lit.i && c->i <= x->hi;
+		if (c->t == VX_NULL)
+			return VX_T_NULL;
+		break;
+	case N_SELECTEDC:
+		return selected_c(x, env);
+	default:
+		break;
+	}
+	return truth_node(x, env);
+}
+
+/* truth's other nodes: AND and OR over any number of terms (each chain
+ * flattened by specialise), NOT, and the value of anything else. */
+/* The truth of x's value (and so with no value of truth_node's own). */
+static __attribute__((noinline)) int
+truth_value(const struct vexpr *x, struct vexpr_env *env)
+{
 	struct vx_value v;
+
+	if (x->op == N_BETWEENCI)
+		eval_between(x, env, &v); /* neither an integer nor NULL */
+	else
+		eval(x, env, &v);
+	return truth_of(&v);
+}
+
+static __attribute__((noinline)) int
+truth_node(const struct vexpr *x, struct vexpr_env *env)
+{
 	size_t i;
 	int t, unk, null;
 
@@ -1670,64 +1978,9 @@ truth(const struct vexpr *x, struct vexpr_env *env)
 	case N_NOT:
 		t = truth(x->kid[0], env);
 		return t == 0 || t == 1 ? !t : t;
-	case N_ISNULLC:
-		c = col_value(env, x->slot);
-		if (c->t == VX_UNK)
-			return VX_T_UNK;
-		return (c->t == VX_NULL) == (x->lit.i == 0);
-	case N_BETWEENCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_INT)
-			return c->i >= x->lit.i && c->i <= x->hi;
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		/* the general path on the kids */
-		eval_between(x, env, &v);
-		return truth_of(&v);
-	case N_CMPCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_NULL && x->dflt) {
-			struct vx_value d = {0};
-			set_int(&d, x->dval);
-			switch (x->cmp) {
-			case N_EQ: return d.i == x->lit.i;
-			case N_NE: return d.i != x->lit.i;
-			case N_LT: return d.i < x->lit.i;
-			case N_LE: return d.i <= x->lit.i;
-			case N_GT: return d.i > x->lit.i;
-			default: return d.i >= x->lit.i;
-			}
-		}
-		if (c->t == VX_INT) {
-			int64_t l = x->lit.i;
-			switch (x->cmp) {
-			case N_EQ: return c->i == l;
-			case N_NE: return c->i != l;
-			case N_LT: return c->i < l;
-			case N_LE: return c->i <= l;
-			case N_GT: return c->i > l;
-			default: return c->i >= l;
-			}
-		}
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		break;
-	case N_INCI:
-		c = col_value(env, x->slot);
-		if (c->t == VX_INT) {
-			for (i = 0; i < x->nints; i++)
-				if (x->ints[i] == c->i)
-					break;
-			return (i < x->nints) == (x->cmp == N_IN);
-		}
-		if (c->t == VX_NULL)
-			return VX_T_NULL;
-		break;
 	default:
-		break;
+		return truth_value(x, env);
 	}
-	eval(x, env, &v);
-	return truth_of(&v);
 }
 
 void

@@ -68,6 +68,7 @@ struct vexpr_env {
 	int nik_rc;
 	struct nik nik;
 	char today[11];         /* today() for the whole run (vexpr_env_today) */
+	int ty, tm, td, today_ok; /* the same as numbers (today_ok: set) */
 	/* nik_region_known's look-up of district "pp.rr.dd" (any level 3
 	 * region, retired or not): 0 with *known, -1 when unknown */
 	int (*district)(void *arg, const char *code, int *known);
@@ -93,6 +94,21 @@ void vexpr_free(struct vexpr *x);
 
 /* A new row: its values (read when first needed). */
 void vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots);
+
+/* A new row whose first n slots' values are read now (n <= VX_MAX_SLOTS):
+ * env->vals[0..n) then hold them, for the caller to read too. */
+void vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n);
+
+/* For nik_sex and nik_birth_date over this row: the NIK text s (n bytes,
+ * a slot's value as env holds it) as nik_parse(s, env->ty, nk, NULL)
+ * gave it (rc; nk read when rc >= 0), so that vexpr need not parse it
+ * again. Nothing without env->today_ok. */
+void vexpr_env_nik(struct vexpr_env *env, const char *s, size_t n, int rc,
+    const struct nik *nk);
+
+/* An SQLite value as vexpr reads it (a BLOB, or a text SQLite could not
+ * give: VX_UNK). */
+void vexpr_value_read(sqlite3_value *a, struct vx_value *v);
 
 /* Set env->today as today() gives it now. */
 void vexpr_env_today(struct vexpr_env *env);

@@ -14,6 +14,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <regex.h>
 #include <sqlite3.h>
 
@@ -713,6 +714,12 @@ test_vb_row_values(void **state)
 		{"member", "name", "'1SITI'", 0},
 		{"member", "name", "'SITI AMINAH'", 1},
 		{"member", "name", "'SITI_AMINAH'", 0},
+		{"member", "name", "' SITI'", -1},
+		{"member", "name", "'SITI '", -1},
+		{"member", "name", "'SITI  AMINAH'", -1},
+		{"member", "name", "'SITI'", 1},
+		{"member", "name", "'SITI' || char(9)", -1},
+		{"member", "name", "'S' || char(233) || 'TI'", -1},
 		{"household", "sls_code", "'0001'", 1},
 		{"household", "sls_code", "'0001'", 1},
 		{"household", "sls_code", "'001'", 0},
@@ -801,6 +808,8 @@ test_pattern_matcher(void **state)
 		"[^0-9 ]+", "a?b*c{1,3}d{2,}", ".*x.?", "[-a]+", "[a-]",
 		"[0-9-]+", "[[:alnum:]_]{3,8}", "x{0}y", "[[:digit:][:space:]]*",
 		"RT [0-9]+/RW [0-9]+", "", "[[:punct:]]?[[:alpha:]]+",
+		/* more sets of positions than the matcher keeps steps of */
+		"[0-9]{16}x{0,16}", "a?b?c?d?S?I?T?x?y?z?0?1?9?A?B?R?_?/?.?'?-? ?a?b?c?",
 	};
 	static const char *const other[] = {
 		"(ab)+", "a|b", "[a-z]+", "\\d", "^a", "a$", "[]a]", "a**",
@@ -811,6 +820,9 @@ test_pattern_matcher(void **state)
 	size_t i, k, len;
 	char buf[24], *anch;
 	int round, want, got;
+	static char texts[4000][24];
+	const char *tp[4000];
+	int many[4000];
 
 	(void)state;
 	for (i = 0; i < sizeof other / sizeof *other; i++)
@@ -822,18 +834,30 @@ test_pattern_matcher(void **state)
 		assert_int_equal(regcomp(&re, anch, REG_EXTENDED | REG_NOSUB),
 		    0);
 		for (round = 0; round < 4000; round++) {
-			len = 1 + (size_t)(rnd(&seed) % 12);
+			len = 1 + (size_t)(rnd(&seed) % (round % 3 ? 12 : 22));
 			for (k = 0; k < len; k++)
 				buf[k] = round % 7 == 0 ? (char)(0x20 +
-				    rnd(&seed) % 95) : alpha[rnd(&seed) %
-				    (sizeof alpha - 1)];
+				    rnd(&seed) % 95) : round % 5 == 0 ?
+				    (char)('0' + rnd(&seed) % 10) :
+				    alpha[rnd(&seed) % (sizeof alpha - 1)];
 			buf[len] = '\0';
 			want = regexec(&re, buf, 0, NULL, 0) == 0;
 			got = vbatch_pattern_test(simple[i], buf);
 			if (got != want)
 				fail_msg("'%s' on '%s': %d, regexec %d",
 				    simple[i], buf, got, want);
+			memcpy(texts[round], buf, len + 1);
+			tp[round] = texts[round];
 		}
+		/* the same texts through one matcher: the steps it keeps
+		 * from text to text decide as regexec too */
+		assert_int_equal(vbatch_pattern_test_many(simple[i], tp, 4000,
+		    many), 0);
+		for (round = 0; round < 4000; round++)
+			if (many[round] != (regexec(&re, tp[round], 0, NULL,
+			    0) == 0))
+				fail_msg("'%s' on '%s' (kept steps): %d",
+				    simple[i], tp[round], many[round]);
 		assert_int_equal(vbatch_pattern_test(simple[i], "SITI"),
 		    regexec(&re, "SITI", 0, NULL, 0) == 0);
 		regfree(&re);
@@ -845,6 +869,136 @@ test_pattern_matcher(void **state)
 	    "O'NEIL-JR. SITI"), 1);
 	assert_int_equal(vbatch_pattern_test("[[:alpha:]][[:alpha:] .'-]*",
 	    "1SITI"), 0);
+}
+
+/*
+ * kesra_vb_row passes the integers of an integer field by a range made
+ * from its min and max (doubles): with bounds that are not whole, none
+ * or not numbers, a member's work_hours is flagged exactly when
+ * validate_value refuses it or the rule work_hours_plausible (<= 84)
+ * fails.
+ */
+static void
+test_int_ranges(void **state)
+{
+	static const struct {
+		int has_min, has_max;
+		double min, max;
+	} bounds[] = {
+		{1, 1, 2.5, 60.5}, {1, 1, -0.5, 1e300}, {0, 1, 0, 59.999},
+		{1, 0, 61, 0}, {1, 1, -INFINITY, INFINITY}, {1, 1, NAN, NAN},
+		{1, 1, 1e20, 1e21}, {1, 1, -1e21, -1e20}, {1, 1, 1, 99},
+	};
+	static const long long vals[] = {
+		-1, 0, 1, 2, 3, 59, 60, 61, 62, 84, 85, 99, 100,
+		999999999999999LL, 1000000000000000LL, -999999999999999LL,
+	};
+	struct fx *f = *state;
+	const struct sch_record *def = schema_record(f->s, "member");
+	struct sch_field *fld = NULL;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	size_t b, k, i;
+	long checked = 0;
+
+	for (i = 0; i < def->nfields; i++)
+		if (strcmp(def->fields[i].name, "work_hours") == 0)
+			fld = (struct sch_field *)&def->fields[i];
+	assert_non_null(fld);
+	/* a member with work hours and no finding of its own */
+	{
+		char *err = NULL;
+		struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+		long n = 0;
+		assert_non_null(v);
+		assert_int_equal(vbatch_flagged(v, 1, INT64_MAX, count_cb, &n,
+		    &err), 0);
+		assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), "SELECT "
+		    "id FROM member WHERE deleted_at IS NULL AND work_hours IS "
+		    "NOT NULL ORDER BY id", -1, &st, NULL), SQLITE_OK);
+		while (id == 0 && sqlite3_step(st) == SQLITE_ROW)
+			if (vbatch_marked(v, sqlite3_column_int64(st, 0)) == 0)
+				id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		vbatch_free(v);
+	}
+	assert_true(id > 0);
+	for (b = 0; b < sizeof bounds / sizeof *bounds; b++) {
+		char *err = NULL;
+		struct vbatch *v;
+		fld->has_min = bounds[b].has_min;
+		fld->has_max = bounds[b].has_max;
+		fld->min = bounds[b].min;
+		fld->max = bounds[b].max;
+		v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+		assert_non_null(v);
+		for (k = 0; k < sizeof vals / sizeof *vals; k++) {
+			char *sql, text[32], *norm = NULL, *msg = NULL;
+			const char *rule = NULL;
+			long n = 0;
+			int refused, want;
+			sql = sqlite3_mprintf("UPDATE member SET work_hours = "
+			    "%lld WHERE id = %lld", vals[k], (long long)id);
+			exec(f, sql);
+			sqlite3_free(sql);
+			snprintf(text, sizeof text, "%lld", vals[k]);
+			refused = validate_value(fld, text, 0, &norm, &rule,
+			    &msg) != 0;
+			free(norm);
+			free(msg);
+			want = refused || vals[k] > 84;
+			assert_int_equal(vbatch_flagged(v, id, id, count_cb, &n,
+			    &err), 0);
+			if ((n > 0) != want)
+				fail_msg("work_hours %lld with min %g (%d) max "
+				    "%g (%d): %s, validate_value %s", vals[k],
+				    bounds[b].min, bounds[b].has_min,
+				    bounds[b].max, bounds[b].has_max, n > 0 ?
+				    "flagged" : "passed", refused ? "refuses" :
+				    "accepts");
+			checked++;
+		}
+		vbatch_free(v);
+	}
+	assert_true(checked > 100);
+}
+
+/*
+ * What kesra_vb_row keeps from value to value (the last region code and
+ * select_multiple value accepted) lasts one run: the village of the
+ * last household of a run, retired before the next run of the same
+ * vbatch, flags that household in the next.
+ */
+static void
+test_kept_per_run(void **state)
+{
+	struct fx *f = *state;
+	const struct sch_record *def = schema_record(f->s, "household");
+	char *err = NULL, *sql;
+	struct vbatch *v = vbatch_new(db_sqlite(f->db), f->s, def, &err);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	long n = 0;
+
+	assert_non_null(v);
+	assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), "SELECT max(id) "
+	    "FROM household WHERE deleted_at IS NULL", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(vbatch_flagged(v, 1, id, count_cb, &n, &err), 0);
+	assert_int_equal(vbatch_marked(v, id), 0); /* its village accepted */
+	sql = sqlite3_mprintf("UPDATE kesra_region SET retired = 1 WHERE code "
+	    "= (SELECT village FROM household WHERE id = %lld)",
+	    (long long)id);
+	exec(f, sql);
+	sqlite3_free(sql);
+	n = 0;
+	assert_int_equal(vbatch_flagged(v, id, id, count_cb, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(vbatch_marked(v, id), VB_OWN);
+	vbatch_free(v);
 }
 
 int
@@ -866,6 +1020,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_vb_row_values, setup,
 		    teardown),
 		cmocka_unit_test(test_pattern_matcher),
+		cmocka_unit_test_setup_teardown(test_kept_per_run, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_int_ranges, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
