@@ -485,7 +485,7 @@ run_kesra(const char *db, struct keys *k, long *household)
 	sum += k->moves + k->typed;
 	/* on No. urut keluarga: Enter to the family page */
 	KEY("\r", NULL);
-	TYPE("Budi Santoso");
+	TYPE("Budi Wiratama");
 	KEY("\r", NULL);
 	TYPE(kk);
 	KEY("\r", NULL);
@@ -510,7 +510,9 @@ run_kesra(const char *db, struct keys *k, long *household)
 	KEY("n", NULL);
 	TYPE("1");
 	KEY("\r", NULL);
-	TYPE("Budi Santoso");
+	/* a surname `kesra demo` never gives: no probable duplicate in any
+	 * demo register (its birth dates follow the day it is made) */
+	TYPE("Budi Wiratama");
 	KEY("\r", NULL);
 	TYPE(nik);
 	KEY("\r", NULL);
