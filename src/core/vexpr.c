@@ -1219,18 +1219,6 @@ vexpr_env_nik(struct vexpr_env *env, const char *s, size_t n, int rc,
 	env->nik_gen = env->gen;
 }
 
-void
-vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n)
-{
-	size_t k;
-
-	vexpr_env_row(env, slots);
-	for (k = 0; k < n && k < VX_MAX_SLOTS; k++) {
-		read_value(slots[k], &env->vals[k]);
-		env->vgen[k] = env->gen;
-	}
-}
-
 /* SQLite's comparison of an integer with a real (sqlite3IntFloatCompare). */
 static int
 int_real_cmp(int64_t i, double r)

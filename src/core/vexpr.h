@@ -95,10 +95,6 @@ void vexpr_free(struct vexpr *x);
 /* A new row: its values (read when first needed). */
 void vexpr_env_row(struct vexpr_env *env, sqlite3_value **slots);
 
-/* A new row whose first n slots' values are read now (n <= VX_MAX_SLOTS):
- * env->vals[0..n) then hold them, for the caller to read too. */
-void vexpr_env_load(struct vexpr_env *env, sqlite3_value **slots, size_t n);
-
 /* For nik_sex and nik_birth_date over this row: the NIK text s (n bytes,
  * a slot's value as env holds it) as nik_parse(s, env->ty, nk, NULL)
  * gave it (rc; nk read when rc >= 0), so that vexpr need not parse it

@@ -401,11 +401,7 @@ differ(sqlite3 *h, const struct sch_record *r, const struct sch_record *p,
 		for (i = 0; i < sl.n; i++)
 			v[i] = sqlite3_value_dup(sqlite3_column_value(vals,
 			    (int)i));
-		/* the values read when needed, or all at once */
-		if (row % 3 == 0)
-			vexpr_env_load(&env, v, sl.n);
-		else
-			vexpr_env_row(&env, v);
+		vexpr_env_row(&env, v); /* its values read when needed */
 		for (k = 0; k < ntexts; k++) {
 			struct vx_value got;
 			int rc, t;
