@@ -1315,23 +1315,23 @@ cache_restore(struct db *db, long old)
 }
 
 /*
- * Whether a scan of def (in the region when rf >= 0) is better served by
- * vbatch's key set than by a probe of the duplicate-key index a row: the
- * set reads the key of every live row once (at a million persons about a
- * fifth of what a probe costs), so from about a fifth of the register on.
+ * Whether a scan of def (in the region when rf >= 0; in: its records
+ * there when counted already, else -1) is better served by vbatch's key
+ * set than by a probe of the duplicate-key index a row: the set reads the
+ * key of every live row once (at a million persons about a fifth of what
+ * a probe costs), so from about a fifth of the register on.
  */
 static int
 keyset_pays(struct db *db, const struct sch_record *def, int rf,
-    const char *region)
+    const char *region, long in)
 {
 	int64_t all = 0;
-	long in;
 	char *err = NULL;
 
 	if (region == NULL)
 		return 1;
-	if (db_record_count(db, def, &all, &err) < 0 ||
-	    (in = scan_ids(db, def, rf, region, 0, 1, NULL, &err)) < 0) {
+	if (db_record_count(db, def, &all, &err) < 0 || (in < 0 &&
+	    (in = scan_ids(db, def, rf, region, 0, 1, NULL, &err)) < 0)) {
 		free(err);
 		return 0;
 	}
@@ -1352,9 +1352,11 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 	size_t t, k, nkv = 0;
 	long checked = 0, done = 0, total = 0, i, n;
 	int fast = !o->exact && c->x != NULL;
-	long cache_old = 0;
+	long cache_old = 0, *counted = xcalloc(s->nrecords, sizeof *counted);
 	int grown = 0, ks, probes;
 
+	for (t = 0; t < s->nrecords; t++)
+		counted[t] = -1;
 	if (o->progress != NULL)
 		for (t = 0; t < s->nrecords; t++) {
 			const struct sch_record *def = &s->records[t];
@@ -1367,6 +1369,7 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 				goto out;
 			}
 			total += n;
+			counted[t] = n;
 		}
 	for (t = 0; t < s->nrecords; t++) {
 		const struct sch_record *def = &s->records[t];
@@ -1395,7 +1398,8 @@ validate_scan(const struct validate_ctx *c, struct validate_scan *o,
 			/* the whole register, or a region of much of it:
 			 * one pass for the duplicate keys, not an index
 			 * probe a row */
-			ks = keyset_pays(c->db, def, rf, o->region);
+			ks = keyset_pays(c->db, def, rf, o->region,
+			    counted[t]);
 			probes = !ks;
 			if (ks) {
 				if (def->ndup_key > 0 && !vbatch_keyset(vtop, 1))
@@ -1492,6 +1496,7 @@ out:
 	for (k = 0; k < nkv; k++)
 		vbatch_free(kv[k]);
 	vbatch_ids_free(&fs);
+	free(counted);
 	if (grown)
 		cache_restore(c->db, cache_old);
 	return checked;

@@ -1334,20 +1334,19 @@ dk_agree(sqlite3 *h)
  */
 #define DKS_MAX_ROWS (16L * 1024 * 1024) /* more: probes (memory) */
 
+/* h mixed with n bytes at p, their count first (FNV-1a). */
 static uint64_t
 dk_mix(uint64_t h, const unsigned char *p, size_t n)
 {
-	size_t i;
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
+	uint64_t len = (uint64_t)n;
+	return util_fnv1a(util_fnv1a(h, &len, sizeof len), p, n);
 }
 
 /* The hash of the key in argv[1..], 0 with *null when a value is NULL. */
 static uint64_t
 dk_hash(const struct vbatch *v, sqlite3_value **argv, int argc, int *null)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = UTIL_FNV_INIT;
 	unsigned char sbuf[256], *out;
 	int k;
 
@@ -1356,8 +1355,7 @@ dk_hash(const struct vbatch *v, sqlite3_value **argv, int argc, int *null)
 		const struct sch_field *f =
 		    &v->rec->fields[v->rec->dup_key[k - 1]];
 		const unsigned char *t;
-		size_t n, o;
-		unsigned char len[8];
+		size_t n;
 		if (sqlite3_value_type(argv[k]) == SQLITE_NULL ||
 		    (t = sqlite3_value_text(argv[k])) == NULL) {
 			*null = 1;
@@ -1366,17 +1364,11 @@ dk_hash(const struct vbatch *v, sqlite3_value **argv, int argc, int *null)
 		n = (size_t)sqlite3_value_bytes(argv[k]);
 		if (f->type == FT_TEXT) {
 			out = n > sizeof sbuf ? xmalloc(n) : sbuf;
-			o = dk_norm(t, n, out);
-			memcpy(len, &o, sizeof len < sizeof o ? sizeof len :
-			    sizeof o);
-			h = dk_mix(dk_mix(h, len, sizeof len), out, o);
+			h = dk_mix(h, out, dk_norm(t, n, out));
 			if (out != sbuf)
 				free(out);
-		} else {
-			memcpy(len, &n, sizeof len < sizeof n ? sizeof len :
-			    sizeof n);
-			h = dk_mix(dk_mix(h, len, sizeof len), t, n);
-		}
+		} else
+			h = dk_mix(h, t, n);
 	}
 	/* a final mix (splitmix64): the set is searched by value */
 	h ^= h >> 30;
